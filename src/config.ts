@@ -1,0 +1,206 @@
+import { z } from 'zod';
+
+/**
+ * The environment contract (DESIGN.md §2 and later issues), parsed once at start-up.
+ * Every problem is reported, one line each, so an admin fixes the deployment in one pass.
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PUBLIC_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+]);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const guid = (what: string) => z.string().trim().regex(GUID, `${what} must be a GUID`);
+const guidList = (what: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(guid(what)));
+const positiveInt = (what: string, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`)
+    .max(max, `${what} must be at most ${max}`);
+
+const httpsUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .url(`${what} must be a URL`)
+    .refine((u) => {
+      const url = new URL(u);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
+    }, `${what} must use https (http is allowed only for localhost)`)
+    .transform((u) => u.replace(/\/+$/, ''));
+
+const schema = z
+  .object({
+    PORT: z.preprocess(blankToUndefined, positiveInt('PORT', 65535).default(3978)),
+    BOT_ID: optional(z.string().trim()),
+    BOT_PASSWORD: optional(z.string()),
+    BOT_TENANT_ID: optional(guid('BOT_TENANT_ID')),
+    BOT_TYPE: optional(
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        errorMap: () => ({ message: 'BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI' }),
+      }),
+    ),
+    AZURE_TENANT_ID: z.preprocess(
+      blankToUndefined,
+      z.string({ required_error: 'AZURE_TENANT_ID is required' }).pipe(guid('AZURE_TENANT_ID')),
+    ),
+    AZURE_CLIENT_ID: optional(guid('AZURE_CLIENT_ID')),
+    AZURE_CLIENT_SECRET: optional(z.string()),
+    AZURE_CLIENT_CERTIFICATE_PATH: optional(z.string()),
+    AZURE_AUTHORITY_HOST: optional(httpsUrl('AZURE_AUTHORITY_HOST')),
+    GRAPH_BASE_URL: z.preprocess(
+      blankToUndefined,
+      httpsUrl('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
+    ),
+    ADMIN_GROUP_ID: optional(guid('ADMIN_GROUP_ID')),
+    ADMIN_USER_IDS: z.preprocess(blankToUndefined, guidList('ADMIN_USER_IDS').default('')),
+    SECURITY_CHANNEL_ID: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^19:[^\s]+@thread\.(tacv2|skype)$/, 'SECURITY_CHANNEL_ID must look like 19:…@thread.tacv2'),
+    ),
+    DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+    CONFIRMATION_TTL_MINUTES: z.preprocess(
+      blankToUndefined,
+      positiveInt('CONFIRMATION_TTL_MINUTES', 24 * 60).default(15),
+    ),
+    LOG_LEVEL: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+          errorMap: () => ({
+            message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+          }),
+        })
+        .default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AZURE_CLIENT_SECRET && env.AZURE_CLIENT_CERTIFICATE_PATH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_CLIENT_SECRET'],
+        message: 'set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both',
+      });
+    }
+    if ((env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH) && !env.AZURE_CLIENT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_CLIENT_ID'],
+        message: 'AZURE_CLIENT_ID is required with a client secret or certificate',
+      });
+    }
+    if (env.BOT_ID && env.BOT_TYPE !== 'UserAssignedMSI' && !env.BOT_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_PASSWORD'],
+        message: 'BOT_PASSWORD is required when BOT_ID is set',
+      });
+    }
+    if (env.BOT_TYPE === 'SingleTenant' && !env.BOT_TENANT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_TENANT_ID'],
+        message: 'BOT_TENANT_ID is required for a SingleTenant bot',
+      });
+    }
+  });
+
+export type GraphCredentialConfig =
+  | { kind: 'secret'; tenantId: string; clientId: string; clientSecret: string; authorityHost?: string }
+  | {
+      kind: 'certificate';
+      tenantId: string;
+      clientId: string;
+      certificatePath: string;
+      authorityHost?: string;
+    }
+  | { kind: 'managedIdentity'; clientId?: string };
+
+export interface Config {
+  port: number;
+  bot: {
+    appId?: string;
+    password?: string;
+    tenantId?: string;
+    type?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  };
+  tenantId: string;
+  credential: GraphCredentialConfig;
+  /** Disable MSAL instance discovery: the authority is not one of Microsoft's public hosts. */
+  disableInstanceDiscovery: boolean;
+  graphBaseUrl: string;
+  adminGroupId?: string;
+  adminUserIds: string[];
+  securityChannelId?: string;
+  dataDir: string;
+  confirmationTtlMinutes: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  const authorityHost = e.AZURE_AUTHORITY_HOST;
+  const credential: GraphCredentialConfig = e.AZURE_CLIENT_SECRET
+    ? {
+        kind: 'secret',
+        tenantId: e.AZURE_TENANT_ID,
+        clientId: e.AZURE_CLIENT_ID!,
+        clientSecret: e.AZURE_CLIENT_SECRET,
+        authorityHost,
+      }
+    : e.AZURE_CLIENT_CERTIFICATE_PATH
+      ? {
+          kind: 'certificate',
+          tenantId: e.AZURE_TENANT_ID,
+          clientId: e.AZURE_CLIENT_ID!,
+          certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH,
+          authorityHost,
+        }
+      : { kind: 'managedIdentity', clientId: e.AZURE_CLIENT_ID };
+  return {
+    port: e.PORT,
+    bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type: e.BOT_TYPE },
+    tenantId: e.AZURE_TENANT_ID.toLowerCase(),
+    credential,
+    disableInstanceDiscovery: !!authorityHost && !PUBLIC_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname),
+    graphBaseUrl: e.GRAPH_BASE_URL,
+    adminGroupId: e.ADMIN_GROUP_ID?.toLowerCase(),
+    adminUserIds: e.ADMIN_USER_IDS.map((id) => id.toLowerCase()),
+    securityChannelId: e.SECURITY_CHANNEL_ID,
+    dataDir: e.DATA_DIR,
+    confirmationTtlMinutes: e.CONFIRMATION_TTL_MINUTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}
