@@ -1,0 +1,44 @@
+import type { RequestStatus, SignoutRequest } from './types';
+
+/**
+ * The sign-out request state machine (DESIGN.md §1):
+ * pending → (approved →) running → done | failed, pending/approved → cancelled | expired,
+ * and running → cancelled for a bulk job stopped part-way.
+ */
+const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
+  pending: ['approved', 'running', 'cancelled', 'expired'],
+  approved: ['running', 'cancelled', 'expired'],
+  running: ['done', 'failed', 'cancelled'],
+  done: [],
+  failed: [],
+  cancelled: [],
+  expired: [],
+};
+
+export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function isFinal(status: RequestStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}
+
+export function isExpired(req: Pick<SignoutRequest, 'expiresAt'>, now: Date): boolean {
+  return now.getTime() >= Date.parse(req.expiresAt);
+}
+
+/** What a click on "Sign out" does to a request in its current state. */
+export type ConfirmDecision = 'start' | 'expire' | 'nothing';
+
+export function decideConfirm(req: SignoutRequest, now: Date): ConfirmDecision {
+  if (req.status !== 'pending' && req.status !== 'approved') return 'nothing';
+  return isExpired(req, now) ? 'expire' : 'start';
+}
+
+/** What a click on "Cancel" does: only a request that has not started can be cancelled from its card. */
+export type CancelDecision = 'cancel' | 'expire' | 'nothing';
+
+export function decideCancel(req: SignoutRequest, now: Date): CancelDecision {
+  if (req.status !== 'pending' && req.status !== 'approved') return 'nothing';
+  return isExpired(req, now) ? 'expire' : 'cancel';
+}
