@@ -45,83 +45,71 @@ const httpsUrl = (what: string) =>
     }, `${what} must use https (http is allowed only for localhost)`)
     .transform((u) => u.replace(/\/+$/, ''));
 
-const schema = z
-  .object({
-    PORT: z.preprocess(blankToUndefined, positiveInt('PORT', 65535).default(3978)),
-    BOT_ID: optional(z.string().trim()),
-    BOT_PASSWORD: optional(z.string()),
-    BOT_TENANT_ID: optional(guid('BOT_TENANT_ID')),
-    BOT_TYPE: optional(
-      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
-        errorMap: () => ({ message: 'BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI' }),
-      }),
-    ),
-    AZURE_TENANT_ID: z.preprocess(
-      blankToUndefined,
-      z.string({ required_error: 'AZURE_TENANT_ID is required' }).pipe(guid('AZURE_TENANT_ID')),
-    ),
-    AZURE_CLIENT_ID: optional(guid('AZURE_CLIENT_ID')),
-    AZURE_CLIENT_SECRET: optional(z.string()),
-    AZURE_CLIENT_CERTIFICATE_PATH: optional(z.string()),
-    AZURE_AUTHORITY_HOST: optional(httpsUrl('AZURE_AUTHORITY_HOST')),
-    GRAPH_BASE_URL: z.preprocess(
-      blankToUndefined,
-      httpsUrl('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
-    ),
-    ADMIN_GROUP_ID: optional(guid('ADMIN_GROUP_ID')),
-    ADMIN_USER_IDS: z.preprocess(blankToUndefined, guidList('ADMIN_USER_IDS').default('')),
-    SECURITY_CHANNEL_ID: optional(
-      z
-        .string()
-        .trim()
-        .regex(/^19:[^\s]+@thread\.(tacv2|skype)$/, 'SECURITY_CHANNEL_ID must look like 19:…@thread.tacv2'),
-    ),
-    DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
-    CONFIRMATION_TTL_MINUTES: z.preprocess(
-      blankToUndefined,
-      positiveInt('CONFIRMATION_TTL_MINUTES', 24 * 60).default(15),
-    ),
-    LOG_LEVEL: z.preprocess(
-      blankToUndefined,
-      z
-        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-          errorMap: () => ({
-            message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
-          }),
-        })
-        .default('info'),
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (env.AZURE_CLIENT_SECRET && env.AZURE_CLIENT_CERTIFICATE_PATH) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AZURE_CLIENT_SECRET'],
-        message: 'set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both',
-      });
-    }
-    if ((env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH) && !env.AZURE_CLIENT_ID) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AZURE_CLIENT_ID'],
-        message: 'AZURE_CLIENT_ID is required with a client secret or certificate',
-      });
-    }
-    if (env.BOT_ID && env.BOT_TYPE !== 'UserAssignedMSI' && !env.BOT_PASSWORD) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['BOT_PASSWORD'],
-        message: 'BOT_PASSWORD is required when BOT_ID is set',
-      });
-    }
-    if (env.BOT_TYPE === 'SingleTenant' && !env.BOT_TENANT_ID) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['BOT_TENANT_ID'],
-        message: 'BOT_TENANT_ID is required for a SingleTenant bot',
-      });
-    }
-  });
+const schema = z.object({
+  PORT: z.preprocess(blankToUndefined, positiveInt('PORT', 65535).default(3978)),
+  BOT_ID: optional(z.string().trim()),
+  BOT_PASSWORD: optional(z.string()),
+  BOT_TENANT_ID: optional(guid('BOT_TENANT_ID')),
+  BOT_TYPE: optional(
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+      errorMap: () => ({ message: 'BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI' }),
+    }),
+  ),
+  AZURE_TENANT_ID: z.preprocess(
+    blankToUndefined,
+    z.string({ required_error: 'AZURE_TENANT_ID is required' }).pipe(guid('AZURE_TENANT_ID')),
+  ),
+  AZURE_CLIENT_ID: optional(guid('AZURE_CLIENT_ID')),
+  AZURE_CLIENT_SECRET: optional(z.string()),
+  AZURE_CLIENT_CERTIFICATE_PATH: optional(z.string()),
+  AZURE_AUTHORITY_HOST: optional(httpsUrl('AZURE_AUTHORITY_HOST')),
+  GRAPH_BASE_URL: z.preprocess(
+    blankToUndefined,
+    httpsUrl('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
+  ),
+  ADMIN_GROUP_ID: optional(guid('ADMIN_GROUP_ID')),
+  ADMIN_USER_IDS: z.preprocess(blankToUndefined, guidList('ADMIN_USER_IDS').default('')),
+  SECURITY_CHANNEL_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^19:[^\s]+@thread\.(tacv2|skype)$/, 'SECURITY_CHANNEL_ID must look like 19:…@thread.tacv2'),
+  ),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  CONFIRMATION_TTL_MINUTES: z.preprocess(
+    blankToUndefined,
+    positiveInt('CONFIRMATION_TTL_MINUTES', 24 * 60).default(15),
+  ),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        errorMap: () => ({
+          message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+        }),
+      })
+      .default('info'),
+  ),
+});
+
+/** Rules across variables, checked on the raw values so they are reported with every other problem. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => typeof env[name] === 'string' && env[name]!.trim() !== '';
+  const problems: string[] = [];
+  if (set('AZURE_CLIENT_SECRET') && set('AZURE_CLIENT_CERTIFICATE_PATH')) {
+    problems.push('set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both');
+  }
+  if ((set('AZURE_CLIENT_SECRET') || set('AZURE_CLIENT_CERTIFICATE_PATH')) && !set('AZURE_CLIENT_ID')) {
+    problems.push('AZURE_CLIENT_ID is required with a client secret or certificate');
+  }
+  if (set('BOT_ID') && env.BOT_TYPE !== 'UserAssignedMSI' && !set('BOT_PASSWORD')) {
+    problems.push('BOT_PASSWORD is required when BOT_ID is set');
+  }
+  if (env.BOT_TYPE === 'SingleTenant' && !set('BOT_TENANT_ID')) {
+    problems.push('BOT_TENANT_ID is required for a SingleTenant bot');
+  }
+  return problems;
+}
 
 export type GraphCredentialConfig =
   | { kind: 'secret'; tenantId: string; clientId: string; clientSecret: string; authorityHost?: string }
@@ -163,13 +151,14 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '');
-      return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '');
+        return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+      });
+  problems.push(...crossFieldProblems(env));
+  if (!parsed.success || problems.length) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const authorityHost = e.AZURE_AUTHORITY_HOST;
   const credential: GraphCredentialConfig = e.AZURE_CLIENT_SECRET

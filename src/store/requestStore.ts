@@ -18,6 +18,16 @@ export type TransitionResult =
 export class RequestStore {
   constructor(private readonly storage: Storage) {}
 
+  /**
+   * Creates the index if it is missing, so every later change to it is a compare-and-swap
+   * (botbuilder's Storage has no create-if-absent).
+   */
+  async init(): Promise<this> {
+    const { eTag } = await this.readIndex();
+    if (!eTag) await this.storage.write({ [ACTIVE_INDEX]: { ids: [] } });
+    return this;
+  }
+
   async create(req: SignoutRequest): Promise<void> {
     await this.storage.write({ [key(req.id)]: { ...req } });
     await this.updateIndex((ids) => (ids.includes(req.id) ? ids : [...ids, req.id]));
@@ -95,8 +105,9 @@ export class RequestStore {
       const { ids, eTag } = await this.readIndex();
       const next = change(ids);
       if (next === ids) return;
+      if (!eTag) throw new Error('request store used before init()');
       try {
-        await this.storage.write({ [ACTIVE_INDEX]: { ids: next, eTag: eTag ?? '*' } });
+        await this.storage.write({ [ACTIVE_INDEX]: { ids: next, eTag } });
         return;
       } catch (err) {
         if (!isETagConflict(err)) throw err;

@@ -1,0 +1,75 @@
+import type { TargetOutcomeKind } from './types';
+
+/** The parts of a failed Graph call that matter to an admin. `status` 0: Graph was not reached. */
+export interface GraphFailure {
+  status: number;
+  code: string;
+  message?: string;
+  requestId?: string;
+}
+
+export interface Explanation {
+  kind: Extract<TargetOutcomeKind, 'notFound' | 'denied' | 'failed'>;
+  /** plain words for the chat, ending with Graph's code and request-id */
+  text: string;
+}
+
+const PERMISSION_FOR: Record<string, string> = {
+  revoke: 'User.RevokeSessions.All',
+  lookup: 'User.Read.All',
+  membership: 'GroupMember.Read.All',
+  block: 'User.EnableDisableAccount.All',
+  roles: 'RoleManagement.Read.Directory',
+};
+
+export type GraphAction = keyof typeof PERMISSION_FOR;
+
+export function graphReference(f: Pick<GraphFailure, 'status' | 'code' | 'requestId'>): string {
+  const parts = [f.status ? `${f.status} ${f.code}` : f.code];
+  if (f.requestId) parts.push(`request-id ${f.requestId}`);
+  return `(Graph: ${parts.join(', ')})`;
+}
+
+/** Turns a Graph failure into words an admin can act on at 3 a.m. */
+export function explainGraphFailure(f: GraphFailure, action: GraphAction, target?: string): Explanation {
+  const who = target ?? 'the user';
+  const ref = graphReference(f);
+  if (f.status === 404) {
+    return {
+      kind: 'notFound',
+      text: `Microsoft Graph has no user ${who}. Check the spelling, or use the user principal name or object id. ${ref}`,
+    };
+  }
+  if (f.status === 403) {
+    const text =
+      action === 'revoke'
+        ? `Microsoft Graph refused to sign out ${who}. This usually means ${who} holds an admin role: signing out privileged users needs the bot's app to hold the Privileged Authentication Administrator role. If it happens for every user, the app lacks admin consent for ${PERMISSION_FOR.revoke}. ${ref}`
+        : `The bot lacks the Graph permission ${PERMISSION_FOR[action]} (or admin consent for it), so it could not do this. ${ref}`;
+    return { kind: 'denied', text };
+  }
+  if (f.status === 401 || f.code === 'AuthenticationFailed') {
+    return {
+      kind: 'failed',
+      text: `The bot could not authenticate to Microsoft Graph: check its app registration, credential and admin consent. Nothing was changed. ${ref}`,
+    };
+  }
+  if (f.status === 429) {
+    return {
+      kind: 'failed',
+      text: `Microsoft Graph is throttling the bot and did not let up after several retries. Nothing was changed for ${who}; try again in a few minutes. ${ref}`,
+    };
+  }
+  if (f.status === 0) {
+    return {
+      kind: 'failed',
+      text: `Microsoft Graph could not be reached${f.code === 'Timeout' ? ' in time' : ''}. Nothing was confirmed for ${who}; try again, and check the bot's network if it persists. ${ref}`,
+    };
+  }
+  if (f.status >= 500) {
+    return { kind: 'failed', text: `Microsoft Graph had an internal error. Try again in a moment. ${ref}` };
+  }
+  return {
+    kind: 'failed',
+    text: `Microsoft Graph rejected the request: ${f.message ?? f.code}. ${ref}`,
+  };
+}

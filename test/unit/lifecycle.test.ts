@@ -1,0 +1,54 @@
+import { canTransition, decideCancel, decideConfirm, isFinal } from '../../src/core/requestLifecycle';
+import type { RequestStatus, SignoutRequest } from '../../src/core/types';
+
+const at = (iso: string) => new Date(iso);
+const req = (status: RequestStatus): SignoutRequest => ({
+  id: 'r',
+  tenantId: 't',
+  status,
+  createdAt: '2026-11-22T12:00:00.000Z',
+  expiresAt: '2026-11-22T12:15:00.000Z',
+  requester: { id: 'a', name: 'A' },
+  reason: '',
+  targets: [],
+  conversation: { reference: {} },
+  outcomes: [],
+});
+
+describe('request state machine', () => {
+  it.each([
+    ['pending', 'running', true],
+    ['pending', 'approved', true],
+    ['approved', 'running', true],
+    ['running', 'done', true],
+    ['running', 'failed', true],
+    ['pending', 'cancelled', true],
+    ['pending', 'expired', true],
+    ['pending', 'done', false],
+    ['running', 'pending', false],
+    ['running', 'expired', false],
+    ['done', 'running', false],
+    ['cancelled', 'running', false],
+    ['expired', 'running', false],
+  ] as [RequestStatus, RequestStatus, boolean][])('%s → %s allowed: %s', (from, to, allowed) => {
+    expect(canTransition(from, to)).toBe(allowed);
+  });
+
+  it('knows the final states', () => {
+    expect(['done', 'failed', 'cancelled', 'expired'].every((s) => isFinal(s as RequestStatus))).toBe(true);
+    expect(['pending', 'approved', 'running'].some((s) => isFinal(s as RequestStatus))).toBe(false);
+  });
+
+  it('starts a pending request before expiry, expires it at and after expiry', () => {
+    expect(decideConfirm(req('pending'), at('2026-11-22T12:14:59.999Z'))).toBe('start');
+    expect(decideConfirm(req('pending'), at('2026-11-22T12:15:00.000Z'))).toBe('expire');
+    expect(decideCancel(req('pending'), at('2026-11-22T12:20:00Z'))).toBe('expire');
+  });
+
+  it('does nothing for a click on a request that already moved on', () => {
+    for (const s of ['running', 'done', 'failed', 'cancelled', 'expired'] as RequestStatus[]) {
+      expect(decideConfirm(req(s), at('2026-11-22T12:01:00Z'))).toBe('nothing');
+      expect(decideCancel(req(s), at('2026-11-22T12:01:00Z'))).toBe('nothing');
+    }
+  });
+});

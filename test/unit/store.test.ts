@@ -1,0 +1,130 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { SignoutRequest } from '../../src/core/types';
+import { AuditLog } from '../../src/store/auditLog';
+import { FileStorage } from '../../src/store/fileStorage';
+import { RequestStore } from '../../src/store/requestStore';
+
+async function tempDir(): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), 'signout-store-'));
+}
+
+function request(id: string, over: Partial<SignoutRequest> = {}): SignoutRequest {
+  return {
+    id,
+    tenantId: 't',
+    status: 'pending',
+    createdAt: '2026-11-22T12:00:00.000Z',
+    expiresAt: '2026-11-22T12:15:00.000Z',
+    requester: { id: 'a', name: 'Alex' },
+    reason: '',
+    targets: [],
+    conversation: { reference: {} },
+    outcomes: [],
+    ...over,
+  };
+}
+
+describe('FileStorage', () => {
+  it('reads back what it wrote, with a fresh eTag each write', async () => {
+    const s = await new FileStorage(await tempDir()).init();
+    await s.write({ 'request/1': { a: 1 } });
+    const first = (await s.read(['request/1', 'missing']))['request/1'];
+    expect(first).toMatchObject({ a: 1 });
+    expect(typeof first.eTag).toBe('string');
+    await s.write({ 'request/1': { a: 2, eTag: first.eTag } });
+    const second = (await s.read(['request/1']))['request/1'];
+    expect(second.a).toBe(2);
+    expect(second.eTag).not.toBe(first.eTag);
+  });
+
+  it('rejects a write with a stale eTag and keeps the newer value', async () => {
+    const s = await new FileStorage(await tempDir()).init();
+    await s.write({ k: { v: 1 } });
+    const stale = (await s.read(['k'])).k.eTag;
+    await s.write({ k: { v: 2, eTag: stale } });
+    await expect(s.write({ k: { v: 3, eTag: stale } })).rejects.toThrow(/eTag conflict/);
+    expect((await s.read(['k'])).k.v).toBe(2);
+  });
+
+  it('lets exactly one of many concurrent writers with the same eTag win', async () => {
+    const s = await new FileStorage(await tempDir()).init();
+    await s.write({ k: { v: 0 } });
+    const eTag = (await s.read(['k'])).k.eTag;
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => s.write({ k: { v: i + 1, eTag } })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('survives on disk: a new instance reads what the old one wrote, and stray temp files are cleaned', async () => {
+    const dir = await tempDir();
+    await (await new FileStorage(dir).init()).write({ 'a/b': { x: 'y' } });
+    await fs.writeFile(path.join(dir, 'a%2Fb.json.123.tmp'), '{"torn":');
+    const again = await new FileStorage(dir).init();
+    expect((await again.read(['a/b']))['a/b'].x).toBe('y');
+    expect((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('deletes', async () => {
+    const s = await new FileStorage(await tempDir()).init();
+    await s.write({ k: { v: 1 } });
+    await s.delete(['k']);
+    expect(await s.read(['k'])).toEqual({});
+  });
+});
+
+describe('RequestStore', () => {
+  it('moves a request only from an allowed status, once', async () => {
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
+    await store.create(request('r1'));
+    const racers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.transition('r1', ['pending'], 'running', () => ({
+          confirmedBy: { id: `c${i}`, name: `C${i}` },
+        })),
+      ),
+    );
+    const winners = racers.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    const stored = await store.get('r1');
+    expect(stored?.status).toBe('running');
+    expect(stored?.confirmedBy).toEqual(winners[0].request?.confirmedBy);
+    expect((await store.transition('r1', ['pending'], 'cancelled')).ok).toBe(false);
+  });
+
+  it('refuses transitions the state machine forbids', async () => {
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
+    await store.create(request('r2', { status: 'cancelled' }));
+    expect((await store.transition('r2', ['cancelled'], 'running')).ok).toBe(false);
+    expect((await store.get('r2'))?.status).toBe('cancelled');
+  });
+
+  it('lists unfinished requests, and forgets them once final', async () => {
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
+    await Promise.all([store.create(request('a')), store.create(request('b')), store.create(request('c'))]);
+    expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
+    await store.transition('b', ['pending'], 'expired');
+    expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'c']);
+  });
+
+  it('patches without changing the status', async () => {
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
+    await store.create(request('p'));
+    await store.patch('p', () => ({ status: 'done', reason: 'x' }) as Partial<SignoutRequest>);
+    expect(await store.get('p')).toMatchObject({ status: 'pending', reason: 'x' });
+  });
+});
+
+describe('AuditLog', () => {
+  it('appends entries in order and skips a torn last line', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const log = await new AuditLog(file).init();
+    await Promise.all([1, 2, 3].map((i) => log.append({ event: 'requested', actor: { id: `u${i}` } })));
+    await fs.appendFile(file, '{"event":"revo');
+    const entries = await log.readAll();
+    expect(entries.map((e) => e.actor.id)).toEqual(['u1', 'u2', 'u3']);
+    expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+  });
+});
