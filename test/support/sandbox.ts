@@ -1,0 +1,336 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { makeTestCertificate, sandboxTempDir } from './cert';
+import { ConnectorStandIn } from './connectorStandIn';
+import { EntraStandIn } from './entraStandIn';
+import { GraphStandIn, type GraphStandInOptions } from './graphStandIn';
+import { SAMPLE, sampleTenant, type Tenant } from './tenantFixture';
+
+export interface SandboxOptions {
+  /** default: a fresh temp dir, removed by stop() */
+  dataDir?: string;
+  /** 0 or unset = a free port */
+  botPort?: number;
+  /** overrides for the bot's environment; undefined removes a variable */
+  env?: Record<string, string | undefined>;
+  graph?: Partial<GraphStandInOptions>;
+  tenant?: Tenant;
+  /** default true; false for the playground, which is its own connector */
+  connector?: boolean;
+  /** default 'capture' (see logs()) */
+  botStdout?: 'inherit' | 'capture';
+}
+
+export interface Sandbox {
+  botUrl: string;
+  graph: GraphStandIn;
+  entra: EntraStandIn;
+  connector?: ConnectorStandIn;
+  serviceUrl?: string;
+  /** the bot's whole environment */
+  env: Record<string, string>;
+  dataDir: string;
+  /** the bot's stdout and stderr so far, across restarts */
+  logs(): string;
+  /** SIGTERM, wait for exit, start again on the same port and data dir */
+  restartBot(): Promise<void>;
+  /** @returns the exit code (null when a signal ended it) */
+  stopBot(signal?: NodeJS.Signals): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** The Graph app registration the bot signs in as. */
+export const SANDBOX_CLIENT_ID = '3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c';
+export const SANDBOX_SECURITY_CHANNEL_ID = '19:security-alerts@thread.tacv2';
+
+const HEALTH_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+const MAX_LOG_CHARS = 16 * 1024 * 1024;
+/** Inherited from the parent; everything else the bot sees is set here, so a developer's shell cannot leak in. */
+const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT'];
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGTERM');
+});
+
+/**
+ * The one way to run the real bot against stand-ins, shared by integration tests, `npm run playground`
+ * and the browser test: certificate, Entra and Graph stand-ins (https), a Bot Connector stand-in, and
+ * `node dist/src/index.js` as a child process that trusts the certificate through NODE_EXTRA_CA_CERTS.
+ */
+export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
+  const root = repoRoot();
+  const entry = path.join(root, 'dist', 'src', 'index.js');
+  if (!fs.existsSync(entry)) {
+    throw new Error(`${entry} is missing: run \`npm run build\` before starting the sandbox`);
+  }
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  // everything started is stopped, even when one step fails
+  const cleanUp = async () => {
+    const failures: unknown[] = [];
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length) throw new AggregateError(failures, 'sandbox clean-up failed');
+  };
+
+  try {
+    const cert = makeTestCertificate();
+    const tls = { cert: cert.cert, key: cert.key };
+    const tenant = o.tenant ?? sampleTenant();
+    const clientSecret = `Sbx8Q~${randomBytes(24).toString('base64url')}`;
+
+    const entra = new EntraStandIn({
+      tls,
+      tenantId: SAMPLE.tenantId,
+      clients: { [SANDBOX_CLIENT_ID]: clientSecret },
+    });
+    const authorityHost = await entra.start();
+    cleanups.push(() => entra.stop());
+
+    const graph = new GraphStandIn({
+      tenant,
+      tls,
+      isValidToken: (t: string) => entra.isValidToken(t),
+      ...o.graph,
+    });
+    const graphUrl = await graph.start();
+    cleanups.push(() => graph.stop());
+
+    let connector: ConnectorStandIn | undefined;
+    let serviceUrl: string | undefined;
+    if (o.connector !== false) {
+      const c = new ConnectorStandIn();
+      serviceUrl = await c.start();
+      cleanups.push(() => c.stop());
+      connector = c;
+    }
+
+    let dataDir = o.dataDir;
+    if (!dataDir) {
+      const made = fs.mkdtempSync(path.join(os.tmpdir(), 'signout-bot-data-'));
+      cleanups.push(() => fs.rmSync(made, { recursive: true, force: true }));
+      dataDir = made;
+    }
+
+    const port = o.botPort || (await freePort());
+    const env = botEnv(
+      {
+        PORT: String(port),
+        BOT_ID: '',
+        AZURE_TENANT_ID: tenant.tenantId,
+        AZURE_CLIENT_ID: SANDBOX_CLIENT_ID,
+        AZURE_CLIENT_SECRET: clientSecret,
+        AZURE_AUTHORITY_HOST: authorityHost,
+        // the bot appends the version itself
+        GRAPH_BASE_URL: new URL(graphUrl).origin,
+        ADMIN_GROUP_ID: SAMPLE.adminGroupId,
+        SECURITY_CHANNEL_ID: SANDBOX_SECURITY_CHANNEL_ID,
+        DATA_DIR: dataDir,
+        NODE_EXTRA_CA_CERTS: cert.certPath,
+        LOG_LEVEL: 'info',
+      },
+      o.env,
+    );
+
+    const bot = new BotProcess(root, entry, env, `http://127.0.0.1:${port}`, o.botStdout ?? 'capture');
+    cleanups.push(async () => void (await bot.stop('SIGTERM')));
+    await bot.start();
+
+    return {
+      botUrl: bot.url,
+      graph,
+      entra,
+      connector,
+      serviceUrl,
+      env,
+      dataDir,
+      logs: () => bot.logs(),
+      restartBot: async () => {
+        await bot.stop('SIGTERM');
+        await bot.start();
+      },
+      stopBot: (signal: NodeJS.Signals = 'SIGTERM') => bot.stop(signal),
+      stop: cleanUp,
+    };
+  } catch (err) {
+    await cleanUp().catch(() => {});
+    throw err;
+  }
+}
+
+/** The bot as a child process: started, health-checked, stopped, its output kept in memory. */
+class BotProcess {
+  private child?: ChildProcess;
+  private exited?: Promise<number | null>;
+  private readonly output: string[] = [];
+  private outputChars = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    readonly url: string,
+    private readonly stdout: 'inherit' | 'capture',
+  ) {}
+
+  logs(): string {
+    return this.stdout === 'inherit' ? '(bot output went to the terminal)' : this.output.join('');
+  }
+
+  async start(): Promise<void> {
+    if (this.child) throw new Error('the bot is already running');
+    const out = this.stdout === 'inherit' ? 'inherit' : 'pipe';
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', '--require', watchdogScript(), this.entry],
+      {
+        cwd: this.root,
+        env: this.env,
+        stdio: ['pipe', out, out],
+      },
+    );
+    this.child = child;
+    live.add(child);
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => this.keep(s));
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => this.keep(s));
+    // the watchdog reads stdin; errors on it (the bot gone first) do not matter
+    child.stdin?.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        if (this.child === child) this.child = undefined;
+        this.keep(`[sandbox] bot exited with ${code ?? signal}\n`);
+        resolve(code);
+      });
+      child.once('error', (err) => {
+        live.delete(child);
+        if (this.child === child) this.child = undefined;
+        this.keep(`[sandbox] could not start the bot: ${err.message}\n`);
+        resolve(null);
+      });
+    });
+    await this.waitHealthy(child);
+  }
+
+  async stop(signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.child;
+    const exited = this.exited;
+    if (!child || !exited) return exited ? exited : null;
+    child.kill(signal);
+    const timer = setTimeout(() => {
+      this.keep(`[sandbox] bot ignored ${signal} for ${STOP_TIMEOUT_MS} ms: SIGKILL\n`);
+      child.kill('SIGKILL');
+    }, STOP_TIMEOUT_MS);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async waitHealthy(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+    let exitCode: number | null | undefined;
+    void this.exited?.then((code) => (exitCode = code));
+    while (Date.now() < deadline) {
+      if (this.child !== child) {
+        throw new Error(
+          `The bot exited (code ${exitCode}) before ${this.url}/healthz answered. Its output:\n${this.logs()}`,
+        );
+      }
+      try {
+        const res = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.stop('SIGKILL');
+    throw new Error(
+      `${this.url}/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS} ms. The bot's output:\n${this.logs()}`,
+    );
+  }
+
+  private keep(s: string): void {
+    this.output.push(s);
+    this.outputChars += s.length;
+    while (this.outputChars > MAX_LOG_CHARS && this.output.length > 1) {
+      this.outputChars -= this.output.shift()!.length;
+    }
+  }
+}
+
+function botEnv(
+  base: Record<string, string>,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED_ENV) {
+    const v = process.env[name];
+    if (v !== undefined) env[name] = v;
+  }
+  Object.assign(env, base);
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+/** A port that was free a moment ago (listen on 0, read, close). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'signout-bot')
+      return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no signout-bot package.json above ${__dirname}`);
+  }
+}
+
+let watchdogPath: string | undefined;
+/**
+ * Preloaded into the bot: when the process that started it goes away, however it ends (even SIGKILL of a
+ * jest worker), the stdin pipe closes and the bot gets SIGTERM, so no bot outlives its sandbox.
+ */
+function watchdogScript(): string {
+  if (!watchdogPath) {
+    watchdogPath = path.join(sandboxTempDir(), 'sandbox-watchdog.js');
+    fs.writeFileSync(
+      watchdogPath,
+      [
+        'if (!process.stdin.isTTY) {',
+        "  process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));",
+        "  process.stdin.on('error', () => process.kill(process.pid, 'SIGTERM'));",
+        '  process.stdin.resume();',
+        '  process.stdin.unref();',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  }
+  return watchdogPath;
+}
