@@ -1,0 +1,371 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The directory the Graph stand-in serves: a small contoso.com with every case the bot must handle
+ * (nested groups, privileged roles held directly or through a role-assignable group, a guest, a
+ * disabled account, a mail alias, ambiguous and unusual names), and a generator of large tenants for
+ * benchmarks. Ids are deterministic, so tests, logs and the playground agree across runs.
+ */
+
+export interface FixtureUser {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  mail: string | null;
+  accountEnabled: boolean;
+  userType: 'Member' | 'Guest';
+  /** ISO, UTC */
+  signInSessionsValidFromDateTime: string;
+}
+
+export interface FixtureGroup {
+  id: string;
+  displayName: string;
+  /** user or group ids (groups nest) */
+  memberIds: string[];
+  isAssignableToRole?: boolean;
+}
+
+export interface FixtureRole {
+  /** the directoryRole object's id (differs from its template id, as in Entra) */
+  id: string;
+  roleTemplateId: string;
+  displayName: string;
+  /** users or role-assignable groups */
+  memberIds: string[];
+  /** Entra marks the role PRIVILEGED: revoking its holders needs Privileged Authentication Administrator */
+  privileged: boolean;
+}
+
+export interface Tenant {
+  tenantId: string;
+  primaryDomain: string;
+  users: FixtureUser[];
+  groups: FixtureGroup[];
+  roles: FixtureRole[];
+}
+
+export interface SamplePerson {
+  id: string;
+  upn: string;
+  name: string;
+}
+
+/** A GUID that looks like a random (v4) one but is derived from `seed`. */
+export function fixtureGuid(seed: string): string {
+  const h = createHash('sha1').update(`signout-bot-fixture:${seed}`).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Microsoft's built-in role template ids (the same in every tenant). */
+export const ROLE_TEMPLATES = {
+  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
+  privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  helpdeskAdministrator: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+  securityAdministrator: '194ae4cb-b126-40b2-bd5b-6091b380977d',
+  messageCenterReader: '790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b',
+} as const;
+
+const DOMAIN = 'contoso.com';
+const TENANT_ID = 'c0a7f3e2-5b1d-4e8a-9f26-3d4b5a6c7e81';
+const FOREIGN_TENANT_ID = 'f4b1c8d2-7e3a-4c59-8b16-2a9d0e4f6c73';
+
+interface UserSpec {
+  key: string;
+  name: string;
+  alias: string;
+  /** default `${alias}@contoso.com`; null = no mailbox */
+  mail?: string | null;
+  upn?: string;
+  enabled?: boolean;
+  guest?: boolean;
+  validFrom: string;
+}
+
+// prettier-ignore
+const USER_SPECS: UserSpec[] = [
+  { key: 'lester', name: 'Lester Young', alias: 'lester', validFrom: '2026-03-02T08:15:00Z' },
+  { key: 'admin', name: 'Alex Wilber', alias: 'alexw', validFrom: '2026-01-12T07:30:11Z' },
+  { key: 'secondAdmin', name: 'Megan Bowen', alias: 'meganb', validFrom: '2026-01-19T16:02:45Z' },
+  { key: 'nonAdmin', name: 'Diego Siciliani', alias: 'diegos', validFrom: '2026-02-03T10:44:09Z' },
+  { key: 'globalAdmin', name: 'Patti Fernandez', alias: 'pattif', validFrom: '2026-01-05T09:00:00Z' },
+  { key: 'privilegedViaGroup', name: 'Grady Archie', alias: 'gradya', validFrom: '2026-02-14T14:14:14Z' },
+  { key: 'userAdmin', name: 'Lidia Holloway', alias: 'lidiah', validFrom: '2026-02-20T11:25:37Z' },
+  { key: 'roleHolder', name: 'Nestor Wilke', alias: 'nestorw', validFrom: '2026-02-21T08:05:52Z' },
+  {
+    key: 'guest', name: 'Jordan Miller', alias: 'jordan', guest: true,
+    upn: 'jordan_fabrikam.com#EXT#@contoso.com', mail: 'jordan@fabrikam.com', validFrom: '2026-02-27T18:40:03Z',
+  },
+  { key: 'disabled', name: 'Isaiah Langer', alias: 'isaiahl', enabled: false, validFrom: '2026-01-30T12:00:00Z' },
+  {
+    key: 'aliasUser', name: 'Johanna Lorenz', alias: 'johannal', mail: 'johanna.lorenz@contoso.com',
+    validFrom: '2026-03-04T13:31:20Z',
+  },
+  { key: 'chrisGreenSales', name: 'Chris Green', alias: 'chris.green', validFrom: '2026-02-10T09:12:00Z' },
+  { key: 'chrisGreenIt', name: 'Chris Green', alias: 'cgreen', validFrom: '2026-02-11T15:47:29Z' },
+  { key: 'obrien', name: "Conor O'Brien", alias: 'conor.obrien', validFrom: '2026-02-24T07:58:41Z' },
+  { key: 'zoe', name: 'Zoë Ångström', alias: 'zoe.angstrom', validFrom: '2026-02-25T17:03:16Z' },
+  { key: 'liLei', name: '李雷', alias: 'lilei', validFrom: '2026-02-26T01:22:48Z' },
+  { key: 'testUser1', name: 'Test User 1', alias: 'testuser1', mail: null, validFrom: '2026-03-01T00:00:01Z' },
+  { key: 'testUser2', name: 'Test User 2', alias: 'testuser2', mail: null, validFrom: '2026-03-01T00:00:02Z' },
+  { key: 'testUser3', name: 'Test User 3', alias: 'testuser3', mail: null, validFrom: '2026-03-01T00:00:03Z' },
+  { key: 'testUser4', name: 'Test User 4', alias: 'testuser4', mail: null, validFrom: '2026-03-01T00:00:04Z' },
+  { key: 'testUser5', name: 'Test User 5', alias: 'testuser5', mail: null, validFrom: '2026-03-01T00:00:05Z' },
+  { key: 'testUser6', name: 'Test User 6', alias: 'testuser6', mail: null, validFrom: '2026-03-01T00:00:06Z' },
+  { key: 'adele', name: 'Adele Vance', alias: 'adelev', validFrom: '2026-02-02T08:08:08Z' },
+  { key: 'joni', name: 'Joni Sherman', alias: 'jonis', validFrom: '2026-02-05T12:30:00Z' },
+  { key: 'lee', name: 'Lee Gu', alias: 'leeg', validFrom: '2026-02-06T09:45:12Z' },
+  { key: 'lynne', name: 'Lynne Robbins', alias: 'lynner', validFrom: '2026-02-07T16:20:33Z' },
+  { key: 'miriam', name: 'Miriam Graham', alias: 'miriamg', validFrom: '2026-02-08T10:10:10Z' },
+  { key: 'pradeep', name: 'Pradeep Gupta', alias: 'pradeepg', validFrom: '2026-02-09T11:11:11Z' },
+  { key: 'henrietta', name: 'Henrietta Mueller', alias: 'henriettam', validFrom: '2026-02-12T13:13:13Z' },
+  { key: 'allan', name: 'Allan Deyoung', alias: 'allande', validFrom: '2026-02-13T08:48:02Z' },
+  { key: 'debra', name: 'Debra Berger', alias: 'debrab', validFrom: '2026-02-16T14:02:59Z' },
+  { key: 'irvin', name: 'Irvin Sayers', alias: 'irvins', validFrom: '2026-02-17T15:36:24Z' },
+  { key: 'christie', name: 'Christie Cline', alias: 'christiec', validFrom: '2026-02-18T08:30:45Z' },
+  { key: 'enrico', name: 'Enrico Cattaneo', alias: 'enricoc', validFrom: '2026-02-18T09:41:07Z' },
+  { key: 'emily', name: 'Emily Braun', alias: 'emilyb', validFrom: '2026-02-18T10:52:19Z' },
+  { key: 'gerhart', name: 'Gerhart Moller', alias: 'gerhartm', validFrom: '2026-02-19T07:03:31Z' },
+  { key: 'brian', name: 'Brian Johnson', alias: 'brianj', validFrom: '2026-02-19T08:14:43Z' },
+  { key: 'cameron', name: 'Cameron White', alias: 'cameronw', validFrom: '2026-02-19T09:25:55Z' },
+  { key: 'delia', name: 'Delia Dennis', alias: 'deliad', validFrom: '2026-02-22T10:36:07Z' },
+  { key: 'raul', name: 'Raul Razo', alias: 'raulr', validFrom: '2026-02-22T11:47:19Z' },
+  { key: 'sanjay', name: 'Sanjay Shah', alias: 'sanjays', validFrom: '2026-02-23T12:58:31Z' },
+  { key: 'ben', name: 'Ben Walters', alias: 'benw', validFrom: '2026-02-23T14:09:43Z' },
+  { key: 'kat', name: 'Kat Larsson', alias: 'katl', validFrom: '2026-02-23T15:20:55Z' },
+  { key: 'mona', name: 'Mona Kane', alias: 'monak', validFrom: '2026-02-28T16:32:07Z' },
+];
+
+const userId = (key: string) => fixtureGuid(`user:${key}`);
+const groupId = (key: string) => fixtureGuid(`group:${key}`);
+const roleId = (key: string) => fixtureGuid(`role:${key}`);
+
+function buildUser(s: UserSpec): FixtureUser {
+  const upn = s.upn ?? `${s.alias}@${DOMAIN}`;
+  return {
+    id: userId(s.key),
+    displayName: s.name,
+    userPrincipalName: upn,
+    mail: s.mail === undefined ? upn : s.mail,
+    accountEnabled: s.enabled ?? true,
+    userType: s.guest ? 'Guest' : 'Member',
+    signInSessionsValidFromDateTime: s.validFrom,
+  };
+}
+
+const person = (key: string): SamplePerson => {
+  const spec = USER_SPECS.find((s) => s.key === key);
+  if (!spec) throw new Error(`no fixture user ${key}`);
+  const u = buildUser(spec);
+  return { id: u.id, upn: u.userPrincipalName, name: u.displayName };
+};
+
+const users = (...keys: string[]) => keys.map(userId);
+
+const GROUPS = {
+  adminGroupId: groupId('secops-admins'),
+  secOpsOnCallGroupId: groupId('secops-on-call'),
+  privilegedHelpdeskGroupId: groupId('privileged-helpdesk'),
+  migrationGroupId: groupId('migration-wave-1'),
+  migrationPilotGroupId: groupId('migration-wave-1-pilot'),
+  salesGroupId: groupId('sales'),
+  allStaffGroupId: groupId('all-staff'),
+};
+
+function sampleGroups(): FixtureGroup[] {
+  return [
+    {
+      id: GROUPS.adminGroupId,
+      displayName: 'SecOps Admins',
+      // Megan is an admin only through the nested on-call group
+      memberIds: [...users('admin'), GROUPS.secOpsOnCallGroupId],
+    },
+    { id: GROUPS.secOpsOnCallGroupId, displayName: 'SecOps On-Call', memberIds: users('secondAdmin') },
+    {
+      id: GROUPS.privilegedHelpdeskGroupId,
+      displayName: 'Privileged Helpdesk',
+      memberIds: users('privilegedViaGroup'),
+      isAssignableToRole: true,
+    },
+    {
+      id: GROUPS.migrationGroupId,
+      displayName: 'Migration Wave 1',
+      memberIds: [
+        ...users('lester', 'testUser1', 'testUser2', 'testUser3', 'chrisGreenSales', 'obrien', 'zoe'),
+        ...users('liLei', 'guest', 'disabled', 'aliasUser'),
+        GROUPS.migrationPilotGroupId,
+      ],
+    },
+    {
+      id: GROUPS.migrationPilotGroupId,
+      displayName: 'Migration Wave 1 - Pilot',
+      // Lester is in both: transitive listings must return him once
+      memberIds: users('adele', 'joni', 'lester'),
+    },
+    { id: GROUPS.salesGroupId, displayName: 'Sales', memberIds: users('chrisGreenSales', 'lynne', 'miriam') },
+  ];
+}
+
+function sampleRoles(): FixtureRole[] {
+  const role = (
+    key: string,
+    displayName: string,
+    templateId: string,
+    memberIds: string[],
+    privileged: boolean,
+  ) => ({
+    id: roleId(key),
+    roleTemplateId: templateId,
+    displayName,
+    memberIds,
+    privileged,
+  });
+  return [
+    role(
+      'global-admin',
+      'Global Administrator',
+      ROLE_TEMPLATES.globalAdministrator,
+      users('globalAdmin'),
+      true,
+    ),
+    role(
+      'privileged-auth-admin',
+      'Privileged Authentication Administrator',
+      ROLE_TEMPLATES.privilegedAuthenticationAdministrator,
+      [GROUPS.privilegedHelpdeskGroupId],
+      true,
+    ),
+    role('user-admin', 'User Administrator', ROLE_TEMPLATES.userAdministrator, users('userAdmin'), true),
+    role(
+      'message-center-reader',
+      'Message Center Reader',
+      ROLE_TEMPLATES.messageCenterReader,
+      users('roleHolder'),
+      false,
+    ),
+  ];
+}
+
+/** Everyone in the sample tenant the tests name, plus group ids. */
+export const SAMPLE = {
+  tenantId: TENANT_ID,
+  /** a tenant the bot must refuse */
+  foreignTenantId: FOREIGN_TENANT_ID,
+  primaryDomain: DOMAIN,
+  initialDomain: 'contoso.onmicrosoft.com',
+  organizationName: 'Contoso',
+  /** the usual target */
+  lester: person('lester'),
+  /** direct member of SecOps Admins */
+  admin: person('admin'),
+  /** member of SecOps Admins through the nested group SecOps On-Call */
+  secondAdmin: person('secondAdmin'),
+  /** in no admin group */
+  nonAdmin: person('nonAdmin'),
+  /** Global Administrator (privileged) */
+  globalAdmin: person('globalAdmin'),
+  /** Privileged Authentication Administrator through the role-assignable group Privileged Helpdesk */
+  privilegedViaGroup: person('privilegedViaGroup'),
+  /** User Administrator (privileged) */
+  userAdmin: person('userAdmin'),
+  /** Message Center Reader, a role that is not privileged: revoking works */
+  roleHolder: person('roleHolder'),
+  /** B2B guest from fabrikam.com */
+  guest: person('guest'),
+  /** accountEnabled false */
+  disabled: person('disabled'),
+  /** mail johanna.lorenz@contoso.com differs from the UPN johannal@contoso.com */
+  aliasUser: person('aliasUser'),
+  aliasMail: 'johanna.lorenz@contoso.com',
+  /** two different users with the display name "Chris Green" */
+  chrisGreens: [person('chrisGreenSales'), person('chrisGreenIt')],
+  obrien: person('obrien'),
+  zoe: person('zoe'),
+  liLei: person('liLei'),
+  /** "Test User 1" … "Test User 6", no mailbox */
+  testUsers: [1, 2, 3, 4, 5, 6].map((n) => person(`testUser${n}`)),
+  /** SecOps Admins: Alex Wilber directly, Megan Bowen through SecOps On-Call */
+  adminGroupId: GROUPS.adminGroupId,
+  secOpsOnCallGroupId: GROUPS.secOpsOnCallGroupId,
+  privilegedHelpdeskGroupId: GROUPS.privilegedHelpdeskGroupId,
+  /** Migration Wave 1: 11 direct users + the nested group Migration Wave 1 - Pilot */
+  migrationGroupId: GROUPS.migrationGroupId,
+  migrationPilotGroupId: GROUPS.migrationPilotGroupId,
+  /** every user in Migration Wave 1, transitively, each once (includes the guest and the disabled user) */
+  migrationMemberIds: [
+    ...users('lester', 'testUser1', 'testUser2', 'testUser3', 'chrisGreenSales', 'obrien', 'zoe'),
+    ...users('liLei', 'guest', 'disabled', 'aliasUser', 'adele', 'joni'),
+  ],
+  salesGroupId: GROUPS.salesGroupId,
+  /** largeTenant() only: everyone */
+  allStaffGroupId: GROUPS.allStaffGroupId,
+  roleTemplates: ROLE_TEMPLATES,
+};
+
+/** The sample tenant; a fresh deep copy each call, so a test's revokes never leak into another's. */
+export function sampleTenant(): Tenant {
+  return {
+    tenantId: TENANT_ID,
+    primaryDomain: DOMAIN,
+    users: USER_SPECS.map(buildUser),
+    groups: sampleGroups(),
+    roles: sampleRoles(),
+  };
+}
+
+// prettier-ignore
+const FIRST_NAMES = [
+  'Ava', 'Ben', 'Carla', 'Dmitri', 'Elif', 'Farah', 'Goran', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lena', 'Mateo',
+  'Noor', 'Olga', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tomás', 'Uma', 'Viktor', 'Wen', 'Yusuf', 'Zara',
+];
+// prettier-ignore
+const LAST_NAMES = [
+  'Adams', 'Bauer', 'Chen', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jansen', 'Kowalski',
+  'Larsen', 'Moreau', 'Novak', 'Okafor', 'Petrov', 'Rossi', 'Silva', 'Tanaka', 'Ueda', 'Varga', 'Weber',
+];
+
+/**
+ * A contoso-like tenant of exactly `userCount` users for benchmarks: the sample's admin (same id, in
+ * SecOps Admins, so the sandbox's ADMIN_GROUP_ID works) plus generated members, and one group
+ * "All Staff" (SAMPLE.allStaffGroupId) with everyone. No privileged roles, so every revoke can succeed.
+ */
+export function largeTenant(userCount: number): Tenant {
+  if (!Number.isInteger(userCount) || userCount < 1)
+    throw new RangeError('userCount must be a positive integer');
+  const admin = buildUser(USER_SPECS.find((s) => s.key === 'admin')!);
+  const generated: FixtureUser[] = [];
+  for (let i = 1; i < userCount; i++) {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length];
+    const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length];
+    const upn = `${asciiAlias(first)}.${asciiAlias(last)}${i}@${DOMAIN}`;
+    generated.push({
+      id: fixtureGuid(`large:user:${i}`),
+      displayName: `${first} ${last}`,
+      userPrincipalName: upn,
+      mail: upn,
+      accountEnabled: true,
+      userType: 'Member',
+      signInSessionsValidFromDateTime: '2026-01-01T00:00:00Z',
+    });
+  }
+  const all = [admin, ...generated];
+  return {
+    tenantId: TENANT_ID,
+    primaryDomain: DOMAIN,
+    users: all,
+    groups: [
+      { id: GROUPS.adminGroupId, displayName: 'SecOps Admins', memberIds: [admin.id] },
+      { id: GROUPS.allStaffGroupId, displayName: 'All Staff', memberIds: all.map((u) => u.id) },
+    ],
+    roles: [],
+  };
+}
+
+function asciiAlias(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+}
