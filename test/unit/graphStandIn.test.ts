@@ -11,7 +11,6 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are read dynamically
   body: any;
 }
 
