@@ -1,0 +1,92 @@
+import type { UserRef } from '../core/commandParser';
+import { odataString } from '../core/odata';
+import type { DirectoryUser } from '../core/types';
+import { GraphCallError, type GraphApi } from './client';
+
+export const USER_FIELDS = [
+  'id',
+  'displayName',
+  'userPrincipalName',
+  'mail',
+  'accountEnabled',
+  'userType',
+  'signInSessionsValidFromDateTime',
+] as const;
+const SELECT = `$select=${USER_FIELDS.join(',')}`;
+
+interface GraphUser {
+  id: string;
+  displayName?: string | null;
+  userPrincipalName?: string | null;
+  mail?: string | null;
+  accountEnabled?: boolean | null;
+  userType?: string | null;
+  signInSessionsValidFromDateTime?: string | null;
+}
+
+export type UserLookup =
+  | { kind: 'found'; user: DirectoryUser }
+  | { kind: 'notFound'; requestId?: string }
+  | { kind: 'ambiguous'; users: DirectoryUser[] };
+
+export function toDirectoryUser(u: GraphUser): DirectoryUser {
+  return {
+    id: u.id.toLowerCase(),
+    displayName: u.displayName ?? u.userPrincipalName ?? u.id,
+    userPrincipalName: u.userPrincipalName ?? '',
+    mail: u.mail ?? null,
+    accountEnabled: u.accountEnabled ?? null,
+    userType: u.userType ?? null,
+    validFrom: u.signInSessionsValidFromDateTime ?? null,
+  };
+}
+
+/** Directory reads: users by object id, UPN, mail alias or display name; group membership. */
+export class Directory {
+  constructor(private readonly graph: GraphApi) {}
+
+  async getUser(id: string): Promise<DirectoryUser | undefined> {
+    try {
+      const res = await this.graph.call<GraphUser>('GET', `/users/${encodeURIComponent(id)}?${SELECT}`);
+      return toDirectoryUser(res.body);
+    } catch (err) {
+      if (err instanceof GraphCallError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Resolves what an admin typed. A name or alias that matches several users is never guessed. */
+  async findUser(ref: UserRef): Promise<UserLookup> {
+    if (ref.kind === 'objectId') {
+      const user = await this.getUser(ref.value);
+      return user ? { kind: 'found', user } : { kind: 'notFound' };
+    }
+    if (ref.kind === 'upn') {
+      const user = await this.getUser(ref.value);
+      if (user) return { kind: 'found', user };
+      return this.findBy(`mail eq ${odataString(ref.value)}`);
+    }
+    return this.findBy(`displayName eq ${odataString(ref.value)}`);
+  }
+
+  /** True if the user is, directly or through nested groups, a member of the group. */
+  async isMemberOf(userId: string, groupId: string): Promise<boolean> {
+    const res = await this.graph.call<{ value: string[] }>(
+      'POST',
+      `/users/${encodeURIComponent(userId)}/checkMemberGroups`,
+      { body: { groupIds: [groupId] } },
+    );
+    return res.body.value.some((id) => id.toLowerCase() === groupId.toLowerCase());
+  }
+
+  private async findBy(filter: string): Promise<UserLookup> {
+    const res = await this.graph.call<{ value: GraphUser[] }>(
+      'GET',
+      `/users?$filter=${encodeURIComponent(filter)}&${SELECT}&$top=26`,
+    );
+    const users = res.body.value.map(toDirectoryUser);
+    if (users.length === 0) return { kind: 'notFound', requestId: res.requestId };
+    if (users.length === 1) return { kind: 'found', user: users[0] };
+    return { kind: 'ambiguous', users };
+  }
+}
