@@ -51,6 +51,8 @@ export interface SignoutRequest {
   reason: string;
   targets: DirectoryUser[];
   conversation: ConversationPointer;
+  /** where the request was made, in words, for notifications */
+  thread?: string;
   confirmedBy?: Person;
   confirmedAt?: string;
   /** IANA time zone (or UTC offset like +01:00) of whoever confirmed, for the local-time report */

@@ -1,0 +1,49 @@
+import { isListedAdmin, isPolicyConfigured, type AdminPolicy } from '../core/policy';
+import type { Directory } from '../graph/directory';
+import type { Logger } from '../log';
+
+export type AuthorizationResult =
+  | { allowed: true; via: 'list' | 'group' }
+  | { allowed: false; why: 'unconfigured' | 'notAdmin' | 'unknownCaller' | 'checkFailed' };
+
+const CACHE_MS = 60_000;
+
+/**
+ * Decides whether a caller may use the bot: listed in ADMIN_USER_IDS, or a transitive member of
+ * ADMIN_GROUP_ID. Group answers are cached for a minute at most, so a removed admin loses access fast.
+ * Any doubt (no policy, no caller id, Graph failing) means no.
+ */
+export class Authorizer {
+  private readonly cache = new Map<string, { member: boolean; until: number }>();
+
+  constructor(
+    private readonly policy: AdminPolicy,
+    private readonly directory: Directory,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async check(callerId: string | undefined): Promise<AuthorizationResult> {
+    if (!isPolicyConfigured(this.policy)) return { allowed: false, why: 'unconfigured' };
+    if (!callerId) return { allowed: false, why: 'unknownCaller' };
+    if (isListedAdmin(this.policy, callerId)) return { allowed: true, via: 'list' };
+    const groupId = this.policy.adminGroupId;
+    if (!groupId) return { allowed: false, why: 'notAdmin' };
+    const cached = this.cache.get(callerId);
+    if (cached && cached.until > this.now()) {
+      return cached.member ? { allowed: true, via: 'group' } : { allowed: false, why: 'notAdmin' };
+    }
+    try {
+      const member = await this.directory.isMemberOf(callerId, groupId);
+      this.cache.set(callerId, { member, until: this.now() + CACHE_MS });
+      return member ? { allowed: true, via: 'group' } : { allowed: false, why: 'notAdmin' };
+    } catch (err) {
+      const e = err as { status?: number; code?: string; requestId?: string };
+      this.log.warn(
+        { callerId, status: e.status, code: e.code, graphRequestId: e.requestId },
+        'admin group check failed; refusing',
+      );
+      return { allowed: false, why: 'checkFailed' };
+    }
+  }
+}

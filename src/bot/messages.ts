@@ -1,0 +1,76 @@
+import { formatValidFromLine, type LocalZone } from '../core/timeFormat';
+import type { DirectoryUser, Person, SignoutRequest, TargetOutcome } from '../core/types';
+
+/** Plain-words texts the bot posts. Kept apart so they are easy to review and test. */
+
+export const FOREIGN_TENANT =
+  "Sorry, I only work for the organization I was set up for, so I can't help with this request.";
+
+export const REFUSED =
+  "Sorry, you aren't allowed to use Sign-out Bot. It is limited to the IT and security admins your organization has named. If you need a sign-out, ask your security team.";
+
+export const UNCONFIGURED =
+  'Sorry, nobody can use Sign-out Bot yet: it has no admins configured, so it refuses every request. Ask whoever deployed it to set ADMIN_GROUP_ID or ADMIN_USER_IDS.';
+
+export const CHECK_FAILED =
+  "Sorry, I couldn't check that you are an admin just now, so I won't act. Try again in a minute.";
+
+export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here is what I can do:";
+
+export const UNKNOWN_CARD =
+  'This card is no longer valid: I have no record of its request. Ask again if still needed.';
+
+export const OTHER_CONVERSATION =
+  'This card belongs to another conversation. Use the card where the request was made.';
+
+export function person(u: Pick<DirectoryUser, 'displayName' | 'userPrincipalName'>): string {
+  return u.userPrincipalName ? `${u.displayName} (${u.userPrincipalName})` : u.displayName;
+}
+
+export function notFound(typed: string): string {
+  return `I couldn't find a user "${typed}" in the directory. Check the spelling, or use their user principal name (e.g. name@contoso.com) or Entra object id.`;
+}
+
+export function ambiguous(typed: string, users: DirectoryUser[]): string {
+  const list = users
+    .slice(0, 10)
+    .map((u) => `- ${person(u)}`)
+    .join('\n');
+  return `"${typed}" matches ${users.length} users, and I won't guess. Sign out one of them by user principal name:\n${list}`;
+}
+
+export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, zone?: LocalZone): string {
+  const who = user ? person(user) : o.userId;
+  switch (o.kind) {
+    case 'revoked':
+      return `Signed out ${who}. ${o.validFrom ? formatValidFromLine(o.validFrom, zone) : ''}`.trim();
+    case 'guestSkipped':
+      return `${who}: ${o.message ?? 'guest account; nothing changed in this organization.'}`;
+    default:
+      return `Could not sign out ${who}: ${o.message ?? o.kind}`;
+  }
+}
+
+export function targetsSummary(req: Pick<SignoutRequest, 'targets'>): string {
+  const [first] = req.targets;
+  if (req.targets.length === 1 && first) return person(first);
+  return `${req.targets.length} users`;
+}
+
+export function requestedNotice(req: SignoutRequest, thread: string): string {
+  return `Sign-out requested: ${req.requester.name} asked to sign out ${targetsSummary(req)}. Reason: ${req.reason || 'none given'}. In ${thread}.`;
+}
+
+export function refusedNotice(caller: Person | undefined, what: string, why: string, thread: string): string {
+  return `Refused: ${caller ? `${caller.name} (${caller.id})` : 'an unidentified caller'} tried to ${what} (${why}). In ${thread}.`;
+}
+
+export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZone): string {
+  const by = req.confirmedBy ?? req.cancelledBy;
+  const head = `Sign-out ${req.status}: ${targetsSummary(req)}, requested by ${req.requester.name}${by ? `, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : ''}.`;
+  const byId = new Map(req.targets.map((t) => [t.id, t]));
+  const lines = req.outcomes.slice(0, 20).map((o) => `- ${outcomeLine(byId.get(o.userId), o, zone)}`);
+  if (req.outcomes.length > 20) lines.push(`- …and ${req.outcomes.length - 20} more`);
+  if (req.error) lines.push(req.error);
+  return [head, ...lines, `In ${thread}.`].join('\n');
+}
