@@ -1,0 +1,429 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { startSandbox, type Sandbox } from '../support/sandbox';
+import { SAMPLE, sampleTenant } from '../support/tenantFixture';
+
+/**
+ * Issue 2 end to end: the real bot process over HTTP, its Graph and Entra calls through the real SDKs
+ * to the https stand-ins, and its posts recorded by the Bot Connector stand-in.
+ */
+
+const admin: Actor = { id: SAMPLE.admin.id, name: SAMPLE.admin.name };
+const secondAdmin: Actor = { id: SAMPLE.secondAdmin.id, name: SAMPLE.secondAdmin.name };
+const nonAdmin: Actor = { id: SAMPLE.nonAdmin.id, name: SAMPLE.nonAdmin.name };
+
+/** Ordinary members nobody else in this file uses, so each test has its own target. */
+const spareMembers = (() => {
+  const named = new Set(
+    Object.values(SAMPLE as Record<string, unknown>)
+      .flat()
+      .filter((v): v is { id: string } => typeof v === 'object' && v !== null && 'id' in v)
+      .map((p) => p.id),
+  );
+  const t = sampleTenant();
+  const privileged = new Set(t.roles.flatMap((r) => r.memberIds));
+  const displayNames = t.users.map((u) => u.displayName);
+  return t.users.filter(
+    (u) =>
+      u.userType === 'Member' &&
+      u.accountEnabled &&
+      !named.has(u.id) &&
+      !privileged.has(u.id) &&
+      displayNames.filter((n) => n === u.displayName).length === 1,
+  );
+})();
+let nextSpare = 0;
+const spare = () => {
+  const u = spareMembers[nextSpare++];
+  if (!u) throw new Error('the sample tenant needs more ordinary members for these tests');
+  return u;
+};
+
+const VALID_FROM_LINE =
+  /Sessions valid from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC \((?:\d{4}-\d{2}-\d{2} )?(\d{2}:\d{2}:\d{2}) ([^)]+)\)/;
+
+async function auditEntries(sb: Sandbox): Promise<any[]> {
+  const text = await fs.readFile(path.join(sb.dataDir, 'audit.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+describe('core sign-out, end to end', () => {
+  let sb: Sandbox;
+  let bot: BotDriver;
+
+  beforeAll(async () => {
+    sb = await startSandbox();
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+  afterEach(() => {
+    sb.graph.clearFaults();
+  });
+
+  it('signs a user out: card, confirm, revoke, new time in UTC and local time, security channel, audit', async () => {
+    const before = sb.graph.user(SAMPLE.lester.id)!.signInSessionsValidFromDateTime;
+    const card = await bot.requestSignout(`signout ${SAMPLE.lester.upn} laptop stolen`, admin);
+
+    const shown = cardText(card.card);
+    expect(shown).toContain(SAMPLE.lester.name);
+    expect(shown).toContain(SAMPLE.lester.upn);
+    expect(shown).toContain(admin.name);
+    expect(shown).toContain('laptop stolen');
+    expect(shown).toMatch(/about an hour/);
+    expect(shown).toMatch(/Continuous Access Evaluation/);
+    expect(findAction(card.card, 'signout.confirm')?.data).toEqual({ requestId: card.requestId });
+    expect(findAction(card.card, 'signout.cancel')?.data).toEqual({ requestId: card.requestId });
+    expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
+    await bot.waitForSecurityNotice(/requested.*Lester/i);
+
+    const answer = await bot.click('signout.confirm', card, admin, { localTimezone: 'Europe/Berlin' });
+    expect(answer.status).toBe(200);
+    expect(answer.body?.type).toBe('application/vnd.microsoft.card.adaptive');
+
+    const post = await bot.waitForText(card.conversationId, VALID_FROM_LINE);
+    const after = sb.graph.user(SAMPLE.lester.id)!.signInSessionsValidFromDateTime;
+    expect(after).not.toBe(before);
+    const [, utc, local, zone] = VALID_FROM_LINE.exec(post.body.text)!;
+    expect(utc).toBe(after.slice(0, 19).replace('T', ' '));
+    expect(zone).toBe('Europe/Berlin');
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(after));
+    expect(local).toBe(berlin);
+    expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(1);
+
+    const finalCard = await bot.waitForCardText(card.cardActivityId, /Signed out|signed out/);
+    expect(findAction(finalCard, 'signout.confirm')).toBeUndefined();
+    await bot.waitForSecurityNotice(/done.*Lester/is);
+
+    const events = (await auditEntries(sb)).filter((e) => e.requestId === card.requestId).map((e) => e.event);
+    expect(events).toEqual(['requested', 'confirmed', 'revoked']);
+  });
+
+  it('refuses a caller who is not an admin, politely, and reports the attempt', async () => {
+    const target = spare();
+    const activity = await bot.say(`signout ${target.userPrincipalName}`, nonAdmin);
+    const reply = await bot.waitForText(activity.conversation.id, /aren't allowed/);
+    expect(reply.body.text).not.toMatch(/group|ADMIN_|[0-9a-f]{8}-/i);
+    expect(bot.postedIn(activity.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
+    await bot.waitForSecurityNotice(new RegExp(`Refused: ${nonAdmin.name}`));
+    const refused = (await auditEntries(sb)).filter(
+      (e) => e.event === 'refused' && e.actor.id === nonAdmin.id,
+    );
+    expect(refused.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a non-admin clicking an admin's card, and leaves the card to the admins", async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    const answer = await bot.click('signout.confirm', card, nonAdmin);
+    expect(answer.body?.type).toBe('application/vnd.microsoft.activity.message');
+    expect(answer.body?.value).toMatch(/aren't allowed/);
+    expect(
+      bot.connector.activities.some((a) => a.activityId === card.cardActivityId && a.op === 'update'),
+    ).toBe(false);
+    expect(sb.graph.revokeCount(target.id)).toBe(0);
+
+    await bot.click('signout.confirm', card, secondAdmin);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE);
+    expect(sb.graph.revokeCount(target.id)).toBe(1);
+  });
+
+  it('refuses activities from another tenant, on messages and on clicks', async () => {
+    const target = spare();
+    const activity = await bot.say(`signout ${target.userPrincipalName}`, admin, {
+      tenantId: SAMPLE.foreignTenantId,
+    });
+    await bot.waitForText(activity.conversation.id, /only work for the organization/);
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    const answer = await bot.click('signout.confirm', card, admin, { tenantId: SAMPLE.foreignTenantId });
+    expect(answer.body?.value).toMatch(/only work for the organization/);
+    expect(sb.graph.revokeCount(target.id)).toBe(0);
+    await bot.waitForSecurityNotice(/foreign tenant/);
+  });
+
+  it('revokes once for a double click and for ten concurrent clicks', async () => {
+    const first = spare();
+    const card = await bot.requestSignout(`signout ${first.userPrincipalName}`, admin);
+    const a = await bot.click('signout.confirm', card, admin);
+    const b = await bot.click('signout.confirm', card, admin);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE);
+
+    const second = spare();
+    const card2 = await bot.requestSignout(`signout ${second.userPrincipalName}`, admin);
+    const clicks = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => bot.click('signout.confirm', card2, i % 2 ? admin : secondAdmin)),
+    );
+    expect(clicks.every((c) => c.status === 200)).toBe(true);
+    await bot.waitForText(card2.conversationId, VALID_FROM_LINE);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sb.graph.revokeCount(first.id)).toBe(1);
+    expect(sb.graph.revokeCount(second.id)).toBe(1);
+    const confirmed = (await auditEntries(sb)).filter(
+      (e) => e.requestId === card2.requestId && e.event === 'confirmed',
+    );
+    expect(confirmed).toHaveLength(1);
+  });
+
+  it('does nothing when confirm comes after cancel', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    const cancelled = await bot.click('signout.cancel', card, secondAdmin);
+    expect(cardText(cancelled.body?.value)).toMatch(/[Cc]ancelled/);
+    const late = await bot.click('signout.confirm', card, admin);
+    expect(cardText(late.body?.value)).toMatch(/[Cc]ancelled/);
+    expect(findAction(late.body?.value, 'signout.confirm')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sb.graph.revokeCount(target.id)).toBe(0);
+  });
+
+  it('refuses a click on an expired card and changes nothing', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    // time passes: the stored request's expiry moves into the past
+    const file = path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${card.requestId}`)}.json`);
+    const stored = JSON.parse(await fs.readFile(file, 'utf8'));
+    stored.expiresAt = new Date(Date.now() - 1000).toISOString();
+    await fs.writeFile(file, JSON.stringify(stored));
+
+    const answer = await bot.click('signout.confirm', card, admin);
+    expect(cardText(answer.body?.value)).toMatch(/expired/i);
+    expect(findAction(answer.body?.value, 'signout.confirm')).toBeUndefined();
+    expect(sb.graph.revokeCount(target.id)).toBe(0);
+  });
+
+  it('explains a user who is not in the directory, and a user deleted before the click (404)', async () => {
+    const activity = await bot.say('signout nobody.here@contoso.com', admin);
+    await bot.waitForText(activity.conversation.id, /couldn't find a user "nobody\.here@contoso\.com"/);
+
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    sb.graph.inject({
+      method: 'POST',
+      path: /revokeSignInSessions$/,
+      status: 404,
+      code: 'Request_ResourceNotFound',
+    });
+    await bot.click('signout.confirm', card, admin);
+    const post = await bot.waitForText(card.conversationId, /no user/);
+    expect(post.body.text).toMatch(/404 Request_ResourceNotFound, request-id [0-9a-f-]{36}/);
+  });
+
+  it('explains a 403 on a privileged target with the role the app needs', async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.globalAdmin.upn}`, admin);
+    await bot.click('signout.confirm', card, admin);
+    const post = await bot.waitForText(card.conversationId, /Privileged Authentication Administrator/);
+    expect(post.body.text).toMatch(/403 Authorization_RequestDenied, request-id [0-9a-f-]{36}/);
+    await bot.waitForCardText(card.cardActivityId, /Privileged Authentication Administrator/);
+  });
+
+  it('retries a 429 after Retry-After and then succeeds', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    sb.graph.inject({
+      method: 'POST',
+      path: /revokeSignInSessions$/,
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 2,
+    });
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE, 20_000);
+    expect(sb.graph.revokeCount(target.id)).toBe(1);
+  });
+
+  it('gives up clearly when Graph throttles forever', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    sb.graph.inject({
+      method: 'POST',
+      path: new RegExp(`${target.id}/revokeSignInSessions$`),
+      status: 429,
+      retryAfterSeconds: 1,
+      times: Infinity,
+    });
+    await bot.click('signout.confirm', card, admin);
+    const post = await bot.waitForText(card.conversationId, /throttling/, 30_000);
+    expect(post.body.text).toMatch(/429 TooManyRequests, request-id/);
+    const attempts = sb.graph.requests.filter((r) => r.method === 'POST' && r.path.includes(target.id));
+    expect(attempts).toHaveLength(4);
+    expect(sb.graph.revokeCount(target.id)).toBe(0);
+  });
+
+  it('says when Graph cannot be reached', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    sb.graph.inject({
+      method: 'POST',
+      path: /revokeSignInSessions$/,
+      status: 0,
+      unreachable: true,
+      times: 4,
+    });
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, /could not be reached/);
+  });
+
+  it('says that a guest is signed out in their home tenant', async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.guest.id}`, admin);
+    expect(cardText(card.card)).toMatch(/[Gg]uest/);
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, /home organization/);
+  });
+
+  it('shows status with the valid-from time in UTC and local time', async () => {
+    const activity = await bot.say(`status ${SAMPLE.lester.upn}`, admin, { localTimezone: 'Asia/Tokyo' });
+    const reply = await bot.connector.waitFor(
+      (a) => a.conversationId === activity.conversation.id && !!a.body?.attachments?.length,
+    );
+    const text = cardText(reply.body.attachments[0].content);
+    const validFrom = sb.graph.user(SAMPLE.lester.id)!.signInSessionsValidFromDateTime;
+    expect(text).toContain(SAMPLE.lester.upn);
+    expect(text).toContain(`${validFrom.slice(0, 19).replace('T', ' ')} UTC`);
+    expect(text).toContain('Asia/Tokyo');
+    expect(text).toMatch(/Enabled/);
+  });
+
+  it('tolerates Teams markup and trailing punctuation', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(
+      `<p>signout&nbsp;<a href="mailto:${target.userPrincipalName}">${target.userPrincipalName}</a>.</p>`,
+      admin,
+    );
+    expect(cardText(card.card)).toContain(target.userPrincipalName);
+  });
+
+  it('answers help, and "I did not understand" followed by the help', async () => {
+    const help = await bot.say('help', nonAdmin);
+    const helpCard = await bot.connector.waitFor(
+      (a) => a.conversationId === help.conversation.id && !!a.body?.attachments?.length,
+    );
+    expect(cardText(helpCard.body.attachments[0].content)).toMatch(/signout/);
+    const odd = await bot.say('please make coffee', admin);
+    await bot.waitForText(odd.conversation.id, /didn't understand/);
+    await bot.connector.waitFor(
+      (a) => a.conversationId === odd.conversation.id && !!a.body?.attachments?.length,
+    );
+  });
+
+  it('treats hostile input as data: OData injection matches nobody, a 5,000-character message is refused', async () => {
+    const before = sb.graph.requests.length;
+    const injection = await bot.say('signout "x\' or 1 eq 1"', admin);
+    await bot.waitForText(injection.conversation.id, /couldn't find|didn't understand|Tell me/);
+    const filters = sb.graph.requests.slice(before).filter((r) => /filter/i.test(JSON.stringify(r.query)));
+    for (const r of filters) expect(r.status).toBe(200);
+
+    const long = await bot.say(`signout ${'a'.repeat(5000)}@contoso.com`, admin);
+    await bot.waitForText(long.conversation.id, /characters long; I read at most/);
+    expect(bot.postedIn(long.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
+  });
+
+  it('rejects a forged card click with a malformed or unknown request id', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    const bad = await bot.click('signout.confirm', card, admin, { data: { requestId: '../../etc/passwd' } });
+    expect(bad.body?.value).toMatch(/no longer valid/);
+    const unknown = await bot.click('signout.confirm', card, admin, {
+      data: { requestId: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(unknown.body?.value).toMatch(/no longer valid/);
+    expect(sb.graph.revokeCount(target.id)).toBe(0);
+  });
+});
+
+describe('core sign-out across a restart', () => {
+  let sb: Sandbox;
+  let bot: BotDriver;
+
+  beforeAll(async () => {
+    sb = await startSandbox();
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('keeps a pending confirmation working after the bot restarts', async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.lester.upn}`, admin);
+    await sb.restartBot();
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE);
+    expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(1);
+  });
+
+  it('finishes a job interrupted by a crash without revoking twice', async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.secondAdmin.upn}`, admin);
+    // the read-back hangs, so the bot stops after Graph accepted the revoke
+    sb.graph.inject({
+      method: 'GET',
+      path: new RegExp(`/users/${SAMPLE.secondAdmin.id}$`),
+      status: 200,
+      delayMs: 8000,
+    });
+    await bot.click('signout.confirm', card, admin);
+    await waitUntil(() => sb.graph.revokeCount(SAMPLE.secondAdmin.id) === 1);
+    await sb.stopBot('SIGKILL');
+    await sb.restartBot();
+    sb.graph.clearFaults();
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE, 20_000);
+    expect(sb.graph.revokeCount(SAMPLE.secondAdmin.id)).toBe(1);
+  });
+
+  it('shuts down gracefully on SIGTERM with exit code 0', async () => {
+    expect(await sb.stopBot('SIGTERM')).toBe(0);
+  });
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('fail closed and fail fast', () => {
+  it('refuses everyone when no admin group or list is configured', async () => {
+    const sb = await startSandbox({ env: { ADMIN_GROUP_ID: undefined, ADMIN_USER_IDS: undefined } });
+    try {
+      const bot = new BotDriver(sb, SAMPLE.tenantId);
+      const activity = await bot.say(`signout ${SAMPLE.lester.upn}`, admin);
+      await bot.waitForText(activity.conversation.id, /nobody can use Sign-out Bot yet/);
+      expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
+      expect(bot.postedIn(activity.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
+    } finally {
+      await sb.stop();
+    }
+  });
+
+  it('refuses to start with a bad configuration, one line per problem', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync(process.execPath, [path.join(__dirname, '../../dist/src/index.js')], {
+      env: {
+        PATH: process.env.PATH,
+        ADMIN_GROUP_ID: 'admins',
+        GRAPH_BASE_URL: 'http://graph.example.com',
+      },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(run.status).toBe(2);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('  - '));
+    expect(lines).toEqual([
+      '  - AZURE_TENANT_ID is required',
+      '  - GRAPH_BASE_URL must use https (http is allowed only for localhost)',
+      '  - ADMIN_GROUP_ID must be a GUID',
+    ]);
+  });
+});
