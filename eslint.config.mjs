@@ -16,6 +16,10 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // tests read JSON the bot posted; typing every card shape would add noise, not safety
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -380,6 +380,14 @@ describe('core sign-out across a restart', () => {
     expect(sb.graph.revokeCount(SAMPLE.secondAdmin.id)).toBe(1);
   });
 
+  it('never logs the client secret or a token', () => {
+    const logs = sb.logs();
+    expect(logs).toMatch(/sign-out confirmed/);
+    expect(logs).not.toContain(sb.env.AZURE_CLIENT_SECRET);
+    expect(logs).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/);
+    expect(logs).not.toMatch(/Bearer /i);
+  });
+
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {
     expect(await sb.stopBot('SIGTERM')).toBe(0);
   });

@@ -14,7 +14,6 @@ export interface PostedCard {
   card: AdaptiveCardJson;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AdaptiveCardJson = Record<string, any>;
 
 /** Talks to the bot in a sandbox like Teams would, and reads what it posted through the connector. */

@@ -12,10 +12,10 @@ export interface RecordedActivity {
   activityId: string;
   replyToId?: string;
   /** the activity as the bot posted it (for createConversation, the initial activity; for delete, undefined) */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   body: any;
   /** createConversation only: the full ConversationParameters */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   params?: any;
   /** Authorization header, if the bot sent one (it does not in local mode) */
   authorization?: string;

@@ -208,7 +208,6 @@ export async function postActivity(
   botUrl: string,
   activity: TeamsActivity | Record<string, unknown>,
   headers: Record<string, string> = {},
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${botUrl.replace(/\/+$/, '')}/api/messages`, {
     method: 'POST',

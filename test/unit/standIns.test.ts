@@ -25,7 +25,6 @@ const CLIENT_ID = '3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c';
 const SECRET = 'Sbx8Q~correct-horse-battery-staple';
 const ROOT = path.resolve(__dirname, '../..');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 function httpsJson(
