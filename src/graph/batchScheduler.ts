@@ -1,0 +1,678 @@
+import { BudgetPacer } from '../core/tokenBucket';
+import { explainGraphFailure, type GraphFailure } from '../core/graphErrors';
+import type { TargetOutcome } from '../core/types';
+import type { GraphApi } from './client';
+import { requestCost, type ThrottleLimits } from './throttleLimits';
+
+/**
+ * Bulk sign-out: revokes the sessions of many users through JSON $batch requests, paced against
+ * Graph's throttling budgets so that steady state sees no 429, and with throttling never reported as
+ * a failure.
+ *
+ * Every batch is fully parallel (no dependsOn): Graph accepts a batch only if it is fully sequential
+ * or fully parallel, so "revoke + read dependsOn revoke" pairs cannot share a batch. Instead a user's
+ * read is sent in a later batch, once its revoke has answered 2xx, next to other users' revokes.
+ */
+
+export interface BatchItem {
+  id: string;
+  method: 'GET' | 'POST' | 'PATCH';
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  dependsOn?: string[];
+}
+
+export interface BatchItemResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body?: any;
+}
+
+/**
+ * Thin I/O seam: posts one JSON $batch (<= 20 items) and returns its responses. Throws on transport
+ * failure; an error with `status` (and optionally `code`, `requestId`, `retryAfterSeconds`, as
+ * GraphCallError has) is read as the whole batch's HTTP answer, e.g. a 429 for the whole batch.
+ */
+export type BatchTransport = (items: BatchItem[]) => Promise<BatchItemResponse[]>;
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early (resolving or rejecting) once `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+export interface BulkProgress {
+  total: number;
+  /** users with a final outcome */
+  done: number;
+  revoked: number;
+  /** failed, notFound and denied */
+  failed: number;
+  /** guests */
+  skipped: number;
+  /** 429s received (per item, or one per whole-batch 429) */
+  throttled: number;
+  elapsedMs: number;
+  /** users done per second over the run so far */
+  ratePerSecond: number;
+  etaMs: number | undefined;
+}
+
+export interface BulkRevokeOptions {
+  userIds: string[];
+  transport: BatchTransport;
+  /** pace against these, leaving `safetyMargin` of each budget unused */
+  limits: ThrottleLimits;
+  /** batches in flight, default 4 */
+  concurrency?: number;
+  clock?: Clock;
+  /** cancel: stop starting new revokes; revokes already sent are still recorded */
+  signal?: AbortSignal;
+  /**
+   * Each user's final outcome as soon as known. Calls are serialized (never two at once). If it
+   * throws, no new revokes start and runBulkRevoke rejects with that error once in-flight batches end.
+   */
+  onOutcome?: (o: TargetOutcome) => void | Promise<void>;
+  /** called at most every progressIntervalMs */
+  onProgress?: (p: BulkProgress) => void;
+  /** default 3000 */
+  progressIntervalMs?: number;
+  /** per request (the revoke, then the read), for 5xx/424/timeouts/transport errors; default 5 */
+  maxAttempts?: number;
+  /** a request throttled (429) continuously for longer than this fails as throttled; default 15 min */
+  maxThrottledMs?: number;
+  /** share of each throttling budget left unused, for other callers and clock skew; default 0.05 */
+  safetyMargin?: number;
+  /** a batch without an answer after this is retried as a timeout; default 120 s */
+  batchTimeoutMs?: number;
+  /** random source for backoff jitter, in [0, 1); default Math.random */
+  random?: () => number;
+}
+
+export interface BulkRevokeResult {
+  outcomes: TargetOutcome[];
+  cancelled: boolean;
+  progress: BulkProgress;
+}
+
+export const MAX_BATCH_ITEMS = 20;
+const SELECT = 'signInSessionsValidFromDateTime,userType';
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
+const THROTTLE_BACKOFF_MAX_MS = 60_000;
+
+export const GUEST_MESSAGE =
+  'This is a guest account: guests are signed out in their home tenant, so the call had no effect here. Ask their home organization to revoke their sessions, or remove the guest.';
+
+type Budget = 'resourceUnits' | 'writes';
+type Phase = 'revoke' | 'read';
+
+interface UserRun {
+  userId: string;
+  phase: Phase;
+  /** retryable failures of the current phase's request */
+  failures: number;
+  /** when the current request was first throttled, if it still is */
+  throttledSince?: number;
+  /** a revoke answered 5xx/timeout: it may have taken effect */
+  revokeMaybeDone: boolean;
+  revokeRequestId?: string;
+  last?: GraphFailure;
+}
+
+interface Delayed {
+  user: UserRun;
+  notBefore: number;
+}
+
+interface FailureFields {
+  status: number;
+  code: string;
+  message?: string;
+  requestId?: string;
+  retryAfterMs?: number;
+}
+
+export function runBulkRevoke(o: BulkRevokeOptions): Promise<BulkRevokeResult> {
+  return new BulkRun(o).run();
+}
+
+/** A BatchTransport over the bot's Graph seam: one POST /$batch per call. */
+export function graphBatchTransport(graph: Pick<GraphApi, 'call'>): BatchTransport {
+  return async (items) => {
+    const res = await graph.call<{ responses?: BatchItemResponse[] }>('POST', '/$batch', {
+      body: { requests: items },
+    });
+    return res.body?.responses ?? [];
+  };
+}
+
+class BulkRun {
+  private readonly clock: Clock;
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private readonly maxThrottledMs: number;
+  private readonly batchTimeoutMs: number;
+  private readonly progressIntervalMs: number;
+  private readonly random: () => number;
+  private readonly pacer: BudgetPacer<Budget>;
+  private readonly startedAt: number;
+
+  private cursor = 0;
+  private readonly readyReads: UserRun[] = [];
+  private readonly readyRevokes: UserRun[] = [];
+  private readonly delayed: Delayed[] = [];
+  /** users sent at least once and not yet final (for cancel) */
+  private readonly open = new Set<UserRun>();
+  private inFlight = 0;
+  private consecutiveThrottles = 0;
+
+  private readonly outcomes: TargetOutcome[] = [];
+  private readonly counts = { revoked: 0, failed: 0, skipped: 0, throttled: 0 };
+  private lastProgressAt: number;
+  private outcomeChain: Promise<void> = Promise.resolve();
+  private fatal: { error: unknown } | undefined;
+
+  private dirty = false;
+  private waker: AbortController | undefined;
+
+  constructor(private readonly o: BulkRevokeOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.concurrency = Math.max(1, Math.floor(o.concurrency ?? 4));
+    this.maxAttempts = Math.max(1, Math.floor(o.maxAttempts ?? 5));
+    this.maxThrottledMs = o.maxThrottledMs ?? 15 * 60_000;
+    this.batchTimeoutMs = o.batchTimeoutMs ?? 120_000;
+    this.progressIntervalMs = o.progressIntervalMs ?? 3000;
+    this.random = o.random ?? Math.random;
+    this.startedAt = this.clock.now();
+    this.lastProgressAt = this.startedAt;
+    const l = o.limits;
+    this.pacer = new BudgetPacer<Budget>(
+      {
+        resourceUnits: { limit: l.resourceUnits, windowMs: l.ruWindowMs },
+        writes: { limit: l.writes, windowMs: l.writeWindowMs },
+      },
+      this.startedAt,
+      o.safetyMargin ?? 0.05,
+    );
+    const one = costOf([revokeItem('x', '1')]);
+    if (this.pacer.timeUntil(one, this.startedAt) === Infinity) {
+      throw new RangeError('throttle limits are too small to afford a single revoke');
+    }
+  }
+
+  async run(): Promise<BulkRevokeResult> {
+    const onAbort = () => this.wake();
+    this.o.signal?.addEventListener('abort', onAbort);
+    try {
+      await this.dispatch();
+      while (this.inFlight > 0) await this.wait(Infinity);
+      if (this.stopping()) this.closeOpenUsers();
+      await this.outcomeChain;
+    } finally {
+      this.o.signal?.removeEventListener('abort', onAbort);
+    }
+    if (this.fatal) throw this.fatal.error;
+    return { outcomes: this.outcomes, cancelled: !!this.o.signal?.aborted, progress: this.progress() };
+  }
+
+  private stopping(): boolean {
+    return !!this.o.signal?.aborted || !!this.fatal;
+  }
+
+  private async dispatch(): Promise<void> {
+    for (;;) {
+      this.dirty = false;
+      if (this.stopping()) return;
+      const now = this.clock.now();
+      this.promoteDue(now);
+      const hasWork =
+        this.readyReads.length + this.readyRevokes.length > 0 || this.cursor < this.o.userIds.length;
+      if (!hasWork) {
+        if (this.inFlight === 0 && this.delayed.length === 0) return;
+        await this.wait(this.untilNextDelayed(now));
+        continue;
+      }
+      if (this.inFlight >= this.concurrency) {
+        await this.wait(Infinity);
+        continue;
+      }
+      const plan = this.plan();
+      const cost = costOf(plan.items);
+      const waitMs = this.pacer.timeUntil(cost, now);
+      if (waitMs > 0) {
+        await this.wait(Math.min(waitMs, this.untilNextDelayed(now)));
+        continue;
+      }
+      this.pacer.take(cost, now);
+      const users = this.commit(plan);
+      this.inFlight++;
+      void this.send(users, plan.items).finally(() => {
+        this.inFlight--;
+        this.wake();
+      });
+    }
+  }
+
+  /** The next batch from what is ready: reads first (their revoke is done), then revokes to fill it. */
+  private plan(): { reads: number; retries: number; fresh: number; items: BatchItem[] } {
+    const ru = this.pacer.capacity('resourceUnits');
+    const wr = this.pacer.capacity('writes');
+    const items: BatchItem[] = [];
+    let cost = { resourceUnits: 0, writes: 0 };
+    const fits = (item: BatchItem) => {
+      const c = requestCost(item.method, item.url);
+      const next = { resourceUnits: cost.resourceUnits + c.resourceUnits, writes: cost.writes + c.writes };
+      if (items.length >= MAX_BATCH_ITEMS || next.resourceUnits > ru || next.writes > wr) return false;
+      cost = next;
+      items.push(item);
+      return true;
+    };
+    let reads = 0;
+    while (reads < this.readyReads.length && fits(readItem(this.readyReads[reads].userId, id(items))))
+      reads++;
+    let retries = 0;
+    while (
+      retries < this.readyRevokes.length &&
+      fits(revokeItem(this.readyRevokes[retries].userId, id(items)))
+    )
+      retries++;
+    let fresh = 0;
+    while (
+      this.cursor + fresh < this.o.userIds.length &&
+      fits(revokeItem(this.o.userIds[this.cursor + fresh], id(items)))
+    )
+      fresh++;
+    return { reads, retries, fresh, items };
+  }
+
+  private commit(plan: { reads: number; retries: number; fresh: number }): UserRun[] {
+    const users = [...this.readyReads.splice(0, plan.reads), ...this.readyRevokes.splice(0, plan.retries)];
+    for (let i = 0; i < plan.fresh; i++) {
+      const user: UserRun = {
+        userId: this.o.userIds[this.cursor++],
+        phase: 'revoke',
+        failures: 0,
+        revokeMaybeDone: false,
+      };
+      this.open.add(user);
+      users.push(user);
+    }
+    return users;
+  }
+
+  private async send(users: UserRun[], items: BatchItem[]): Promise<void> {
+    let responses: BatchItemResponse[] | undefined;
+    let batchFailure: FailureFields | undefined;
+    const timeout = new AbortController();
+    try {
+      const answer = this.o.transport(items);
+      const timer = this.clock.sleep(this.batchTimeoutMs, timeout.signal).then(
+        () => 'timeout' as const,
+        () => 'timeout' as const,
+      );
+      const result = await Promise.race([answer, timer]);
+      if (result === 'timeout') {
+        answer.catch(() => undefined);
+        batchFailure = {
+          status: 0,
+          code: 'Timeout',
+          message: 'Microsoft Graph did not answer the batch in time',
+        };
+      } else {
+        responses = result;
+      }
+    } catch (err) {
+      batchFailure = failureFromError(err);
+    } finally {
+      timeout.abort();
+    }
+
+    const now = this.clock.now();
+    const byId = new Map((responses ?? []).map((r) => [String(r.id), r]));
+    let throttleMs: number | undefined;
+    let sawThrottle = false;
+    const finals: [UserRun, TargetOutcome][] = [];
+    if (batchFailure?.status === 429) this.counts.throttled++;
+    users.forEach((user, i) => {
+      let f: FailureFields | undefined = batchFailure;
+      let response: BatchItemResponse | undefined;
+      if (!f) {
+        response = byId.get(items[i].id);
+        if (!response)
+          f = {
+            status: 0,
+            code: 'MissingResponse',
+            message: 'the batch answer had no response for this request',
+          };
+        else if (response.status < 200 || response.status > 299) f = failureFromResponse(response, now);
+      }
+      if (!f) {
+        const done = this.succeeded(user, response!);
+        if (done) finals.push([user, done]);
+        return;
+      }
+      if (f.status === 429) {
+        sawThrottle = true;
+        if (!batchFailure) this.counts.throttled++;
+        if (f.retryAfterMs !== undefined) throttleMs = Math.max(throttleMs ?? 0, f.retryAfterMs);
+      }
+      const done = this.failedAttempt(user, f, now, !!batchFailure);
+      if (done) finals.push([user, done]);
+    });
+
+    if (sawThrottle) {
+      this.consecutiveThrottles++;
+      const pauseMs = throttleMs ?? this.backoff(this.consecutiveThrottles, THROTTLE_BACKOFF_MAX_MS);
+      this.pacer.pause(now + pauseMs, now);
+    } else {
+      this.consecutiveThrottles = 0;
+    }
+    this.wake();
+    for (const [user, outcome] of finals) this.record(user, outcome);
+    this.maybeProgress();
+    await this.outcomeChain;
+  }
+
+  /** Handles a 2xx; returns the user's final outcome if this was the last step. */
+  private succeeded(user: UserRun, r: BatchItemResponse): TargetOutcome | undefined {
+    const requestId = requestIdOf(r);
+    if (user.phase === 'revoke') {
+      user.phase = 'read';
+      user.failures = 0;
+      user.throttledSince = undefined;
+      user.revokeRequestId = requestId;
+      this.readyReads.push(user);
+      return undefined;
+    }
+    const body = (r.body ?? {}) as {
+      signInSessionsValidFromDateTime?: string | null;
+      userType?: string | null;
+    };
+    const validFrom = body.signInSessionsValidFromDateTime ?? undefined;
+    const base = { userId: user.userId, validFrom, requestId: user.revokeRequestId };
+    if (body.userType === 'Guest') return { ...base, kind: 'guestSkipped', message: GUEST_MESSAGE };
+    return { ...base, kind: 'revoked' };
+  }
+
+  /** Handles a non-2xx (or a batch that failed as a whole); returns a final outcome or schedules a retry. */
+  private failedAttempt(
+    user: UserRun,
+    f: FailureFields,
+    now: number,
+    wholeBatch: boolean,
+  ): TargetOutcome | undefined {
+    const failure: GraphFailure = {
+      status: f.status,
+      code: f.code,
+      message: f.message,
+      requestId: f.requestId,
+    };
+    user.last = failure;
+    const queue = user.phase === 'revoke' ? this.readyRevokes : this.readyReads;
+    if (f.status === 429) {
+      user.throttledSince ??= now;
+      if (now - user.throttledSince < this.maxThrottledMs) {
+        queue.push(user);
+        return undefined;
+      }
+      return this.finalFailure(user, failure, wholeBatch);
+    }
+    user.throttledSince = undefined;
+    if (isRetryable(f.status)) {
+      if (user.phase === 'revoke') user.revokeMaybeDone = true;
+      if (++user.failures < this.maxAttempts) {
+        this.delayed.push({ user, notBefore: now + this.backoff(user.failures, BACKOFF_MAX_MS) });
+        return undefined;
+      }
+    }
+    return this.finalFailure(user, failure, wholeBatch);
+  }
+
+  private finalFailure(user: UserRun, f: GraphFailure, wholeBatch: boolean): TargetOutcome {
+    if (user.phase === 'read')
+      return readBackFailed(user, explainGraphFailure(f, 'lookup', user.userId).text, f);
+    const e = explainGraphFailure(f, 'revoke', user.userId);
+    // a whole-batch 404/403 says nothing about this user
+    const kind = wholeBatch ? 'failed' : e.kind;
+    return { userId: user.userId, kind, code: f.code, requestId: f.requestId, message: e.text };
+  }
+
+  /** After cancel (or a fatal onOutcome error): settle users that were sent but are not final. */
+  private closeOpenUsers(): void {
+    for (const user of [...this.open]) {
+      if (user.phase === 'read') {
+        this.record(
+          user,
+          readBackFailed(
+            user,
+            'The run was cancelled before the new valid-from time was read back.',
+            user.last,
+          ),
+        );
+      } else if (user.revokeMaybeDone && user.last) {
+        const e = explainGraphFailure(user.last, 'revoke', user.userId);
+        this.record(user, {
+          userId: user.userId,
+          kind: 'failed',
+          code: user.last.code,
+          requestId: user.last.requestId,
+          message: `The run was cancelled before this sign-out could be retried; it may not have taken effect. ${e.text}`,
+        });
+      }
+      // otherwise Graph only ever throttled the revoke: it never ran, the caller reports "not started"
+    }
+  }
+
+  private record(user: UserRun, outcome: TargetOutcome): void {
+    this.open.delete(user);
+    this.outcomes.push(outcome);
+    if (outcome.kind === 'revoked') this.counts.revoked++;
+    else if (outcome.kind === 'guestSkipped') this.counts.skipped++;
+    else this.counts.failed++;
+    const cb = this.o.onOutcome;
+    if (!cb) return;
+    this.outcomeChain = this.outcomeChain
+      .then(() => cb(outcome))
+      .catch((error: unknown) => {
+        if (!this.fatal) {
+          this.fatal = { error };
+          this.wake();
+        }
+      });
+  }
+
+  private maybeProgress(): void {
+    if (!this.o.onProgress) return;
+    const now = this.clock.now();
+    if (now - this.lastProgressAt < this.progressIntervalMs) return;
+    this.lastProgressAt = now;
+    this.o.onProgress(this.progress());
+  }
+
+  private progress(): BulkProgress {
+    const now = this.clock.now();
+    const total = this.o.userIds.length;
+    const done = this.outcomes.length;
+    const elapsedMs = now - this.startedAt;
+    const ratePerSecond = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+    let etaMs: number | undefined;
+    if (done >= total) etaMs = 0;
+    else if (done > 0 && ratePerSecond > 0) {
+      const observed = ((total - done) * 1000) / ratePerSecond;
+      // the observed rate includes the initial burst, so the paced budget bounds it from below
+      const unsent = total - this.cursor + this.readyRevokes.length;
+      const needed = {
+        resourceUnits: 2 * unsent + this.readyReads.length,
+        writes: unsent,
+      };
+      etaMs = Math.round(Math.max(observed, this.pacer.timeToSpend(needed, now)));
+    }
+    return { total, done, ...this.counts, elapsedMs, ratePerSecond, etaMs };
+  }
+
+  private promoteDue(now: number): void {
+    for (let i = this.delayed.length - 1; i >= 0; i--) {
+      const d = this.delayed[i];
+      if (d.notBefore > now) continue;
+      this.delayed.splice(i, 1);
+      (d.user.phase === 'revoke' ? this.readyRevokes : this.readyReads).push(d.user);
+    }
+  }
+
+  private untilNextDelayed(now: number): number {
+    let next = Infinity;
+    for (const d of this.delayed) next = Math.min(next, d.notBefore - now);
+    return Math.max(0, next);
+  }
+
+  /** Exponential backoff with equal jitter: half fixed, half random. */
+  private backoff(attempt: number, maxMs: number): number {
+    const ceiling = Math.min(maxMs, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+  }
+
+  /** Sleeps up to `ms` (Infinity: until woken), returning early on wake() or cancel. */
+  private async wait(ms: number): Promise<void> {
+    if (this.dirty) {
+      this.dirty = false;
+      return;
+    }
+    const waker = new AbortController();
+    this.waker = waker;
+    try {
+      if (ms === Infinity) {
+        await new Promise<void>((resolve) =>
+          waker.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+      } else {
+        await this.clock.sleep(ms, waker.signal).catch(() => undefined);
+      }
+    } finally {
+      if (this.waker === waker) this.waker = undefined;
+      waker.abort();
+      this.dirty = false;
+    }
+  }
+
+  private wake(): void {
+    this.dirty = true;
+    this.waker?.abort();
+  }
+}
+
+function id(items: BatchItem[]): string {
+  return String(items.length + 1);
+}
+
+function userPath(userId: string): string {
+  return `/users/${encodeURIComponent(userId)}`;
+}
+
+function revokeItem(userId: string, itemId: string): BatchItem {
+  // a POST inside $batch needs a body and a Content-Type, even for an action that takes none
+  return {
+    id: itemId,
+    method: 'POST',
+    url: `${userPath(userId)}/revokeSignInSessions`,
+    body: {},
+    headers: { 'Content-Type': 'application/json' },
+  };
+}
+
+function readItem(userId: string, itemId: string): BatchItem {
+  return { id: itemId, method: 'GET', url: `${userPath(userId)}?$select=${SELECT}` };
+}
+
+function costOf(items: BatchItem[]): Record<Budget, number> {
+  const total = { resourceUnits: 0, writes: 0 };
+  for (const item of items) {
+    const c = requestCost(item.method, item.url);
+    total.resourceUnits += c.resourceUnits;
+    total.writes += c.writes;
+  }
+  return total;
+}
+
+function isRetryable(status: number): boolean {
+  return status === 0 || status === 408 || status === 424 || status >= 500;
+}
+
+/** The revoke took effect but its read-back did not: the user is signed out, without a confirmed time. */
+function readBackFailed(user: UserRun, why: string, f: GraphFailure | undefined): TargetOutcome {
+  return {
+    userId: user.userId,
+    kind: 'revoked',
+    code: f?.code,
+    requestId: f?.requestId ?? user.revokeRequestId,
+    message: `Sessions were revoked, but the new valid-from time could not be read back. ${why}`,
+  };
+}
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : String(headers[key]);
+}
+
+function requestIdOf(r: BatchItemResponse): string | undefined {
+  const inner = r.body?.error?.innerError ?? r.body?.error?.innererror;
+  return header(r.headers, 'request-id') ?? inner?.['request-id'] ?? undefined;
+}
+
+/** Retry-After in ms: delay-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function failureFromResponse(r: BatchItemResponse, now: number): FailureFields {
+  const error = r.body?.error as { code?: string; message?: string } | undefined;
+  return {
+    status: r.status,
+    code: error?.code || `HTTP${r.status}`,
+    message: error?.message,
+    requestId: requestIdOf(r),
+    retryAfterMs: parseRetryAfter(header(r.headers, 'retry-after'), now),
+  };
+}
+
+function failureFromError(err: unknown): FailureFields {
+  const e = err as {
+    status?: unknown;
+    code?: unknown;
+    message?: unknown;
+    requestId?: unknown;
+    retryAfterSeconds?: unknown;
+  };
+  const status = typeof e?.status === 'number' ? e.status : 0;
+  const code = typeof e?.code === 'string' && e.code ? e.code : status ? `HTTP${status}` : 'Unreachable';
+  return {
+    status,
+    code,
+    message: typeof e?.message === 'string' ? e.message : undefined,
+    requestId: typeof e?.requestId === 'string' ? e.requestId : undefined,
+    retryAfterMs: typeof e?.retryAfterSeconds === 'number' ? e.retryAfterSeconds * 1000 : undefined,
+  };
+}
