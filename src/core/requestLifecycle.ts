@@ -3,16 +3,17 @@ import type { RequestStatus, SignoutRequest } from './types';
 /**
  * The sign-out request state machine (DESIGN.md §1):
  * pending → (approved →) running → done | failed, pending/approved → cancelled | expired,
- * and running → cancelled for a bulk job stopped part-way.
+ * pending → rejected by a second admin, and running → cancelled for a bulk job stopped part-way.
  */
 const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
-  pending: ['approved', 'running', 'cancelled', 'expired'],
+  pending: ['approved', 'running', 'cancelled', 'expired', 'rejected'],
   approved: ['running', 'cancelled', 'expired'],
   running: ['done', 'failed', 'cancelled'],
   done: [],
   failed: [],
   cancelled: [],
   expired: [],
+  rejected: [],
 };
 
 export function canTransition(from: RequestStatus, to: RequestStatus): boolean {

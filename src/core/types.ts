@@ -1,6 +1,7 @@
 /** Domain types shared by the pure core, the bot, the cards and the store. */
 
-export type RequestStatus = 'pending' | 'approved' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired';
+export type RequestStatus =
+  'pending' | 'approved' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired' | 'rejected';
 
 export interface Person {
   /** Entra object id (aadObjectId) */
@@ -17,6 +18,8 @@ export interface DirectoryUser {
   accountEnabled?: boolean | null;
   userType?: string | null;
   validFrom?: string | null;
+  /** names of the directory roles the user holds, directly or through role-assignable groups */
+  privilegedRoles?: string[];
 }
 
 export type TargetOutcomeKind = 'revoked' | 'notFound' | 'denied' | 'guestSkipped' | 'failed';
@@ -63,4 +66,17 @@ export interface SignoutRequest {
   outcomes: TargetOutcome[];
   /** plain-words reason when status is failed */
   error?: string;
+  /** what the targets were asked as: "lester@contoso.com", group:"Migration Wave 1", search:"Test", all */
+  source?: string;
+  /** `signout --block`: disable sign-in before revoking */
+  block?: boolean;
+  /** a second admin must approve before it runs (APPROVAL_POLICY); why, in words */
+  approval?: { required: boolean; why: string };
+  approvedBy?: Person;
+  approvedAt?: string;
+  rejectedBy?: Person;
+  rejectedAt?: string;
+  rejectionReason?: string;
+  /** live figures of a running bulk job */
+  progress?: { done: number; total: number; ratePerSecond: number; etaMs?: number; throttled: number };
 }

@@ -46,7 +46,7 @@ describe('request state machine', () => {
   });
 
   it('does nothing for a click on a request that already moved on', () => {
-    for (const s of ['running', 'done', 'failed', 'cancelled', 'expired'] as RequestStatus[]) {
+    for (const s of ['running', 'done', 'failed', 'cancelled', 'expired', 'rejected'] as RequestStatus[]) {
       expect(decideConfirm(req(s), at('2026-11-22T12:01:00Z'))).toBe('nothing');
       expect(decideCancel(req(s), at('2026-11-22T12:01:00Z'))).toBe('nothing');
     }
