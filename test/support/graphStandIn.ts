@@ -429,6 +429,30 @@ const GROUPS: EntityKind<FixtureGroup> = {
   searchable: ['displayName'],
 };
 
+/** A directoryRole as its own entity set shows it (no @odata.type: it is the declared type). */
+function directoryRoleResource(r: FixtureRole): Record<string, unknown> {
+  const { '@odata.type': _type, ...rest } = roleResource(r);
+  return rest;
+}
+
+const DIRECTORY_ROLES: EntityKind<FixtureRole> = {
+  set: 'directoryRoles',
+  type: 'microsoft.graph.directoryRole',
+  resource: directoryRoleResource,
+  properties: Object.keys(
+    directoryRoleResource({ id: '', roleTemplateId: '', displayName: '', memberIds: [], privileged: false }),
+  ),
+  filter: {
+    resource: 'DirectoryRole',
+    properties: { id: 'string', displayName: 'string', roleTemplateId: 'string' },
+    startsWith: [],
+  },
+  searchable: [],
+};
+
+/** Members of a directory role's page size: Graph returns up to 1,000 and does not take $top. */
+const ROLE_MEMBERS_PAGE = 1000;
+
 /** The chosen properties in Graph's order; `$select` replaces the defaults (id only if selected). */
 function shape<T>(kind: EntityKind<T>, item: T, select: string[] | undefined): Record<string, unknown> {
   const full = kind.resource(item);
@@ -925,6 +949,9 @@ export class GraphStandIn {
       .add('GET', 'users/:id/transitiveMemberOf/microsoft.graph.directoryRole', (c, p) =>
         this.userDirectoryRoles(c, p.id),
       )
+      .add('GET', 'directoryRoles', (c) => this.listDirectoryRoles(c))
+      .add('GET', 'directoryRoles/:id', (c, p) => this.getDirectoryRole(c, p.id))
+      .add('GET', 'directoryRoles/:id/members', (c, p) => this.directoryRoleMembers(c, p.id))
       .add('GET', 'groups', (c) => this.listGroups(c))
       .add('GET', 'groups/:id', (c, p) => this.getGroup(c, p.id))
       .add('GET', 'groups/:id/transitiveMembers/microsoft.graph.user', (c, p) => this.groupUsers(c, p.id));
@@ -1051,6 +1078,91 @@ export class GraphStandIn {
     const user = this.findUser(id);
     const value = this.directory.roles(user.id).map(roleResource);
     return ok({ '@odata.context': contextUrl(call, 'directoryRoles', undefined, false), value });
+  }
+
+  /**
+   * Activated roles only, as Graph lists them: the fixture's roles are the tenant's directoryRole
+   * objects; a built-in role template nobody was assigned is not among them. $select and $filter
+   * (eq) only, no paging.
+   */
+  private listDirectoryRoles(call: GraphCall): GraphReply {
+    this.require(ALLOWED.readRoles);
+    allowQuery(call, ['$select', '$filter']);
+    const select = parseSelect(DIRECTORY_ROLES, call);
+    const value = this.query(call, DIRECTORY_ROLES, this.o.tenant.roles).map((r) =>
+      shape(DIRECTORY_ROLES, r, select),
+    );
+    return ok({ '@odata.context': contextUrl(call, DIRECTORY_ROLES.set, select, false), value });
+  }
+
+  /** By object id or, as Graph allows, by role template id; a role that is not activated is 404. */
+  private findDirectoryRole(id: string): FixtureRole {
+    const key = id.toLowerCase();
+    const role =
+      this.o.tenant.roles.find((r) => r.id.toLowerCase() === key) ??
+      this.o.tenant.roles.find((r) => r.roleTemplateId.toLowerCase() === key);
+    if (!role) throw notFound(id);
+    return role;
+  }
+
+  private getDirectoryRole(call: GraphCall, id: string): GraphReply {
+    this.require(ALLOWED.readRoles);
+    allowQuery(call, ['$select']);
+    const role = this.findDirectoryRole(id);
+    const select = parseSelect(DIRECTORY_ROLES, call);
+    return ok({
+      '@odata.context': contextUrl(call, DIRECTORY_ROLES.set, select, true),
+      ...shape(DIRECTORY_ROLES, role, select),
+    });
+  }
+
+  /**
+   * The role's direct members, users and (role-assignable) groups, as directoryObjects carrying
+   * @odata.type; groups are not expanded. $select only (not $top); pages of 1,000.
+   */
+  private directoryRoleMembers(call: GraphCall, id: string): GraphReply {
+    this.require(ALLOWED.readRoles);
+    allowQuery(call, ['$select', '$skiptoken']);
+    const role = this.findDirectoryRole(id);
+    const raw = call.query.get('$select');
+    const select =
+      raw === null
+        ? undefined
+        : raw
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean)
+            .map((name) => {
+              const known = [...USERS.properties, ...GROUPS.properties].find(
+                (k) => k.toLowerCase() === name.toLowerCase(),
+              );
+              if (!known) {
+                throw badRequest(
+                  `Could not find a property named '${name}' on type 'microsoft.graph.directoryObject'.`,
+                );
+              }
+              return known;
+            });
+    const members: Record<string, unknown>[] = [];
+    for (const memberId of role.memberIds) {
+      const user = this.directory.user(memberId);
+      const group = user ? undefined : this.directory.group(memberId);
+      if (user)
+        members.push(
+          member('#microsoft.graph.user', shape(USERS, user, undefined), userResource(user), select),
+        );
+      else if (group)
+        members.push(member('#microsoft.graph.group', groupResource(group), groupResource(group), select));
+    }
+    const offset = readSkipToken(call.query.get('$skiptoken'));
+    const body: Record<string, unknown> = {
+      '@odata.context': `${METADATA_ROOT}/${call.version}/$metadata#directoryObjects${select ? `(${select.join(',')})` : ''}`,
+    };
+    if (offset + ROLE_MEMBERS_PAGE < members.length) {
+      body['@odata.nextLink'] = this.nextLink(call, offset + ROLE_MEMBERS_PAGE);
+    }
+    body.value = members.slice(offset, offset + ROLE_MEMBERS_PAGE);
+    return ok(body);
   }
 
   private listGroups(call: GraphCall): GraphReply {
@@ -1213,6 +1325,19 @@ function batchAnswer(id: string, reply: GraphReply): BatchAnswer {
 // Small helpers
 
 const ok = (body: unknown): GraphReply => ({ status: 200, headers: {}, body });
+
+/** A directoryObject in a mixed collection: its type, then the selected properties it has. */
+function member(
+  type: string,
+  defaults: Record<string, unknown>,
+  full: Record<string, unknown>,
+  select: string[] | undefined,
+): Record<string, unknown> {
+  if (!select) return { '@odata.type': type, ...defaults };
+  const out: Record<string, unknown> = { '@odata.type': type };
+  for (const k of select) if (k in full) out[k] = full[k];
+  return out;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

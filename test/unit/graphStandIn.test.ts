@@ -1,7 +1,7 @@
 import * as https from 'node:https';
 import { makeTestCertificate } from '../support/cert';
 import { type GraphStandInOptions, GraphStandIn } from '../support/graphStandIn';
-import { SAMPLE, sampleTenant } from '../support/tenantFixture';
+import { ROLE_TEMPLATES, SAMPLE, largeTenant, sampleTenant } from '../support/tenantFixture';
 
 const TOKEN = 'valid-token';
 const NOW = new Date('2026-11-22T12:34:56.789Z');
@@ -320,6 +320,109 @@ describe('GraphStandIn', () => {
 
     it('rejects a page size over 999', async () => {
       expect((await get('/users?$top=1000')).status).toBe(400);
+    });
+  });
+
+  describe('directoryRoles', () => {
+    const roleId = async (templateId: string): Promise<string> => {
+      const res = await get(
+        `/directoryRoles?$filter=${encodeURIComponent(`roleTemplateId eq '${templateId}'`)}`,
+      );
+      return res.body.value[0].id;
+    };
+
+    it('lists activated roles only, with $select and the projection in @odata.context', async () => {
+      const res = await get('/directoryRoles?$select=id,displayName,roleTemplateId');
+      expect(res.status).toBe(200);
+      expect(res.body['@odata.context']).toBe(
+        'https://graph.microsoft.com/v1.0/$metadata#directoryRoles(id,displayName,roleTemplateId)',
+      );
+      expect(res.body.value.map((r: { displayName: string }) => r.displayName)).toEqual([
+        'Global Administrator',
+        'Privileged Authentication Administrator',
+        'User Administrator',
+        'Message Center Reader',
+      ]);
+      expect(Object.keys(res.body.value[0])).toEqual(['id', 'displayName', 'roleTemplateId']);
+      // a built-in role nobody holds is not activated, so Graph does not list it
+      const templates = res.body.value.map((r: { roleTemplateId: string }) => r.roleTemplateId);
+      expect(templates).not.toContain(ROLE_TEMPLATES.securityAdministrator);
+      // the object id differs from the template id, as in Entra
+      expect(res.body.value[0].id).not.toBe(ROLE_TEMPLATES.globalAdministrator);
+    });
+
+    it('filters by roleTemplateId, gets one role by object or template id, and takes no $top', async () => {
+      const id = await roleId(ROLE_TEMPLATES.globalAdministrator);
+      const byId = await get(`/directoryRoles/${id}?$select=displayName`);
+      expect(byId.body).toEqual({
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryRoles(displayName)/$entity',
+        displayName: 'Global Administrator',
+      });
+      const byTemplate = await get(`/directoryRoles/${ROLE_TEMPLATES.globalAdministrator}`);
+      expect(byTemplate.body).toMatchObject({ id, roleTemplateId: ROLE_TEMPLATES.globalAdministrator });
+      expect(byTemplate.body).not.toHaveProperty('@odata.type');
+      expect((await get(`/directoryRoles/${ROLE_TEMPLATES.securityAdministrator}`)).status).toBe(404);
+      expect((await get('/directoryRoles?$top=5')).status).toBe(400);
+      expect((await get('/directoryRoles?$select=nope')).status).toBe(400);
+    });
+
+    it('lists members as typed directoryObjects: users, and role-assignable groups unexpanded', async () => {
+      const admins = await get(`/directoryRoles/${await roleId(ROLE_TEMPLATES.globalAdministrator)}/members`);
+      expect(admins.status).toBe(200);
+      expect(admins.body['@odata.context']).toBe(
+        'https://graph.microsoft.com/v1.0/$metadata#directoryObjects',
+      );
+      expect(admins.body.value).toEqual([
+        expect.objectContaining({
+          '@odata.type': '#microsoft.graph.user',
+          id: SAMPLE.globalAdmin.id,
+          userPrincipalName: SAMPLE.globalAdmin.upn,
+        }),
+      ]);
+      const viaGroup = await get(
+        `/directoryRoles/${ROLE_TEMPLATES.privilegedAuthenticationAdministrator}/members?$select=id`,
+      );
+      expect(viaGroup.body.value).toEqual([
+        { '@odata.type': '#microsoft.graph.group', id: SAMPLE.privilegedHelpdeskGroupId },
+      ]);
+      expect(
+        (await get(`/directoryRoles/${ROLE_TEMPLATES.globalAdministrator}/members?$select=id&$top=10`))
+          .status,
+      ).toBe(400);
+      expect((await get(`/directoryRoles/${ROLE_TEMPLATES.securityAdministrator}/members`)).status).toBe(404);
+    });
+
+    it('pages members at 1,000', async () => {
+      const tenant = largeTenant(1500);
+      tenant.roles.push({
+        id: '5d9b3c1e-0000-4000-8000-000000000001',
+        roleTemplateId: ROLE_TEMPLATES.helpdeskAdministrator,
+        displayName: 'Helpdesk Administrator',
+        memberIds: tenant.users.map((u) => u.id),
+        privileged: true,
+      });
+      await restart({ tenant });
+      const first = await get(`/directoryRoles/${ROLE_TEMPLATES.helpdeskAdministrator}/members?$select=id`);
+      expect(first.body.value).toHaveLength(1000);
+      const next = await request(first.body['@odata.nextLink']);
+      expect(next.body.value).toHaveLength(500);
+      expect(next.body['@odata.nextLink']).toBeUndefined();
+    });
+
+    it('needs a role-reading permission for every role endpoint', async () => {
+      const paths = [
+        '/directoryRoles',
+        `/directoryRoles/${ROLE_TEMPLATES.globalAdministrator}`,
+        `/directoryRoles/${ROLE_TEMPLATES.globalAdministrator}/members`,
+      ];
+      graph.setPermissions(['User.Read.All', 'GroupMember.Read.All']);
+      for (const path of paths) {
+        const res = await get(path);
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('Authorization_RequestDenied');
+      }
+      graph.setPermissions(['Directory.Read.All']);
+      for (const path of paths) expect((await get(path)).status).toBe(200);
     });
   });
 
