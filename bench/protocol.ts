@@ -75,8 +75,8 @@ export interface WorkerResult {
   failures: { userId: string; kind: string; code?: string; message?: string }[];
   /** bulk: 429s the scheduler counted (per item, or one per whole-batch 429); naive: undefined */
   throttled?: number;
-  /** bulk: users per second from the 25th to the 75th percentile outcome (no start-up, no wind-down) */
-  middleRate?: number;
+  /** bulk: users per second from the 70th to the 95th percentile outcome (after the burst, before the wind-down) */
+  lateRate?: number;
   /** memory of the measuring process, sampled every 100 ms during the job */
   baselineRss: number;
   peakRss: number;
