@@ -36,10 +36,14 @@ export function decideConfirm(req: SignoutRequest, now: Date): ConfirmDecision {
   return isExpired(req, now) ? 'expire' : 'start';
 }
 
-/** What a click on "Cancel" does: only a request that has not started can be cancelled from its card. */
-export type CancelDecision = 'cancel' | 'expire' | 'nothing';
+/**
+ * What a click on "Cancel" does: a request that has not started is cancelled; a running bulk job is
+ * stopped (users already signed out stay signed out); a single sign-out in flight cannot be undone.
+ */
+export type CancelDecision = 'cancel' | 'stop' | 'expire' | 'nothing';
 
 export function decideCancel(req: SignoutRequest, now: Date): CancelDecision {
+  if (req.status === 'running' && req.targets.length > 1) return 'stop';
   if (req.status !== 'pending' && req.status !== 'approved') return 'nothing';
   return isExpired(req, now) ? 'expire' : 'cancel';
 }

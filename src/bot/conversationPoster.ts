@@ -1,0 +1,45 @@
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { cardAttachment } from '../cards/render';
+import type { SignoutRequest } from '../core/types';
+import type { Logger } from '../log';
+
+/**
+ * Proactive posts into a request's conversation: replacing its card for everyone and writing in its
+ * thread. Failures are logged, never thrown: the sign-out they report has already happened.
+ */
+export class ConversationPoster {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+    private readonly log: Logger,
+  ) {}
+
+  async updateCard(req: SignoutRequest, card: object): Promise<void> {
+    const id = req.conversation.cardActivityId;
+    if (!id) return;
+    await this.within(req, (ctx) =>
+      ctx.updateActivity({ type: 'message', id, attachments: [cardAttachment(card)] }),
+    );
+  }
+
+  async post(req: SignoutRequest, text: string): Promise<void> {
+    await this.within(req, (ctx) => ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' }));
+  }
+
+  private async within(req: SignoutRequest, logic: (ctx: TurnContext) => Promise<unknown>): Promise<void> {
+    try {
+      await this.adapter.continueConversationAsync(
+        this.botAppId,
+        req.conversation.reference as Partial<ConversationReference>,
+        async (ctx) => {
+          await logic(ctx);
+        },
+      );
+    } catch (err) {
+      this.log.error(
+        { requestId: req.id, err: (err as Error).message },
+        'could not post to the conversation',
+      );
+    }
+  }
+}
