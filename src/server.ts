@@ -14,9 +14,11 @@ export async function startServer(
   adapter: TeamsAdapter,
   app: Application<TurnState>,
   log: Logger,
+  extraRoutes: ((server: restify.Server) => void)[] = [],
 ): Promise<RunningServer> {
   const server = restify.createServer({ name: 'signout-bot' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024 }));
+  for (const add of extraRoutes) add(server);
   const turns = new Set<Promise<void>>();
   let closing = false;
 
