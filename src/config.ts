@@ -80,6 +80,21 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('CONFIRMATION_TTL_MINUTES', 24 * 60).default(15),
   ),
+  APPROVAL_POLICY: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['none', 'privileged', 'bulk', 'always'], {
+        errorMap: () => ({ message: 'APPROVAL_POLICY must be none, privileged, bulk or always' }),
+      })
+      .default('privileged'),
+  ),
+  BULK_APPROVAL_THRESHOLD: z.preprocess(
+    blankToUndefined,
+    positiveInt('BULK_APPROVAL_THRESHOLD', 1_000_000).default(10),
+  ),
+  APPROVER_GROUP_ID: optional(guid('APPROVER_GROUP_ID')),
+  PROTECTED_USER_IDS: z.preprocess(blankToUndefined, guidList('PROTECTED_USER_IDS').default('')),
+  PUBLIC_URL: optional(httpsUrl('PUBLIC_URL')),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -140,6 +155,13 @@ export interface Config {
   securityChannelId?: string;
   dataDir: string;
   confirmationTtlMinutes: number;
+  approvalPolicy: 'none' | 'privileged' | 'bulk' | 'always';
+  bulkApprovalThreshold: number;
+  /** who may approve: APPROVER_GROUP_ID, else the admins */
+  approverGroupId?: string;
+  protectedUserIds: string[];
+  /** where the bot is reachable from admins' browsers, for CSV downloads */
+  publicUrl: string;
   logLevel: string;
 }
 
@@ -190,6 +212,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     securityChannelId: e.SECURITY_CHANNEL_ID,
     dataDir: e.DATA_DIR,
     confirmationTtlMinutes: e.CONFIRMATION_TTL_MINUTES,
+    approvalPolicy: e.APPROVAL_POLICY,
+    bulkApprovalThreshold: e.BULK_APPROVAL_THRESHOLD,
+    approverGroupId: (e.APPROVER_GROUP_ID ?? e.ADMIN_GROUP_ID)?.toLowerCase(),
+    protectedUserIds: e.PROTECTED_USER_IDS.map((id) => id.toLowerCase()),
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
   };
 }

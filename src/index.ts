@@ -2,11 +2,18 @@ import path from 'node:path';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
+import { ConversationPoster } from './bot/conversationPoster';
+import { CsvLinks } from './bot/csvLinks';
+import { HistoryService } from './bot/historyService';
+import { JobRunner } from './bot/jobRunner';
 import { SecurityNotifier } from './bot/notifier';
+import { RequestAssessor } from './bot/requestAssessor';
 import { SignoutService } from './bot/signoutService';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
+import { TargetResolver } from './graph/targets';
+import { limitsForTenantSize } from './graph/throttleLimits';
 import { createLogger } from './log';
 import { startServer } from './server';
 import { AuditLog } from './store/auditLog';
@@ -42,7 +49,9 @@ async function main(): Promise<void> {
     MicrosoftAppType: config.bot.type,
     MicrosoftAppTenantId: config.bot.tenantId,
   });
-  const graph = new GraphApi(createCredential(config), config.graphBaseUrl);
+  const credential = createCredential(config);
+  const graph = new GraphApi(credential, config.graphBaseUrl);
+  const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
   const storage = await new FileStorage(path.join(config.dataDir, 'requests')).init();
   const store = await new RequestStore(storage).init();
@@ -50,17 +59,38 @@ async function main(): Promise<void> {
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);
-  const service = new SignoutService({
-    adapter,
+  const approvers = new Authorizer(
+    {
+      adminUserIds: config.approverGroupId === config.adminGroupId ? config.adminUserIds : [],
+      adminGroupId: config.approverGroupId,
+    },
+    directory,
+    log,
+  );
+  const csvLinks = await CsvLinks.create(config.dataDir, config.publicUrl);
+  const poster = new ConversationPoster(adapter, botAppId, log);
+  const jobs: JobRunner = new JobRunner({
+    store,
+    graph,
+    batchGraph,
+    directory,
+    // the write budget binds in every tier; the smallest tier is the safe assumption
+    limits: limitsForTenantSize(0),
+    log,
+    onProgress: (req): Promise<void> => service.progress(req),
+    onFinished: (req): Promise<void> => service.finished(req),
+  });
+  const service: SignoutService = new SignoutService({
     botAppId,
     tenantId: config.tenantId,
     ttlMinutes: config.confirmationTtlMinutes,
     store,
     audit,
-    graph,
-    directory,
     notifier,
+    poster,
+    jobs,
     log,
+    csvUrl: (id) => csvLinks.urlFor(id),
   });
   const app = createBot({
     adapter,
@@ -68,13 +98,26 @@ async function main(): Promise<void> {
     tenantId: config.tenantId,
     policy,
     authorizer,
+    approvers,
+    graph,
     directory,
+    resolver: new TargetResolver(graph, directory),
+    assessor: new RequestAssessor(
+      graph,
+      {
+        approvalPolicy: config.approvalPolicy,
+        bulkThreshold: config.bulkApprovalThreshold,
+        protectedUserIds: config.protectedUserIds,
+      },
+      log,
+    ),
     service,
+    history: new HistoryService(audit),
     audit,
     notifier,
     log,
   });
-  const server = await startServer(config.port, adapter, app, log);
+  const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store)]);
 
   await service.resume();
   const sweep = setInterval(
@@ -90,7 +133,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     clearInterval(sweep);
     await server.close(async () => {
-      await service.drain();
+      await jobs.pause();
       await storage.flush();
       await audit.flush();
     });

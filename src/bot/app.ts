@@ -2,23 +2,27 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import {
   AdaptiveCardActionExecuteResponseType,
   Application,
-  type AdaptiveCard,
   TurnState,
+  type AdaptiveCard,
   type TeamsAdapter,
 } from '@microsoft/teams-ai';
 import { cardAttachment, renderHelpCard, renderStatusCard } from '../cards/render';
 import { normalizeMessageText, parseCommand, type Command, type UserRef } from '../core/commandParser';
-import { explainGraphFailure } from '../core/graphErrors';
+import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
 import { sameTenant, whoMayUse, type AdminPolicy } from '../core/policy';
-import type { Person } from '../core/types';
-import { GraphCallError } from '../graph/client';
+import type { DirectoryUser, Person } from '../core/types';
+import { setAccountEnabled } from '../graph/accountState';
+import { GraphCallError, type GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';
+import type { TargetResolver } from '../graph/targets';
 import type { Logger } from '../log';
 import type { AuditLog } from '../store/auditLog';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
+import type { HistoryService } from './historyService';
 import * as text from './messages';
 import type { SecurityNotifier } from './notifier';
+import type { RequestAssessor } from './requestAssessor';
 import { originOf, type ClickAnswer, type SignoutService } from './signoutService';
 
 export interface BotDeps {
@@ -27,14 +31,21 @@ export interface BotDeps {
   tenantId: string;
   policy: AdminPolicy;
   authorizer: Authorizer;
+  approvers: Authorizer;
+  graph: GraphApi;
   directory: Directory;
+  resolver: TargetResolver;
+  assessor: RequestAssessor;
   service: SignoutService;
+  history: HistoryService;
   audit: AuditLog;
   notifier: SecurityNotifier;
   log: Logger;
 }
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Verb = 'confirm' | 'cancel' | 'approve' | 'reject' | 'choose';
 
 /**
  * The teams-ai Application: one message route that parses the command (anchored, markup-tolerant)
@@ -49,18 +60,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
   });
 
-  const refuse = async (
-    ctx: TurnContext,
-    info: ActivityInfo,
-    what: string,
-    result: AuthorizationResult | 'foreignTenant',
-  ) => {
-    const why =
-      result === 'foreignTenant'
-        ? `foreign tenant ${info.tenantId ?? 'unknown'}`
-        : result.allowed
-          ? ''
-          : result.why;
+  const refuse = async (ctx: TurnContext, info: ActivityInfo, what: string, why: string) => {
     d.log.warn({ caller: info.caller?.id, tenantId: info.tenantId, what, why }, 'refused');
     await d.audit.append({
       event: 'refused',
@@ -81,36 +81,114 @@ export function createBot(d: BotDeps): Application<TurnState> {
           ? text.CHECK_FAILED
           : text.REFUSED;
 
-  /** Tenant first, then the caller; answers the refusal itself and returns the caller when allowed. */
+  /** The caller, when they are an admin of this tenant; otherwise answers the refusal itself. */
   const admit = async (ctx: TurnContext, info: ActivityInfo, what: string): Promise<Person | undefined> => {
-    if (!sameTenant(d.tenantId, info.tenantId)) {
-      await refuse(ctx, info, what, 'foreignTenant');
-      await ctx.sendActivity(text.FOREIGN_TENANT);
-      return undefined;
-    }
     const result = await d.authorizer.check(info.caller?.id);
     if (!result.allowed || !info.caller) {
-      await refuse(ctx, info, what, result);
+      await refuse(ctx, info, what, result.allowed ? 'unknownCaller' : result.why);
       await ctx.sendActivity(refusalText(result));
       return undefined;
     }
     return info.caller;
   };
 
+  const sendCard = (ctx: TurnContext, card: object) =>
+    ctx.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
+
   const sendHelp = async (ctx: TurnContext, info: ActivityInfo, intro?: string) => {
     const authorized = (await d.authorizer.check(info.caller?.id)).allowed;
     if (intro) await ctx.sendActivity(intro);
-    await ctx.sendActivity({
-      type: 'message',
-      attachments: [cardAttachment(renderHelpCard({ authorized, whoMayUse: whoMayUse(d.policy) }))],
-    });
+    await sendCard(ctx, renderHelpCard({ authorized, whoMayUse: whoMayUse(d.policy) }));
   };
 
-  const lookup = async (ctx: TurnContext, ref: UserRef) => {
+  const lookup = async (ctx: TurnContext, ref: UserRef): Promise<DirectoryUser | undefined> => {
     const found = await d.directory.findUser(ref);
     if (found.kind === 'notFound') await ctx.sendActivity(text.notFound(ref.value));
     if (found.kind === 'ambiguous') await ctx.sendActivity(text.ambiguous(ref.value, found.users));
     return found.kind === 'found' ? found.user : undefined;
+  };
+
+  const signout = async (
+    ctx: TurnContext,
+    info: ActivityInfo,
+    cmd: Extract<Command, { kind: 'signout' }>,
+  ) => {
+    const caller = await admit(ctx, info, 'request a sign-out');
+    if (!caller) return;
+    const resolved = await d.resolver.resolve(cmd.target);
+    switch (resolved.kind) {
+      case 'notFound':
+        return void (await ctx.sendActivity(text.notFoundList(resolved.what)));
+      case 'ambiguousInList':
+        return void (await ctx.sendActivity(text.ambiguousInList(resolved.typed)));
+      case 'ambiguousGroup':
+        return void (await ctx.sendActivity(text.ambiguousGroup(resolved.typed, resolved.count)));
+      case 'empty':
+        return void (await ctx.sendActivity(text.noUsers(resolved.source)));
+      case 'ambiguous':
+        await d.service.create(ctx, info, {
+          requester: caller,
+          targets: [],
+          choices: resolved.users,
+          reason: cmd.reason,
+          source: resolved.typed,
+          block: cmd.block,
+        });
+        return;
+    }
+    const all = cmd.target.kind === 'all';
+    const assessed = await d.assessor.assess(caller, resolved.users, {
+      self: cmd.self,
+      block: cmd.block,
+      all,
+      named: cmd.target.kind === 'users',
+    });
+    if (!assessed.ok) {
+      await refuse(ctx, info, `sign out ${resolved.source}`, assessed.problem);
+      await ctx.sendActivity(assessed.problem);
+      return;
+    }
+    const facts = all ? await d.resolver.tenantFacts() : undefined;
+    await d.service.create(ctx, info, {
+      requester: caller,
+      targets: assessed.targets,
+      reason: cmd.reason,
+      source: resolved.source,
+      block: cmd.block,
+      approval: assessed.approval,
+      excluded: assessed.excluded.map((e) => `${e.user.displayName}: ${e.why}`),
+      confirmPhrases: facts
+        ? [String(facts.userCount), ...(facts.primaryDomain ? [facts.primaryDomain.toLowerCase()] : [])]
+        : undefined,
+    });
+  };
+
+  const unblock = async (
+    ctx: TurnContext,
+    info: ActivityInfo,
+    cmd: Extract<Command, { kind: 'unblock' }>,
+  ) => {
+    const caller = await admit(ctx, info, 'unblock a user');
+    if (!caller) return;
+    const user = await lookup(ctx, cmd.user);
+    if (!user) return;
+    try {
+      const res = await setAccountEnabled(d.graph, user.id, true);
+      d.log.info({ caller: caller.id, target: user.id, graphRequestId: res.requestId }, 'sign-in unblocked');
+      await d.audit.append({
+        event: 'unblocked',
+        tenantId: d.tenantId,
+        actor: caller,
+        targets: [{ id: user.id, upn: user.userPrincipalName, name: user.displayName }],
+        reason: cmd.reason,
+        graphRequestIds: res.requestId ? [res.requestId] : undefined,
+        conversationId: info.conversationId,
+      });
+      await ctx.sendActivity(text.unblocked(user));
+      await d.notifier.notify(text.unblockedNotice(caller, user, info.thread), originOf(ctx.activity));
+    } catch (err) {
+      await ctx.sendActivity(describeFailure(err, d.log, 'block', user.displayName));
+    }
   };
 
   const handlers: {
@@ -128,31 +206,15 @@ export function createBot(d: BotDeps): Application<TurnState> {
     status: async (ctx, info, cmd) => {
       if (!(await admit(ctx, info, 'view a status'))) return;
       const user = await lookup(ctx, cmd.user);
-      if (!user) return;
-      await ctx.sendActivity({
-        type: 'message',
-        attachments: [cardAttachment(renderStatusCard(user, { zone: info.zone }))],
-      });
+      if (user) await sendCard(ctx, renderStatusCard(user, { zone: info.zone }));
     },
-    signout: async (ctx, info, cmd) => {
-      const caller = await admit(ctx, info, 'request a sign-out');
-      if (!caller) return;
-      if (cmd.target.kind !== 'users' || cmd.target.refs.length !== 1 || cmd.block) {
-        await ctx.sendActivity(
-          'For now I sign out one user at a time, by user principal name, mail address or object id.',
-        );
-        return;
-      }
-      const user = await lookup(ctx, cmd.target.refs[0]);
-      if (!user) return;
-      await d.service.request(ctx, info, caller, [user], cmd.reason);
-    },
-    history: async (ctx, info) => {
-      if (await admit(ctx, info, 'view history')) await ctx.sendActivity('History is not available yet.');
-    },
-    unblock: async (ctx, info) => {
-      if (await admit(ctx, info, 'unblock a user'))
-        await ctx.sendActivity('Unblocking is not available yet.');
+    signout,
+    unblock,
+    history: async (ctx, info, cmd) => {
+      if (!(await admit(ctx, info, 'view history'))) return;
+      const user = cmd.user ? await lookup(ctx, cmd.user) : undefined;
+      if (cmd.user && !user) return;
+      await sendCard(ctx, await d.history.card({ user, count: cmd.count, zone: info.zone }));
     },
   };
 
@@ -163,7 +225,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     );
     d.log.info({ caller: info.caller?.id, command: cmd.kind }, 'message');
     if (!sameTenant(d.tenantId, info.tenantId)) {
-      await refuse(ctx, info, `use the bot (${cmd.kind})`, 'foreignTenant');
+      await refuse(ctx, info, `use the bot (${cmd.kind})`, `foreign tenant ${info.tenantId ?? 'unknown'}`);
       await ctx.sendActivity(text.FOREIGN_TENANT);
       return;
     }
@@ -174,51 +236,83 @@ export function createBot(d: BotDeps): Application<TurnState> {
         cmd,
       );
     } catch (err) {
-      await ctx.sendActivity(describeFailure(err, d.log));
+      await ctx.sendActivity(describeFailure(err, d.log, 'lookup'));
     }
   });
 
-  const onClick =
-    (action: 'confirm' | 'cancel') => async (ctx: TurnContext, _state: TurnState, data: unknown) => {
-      const info = activityInfo(ctx.activity);
-      const what = action === 'confirm' ? 'confirm a sign-out' : 'cancel a sign-out';
-      if (!sameTenant(d.tenantId, info.tenantId)) {
-        await refuse(ctx, info, what, 'foreignTenant');
-        return text.FOREIGN_TENANT;
+  const onClick = (verb: Verb) => async (ctx: TurnContext, _state: TurnState, raw: unknown) => {
+    const info = activityInfo(ctx.activity);
+    const what = `${verb} a sign-out`;
+    if (!sameTenant(d.tenantId, info.tenantId)) {
+      await refuse(ctx, info, what, `foreign tenant ${info.tenantId ?? 'unknown'}`);
+      return text.FOREIGN_TENANT;
+    }
+    const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const requestId = data.requestId;
+    if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return text.UNKNOWN_CARD;
+    const id = requestId.toLowerCase();
+    const auth = await d.authorizer.check(info.caller?.id);
+    const caller = info.caller;
+    if (!auth.allowed || !caller) {
+      await refuse(ctx, info, what, auth.allowed ? 'unknownCaller' : auth.why);
+      return refusalText(auth);
+    }
+    try {
+      let answer: ClickAnswer;
+      switch (verb) {
+        case 'confirm':
+          answer = await d.service.confirm(ctx, info, caller, id, data);
+          break;
+        case 'cancel':
+          answer = await d.service.cancel(ctx, info, caller, id);
+          break;
+        case 'approve':
+        case 'reject': {
+          const approver = (await d.approvers.check(caller.id)).allowed;
+          answer =
+            verb === 'approve'
+              ? await d.service.approve(ctx, info, caller, approver, id, data)
+              : await d.service.reject(ctx, info, caller, approver, id, data.rejectReason);
+          break;
+        }
+        case 'choose':
+          answer = await d.service.choose(ctx, info, caller, id, data.userId, async (req, chosen) => {
+            const assessed = await d.assessor.assess(req.requester, [chosen], {
+              self: false,
+              block: !!req.block,
+              all: false,
+              named: true,
+            });
+            return assessed.ok
+              ? { targets: assessed.targets, approval: assessed.approval }
+              : assessed.problem;
+          });
+          break;
       }
-      const requestId = (data as { requestId?: unknown })?.requestId;
-      if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return text.UNKNOWN_CARD;
-      const auth = await d.authorizer.check(info.caller?.id);
-      if (!auth.allowed || !info.caller) {
-        await refuse(ctx, info, what, auth);
-        return refusalText(auth);
-      }
-      try {
-        const answer: ClickAnswer =
-          action === 'confirm'
-            ? await d.service.confirm(ctx, info, info.caller, requestId.toLowerCase())
-            : await d.service.cancel(ctx, info, info.caller, requestId.toLowerCase());
-        if ('message' in answer) return answer.message === 'unknown' ? text.UNKNOWN_CARD : answer.message;
-        return answer.card as AdaptiveCard;
-      } catch (err) {
-        return describeFailure(err, d.log);
-      }
-    };
+      return 'message' in answer ? answer.message : (answer.card as AdaptiveCard);
+    } catch (err) {
+      return describeFailure(err, d.log, 'lookup');
+    }
+  };
   app.adaptiveCards.actionExecute('signout.confirm', onClick('confirm'));
   app.adaptiveCards.actionExecute('signout.cancel', onClick('cancel'));
+  app.adaptiveCards.actionExecute('signout.approve', onClick('approve'));
+  app.adaptiveCards.actionExecute('signout.reject', onClick('reject'));
+  app.adaptiveCards.actionExecute('signout.choose', onClick('choose'));
 
   app.error(async (ctx, err) => {
     d.log.error({ err: err.message }, 'unhandled turn error');
-    if (ctx.activity.type === ActivityTypes.Message)
+    if (ctx.activity.type === ActivityTypes.Message) {
       await ctx.sendActivity('Sorry, something went wrong on my side. Nothing was changed.');
+    }
   });
   return app;
 }
 
-function describeFailure(err: unknown, log: Logger): string {
+function describeFailure(err: unknown, log: Logger, action: GraphAction, target?: string): string {
   if (err instanceof GraphCallError) {
     log.warn({ status: err.status, code: err.code, graphRequestId: err.requestId }, 'graph call failed');
-    return explainGraphFailure(err, 'lookup').text;
+    return explainGraphFailure(err, action, target).text;
   }
   log.error({ err: (err as Error)?.message }, 'command failed');
   return 'Sorry, something went wrong on my side. Nothing was changed.';

@@ -23,6 +23,22 @@ export const UNKNOWN_CARD =
 export const OTHER_CONVERSATION =
   'This card belongs to another conversation. Use the card where the request was made.';
 
+export const PICK_FIRST = 'Pick the user you mean on the card first.';
+
+export const NEEDS_APPROVAL =
+  'This request needs a second admin: another admin must click Approve. You can still cancel it.';
+
+export const WRONG_CONFIRM_TEXT =
+  "That doesn't match. To sign out everyone, type the number of users in the organization or its primary domain, exactly as the card asks.";
+
+export const OWN_REQUEST = "You can't approve your own request: the two-person rule needs another admin.";
+
+export const OWN_REQUEST_REJECT = 'You asked for this one: use Cancel to withdraw it.';
+
+export const NOT_APPROVER = "Sorry, you aren't one of the admins who may approve sign-outs.";
+
+export const REJECT_NEEDS_REASON = 'Please give a reason for rejecting, in the box above the Reject button.';
+
 export function person(u: Pick<DirectoryUser, 'displayName' | 'userPrincipalName'>): string {
   return u.userPrincipalName ? `${u.displayName} (${u.userPrincipalName})` : u.displayName;
 }
@@ -73,4 +89,70 @@ export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZon
   if (req.outcomes.length > 20) lines.push(`- …and ${req.outcomes.length - 20} more`);
   if (req.error) lines.push(req.error);
   return [head, ...lines, `In ${thread}.`].join('\n');
+}
+
+export function outcomeLines(req: SignoutRequest, zone?: LocalZone): string {
+  const byId = new Map(req.targets.map((t) => [t.id, t]));
+  const lines = req.outcomes.map((o) => outcomeLine(byId.get(o.userId), o, zone));
+  if (req.error && !lines.length) lines.push(req.error);
+  return lines.join('\n\n');
+}
+
+export function tally(req: Pick<SignoutRequest, 'outcomes' | 'targets'>) {
+  const count = (k: string) => req.outcomes.filter((o) => o.kind === k).length;
+  const revoked = count('revoked');
+  const skipped = count('guestSkipped');
+  const failed = req.outcomes.length - revoked - skipped;
+  return { revoked, skipped, failed, notStarted: req.targets.length - req.outcomes.length };
+}
+
+export function bulkSummary(req: SignoutRequest): string {
+  const t = tally(req);
+  const seconds =
+    req.startedAt && req.finishedAt
+      ? Math.max(0, (Date.parse(req.finishedAt) - Date.parse(req.startedAt)) / 1000)
+      : 0;
+  const parts = [`${t.revoked} signed out`, `${t.failed} failed`, `${t.skipped} guests skipped`];
+  if (t.notStarted) parts.push(`${t.notStarted} not started`);
+  const head = req.status === 'cancelled' ? 'Bulk sign-out stopped' : 'Bulk sign-out finished';
+  return `${head} (${req.source ?? `${req.targets.length} users`}): ${parts.join(', ')}, in ${seconds.toFixed(0)} s.`;
+}
+
+export function approvalNotice(
+  req: SignoutRequest,
+  verdict: 'approved' | 'rejected',
+  by: Person,
+  thread: string,
+): string {
+  const why = verdict === 'rejected' && req.rejectionReason ? ` Reason: ${req.rejectionReason}.` : '';
+  return `Sign-out ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to sign out ${targetsSummary(req)}.${why} In ${thread}.`;
+}
+
+export function notFoundList(what: string[]): string {
+  const list = what
+    .slice(0, 10)
+    .map((w) => `"${w}"`)
+    .join(', ');
+  const more = what.length > 10 ? ` and ${what.length - 10} more` : '';
+  return `I couldn't find ${list}${more} in the directory, so I did nothing. Check the spelling, or use user principal names or object ids, and ask again.`;
+}
+
+export function ambiguousInList(typed: string[]): string {
+  return `${typed.map((t) => `"${t}"`).join(', ')} ${typed.length === 1 ? 'matches' : 'match'} several users, and I won't guess. Use their user principal names and ask again.`;
+}
+
+export function ambiguousGroup(typed: string, count: number): string {
+  return `${count} groups are named "${typed}", and I won't guess. Use the group's object id: signout group:<id>.`;
+}
+
+export function noUsers(source: string): string {
+  return `${source} has no users, so there is nobody to sign out.`;
+}
+
+export function unblocked(user: DirectoryUser): string {
+  return `Sign-in is allowed again for ${person(user)} (accountEnabled = true). Their sessions stay revoked: they sign in afresh.`;
+}
+
+export function unblockedNotice(by: Person, user: DirectoryUser, thread: string): string {
+  return `Unblocked: ${by.name} allowed ${person(user)} to sign in again. In ${thread}.`;
 }

@@ -1,56 +1,64 @@
 import { randomUUID } from 'node:crypto';
-import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import { cardAttachment, renderConfirmCard, renderResultCard } from '../cards/render';
-import { explainGraphFailure } from '../core/graphErrors';
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { cardAttachment } from '../cards/render';
+import { canApprove } from '../core/approvalPolicy';
+import { requestedDetail } from '../core/history';
 import { decideCancel, decideConfirm } from '../core/requestLifecycle';
-import type { DirectoryUser, Person, SignoutRequest, TargetOutcome } from '../core/types';
-import { GraphCallError, type GraphApi } from '../graph/client';
-import type { Directory } from '../graph/directory';
-import { revokeUserSessions } from '../graph/revoke';
+import type { DirectoryUser, Person, SignoutRequest } from '../core/types';
 import type { Logger } from '../log';
 import type { AuditLog } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
-import { endedNotice, OTHER_CONVERSATION, outcomeLine, requestedNotice } from './messages';
+import type { ConversationPoster } from './conversationPoster';
+import type { JobRunner } from './jobRunner';
+import * as text from './messages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
+import { cardFor } from './requestCards';
 
 export interface SignoutServiceDeps {
-  adapter: CloudAdapter;
   botAppId: string;
   tenantId: string;
   ttlMinutes: number;
   store: RequestStore;
   audit: AuditLog;
-  graph: GraphApi;
-  directory: Directory;
   notifier: SecurityNotifier;
+  poster: ConversationPoster;
+  jobs: JobRunner;
   log: Logger;
+  /** a link to the CSV of a request's outcomes */
+  csvUrl: (requestId: string) => string;
   now?: () => Date;
+}
+
+/** What the bot knows about a request before it is stored: targets and the policy's verdict. */
+export interface NewRequest {
+  requester: Person;
+  targets: DirectoryUser[];
+  reason: string;
+  source: string;
+  block: boolean;
+  approval?: { required: boolean; why: string };
+  choices?: DirectoryUser[];
+  confirmPhrases?: string[];
+  excluded?: string[];
 }
 
 /** A card click answered synchronously: the card to show everyone, or a private message to the clicker. */
 export type ClickAnswer = { card: object } | { message: string };
 
 /**
- * The request lifecycle with its side effects: create a request and its card, confirm or cancel it
- * with compare-and-swap transitions, run the revoke after the click has been answered, report the
- * outcome everywhere, resume after a restart and expire what nobody confirmed.
+ * The request lifecycle with its side effects: create a request and its card; confirm, approve,
+ * reject or cancel it with compare-and-swap transitions; hand confirmed work to the job runner; and
+ * report outcomes in the thread, the security channel and the audit log.
  */
 export class SignoutService {
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
 
   constructor(private readonly d: SignoutServiceDeps) {
     this.now = d.now ?? (() => new Date());
   }
 
-  async request(
-    ctx: TurnContext,
-    info: ActivityInfo,
-    requester: Person,
-    targets: DirectoryUser[],
-    reason: string,
-  ) {
+  async create(ctx: TurnContext, info: ActivityInfo, n: NewRequest): Promise<SignoutRequest> {
     const now = this.now();
     const req: SignoutRequest = {
       id: randomUUID(),
@@ -58,9 +66,15 @@ export class SignoutService {
       status: 'pending',
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.d.ttlMinutes * 60_000).toISOString(),
-      requester,
-      reason,
-      targets,
+      requester: n.requester,
+      reason: n.reason,
+      targets: n.targets,
+      source: n.source,
+      block: n.block || undefined,
+      approval: n.approval?.required ? n.approval : undefined,
+      choices: n.choices,
+      confirmPhrases: n.confirmPhrases,
+      excluded: n.excluded?.length ? n.excluded : undefined,
       conversation: {
         reference: TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>,
       },
@@ -70,27 +84,79 @@ export class SignoutService {
     await this.d.store.create(req);
     const sent = await ctx.sendActivity({
       type: 'message',
-      attachments: [cardAttachment(renderConfirmCard(req, { zone: info.zone, now }))],
+      attachments: [cardAttachment(cardFor(req, { zone: info.zone, now }))],
     });
     if (sent?.id) {
       await this.d.store.patch(req.id, (cur) => ({
         conversation: { ...cur.conversation, cardActivityId: sent.id },
       }));
     }
+    if (n.choices) return req;
     this.d.log.info(
-      { requestId: req.id, requester: requester.id, targets: targets.map((t) => t.id) },
+      { requestId: req.id, requester: n.requester.id, targets: n.targets.length, approval: !!req.approval },
       'sign-out requested',
     );
     await this.d.audit.append({
       event: 'requested',
       tenantId: req.tenantId,
       requestId: req.id,
-      actor: requester,
-      targets: targets.map((t) => ({ id: t.id, upn: t.userPrincipalName, name: t.displayName })),
-      reason,
+      actor: n.requester,
+      targets: auditTargets(n.targets),
+      reason: n.reason,
+      detail: requestedDetail(req),
       conversationId: info.conversationId,
     });
-    await this.d.notifier.notify(requestedNotice(req, info.thread), originOf(ctx.activity));
+    await this.d.notifier.notify(text.requestedNotice(req, info.thread), originOf(ctx.activity));
+    return req;
+  }
+
+  /** A name matched several users and the admin picked one: the request becomes a normal one. */
+  async choose(
+    ctx: TurnContext,
+    info: ActivityInfo,
+    clicker: Person,
+    requestId: string,
+    userId: unknown,
+    assess: (
+      req: SignoutRequest,
+      chosen: DirectoryUser,
+    ) => Promise<{ targets: DirectoryUser[]; approval: { required: boolean; why: string } } | string>,
+  ): Promise<ClickAnswer> {
+    const found = await this.load(requestId, info);
+    if ('message' in found) return found;
+    const req = found.req;
+    const chosen = req.choices?.find((u) => u.id === userId);
+    if (req.status !== 'pending' || !req.choices) return { card: cardFor(req, { zone: info.zone }) };
+    if (!chosen) return { message: text.UNKNOWN_CARD };
+    if (decideConfirm(req, this.now()) === 'expire')
+      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+    const assessed = await assess(req, chosen);
+    if (typeof assessed === 'string') return { message: assessed };
+    const moved = await this.d.store.patch(req.id, (cur) =>
+      cur.status === 'pending' && cur.choices
+        ? {
+            choices: undefined,
+            targets: assessed.targets,
+            approval: assessed.approval?.required ? assessed.approval : undefined,
+          }
+        : undefined,
+    );
+    if (!moved.ok) return { card: cardFor(moved.request ?? req, { zone: info.zone }) };
+    await this.d.audit.append({
+      event: 'requested',
+      tenantId: req.tenantId,
+      requestId: req.id,
+      actor: req.requester,
+      targets: auditTargets(moved.request.targets),
+      reason: req.reason,
+      detail: `picked by ${clicker.name} from ${req.choices.length} users named "${req.source}"`,
+      conversationId: info.conversationId,
+    });
+    await this.d.notifier.notify(
+      text.requestedNotice(moved.request, req.thread ?? info.thread),
+      originOf(ctx.activity),
+    );
+    return { card: cardFor(moved.request, { zone: info.zone }) };
   }
 
   async confirm(
@@ -98,38 +164,112 @@ export class SignoutService {
     info: ActivityInfo,
     clicker: Person,
     requestId: string,
+    data: Record<string, unknown>,
   ): Promise<ClickAnswer> {
-    const req = await this.d.store.get(requestId);
-    if (!req) return { message: 'unknown' };
-    if (!sameConversation(req, info.conversationId)) return { message: OTHER_CONVERSATION };
-    const now = this.now();
-    const decision = decideConfirm(req, now);
+    const found = await this.load(requestId, info);
+    if ('message' in found) return found;
+    const req = found.req;
+    if (req.status === 'pending' && req.choices) return { message: text.PICK_FIRST };
+    if (req.status === 'pending' && req.approval?.required) return { message: text.NEEDS_APPROVAL };
+    const decision = decideConfirm(req, this.now());
     if (decision === 'expire')
-      return { card: renderResultCard(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
-    if (decision === 'nothing') return { card: renderResultCard(req, { zone: info.zone }) };
-    const moved = await this.d.store.transition(requestId, ['pending', 'approved'], 'running', () => ({
-      confirmedBy: clicker,
-      confirmedAt: now.toISOString(),
-      confirmerTimeZone: zoneToString(info.zone),
-      startedAt: now.toISOString(),
-    }));
-    if (!moved.ok) {
-      this.d.log.info(
-        { requestId, clicker: clicker.id, status: moved.request?.status },
-        'confirm lost the race',
-      );
-      return { card: renderResultCard(moved.request ?? req, { zone: info.zone }) };
+      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+    if (decision === 'nothing') return { card: this.card(req, info) };
+    if (req.confirmPhrases && !matchesPhrase(data.confirmText, req.confirmPhrases)) {
+      return { message: text.WRONG_CONFIRM_TEXT };
     }
-    this.d.log.info({ requestId, clicker: clicker.id }, 'sign-out confirmed');
+    return this.start(ctx, info, clicker, req, ['pending']);
+  }
+
+  async approve(
+    ctx: TurnContext,
+    info: ActivityInfo,
+    approver: Person,
+    approverAllowed: boolean,
+    requestId: string,
+    data: Record<string, unknown>,
+  ): Promise<ClickAnswer> {
+    const found = await this.load(requestId, info);
+    if ('message' in found) return found;
+    const req = found.req;
+    if (!req.approval?.required || req.status !== 'pending') return { card: this.card(req, info) };
+    const verdict = canApprove({ requesterId: req.requester.id, approverId: approver.id, approverAllowed });
+    if (!verdict.ok) {
+      await this.refused(
+        ctx,
+        info,
+        approver,
+        req,
+        verdict.why === 'ownRequest' ? 'approve their own request' : 'approve without being an approver',
+      );
+      return { message: verdict.why === 'ownRequest' ? text.OWN_REQUEST : text.NOT_APPROVER };
+    }
+    if (decideConfirm(req, this.now()) === 'expire') {
+      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+    }
+    if (req.confirmPhrases && !matchesPhrase(data.confirmText, req.confirmPhrases)) {
+      return { message: text.WRONG_CONFIRM_TEXT };
+    }
+    const approved = await this.d.store.transition(req.id, ['pending'], 'approved', () => ({
+      approvedBy: approver,
+      approvedAt: this.now().toISOString(),
+    }));
+    if (!approved.ok) return { card: this.card(approved.request ?? req, info) };
+    this.d.log.info({ requestId, approver: approver.id }, 'sign-out approved');
     await this.d.audit.append({
-      event: 'confirmed',
+      event: 'approved',
       tenantId: req.tenantId,
       requestId,
-      actor: clicker,
+      actor: approver,
       conversationId: info.conversationId,
     });
-    this.track(this.run(moved.request, originOf(ctx.activity)));
-    return { card: renderResultCard(moved.request, { zone: info.zone }) };
+    await this.d.notifier.notify(
+      text.approvalNotice(approved.request, 'approved', approver, req.thread ?? info.thread),
+      originOf(ctx.activity),
+    );
+    return this.start(ctx, info, approver, approved.request, ['approved']);
+  }
+
+  async reject(
+    ctx: TurnContext,
+    info: ActivityInfo,
+    approver: Person,
+    approverAllowed: boolean,
+    requestId: string,
+    reason: unknown,
+  ): Promise<ClickAnswer> {
+    const found = await this.load(requestId, info);
+    if ('message' in found) return found;
+    const req = found.req;
+    if (!req.approval?.required || req.status !== 'pending') return { card: this.card(req, info) };
+    const verdict = canApprove({ requesterId: req.requester.id, approverId: approver.id, approverAllowed });
+    if (!verdict.ok)
+      return { message: verdict.why === 'ownRequest' ? text.OWN_REQUEST_REJECT : text.NOT_APPROVER };
+    const why = typeof reason === 'string' ? reason.trim().slice(0, 500) : '';
+    if (!why) return { message: text.REJECT_NEEDS_REASON };
+    if (decideConfirm(req, this.now()) === 'expire') {
+      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+    }
+    const moved = await this.d.store.transition(req.id, ['pending'], 'rejected', () => ({
+      rejectedBy: approver,
+      rejectedAt: this.now().toISOString(),
+      rejectionReason: why,
+      finishedAt: this.now().toISOString(),
+    }));
+    if (!moved.ok) return { card: this.card(moved.request ?? req, info) };
+    this.d.log.info({ requestId, approver: approver.id }, 'sign-out rejected');
+    await this.d.audit.append({
+      event: 'rejected',
+      tenantId: req.tenantId,
+      requestId,
+      actor: approver,
+      reason: why,
+    });
+    await this.d.notifier.notify(
+      text.approvalNotice(moved.request, 'rejected', approver, req.thread ?? info.thread),
+      originOf(ctx.activity),
+    );
+    return { card: this.card(moved.request, info) };
   }
 
   async cancel(
@@ -138,27 +278,31 @@ export class SignoutService {
     clicker: Person,
     requestId: string,
   ): Promise<ClickAnswer> {
-    const req = await this.d.store.get(requestId);
-    if (!req) return { message: 'unknown' };
-    if (!sameConversation(req, info.conversationId)) return { message: OTHER_CONVERSATION };
+    const found = await this.load(requestId, info);
+    if ('message' in found) return found;
+    const req = found.req;
     const decision = decideCancel(req, this.now());
     if (decision === 'expire')
-      return { card: renderResultCard(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
-    if (decision === 'nothing') return { card: renderResultCard(req, { zone: info.zone }) };
-    const moved = await this.d.store.transition(requestId, ['pending', 'approved'], 'cancelled', () => ({
+      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+    if (decision === 'nothing') return { card: this.card(req, info) };
+    const from = decision === 'stop' ? (['running'] as const) : (['pending', 'approved'] as const);
+    const moved = await this.d.store.transition(req.id, from, 'cancelled', () => ({
       cancelledBy: clicker,
-      finishedAt: this.now().toISOString(),
+      finishedAt: decision === 'stop' ? undefined : this.now().toISOString(),
     }));
     const current = moved.request ?? req;
-    if (moved.ok) {
-      this.d.log.info({ requestId, clicker: clicker.id }, 'sign-out cancelled');
-      await this.d.audit.append({ event: 'cancelled', tenantId: req.tenantId, requestId, actor: clicker });
+    if (!moved.ok) return { card: this.card(current, info) };
+    this.d.log.info({ requestId, clicker: clicker.id, running: decision === 'stop' }, 'sign-out cancelled');
+    await this.d.audit.append({ event: 'cancelled', tenantId: req.tenantId, requestId, actor: clicker });
+    if (decision === 'stop') {
+      this.d.jobs.stop(requestId);
+    } else if (!req.choices) {
       await this.d.notifier.notify(
-        endedNotice(current, current.thread ?? info.thread),
+        text.endedNotice(current, current.thread ?? info.thread),
         originOf(ctx.activity),
       );
     }
-    return { card: renderResultCard(current, { zone: info.zone }) };
+    return { card: this.card(current, info) };
   }
 
   /** After a restart: finish jobs that were running and expire cards nobody answered in time. */
@@ -166,7 +310,12 @@ export class SignoutService {
     for (const req of await this.d.store.listActive()) {
       if (req.status === 'running') {
         this.d.log.info({ requestId: req.id }, 'resuming interrupted sign-out');
-        this.track(this.run(req, originOfReference(req), true));
+        this.d.jobs.start(req, true);
+      } else if (req.status === 'approved') {
+        const moved = await this.d.store.transition(req.id, ['approved'], 'running', () => ({
+          startedAt: this.now().toISOString(),
+        }));
+        if (moved.ok) this.d.jobs.start(moved.request);
       }
     }
     await this.expireDue();
@@ -177,14 +326,114 @@ export class SignoutService {
     for (const req of await this.d.store.listActive()) {
       if (decideConfirm(req, now) === 'expire') {
         const expired = await this.expire(req, originOfReference(req));
-        if (expired.status === 'expired') await this.updateCard(expired);
+        if (expired.status === 'expired') await this.d.poster.updateCard(expired, cardFor(expired));
       }
     }
   }
 
-  /** Resolves when every job started so far has finished (graceful shutdown). */
-  async drain(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  /** Progress of a bulk job: the card, updated in place. */
+  async progress(req: SignoutRequest): Promise<void> {
+    await this.d.poster.updateCard(req, cardFor(req, { zone: zoneFromString(req.confirmerTimeZone) }));
+  }
+
+  /** The end of a job: card for everyone, lines in the thread, audit, security channel. */
+  async finished(req: SignoutRequest): Promise<void> {
+    const zone = zoneFromString(req.confirmerTimeZone);
+    const bulk = req.targets.length > 1;
+    await this.d.poster.updateCard(
+      req,
+      cardFor(req, { zone, csvUrl: bulk ? this.d.csvUrl(req.id) : undefined }),
+    );
+    await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
+    const byId = new Map(req.targets.map((t) => [t.id, t]));
+    for (const o of req.outcomes) {
+      await this.d.audit.append({
+        event: o.kind === 'revoked' ? 'revoked' : 'failed',
+        tenantId: req.tenantId,
+        requestId: req.id,
+        actor: req.approvedBy ?? req.confirmedBy ?? {},
+        targets: [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }],
+        outcome: o.kind,
+        graphRequestIds: o.requestId ? [o.requestId] : undefined,
+        detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
+      });
+    }
+    await this.d.notifier.notify(text.endedNotice(req, req.thread ?? '', zone), originOfReference(req));
+  }
+
+  private card(req: SignoutRequest, info: ActivityInfo): object {
+    return cardFor(req, {
+      zone: info.zone,
+      csvUrl: req.targets.length > 1 ? this.d.csvUrl(req.id) : undefined,
+    });
+  }
+
+  private async start(
+    ctx: TurnContext,
+    info: ActivityInfo,
+    clicker: Person,
+    req: SignoutRequest,
+    from: readonly ('pending' | 'approved')[],
+  ): Promise<ClickAnswer> {
+    const now = this.now();
+    const moved = await this.d.store.transition(req.id, from, 'running', () => ({
+      confirmedBy: clicker,
+      confirmedAt: now.toISOString(),
+      confirmerTimeZone: zoneToString(info.zone),
+      startedAt: now.toISOString(),
+      progress: { done: 0, total: req.targets.length, ratePerSecond: 0, throttled: 0 },
+    }));
+    if (!moved.ok) {
+      this.d.log.info(
+        { requestId: req.id, clicker: clicker.id, status: moved.request?.status },
+        'confirm lost the race',
+      );
+      return { card: this.card(moved.request ?? req, info) };
+    }
+    this.d.log.info(
+      { requestId: req.id, clicker: clicker.id, targets: req.targets.length },
+      'sign-out confirmed',
+    );
+    await this.d.audit.append({
+      event: 'confirmed',
+      tenantId: req.tenantId,
+      requestId: req.id,
+      actor: clicker,
+      conversationId: info.conversationId,
+    });
+    this.d.jobs.start(moved.request);
+    return { card: this.card(moved.request, info) };
+  }
+
+  private async load(
+    requestId: string,
+    info: ActivityInfo,
+  ): Promise<{ req: SignoutRequest } | { message: string }> {
+    const req = await this.d.store.get(requestId);
+    if (!req) return { message: text.UNKNOWN_CARD };
+    if (!sameConversation(req, info.conversationId)) return { message: text.OTHER_CONVERSATION };
+    return { req };
+  }
+
+  private async refused(
+    ctx: TurnContext,
+    info: ActivityInfo,
+    who: Person,
+    req: SignoutRequest,
+    what: string,
+  ) {
+    this.d.log.warn({ requestId: req.id, caller: who.id, what }, 'refused');
+    await this.d.audit.append({
+      event: 'refused',
+      tenantId: req.tenantId,
+      requestId: req.id,
+      actor: who,
+      detail: what,
+    });
+    await this.d.notifier.notify(
+      text.refusedNotice(who, what, 'two-person rule', req.thread ?? info.thread),
+      originOf(ctx.activity),
+    );
   }
 
   private async expire(req: SignoutRequest, origin: ProactiveOrigin | undefined): Promise<SignoutRequest> {
@@ -194,154 +443,10 @@ export class SignoutService {
     if (moved.ok) {
       this.d.log.info({ requestId: req.id }, 'sign-out request expired');
       await this.d.audit.append({ event: 'expired', tenantId: req.tenantId, requestId: req.id, actor: {} });
-      await this.d.notifier.notify(endedNotice(moved.request, req.thread ?? ''), origin);
+      if (!req.choices)
+        await this.d.notifier.notify(text.endedNotice(moved.request, req.thread ?? ''), origin);
     }
     return moved.request ?? req;
-  }
-
-  private track(job: Promise<void>) {
-    this.inFlight.add(job);
-    void job.finally(() => this.inFlight.delete(job));
-  }
-
-  private async run(
-    req: SignoutRequest,
-    origin: ProactiveOrigin | undefined,
-    resumed = false,
-  ): Promise<void> {
-    try {
-      const done = new Set(req.outcomes.map((o) => o.userId));
-      let current = req;
-      for (const target of req.targets) {
-        if (done.has(target.id)) continue;
-        const outcome = await this.revokeOnce(req, target, resumed);
-        const saved = await this.d.store.patch(req.id, (cur) => ({ outcomes: [...cur.outcomes, outcome] }));
-        if (saved.request) current = saved.request;
-      }
-      const anyRevoked = current.outcomes.some((o) => o.kind === 'revoked' || o.kind === 'guestSkipped');
-      const final = await this.d.store.transition(
-        req.id,
-        ['running'],
-        anyRevoked ? 'done' : 'failed',
-        (cur) => ({
-          finishedAt: this.now().toISOString(),
-          error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message,
-        }),
-      );
-      if (!final.ok || !final.request) return;
-      await this.report(final.request, origin);
-    } catch (err) {
-      this.d.log.error(
-        { requestId: req.id, err: (err as Error).message },
-        'sign-out job crashed; will resume on restart',
-      );
-    }
-  }
-
-  private async revokeOnce(
-    req: SignoutRequest,
-    target: DirectoryUser,
-    resumed: boolean,
-  ): Promise<TargetOutcome> {
-    const log = this.d.log.child({ requestId: req.id, target: target.id });
-    try {
-      const earlier = resumed ? await this.alreadyRevokedSince(target.id, req.startedAt) : undefined;
-      if (earlier) log.info('revoked before a restart; not revoking again');
-      const outcome = earlier ?? (await revokeUserSessions(this.d.graph, target.id));
-      log.info(
-        { kind: outcome.kind, validFrom: outcome.validFrom, graphRequestId: outcome.requestId },
-        'revoke finished',
-      );
-      return outcome;
-    } catch (err) {
-      const failure =
-        err instanceof GraphCallError
-          ? err
-          : new GraphCallError(0, 'Unexpected', (err as Error).message ?? String(err));
-      const explained = explainGraphFailure(failure, 'revoke', target.displayName);
-      log.warn(
-        { status: failure.status, code: failure.code, graphRequestId: failure.requestId },
-        'revoke failed',
-      );
-      return {
-        userId: target.id,
-        kind: explained.kind,
-        code: failure.code,
-        requestId: failure.requestId,
-        message: explained.text,
-      };
-    }
-  }
-
-  /**
-   * A job interrupted after Graph accepted the revoke must not revoke twice: if the user's
-   * sessions are already valid only from after the job started, that revoke is recorded instead.
-   */
-  private async alreadyRevokedSince(
-    userId: string,
-    startedAt: string | undefined,
-  ): Promise<TargetOutcome | undefined> {
-    if (!startedAt) return undefined;
-    const user = await this.d.directory.getUser(userId);
-    if (!user?.validFrom) return undefined;
-    const startedSecond = Math.floor(Date.parse(startedAt) / 1000) * 1000;
-    if (Date.parse(user.validFrom) < startedSecond) return undefined;
-    return { userId, kind: 'revoked', validFrom: user.validFrom };
-  }
-
-  private async report(req: SignoutRequest, origin: ProactiveOrigin | undefined): Promise<void> {
-    const zone = zoneFromString(req.confirmerTimeZone);
-    await this.updateCard(req);
-    const byId = new Map(req.targets.map((t) => [t.id, t]));
-    const lines = req.outcomes.map((o) => outcomeLine(byId.get(o.userId), o, zone));
-    await this.postInThread(req, lines.join('\n\n'));
-    for (const o of req.outcomes) {
-      await this.d.audit.append({
-        event: o.kind === 'revoked' ? 'revoked' : 'failed',
-        tenantId: req.tenantId,
-        requestId: req.id,
-        actor: req.confirmedBy ?? {},
-        targets: [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }],
-        outcome: o.kind,
-        graphRequestIds: o.requestId ? [o.requestId] : undefined,
-        detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
-      });
-    }
-    await this.d.notifier.notify(endedNotice(req, req.thread ?? '', zone), origin);
-  }
-
-  private async updateCard(req: SignoutRequest): Promise<void> {
-    const id = req.conversation.cardActivityId;
-    if (!id) return;
-    const zone = zoneFromString(req.confirmerTimeZone);
-    await this.proactive(req, (ctx) =>
-      ctx.updateActivity({
-        type: 'message',
-        id,
-        attachments: [cardAttachment(renderResultCard(req, { zone }))],
-      }),
-    );
-  }
-
-  private async postInThread(req: SignoutRequest, text: string): Promise<void> {
-    await this.proactive(req, (ctx) => ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' }));
-  }
-
-  private async proactive(req: SignoutRequest, logic: (ctx: TurnContext) => Promise<unknown>): Promise<void> {
-    try {
-      await this.d.adapter.continueConversationAsync(
-        this.d.botAppId,
-        req.conversation.reference as Partial<ConversationReference>,
-        async (ctx) => {
-          await logic(ctx);
-        },
-      );
-    } catch (err) {
-      this.d.log.error(
-        { requestId: req.id, err: (err as Error).message },
-        'could not post to the conversation',
-      );
-    }
   }
 }
 
@@ -364,4 +469,17 @@ function sameConversation(req: SignoutRequest, conversationId: string): boolean 
   const ref = req.conversation.reference as Partial<ConversationReference>;
   const base = (id: string | undefined) => (id ?? '').split(';')[0];
   return base(ref.conversation?.id) === base(conversationId);
+}
+
+function matchesPhrase(typed: unknown, phrases: string[]): boolean {
+  if (typeof typed !== 'string') return false;
+  const t = typed
+    .trim()
+    .toLowerCase()
+    .replace(/[\s,.']/g, '');
+  return phrases.some((p) => p.replace(/[\s,.']/g, '') === t);
+}
+
+function auditTargets(targets: DirectoryUser[]) {
+  return targets.map((t) => ({ id: t.id, upn: t.userPrincipalName, name: t.displayName }));
 }

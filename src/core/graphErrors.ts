@@ -41,6 +41,12 @@ export function explainGraphFailure(f: GraphFailure, action: GraphAction, target
     };
   }
   if (f.status === 403) {
+    if (action === 'block') {
+      return {
+        kind: 'denied',
+        text: `Microsoft Graph refused to block sign-in for ${who}, so nothing was changed for them. The bot needs the ${PERMISSION_FOR.block} permission with admin consent; for admin accounts its app also needs the Privileged Authentication Administrator role. ${ref}`,
+      };
+    }
     const text =
       action === 'revoke'
         ? `Microsoft Graph refused to sign out ${who}. This usually means ${who} holds an admin role: signing out privileged users needs the bot's app to hold the Privileged Authentication Administrator role. If it happens for every user, the app lacks admin consent for ${PERMISSION_FOR.revoke}. ${ref}`

@@ -77,6 +77,12 @@ export interface SignoutRequest {
   rejectedBy?: Person;
   rejectedAt?: string;
   rejectionReason?: string;
+  /** users a group, search or `all` matched but the bot leaves out, with why, e.g. "Break Glass: protected" */
+  excluded?: string[];
+  /** a typed name matched several users: the admin picks one before anything can be confirmed */
+  choices?: DirectoryUser[];
+  /** `signout all`: what the admin must type to confirm (user count, primary domain), lower-case */
+  confirmPhrases?: string[];
   /** live figures of a running bulk job */
   progress?: { done: number; total: number; ratePerSecond: number; etaMs?: number; throttled: number };
 }
