@@ -81,8 +81,8 @@ export class BotDriver {
       15_000,
     );
     const card = cardOf(posted)!;
-    const confirm = findAction(card, 'signout.confirm');
-    if (!confirm) throw new Error(`no confirm button on ${JSON.stringify(card).slice(0, 500)}`);
+    const confirm = findAction(card, 'signout.confirm') ?? findAction(card, 'signout.approve');
+    if (!confirm) throw new Error(`no confirm or approve button on ${JSON.stringify(card).slice(0, 500)}`);
     return {
       requestId: confirm.data.requestId,
       cardActivityId: posted.activityId,
