@@ -153,6 +153,11 @@ export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): Confi
       text: `Approved by ${req.approvedBy.name}${req.approvedAt ? ` at ${formatInstant(req.approvedAt, o.zone)}` : ''}.`,
       color: 'Good',
     });
+  if (req.excluded?.length) {
+    const listed = req.excluded.slice(0, 5).join('; ');
+    const rest = req.excluded.length > 5 ? `; and ${num(req.excluded.length - 5)} more` : '';
+    notes.push({ text: `Left out: ${listed}${rest}.`, color: 'Warning' });
+  }
   if (n > 1 && guests > 0)
     notes.push({
       text: `${plural(guests, 'guest')}: Graph accepts the call, but their sessions live in their home tenant, so nothing changes for them here.`,

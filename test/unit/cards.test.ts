@@ -1375,3 +1375,23 @@ describe('user-controlled text on the new cards', () => {
     expect(allText(cards[6])).toContain(`Rejected by ${s}: ${s}`);
   });
 });
+
+describe('confirmation card: users left out of a group', () => {
+  it('lists who the bot leaves out and why, and stays a valid card', () => {
+    const card = renderConfirmCard(
+      request({
+        targets: [lester, guest],
+        source: 'group:"Wave"',
+        excluded: [
+          'Break Glass: protected break-glass account',
+          'Alex Wilber: you (add --self to include yourself)',
+        ],
+      }),
+      { zone: BERLIN, now: NOW },
+    );
+    expect(cardProblems(card)).toEqual([]);
+    expect(allText(card)).toMatch(
+      /Left out: Break Glass: protected break-glass account; Alex Wilber: you \(add --self/,
+    );
+  });
+});
