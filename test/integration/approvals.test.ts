@@ -1,0 +1,246 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { startSandbox, type Sandbox } from '../support/sandbox';
+import { SAMPLE } from '../support/tenantFixture';
+
+/** Issue 5 end to end: two-person rule, privileged targets, self-protection, containment, history, audit. */
+
+const admin: Actor = { id: SAMPLE.admin.id, name: SAMPLE.admin.name };
+const secondAdmin: Actor = { id: SAMPLE.secondAdmin.id, name: SAMPLE.secondAdmin.name };
+const VALID_FROM = /Sessions valid from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/;
+
+describe('two-person rule (APPROVAL_POLICY=always)', () => {
+  let sb: Sandbox;
+  let bot: BotDriver;
+  const [u1, u2, u3, u4, u5] = SAMPLE.testUsers;
+
+  beforeAll(async () => {
+    sb = await startSandbox({
+      env: {
+        APPROVAL_POLICY: 'always',
+        PROTECTED_USER_IDS: SAMPLE.roleHolder.id,
+        ADMIN_USER_IDS: SAMPLE.userAdmin.id,
+      },
+    });
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('waits for a second admin, refuses the requester approving their own request, then runs on approval', async () => {
+    const card = await bot.requestSignout(`signout ${u1.upn} compromised`, admin);
+    expect(cardText(card.card)).toMatch(/Waiting for a second admin/);
+    expect(findAction(card.card, 'signout.confirm')).toBeUndefined();
+    expect(findAction(card.card, 'signout.approve')).toBeDefined();
+    expect(findAction(card.card, 'signout.reject')).toBeDefined();
+
+    const own = await bot.click('signout.approve', card, admin);
+    expect(own.body?.value).toMatch(/own request/);
+    const confirmInstead = await bot.click('signout.confirm', card, admin);
+    expect(confirmInstead.body?.value).toMatch(/second admin/);
+    expect(sb.graph.revokeCount(u1.id)).toBe(0);
+    await bot.waitForSecurityNotice(/Refused: .*approve their own request/);
+
+    const ok = await bot.click('signout.approve', card, secondAdmin);
+    expect(ok.status).toBe(200);
+    await bot.waitForText(card.conversationId, VALID_FROM);
+    expect(sb.graph.revokeCount(u1.id)).toBe(1);
+    const final = await bot.waitForCardText(card.cardActivityId, /Approved by|approved by/);
+    expect(cardText(final)).toContain(secondAdmin.name);
+    const notice = await bot.waitForSecurityNotice(new RegExp(`Sign-out approved: ${secondAdmin.name}`));
+    expect(notice.body.text).toMatch(/In .*19:.*@thread\.tacv2/);
+  });
+
+  it('lets exactly one of two approvers clicking at once win', async () => {
+    const card = await bot.requestSignout(`signout ${u2.upn}`, admin);
+    const third: Actor = { id: SAMPLE.userAdmin.id, name: SAMPLE.userAdmin.name };
+    const clicks = await Promise.all([
+      bot.click('signout.approve', card, secondAdmin),
+      bot.click('signout.approve', card, third),
+      bot.click('signout.approve', card, secondAdmin),
+      bot.click('signout.approve', card, third),
+    ]);
+    expect(clicks.every((c) => c.status === 200)).toBe(true);
+    await bot.waitForText(card.conversationId, VALID_FROM);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sb.graph.revokeCount(u2.id)).toBe(1);
+    const approvals = (await auditEntries(sb)).filter(
+      (e) => e.requestId === card.requestId && e.event === 'approved',
+    );
+    expect(approvals).toHaveLength(1);
+  });
+
+  it('refuses an approval after expiry', async () => {
+    const card = await bot.requestSignout(`signout ${u3.upn}`, admin);
+    await expireRequest(sb, card.requestId);
+    const late = await bot.click('signout.approve', card, secondAdmin);
+    expect(cardText(late.body?.value)).toMatch(/expired/i);
+    expect(sb.graph.revokeCount(u3.id)).toBe(0);
+  });
+
+  it('makes a rejection final: a later approval does nothing', async () => {
+    const card = await bot.requestSignout(`signout ${u4.upn}`, admin);
+    const noReason = await bot.click('signout.reject', card, secondAdmin, {
+      data: { requestId: card.requestId },
+    });
+    expect(noReason.body?.value).toMatch(/reason/);
+    const rejected = await bot.click('signout.reject', card, secondAdmin, {
+      data: { requestId: card.requestId, rejectReason: 'not the right user' },
+    });
+    expect(cardText(rejected.body?.value)).toMatch(/not the right user/);
+    expect(cardText(rejected.body?.value)).toMatch(/[Rr]ejected/);
+    const approve = await bot.click('signout.approve', card, secondAdmin);
+    expect(findAction(approve.body?.value, 'signout.approve')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sb.graph.revokeCount(u4.id)).toBe(0);
+    await bot.waitForSecurityNotice(/Sign-out rejected: .*not the right user/);
+  });
+
+  it('refuses to sign out the requester without --self, and a protected break-glass account always', async () => {
+    const self = await bot.say(`signout ${SAMPLE.admin.upn}`, admin);
+    await bot.waitForText(self.conversation.id, /add --self/);
+    const withSelf = await bot.requestSignout(`signout --self ${SAMPLE.admin.upn}`, admin);
+    expect(cardText(withSelf.card)).toContain(SAMPLE.admin.upn);
+
+    const shielded = await bot.say(`signout ${SAMPLE.roleHolder.upn}`, admin);
+    await bot.waitForText(shielded.conversation.id, /protected break-glass account/);
+    expect(sb.graph.revokeCount(SAMPLE.roleHolder.id)).toBe(0);
+  });
+
+  it('shows history: who, whom, when, approver and outcome', async () => {
+    const activity = await bot.say(`history ${u1.upn} 5`, admin);
+    const reply = await bot.connector.waitFor(
+      (a) => a.conversationId === activity.conversation.id && !!a.body?.attachments?.length,
+    );
+    const text = cardText(reply.body.attachments[0].content);
+    expect(text).toContain(u1.upn);
+    expect(text).toContain(admin.name);
+    expect(text).toContain(secondAdmin.name);
+    expect(text).toMatch(/[Ss]igned out/);
+    expect(text).not.toContain(u4.upn);
+  });
+
+  it('exports the audit log as CSV', () => {
+    const run = spawnSync(
+      process.execPath,
+      [path.join(__dirname, '../../dist/scripts/auditExport.js'), '--since', '2026-01-01'],
+      {
+        env: { PATH: process.env.PATH, DATA_DIR: sb.dataDir },
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^at,event,/);
+    expect(run.stdout).toContain('approved');
+    expect(run.stdout).toContain('rejected');
+    expect(run.stdout).toContain(u1.upn);
+    const bad = spawnSync(
+      process.execPath,
+      [path.join(__dirname, '../../dist/scripts/auditExport.js'), '--since', 'yesterday'],
+      {
+        env: { PATH: process.env.PATH, DATA_DIR: sb.dataDir },
+        encoding: 'utf8',
+      },
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/since/);
+  });
+
+  it('does not let an approval through for someone outside the approver group', async () => {
+    const card = await bot.requestSignout(`signout ${u5.upn}`, admin);
+    const nonAdmin: Actor = { id: SAMPLE.nonAdmin.id, name: SAMPLE.nonAdmin.name };
+    const answer = await bot.click('signout.approve', card, nonAdmin);
+    expect(answer.body?.value).toMatch(/aren't allowed/);
+    expect(sb.graph.revokeCount(u5.id)).toBe(0);
+  });
+});
+
+describe('privileged targets and containment (default policy: privileged)', () => {
+  let sb: Sandbox;
+  let bot: BotDriver;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ graph: { canRevokePrivileged: true } });
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('flags a role held through a role-assignable group and asks for approval; ordinary users need none', async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.privilegedViaGroup.upn}`, admin);
+    expect(cardText(card.card)).toMatch(/Privileged Authentication Administrator/);
+    expect(findAction(card.card, 'signout.approve')).toBeDefined();
+    const plain = await bot.requestSignout(`signout ${SAMPLE.testUsers[0].upn}`, admin);
+    expect(findAction(plain.card, 'signout.confirm')).toBeDefined();
+  });
+
+  it('blocks sign-in first, then revokes; unblock reverses it', async () => {
+    const target = SAMPLE.testUsers[1];
+    const card = await bot.requestSignout(`signout --block ${target.upn} stolen laptop`, admin);
+    expect(cardText(card.card)).toMatch(/[Bb]lock/);
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, VALID_FROM);
+    expect(sb.graph.user(target.id)!.accountEnabled).toBe(false);
+    const calls = sb.graph.requests.filter((r) => r.path.includes(target.id) && r.method !== 'GET');
+    expect(calls.map((r) => r.method)).toEqual(['PATCH', 'POST']);
+
+    const activity = await bot.say(`unblock ${target.upn}`, admin);
+    await bot.waitForText(activity.conversation.id, /allowed again/);
+    expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
+  });
+});
+
+describe('--block without User.EnableDisableAccount.All', () => {
+  let sb: Sandbox;
+  let bot: BotDriver;
+
+  beforeAll(async () => {
+    sb = await startSandbox({
+      graph: {
+        permissions: [
+          'User.RevokeSessions.All',
+          'User.Read.All',
+          'GroupMember.Read.All',
+          'RoleManagement.Read.Directory',
+        ],
+      },
+    });
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('names the missing permission and changes nothing', async () => {
+    const target = SAMPLE.testUsers[2];
+    const card = await bot.requestSignout(`signout --block ${target.upn}`, admin);
+    await bot.click('signout.confirm', card, admin);
+    const post = await bot.waitForText(card.conversationId, /User\.EnableDisableAccount\.All/);
+    expect(post.body.text).toMatch(/403 Authorization_RequestDenied/);
+    expect(sb.graph.revokeCount(target.id)).toBe(0);
+    expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
+    const activity = await bot.say(`unblock ${target.upn}`, admin);
+    await bot.waitForText(activity.conversation.id, /User\.EnableDisableAccount\.All/);
+  });
+});
+
+async function auditEntries(sb: Sandbox): Promise<any[]> {
+  const { promises: fs } = await import('node:fs');
+  const text = await fs.readFile(path.join(sb.dataDir, 'audit.jsonl'), 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+async function expireRequest(sb: Sandbox, requestId: string): Promise<void> {
+  const { promises: fs } = await import('node:fs');
+  const file = path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${requestId}`)}.json`);
+  const stored = JSON.parse(await fs.readFile(file, 'utf8'));
+  stored.expiresAt = new Date(Date.now() - 1000).toISOString();
+  await fs.writeFile(file, JSON.stringify(stored));
+}
