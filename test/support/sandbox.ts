@@ -302,7 +302,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function repoRoot(): string {
+export function repoRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'signout-bot')
@@ -316,7 +316,7 @@ let watchdogPath: string | undefined;
  * Preloaded into the bot: when the process that started it goes away, however it ends (even SIGKILL of a
  * jest worker), the stdin pipe closes and the bot gets SIGTERM, so no bot outlives its sandbox.
  */
-function watchdogScript(): string {
+export function watchdogScript(): string {
   if (!watchdogPath) {
     watchdogPath = path.join(sandboxTempDir(), 'sandbox-watchdog.js');
     fs.writeFileSync(
