@@ -1,4 +1,5 @@
 import {
+  DEFAULT_CONCURRENCY,
   graphBatchTransport,
   parseRetryAfter,
   runBulkRevoke,
@@ -261,7 +262,7 @@ describe('runBulkRevoke', () => {
       expect(graph.executed.read.get(id)).toBe(1);
     }
     expect(graph.throttled).toBe(0);
-    expect(graph.maxInFlight).toBeLessThanOrEqual(4);
+    expect(graph.maxInFlight).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
     expect(result.progress).toMatchObject({
       total: 95,
       done: 95,
@@ -520,7 +521,7 @@ describe('runBulkRevoke', () => {
     const items = graph.arrivals.reduce((n, a) => n + a.items.length, 0);
     expect(items / graph.arrivals.length).toBeGreaterThan(15);
     // users are taken from the list only as batches go out, not all at once
-    expect(worstLead).toBeLessThanOrEqual(4 * 20 + 20);
+    expect(worstLead).toBeLessThanOrEqual(DEFAULT_CONCURRENCY * 20 + 20);
     // a quarter of the way in, the ETA is within 15% of the time actually left
     const end = timed[timed.length - 1].at;
     const quarter = progress.find((p) => p.done >= 2500)!;
