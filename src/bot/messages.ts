@@ -59,7 +59,9 @@ export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, z
   const who = user ? person(user) : o.userId;
   switch (o.kind) {
     case 'revoked':
-      return `Signed out ${who}. ${o.validFrom ? formatValidFromLine(o.validFrom, zone) : ''}`.trim();
+      return o.validFrom
+        ? `Signed out ${who}. ${formatValidFromLine(o.validFrom, zone)}.`
+        : `Signed out ${who}.`;
     case 'guestSkipped':
       return `${who}: ${o.message ?? 'guest account; nothing changed in this organization.'}`;
     default:
@@ -88,7 +90,7 @@ export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZon
   const lines = req.outcomes.slice(0, 20).map((o) => `- ${outcomeLine(byId.get(o.userId), o, zone)}`);
   if (req.outcomes.length > 20) lines.push(`- …and ${req.outcomes.length - 20} more`);
   if (req.error) lines.push(req.error);
-  return [head, ...lines, `In ${thread}.`].join('\n');
+  return [head, ...lines, `In ${thread}.`].join('\n\n');
 }
 
 export function outcomeLines(req: SignoutRequest, zone?: LocalZone): string {

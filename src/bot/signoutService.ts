@@ -6,7 +6,7 @@ import { requestedDetail } from '../core/history';
 import { decideCancel, decideConfirm } from '../core/requestLifecycle';
 import type { DirectoryUser, Person, SignoutRequest } from '../core/types';
 import type { Logger } from '../log';
-import type { AuditLog } from '../store/auditLog';
+import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
@@ -20,7 +20,7 @@ export interface SignoutServiceDeps {
   tenantId: string;
   ttlMinutes: number;
   store: RequestStore;
-  audit: AuditLog;
+  audit: AuditSink;
   notifier: SecurityNotifier;
   poster: ConversationPoster;
   jobs: JobRunner;
@@ -189,45 +189,14 @@ export class SignoutService {
     requestId: string,
     data: Record<string, unknown>,
   ): Promise<ClickAnswer> {
-    const found = await this.load(requestId, info);
-    if ('message' in found) return found;
-    const req = found.req;
-    if (!req.approval?.required || req.status !== 'pending') return { card: this.card(req, info) };
-    const verdict = canApprove({ requesterId: req.requester.id, approverId: approver.id, approverAllowed });
-    if (!verdict.ok) {
-      await this.refused(
-        ctx,
-        info,
-        approver,
-        req,
-        verdict.why === 'ownRequest' ? 'approve their own request' : 'approve without being an approver',
-      );
-      return { message: verdict.why === 'ownRequest' ? text.OWN_REQUEST : text.NOT_APPROVER };
-    }
-    if (decideConfirm(req, this.now()) === 'expire') {
-      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
-    }
-    if (req.confirmPhrases && !matchesPhrase(data.confirmText, req.confirmPhrases)) {
-      return { message: text.WRONG_CONFIRM_TEXT };
-    }
-    const approved = await this.d.store.transition(req.id, ['pending'], 'approved', () => ({
-      approvedBy: approver,
-      approvedAt: this.now().toISOString(),
-    }));
-    if (!approved.ok) return { card: this.card(approved.request ?? req, info) };
-    this.d.log.info({ requestId, approver: approver.id }, 'sign-out approved');
-    await this.d.audit.append({
-      event: 'approved',
-      tenantId: req.tenantId,
-      requestId,
-      actor: approver,
-      conversationId: info.conversationId,
+    return this.judge(ctx, info, approver, approverAllowed, requestId, {
+      verdict: 'approved',
+      problem: (req) =>
+        req.confirmPhrases && !matchesPhrase(data.confirmText, req.confirmPhrases)
+          ? text.WRONG_CONFIRM_TEXT
+          : undefined,
+      patch: () => ({ approvedBy: approver, approvedAt: this.now().toISOString() }),
     });
-    await this.d.notifier.notify(
-      text.approvalNotice(approved.request, 'approved', approver, req.thread ?? info.thread),
-      originOf(ctx.activity),
-    );
-    return this.start(ctx, info, approver, approved.request, ['approved']);
   }
 
   async reject(
@@ -238,38 +207,70 @@ export class SignoutService {
     requestId: string,
     reason: unknown,
   ): Promise<ClickAnswer> {
+    const why = typeof reason === 'string' ? reason.trim().slice(0, 500) : '';
+    return this.judge(ctx, info, approver, approverAllowed, requestId, {
+      verdict: 'rejected',
+      problem: () => (why ? undefined : text.REJECT_NEEDS_REASON),
+      patch: () => ({
+        rejectedBy: approver,
+        rejectedAt: this.now().toISOString(),
+        rejectionReason: why,
+        finishedAt: this.now().toISOString(),
+      }),
+      reason: why,
+    });
+  }
+
+  /** The second admin's verdict on a request waiting for approval: the two-person rule, then one CAS. */
+  private async judge(
+    ctx: TurnContext,
+    info: ActivityInfo,
+    approver: Person,
+    approverAllowed: boolean,
+    requestId: string,
+    v: {
+      verdict: 'approved' | 'rejected';
+      problem: (req: SignoutRequest) => string | undefined;
+      patch: () => Partial<SignoutRequest>;
+      reason?: string;
+    },
+  ): Promise<ClickAnswer> {
     const found = await this.load(requestId, info);
     if ('message' in found) return found;
     const req = found.req;
     if (!req.approval?.required || req.status !== 'pending') return { card: this.card(req, info) };
-    const verdict = canApprove({ requesterId: req.requester.id, approverId: approver.id, approverAllowed });
-    if (!verdict.ok)
-      return { message: verdict.why === 'ownRequest' ? text.OWN_REQUEST_REJECT : text.NOT_APPROVER };
-    const why = typeof reason === 'string' ? reason.trim().slice(0, 500) : '';
-    if (!why) return { message: text.REJECT_NEEDS_REASON };
+    const allowed = canApprove({ requesterId: req.requester.id, approverId: approver.id, approverAllowed });
+    if (!allowed.ok) {
+      if (allowed.why === 'ownRequest' && v.verdict === 'rejected')
+        return { message: text.OWN_REQUEST_REJECT };
+      const what =
+        allowed.why === 'ownRequest' ? 'approve their own request' : 'approve without being an approver';
+      await this.refused(ctx, info, approver, req, what);
+      return { message: allowed.why === 'ownRequest' ? text.OWN_REQUEST : text.NOT_APPROVER };
+    }
     if (decideConfirm(req, this.now()) === 'expire') {
       return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
     }
-    const moved = await this.d.store.transition(req.id, ['pending'], 'rejected', () => ({
-      rejectedBy: approver,
-      rejectedAt: this.now().toISOString(),
-      rejectionReason: why,
-      finishedAt: this.now().toISOString(),
-    }));
+    const problem = v.problem(req);
+    if (problem) return { message: problem };
+    const moved = await this.d.store.transition(req.id, ['pending'], v.verdict, v.patch);
     if (!moved.ok) return { card: this.card(moved.request ?? req, info) };
-    this.d.log.info({ requestId, approver: approver.id }, 'sign-out rejected');
+    this.d.log.info({ requestId, approver: approver.id }, `sign-out ${v.verdict}`);
     await this.d.audit.append({
-      event: 'rejected',
+      event: v.verdict,
       tenantId: req.tenantId,
       requestId,
       actor: approver,
-      reason: why,
+      reason: v.reason,
+      conversationId: info.conversationId,
     });
     await this.d.notifier.notify(
-      text.approvalNotice(moved.request, 'rejected', approver, req.thread ?? info.thread),
+      text.approvalNotice(moved.request, v.verdict, approver, req.thread ?? info.thread),
       originOf(ctx.activity),
     );
-    return { card: this.card(moved.request, info) };
+    return v.verdict === 'approved'
+      ? this.start(ctx, info, approver, moved.request, ['approved'])
+      : { card: this.card(moved.request, info) };
   }
 
   async cancel(

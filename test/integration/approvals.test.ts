@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { auditEntries, expireRequest } from '../support/sandboxState';
 import { startSandbox, type Sandbox } from '../support/sandbox';
 import { SAMPLE } from '../support/tenantFixture';
 
@@ -227,20 +228,3 @@ describe('--block without User.EnableDisableAccount.All', () => {
     await bot.waitForText(activity.conversation.id, /User\.EnableDisableAccount\.All/);
   });
 });
-
-async function auditEntries(sb: Sandbox): Promise<any[]> {
-  const { promises: fs } = await import('node:fs');
-  const text = await fs.readFile(path.join(sb.dataDir, 'audit.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
-
-async function expireRequest(sb: Sandbox, requestId: string): Promise<void> {
-  const { promises: fs } = await import('node:fs');
-  const file = path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${requestId}`)}.json`);
-  const stored = JSON.parse(await fs.readFile(file, 'utf8'));
-  stored.expiresAt = new Date(Date.now() - 1000).toISOString();
-  await fs.writeFile(file, JSON.stringify(stored));
-}

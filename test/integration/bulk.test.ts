@@ -1,4 +1,5 @@
 import { BotDriver, cardText, findAction, type Actor, type PostedCard } from '../support/botDriver';
+import { waitUntil } from '../support/sandboxState';
 import { startSandbox, type Sandbox } from '../support/sandbox';
 import { fixtureGuid, largeTenant, SAMPLE, sampleTenant, type Tenant } from '../support/tenantFixture';
 
@@ -233,12 +234,4 @@ function findChoose(card: Record<string, any>, userId: string): { requestId: str
   walk(card);
   if (!found) throw new Error(`no choice for ${userId}`);
   return found;
-}
-
-async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

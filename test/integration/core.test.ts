@@ -1,6 +1,6 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { auditEntries, expireRequest, waitUntil } from '../support/sandboxState';
 import { startSandbox, type Sandbox } from '../support/sandbox';
 import { SAMPLE, sampleTenant } from '../support/tenantFixture';
 
@@ -42,14 +42,6 @@ const spare = () => {
 
 const VALID_FROM_LINE =
   /Sessions valid from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC \((?:\d{4}-\d{2}-\d{2} )?(\d{2}:\d{2}:\d{2}) ([^)]+)\)/;
-
-async function auditEntries(sb: Sandbox): Promise<any[]> {
-  const text = await fs.readFile(path.join(sb.dataDir, 'audit.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 describe('core sign-out, end to end', () => {
   let sb: Sandbox;
@@ -191,11 +183,7 @@ describe('core sign-out, end to end', () => {
   it('refuses a click on an expired card and changes nothing', async () => {
     const target = spare();
     const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
-    // time passes: the stored request's expiry moves into the past
-    const file = path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${card.requestId}`)}.json`);
-    const stored = JSON.parse(await fs.readFile(file, 'utf8'));
-    stored.expiresAt = new Date(Date.now() - 1000).toISOString();
-    await fs.writeFile(file, JSON.stringify(stored));
+    await expireRequest(sb, card.requestId);
 
     const answer = await bot.click('signout.confirm', card, admin);
     expect(cardText(answer.body?.value)).toMatch(/expired/i);
@@ -393,14 +381,6 @@ describe('core sign-out across a restart', () => {
     expect(await sb.stopBot('SIGTERM')).toBe(0);
   });
 });
-
-async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('fail closed and fail fast', () => {
   it('refuses everyone when no admin group or list is configured', async () => {
