@@ -16,7 +16,7 @@ import { GraphCallError, type GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';
 import type { TargetResolver } from '../graph/targets';
 import type { Logger } from '../log';
-import type { AuditLog } from '../store/auditLog';
+import type { AuditSink } from '../store/auditLog';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
 import type { HistoryService } from './historyService';
@@ -38,7 +38,7 @@ export interface BotDeps {
   assessor: RequestAssessor;
   service: SignoutService;
   history: HistoryService;
-  audit: AuditLog;
+  audit: AuditSink;
   notifier: SecurityNotifier;
   log: Logger;
 }

@@ -2,11 +2,11 @@ import { renderHistoryCard } from '../cards/render';
 import { buildHistory } from '../core/history';
 import type { LocalZone } from '../core/timeFormat';
 import type { DirectoryUser } from '../core/types';
-import type { AuditLog } from '../store/auditLog';
+import type { AuditSink } from '../store/auditLog';
 
 /** `history [user] [n]`: the last audited actions, read from the audit log, as a card. */
 export class HistoryService {
-  constructor(private readonly audit: AuditLog) {}
+  constructor(private readonly audit: AuditSink) {}
 
   async card(o: { user?: DirectoryUser; count: number; zone?: LocalZone }): Promise<object> {
     const entries = await this.audit.readAll();

@@ -31,11 +31,21 @@ export interface AuditEntry {
   conversationId?: string;
 }
 
+/** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
+export interface AuditSink {
+  init(): Promise<this>;
+  append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  /** Resolves when every append started so far has finished. */
+  flush(): Promise<void>;
+  /** Every entry in the order it was appended; unreadable lines are skipped. */
+  readAll(): Promise<AuditEntry[]>;
+}
+
 /**
  * Append-only JSON Lines audit log. Each entry is written and fsynced before the call returns.
  * A torn last line (crash mid-write) is skipped when reading.
  */
-export class AuditLog {
+export class AuditLog implements AuditSink {
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly file: string) {}
