@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_CONCURRENCY } from '../src/graph/batchScheduler';
 import { usersPerSecondCeiling, type ThrottleLimits } from '../src/graph/throttleLimits';
 import { makeTestCertificate } from '../test/support/cert';
 import {
@@ -38,7 +39,6 @@ interface Options {
 const USAGE =
   'usage: node dist/bench/bulk.js [--users 1000,10000] [--factor 10] [--latency 80] [--jitter 20] [--sample 200] [--concurrency N]';
 /** the scheduler's default; printed so the table says what ran */
-const DEFAULT_CONCURRENCY = 4;
 const MB = 1024 * 1024;
 
 function parseArgs(argv: string[]): Options {
