@@ -13,6 +13,8 @@ const PUBLIC_AUTHORITY_HOSTS = new Set([
   'login.partner.microsoftonline.cn',
 ]);
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Azure's rules: 3-63 lowercase letters, digits and hyphens, no leading, trailing or double hyphen. */
+const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
@@ -76,6 +78,33 @@ const schema = z.object({
       .regex(/^19:[^\s]+@thread\.(tacv2|skype)$/, 'SECURITY_CHANNEL_ID must look like 19:…@thread.tacv2'),
   ),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  STORAGE_BACKEND: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['file', 'blob'], { errorMap: () => ({ message: 'STORAGE_BACKEND must be file or blob' }) })
+      .default('file'),
+  ),
+  // never echoed in a message: it holds the account key
+  AZURE_STORAGE_CONNECTION_STRING: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        (s) => /(^|;)\s*(AccountKey|SharedAccessSignature)=|UseDevelopmentStorage=true/i.test(s),
+        'AZURE_STORAGE_CONNECTION_STRING must be an Azure Storage connection string (AccountName=…;AccountKey=… or BlobEndpoint=…;SharedAccessSignature=…)',
+      ),
+  ),
+  AZURE_STORAGE_CONTAINER_NAME: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(
+        CONTAINER_NAME,
+        'AZURE_STORAGE_CONTAINER_NAME must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, without double hyphens',
+      )
+      .default('signout-requests'),
+  ),
   CONFIRMATION_TTL_MINUTES: z.preprocess(
     blankToUndefined,
     positiveInt('CONFIRMATION_TTL_MINUTES', 24 * 60).default(15),
@@ -120,6 +149,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   if (set('BOT_ID') && env.BOT_TYPE !== 'UserAssignedMSI' && !set('BOT_PASSWORD')) {
     problems.push('BOT_PASSWORD is required when BOT_ID is set');
   }
+  if (env.STORAGE_BACKEND === 'blob' && !set('AZURE_STORAGE_CONNECTION_STRING')) {
+    problems.push('AZURE_STORAGE_CONNECTION_STRING is required when STORAGE_BACKEND is blob');
+  }
   if (env.BOT_TYPE === 'SingleTenant' && !set('BOT_TENANT_ID')) {
     problems.push('BOT_TENANT_ID is required for a SingleTenant bot');
   }
@@ -136,6 +168,9 @@ export type GraphCredentialConfig =
       authorityHost?: string;
     }
   | { kind: 'managedIdentity'; clientId?: string };
+
+export type StorageConfig =
+  { backend: 'file' } | { backend: 'blob'; connectionString: string; containerName: string };
 
 export interface Config {
   port: number;
@@ -154,6 +189,8 @@ export interface Config {
   adminUserIds: string[];
   securityChannelId?: string;
   dataDir: string;
+  /** where requests and the audit log live (DATA_DIR is still used for the CSV link key) */
+  storage: StorageConfig;
   confirmationTtlMinutes: number;
   approvalPolicy: 'none' | 'privileged' | 'bulk' | 'always';
   bulkApprovalThreshold: number;
@@ -211,6 +248,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUserIds: e.ADMIN_USER_IDS.map((id) => id.toLowerCase()),
     securityChannelId: e.SECURITY_CHANNEL_ID,
     dataDir: e.DATA_DIR,
+    storage:
+      e.STORAGE_BACKEND === 'blob'
+        ? {
+            backend: 'blob',
+            connectionString: e.AZURE_STORAGE_CONNECTION_STRING!,
+            containerName: e.AZURE_STORAGE_CONTAINER_NAME,
+          }
+        : { backend: 'file' },
     confirmationTtlMinutes: e.CONFIRMATION_TTL_MINUTES,
     approvalPolicy: e.APPROVAL_POLICY,
     bulkApprovalThreshold: e.BULK_APPROVAL_THRESHOLD,

@@ -112,4 +112,78 @@ describe('loadConfig', () => {
     expect(c.bot.appId).toBeUndefined();
     expect(c.port).toBe(3978);
   });
+
+  describe('storage back-end', () => {
+    const AZURE =
+      'DefaultEndpointsProtocol=https;AccountName=stsignout;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net';
+
+    it('defaults to the file back-end, and ignores the blob settings then', () => {
+      expect(loadConfig({ AZURE_TENANT_ID: TENANT }).storage).toEqual({ backend: 'file' });
+      expect(
+        loadConfig({ AZURE_TENANT_ID: TENANT, STORAGE_BACKEND: '', AZURE_STORAGE_CONNECTION_STRING: AZURE })
+          .storage,
+      ).toEqual({ backend: 'file' });
+    });
+
+    it('uses blob with a connection string, and the container name signout-requests by default', () => {
+      expect(
+        loadConfig({
+          AZURE_TENANT_ID: TENANT,
+          STORAGE_BACKEND: 'blob',
+          AZURE_STORAGE_CONNECTION_STRING: AZURE,
+        }).storage,
+      ).toEqual({ backend: 'blob', connectionString: AZURE, containerName: 'signout-requests' });
+      const sas = 'BlobEndpoint=https://x.blob.core.windows.net/;SharedAccessSignature=sv=2024&sig=abc';
+      expect(
+        loadConfig({
+          AZURE_TENANT_ID: TENANT,
+          STORAGE_BACKEND: 'blob',
+          AZURE_STORAGE_CONNECTION_STRING: sas,
+          AZURE_STORAGE_CONTAINER_NAME: 'it-test',
+        }).storage,
+      ).toEqual({ backend: 'blob', connectionString: sas, containerName: 'it-test' });
+    });
+
+    it('requires the connection string with blob, in one line', () => {
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, STORAGE_BACKEND: 'blob' })).toEqual([
+        'AZURE_STORAGE_CONNECTION_STRING is required when STORAGE_BACKEND is blob',
+      ]);
+      expect(
+        problemsOf({
+          AZURE_TENANT_ID: TENANT,
+          STORAGE_BACKEND: 'blob',
+          AZURE_STORAGE_CONNECTION_STRING: ' ',
+        }),
+      ).toEqual(['AZURE_STORAGE_CONNECTION_STRING is required when STORAGE_BACKEND is blob']);
+    });
+
+    it('rejects an unknown back-end and a value that is no connection string, without echoing it', () => {
+      const problems = problemsOf({
+        AZURE_TENANT_ID: TENANT,
+        STORAGE_BACKEND: 'cosmos',
+        AZURE_STORAGE_CONNECTION_STRING: 'https://stsignout.blob.core.windows.net/?secret-sig',
+      });
+      expect(problems).toEqual([
+        'STORAGE_BACKEND must be file or blob',
+        expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING must be an Azure Storage connection string/),
+      ]);
+      expect(problems.join('\n')).not.toContain('secret-sig');
+    });
+
+    it.each(['signout-requests', 'abc', 'a1-b2-c3', 'x'.repeat(63)])(
+      'accepts the container name %s',
+      (name) => {
+        expect(problemsOf({ AZURE_TENANT_ID: TENANT, AZURE_STORAGE_CONTAINER_NAME: name })).toEqual([]);
+      },
+    );
+
+    it.each(['ab', 'x'.repeat(64), 'Signout', 'sign_out', '-signout', 'signout-', 'sign--out', 'sign out'])(
+      'rejects the container name %s',
+      (name) => {
+        expect(problemsOf({ AZURE_TENANT_ID: TENANT, AZURE_STORAGE_CONTAINER_NAME: name })).toEqual([
+          'AZURE_STORAGE_CONTAINER_NAME must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, without double hyphens',
+        ]);
+      },
+    );
+  });
 });
