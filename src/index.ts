@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
@@ -16,9 +15,7 @@ import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
 import { createLogger } from './log';
 import { startServer } from './server';
-import { AuditLog } from './store/auditLog';
-import { FileStorage } from './store/fileStorage';
-import { RequestStore } from './store/requestStore';
+import { createStores } from './store/createStores';
 
 const EXPIRY_SWEEP_MS = 30_000;
 
@@ -53,9 +50,7 @@ async function main(): Promise<void> {
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
-  const storage = await new FileStorage(path.join(config.dataDir, 'requests')).init();
-  const store = await new RequestStore(storage).init();
-  const audit = await new AuditLog(path.join(config.dataDir, 'audit.jsonl')).init();
+  const { storage, store, audit } = await createStores(config);
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);

@@ -1,0 +1,143 @@
+import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
+import type { AuditEntry, AuditSink } from './auditLog';
+
+/** The first segment keeps the file back-end's name; later ones are audit.000001.jsonl, … */
+const SEGMENT = /^audit(?:\.(\d{6}))?\.jsonl$/;
+const MAX_APPEND_ATTEMPTS = 5;
+
+export interface BlobAuditLogOptions {
+  /**
+   * Start a new segment before one grows past this many bytes. Unset: only when Azure refuses more
+   * blocks (50,000 per append blob). Tests set it small to exercise the roll-over; with it, a smaller
+   * entry may still land in a segment another instance has left, so order across segments is approximate.
+   */
+  maxSegmentBytes?: number;
+}
+
+/**
+ * The audit log as JSON Lines in Azure append blobs, for several bot instances at once: each entry is
+ * one Append Block, which Azure commits atomically and in order, so concurrent writers never interleave
+ * or tear a line and a resolved append is durable. An append blob takes at most 50,000 blocks; then
+ * every writer moves to the next segment (which only grows once the previous one is full, so the order
+ * across segments holds). A retry after a lost response may write an entry twice: at least once.
+ */
+export class BlobAuditLog implements AuditSink {
+  private tail: Promise<unknown> = Promise.resolve();
+  private segment = 0;
+
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly options: BlobAuditLogOptions = {},
+  ) {}
+
+  async init(): Promise<this> {
+    await this.container.createIfNotExists();
+    const segments = await this.segments();
+    this.segment = segments.length ? segments[segments.length - 1] : 0;
+    await this.blob(this.segment).createIfNotExists();
+    return this;
+  }
+
+  append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
+    const line = JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n';
+    const write = this.tail.catch(() => undefined).then(() => this.appendLine(line));
+    this.tail = write;
+    return write;
+  }
+
+  async flush(): Promise<void> {
+    await this.tail.catch(() => undefined);
+  }
+
+  async readAll(): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    for (const n of await this.segments()) {
+      let text: string;
+      try {
+        text = (await this.blob(n).downloadToBuffer()).toString('utf8');
+      } catch (err) {
+        if ((err as { statusCode?: unknown } | null)?.statusCode === 404) continue;
+        throw err;
+      }
+      entries.push(...parseLines(text));
+    }
+    return entries;
+  }
+
+  private async appendLine(line: string): Promise<void> {
+    const body = Buffer.from(line, 'utf8');
+    const { maxSegmentBytes } = this.options;
+    if (maxSegmentBytes && body.length > maxSegmentBytes) {
+      throw new Error(`audit entry of ${body.length} bytes exceeds a segment (${maxSegmentBytes} bytes)`);
+    }
+    const conditions = maxSegmentBytes ? { conditions: { maxSize: maxSegmentBytes } } : {};
+    for (let attempt = 1; ; attempt++) {
+      const blob = this.blob(this.segment);
+      try {
+        await blob.appendBlock(body, body.length, conditions);
+        return;
+      } catch (err) {
+        const code = errorCode(err);
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw err;
+        if (code === 'BlobNotFound') {
+          // deleted under us: recreate it
+          await blob.createIfNotExists();
+        } else if (code === 'BlockCountExceedsLimit' || code === 'MaxBlobSizeConditionNotMet') {
+          // full: join the newest segment, or start the next one
+          const newest = (await this.segments()).pop() ?? 0;
+          this.segment = newest > this.segment ? newest : this.segment + 1;
+          await this.blob(this.segment).createIfNotExists();
+        } else {
+          throw err;
+        }
+      }
+    }
+  }
+
+  /** Segment numbers present in the container, ascending. */
+  private async segments(): Promise<number[]> {
+    const found: number[] = [];
+    for await (const item of this.container.listBlobsFlat({ prefix: 'audit.' })) {
+      const m = SEGMENT.exec(item.name);
+      if (m) found.push(m[1] ? Number(m[1]) : 0);
+    }
+    return found.sort((a, b) => a - b);
+  }
+
+  private blob(n: number): AppendBlobClient {
+    return this.container.getAppendBlobClient(
+      n === 0 ? 'audit.jsonl' : `audit.${String(n).padStart(6, '0')}.jsonl`,
+    );
+  }
+}
+
+/**
+ * Parses JSON Lines, skipping what is not an entry. Every entry starts with {"at": (written first), so
+ * a line glued to a foreign line without a newline is recovered from its last {"at":.
+ */
+function parseLines(text: string): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const parsed = tryParse(line) ?? tryParse(line.slice(Math.max(0, line.lastIndexOf('{"at":'))));
+    if (parsed) entries.push(parsed);
+  }
+  return entries;
+}
+
+function tryParse(line: string): AuditEntry | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as AuditEntry)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The storage service's error code (x-ms-error-code), e.g. BlobNotFound. */
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

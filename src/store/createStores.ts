@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { ContainerClient } from '@azure/storage-blob';
+import type { Storage, StoreItems } from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
+import type { Config } from '../config';
+import { AuditLog, type AuditSink } from './auditLog';
+import { BlobAuditLog } from './blobAuditLog';
+import { FileStorage } from './fileStorage';
+import { RequestStore } from './requestStore';
+
+/** The request store's index of unfinished requests (see RequestStore.init). */
+const ACTIVE_INDEX_KEY = 'index/active';
+
+export interface Stores {
+  /** the Storage under `store`; flush() waits for writes in flight */
+  storage: Storage & { flush(): Promise<void> };
+  store: RequestStore;
+  audit: AuditSink;
+  /** Waits for writes and appends in flight. */
+  close(): Promise<void>;
+}
+
+export type StoreConfig = Pick<Config, 'dataDir' | 'storage'>;
+
+/**
+ * The back-end chosen by STORAGE_BACKEND: `file` keeps requests and audit.jsonl in DATA_DIR (one
+ * instance); `blob` keeps both in one Azure Blob container, for several instances.
+ */
+export async function createStores(config: StoreConfig): Promise<Stores> {
+  const s = config.storage;
+  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName);
+  const storage = await new FileStorage(path.join(config.dataDir, 'requests')).init();
+  const store = await new RequestStore(storage).init();
+  const audit = await new AuditLog(path.join(config.dataDir, 'audit.jsonl')).init();
+  return { storage, store, audit, close: () => closeAll(storage, audit) };
+}
+
+async function createBlobStores(connectionString: string, containerName: string): Promise<Stores> {
+  const container = new ContainerClient(connectionString, containerName);
+  try {
+    await container.createIfNotExists();
+    await seedActiveIndex(container);
+    const storage = new TrackedStorage(new BlobsStorage(connectionString, containerName));
+    const store = await new RequestStore(storage).init();
+    const audit = await new BlobAuditLog(container).init();
+    return { storage, store, audit, close: () => closeAll(storage, audit) };
+  } catch (err) {
+    // the URL names the account and container, never the key
+    throw new Error(`blob container ${container.url}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * RequestStore.init() seeds a missing index with an unconditional write, as botbuilder's Storage has no
+ * create-if-absent. Instances starting together could then overwrite an index another one has already
+ * added a request to. Creating it here with If-None-Match: * closes that window; init() then finds it.
+ */
+async function seedActiveIndex(container: ContainerClient): Promise<void> {
+  const body = JSON.stringify({ ids: [] });
+  try {
+    await container
+      .getBlockBlobClient(sanitizeBlobKey(ACTIVE_INDEX_KEY))
+      .upload(body, Buffer.byteLength(body), {
+        conditions: { ifNoneMatch: '*' },
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
+  } catch (err) {
+    const status = (err as { statusCode?: unknown }).statusCode;
+    // 409 BlobAlreadyExists (412 from some versions): it is there already, as wanted
+    if (status !== 409 && status !== 412) throw err;
+  }
+}
+
+/** A Storage that remembers its writes and deletes in flight, so shutdown can wait for them. */
+class TrackedStorage implements Storage {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly inner: Storage) {}
+
+  read(keys: string[]): Promise<StoreItems> {
+    return this.inner.read(keys);
+  }
+
+  write(changes: StoreItems): Promise<void> {
+    return this.track(this.inner.write(changes));
+  }
+
+  delete(keys: string[]): Promise<void> {
+    return this.track(this.inner.delete(keys));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const done = () => this.pending.delete(work);
+    work.then(done, done);
+    return work;
+  }
+}
+
+async function closeAll(storage: { flush(): Promise<void> }, audit: AuditSink): Promise<void> {
+  await storage.flush();
+  await audit.flush();
+}

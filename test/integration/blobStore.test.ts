@@ -1,0 +1,329 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ContainerClient } from '@azure/storage-blob';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import type { SignoutRequest } from '../../src/core/types';
+import { BlobAuditLog } from '../../src/store/blobAuditLog';
+import { createStores } from '../../src/store/createStores';
+import { RequestStore } from '../../src/store/requestStore';
+import { BotDriver, type Actor } from '../support/botDriver';
+import { freePort, repoRoot, startSandbox, watchdogScript, type Sandbox } from '../support/sandbox';
+import { SAMPLE } from '../support/tenantFixture';
+
+/**
+ * The scale-out back-end (STORAGE_BACKEND=blob) against Azurite: the request store on botbuilder's
+ * BlobsStorage, the audit log on append blobs, then the real bot using both.
+ */
+
+const ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const VALID_FROM_LINE = /Sessions valid from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/;
+
+let azurite: ChildProcess | undefined;
+let azuriteDir: string | undefined;
+let connectionString = '';
+/** A fresh container per test, so tests cannot see each other's blobs. */
+function freshContainer(): string {
+  return `t-${randomUUID().slice(0, 8)}`;
+}
+
+function request(id: string, over: Partial<SignoutRequest> = {}): SignoutRequest {
+  return {
+    id,
+    tenantId: 't',
+    status: 'pending',
+    createdAt: '2026-11-22T12:00:00.000Z',
+    expiresAt: '2026-11-22T12:15:00.000Z',
+    requester: { id: 'a', name: 'Alex' },
+    reason: 'Zoë Ångström: phone lost ✓',
+    targets: [],
+    conversation: { reference: {} },
+    outcomes: [],
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  // in memory, but it may still write a debug log into its working folder
+  const cwd = (azuriteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signout-azurite-')));
+  // the watchdog ends Azurite when this worker goes away, however it ends
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      watchdogScript(),
+      path.join(repoRoot(), 'node_modules/azurite/dist/src/blob/main.js'),
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--inMemoryPersistence',
+      '--blobPort',
+      String(port),
+      '--silent',
+    ],
+    { cwd, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  azurite = child;
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  await waitForPort(port, child, () => output);
+  connectionString =
+    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
+    `BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
+}, 30_000);
+
+afterAll(async () => {
+  const child = azurite;
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (azuriteDir) fs.rmSync(azuriteDir, { recursive: true, force: true });
+});
+
+describe('RequestStore on BlobsStorage', () => {
+  it('creates, reads back (non-ASCII intact) and lists unfinished requests', async () => {
+    const name = freshContainer();
+    const store = await new RequestStore(new BlobsStorage(connectionString, name)).init();
+    await Promise.all(['a', 'b', 'c'].map((id) => store.create(request(id))));
+    expect(await store.get('a')).toEqual(request('a'));
+    expect(await store.get('missing')).toBeUndefined();
+    expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
+    expect((await store.transition('b', ['pending'], 'expired')).ok).toBe(true);
+    expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'c']);
+    // another instance sees the same
+    const other = await new RequestStore(new BlobsStorage(connectionString, name)).init();
+    expect((await other.listActive()).map((r) => r.id).sort()).toEqual(['a', 'c']);
+  });
+
+  it('lets exactly one of many concurrent transitions win, across two instances', async () => {
+    const name = freshContainer();
+    const one = await new RequestStore(new BlobsStorage(connectionString, name)).init();
+    const two = await new RequestStore(new BlobsStorage(connectionString, name)).init();
+    await one.create(request('r1'));
+    const racers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? two : one).transition('r1', ['pending'], 'running', () => ({
+          confirmedBy: { id: `c${i}`, name: `C${i}` },
+        })),
+      ),
+    );
+    const winners = racers.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    // the losers saw the winner's write, not an error
+    for (const lost of racers.filter((r) => !r.ok)) expect(lost.request?.status).toBe('running');
+    const stored = await two.get('r1');
+    expect(stored?.status).toBe('running');
+    expect(stored?.confirmedBy).toEqual(winners[0].request.confirmedBy);
+  });
+
+  it('keeps the index consistent when two instances create requests at once', async () => {
+    const name = freshContainer();
+    const one = await new RequestStore(new BlobsStorage(connectionString, name)).init();
+    const two = await new RequestStore(new BlobsStorage(connectionString, name)).init();
+    const ids = Array.from({ length: 12 }, (_, i) => `n${i}`);
+    await Promise.all(ids.map((id, i) => (i % 2 ? two : one).create(request(id))));
+    expect((await one.listActive()).map((r) => r.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('rejects a write with a stale eTag, with the message RequestStore treats as a conflict', async () => {
+    const storage = new BlobsStorage(connectionString, freshContainer());
+    await storage.write({ 'request/x': { v: 1 } });
+    const stale = (await storage.read(['request/x']))['request/x'].eTag;
+    expect(typeof stale).toBe('string');
+    await storage.write({ 'request/x': { v: 2, eTag: stale } });
+    const conflict = storage.write({ 'request/x': { v: 3, eTag: stale } });
+    // the pattern of RequestStore's isETagConflict
+    await expect(conflict).rejects.toThrow(/eTag conflict|precondition|ConditionNotMet|412/i);
+    expect((await storage.read(['request/x']))['request/x'].v).toBe(2);
+  });
+
+  it('createStores starts instances together and never resets an existing index', async () => {
+    const config = (name: string) => ({
+      dataDir: '/nonexistent',
+      storage: { backend: 'blob' as const, connectionString, containerName: name },
+    });
+    const name = freshContainer();
+    const first = await Promise.all([createStores(config(name)), createStores(config(name))]);
+    await first[0].store.create(request('kept'));
+    // a third instance starting later must not reset the index
+    const later = await createStores(config(name));
+    expect((await later.store.listActive()).map((r) => r.id)).toEqual(['kept']);
+    await Promise.all([...first, later].map((s) => s.close()));
+  });
+});
+
+describe('BlobAuditLog', () => {
+  it('keeps every append of two concurrent instances, each in its own order', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    const [a, b] = await Promise.all([
+      new BlobAuditLog(container).init(),
+      new BlobAuditLog(container).init(),
+    ]);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? b : a).append({ event: 'requested', requestId: `${i % 2 ? 'b' : 'a'}${i}`, actor: {} }),
+      ),
+    );
+    await Promise.all([a.flush(), b.flush()]);
+    const ids = (await a.readAll()).map((e) => e.requestId!);
+    expect(ids).toHaveLength(40);
+    expect(new Set(ids).size).toBe(40);
+    const order = (prefix: string) =>
+      ids.filter((id) => id.startsWith(prefix)).map((id) => Number(id.slice(1)));
+    expect(order('a')).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+    expect(order('b')).toEqual(Array.from({ length: 20 }, (_, i) => i * 2 + 1));
+    // one JSON line per block, ending in a newline
+    const props = await container.getAppendBlobClient('audit.jsonl').getProperties();
+    expect(props.blobCommittedBlockCount).toBe(40);
+  });
+
+  it('reads back in append order with every field, across instances', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    const a = await new BlobAuditLog(container).init();
+    const b = await new BlobAuditLog(container).init();
+    await a.append({ event: 'requested', requestId: 'r', actor: { id: 'x', name: 'Zoë' }, reason: 'é ✓' });
+    await b.append({ event: 'confirmed', requestId: 'r', actor: { id: 'y' } });
+    await a.append({ event: 'revoked', requestId: 'r', actor: {}, graphRequestIds: ['g1'] });
+    const entries = await b.readAll();
+    expect(entries.map((e) => e.event)).toEqual(['requested', 'confirmed', 'revoked']);
+    expect(entries[0]).toMatchObject({ actor: { name: 'Zoë' }, reason: 'é ✓' });
+    expect(entries[2].graphRequestIds).toEqual(['g1']);
+    expect(Date.parse(entries[0].at)).not.toBeNaN();
+  });
+
+  it('skips garbage and torn lines, and recovers an entry glued to a torn one', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    const log = await new BlobAuditLog(container).init();
+    await log.append({ event: 'requested', requestId: 'one', actor: {} });
+    const raw = container.getAppendBlobClient('audit.jsonl');
+    for (const junk of ['not json at all\n', '[1,2]\n', '{"at":"2026-11-22T12:00:00.000Z","event":"conf']) {
+      await raw.appendBlock(junk, Buffer.byteLength(junk));
+    }
+    await log.append({ event: 'revoked', requestId: 'two', actor: {} });
+    expect((await log.readAll()).map((e) => e.requestId)).toEqual(['one', 'two']);
+  });
+
+  it('creates the blob if it is missing, and reads an empty log as empty', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    const log = await new BlobAuditLog(container).init();
+    expect(await log.readAll()).toEqual([]);
+    await container.getAppendBlobClient('audit.jsonl').delete();
+    await log.append({ event: 'status', actor: {} });
+    expect((await log.readAll()).map((e) => e.event)).toEqual(['status']);
+  });
+
+  it('moves to a new segment when one is full, for every instance, keeping the order', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    const small = { maxSegmentBytes: 600 };
+    const a = await new BlobAuditLog(container, small).init();
+    const b = await new BlobAuditLog(container, small).init();
+    for (let i = 0; i < 30; i++) {
+      await (i % 3 ? a : b).append({ event: 'requested', requestId: `r${i}`, actor: {} });
+    }
+    const names: string[] = [];
+    for await (const item of container.listBlobsFlat()) names.push(item.name);
+    expect(names.length).toBeGreaterThan(2);
+    expect(names).toContain('audit.jsonl');
+    expect(names).toContain('audit.000001.jsonl');
+    expect(
+      (await new BlobAuditLog(container).init().then((l) => l.readAll())).map((e) => e.requestId),
+    ).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`));
+  });
+});
+
+describe('the bot with STORAGE_BACKEND=blob', () => {
+  const admin: Actor = { id: SAMPLE.admin.id, name: SAMPLE.admin.name };
+  let sb: Sandbox;
+  let bot: BotDriver;
+  let audit: BlobAuditLog;
+
+  beforeAll(async () => {
+    sb = await startSandbox({
+      env: {
+        STORAGE_BACKEND: 'blob',
+        AZURE_STORAGE_CONNECTION_STRING: connectionString,
+        AZURE_STORAGE_CONTAINER_NAME: 'it-test',
+      },
+    });
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+    audit = new BlobAuditLog(new ContainerClient(connectionString, 'it-test'));
+  }, 60_000);
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  const eventsOf = async (requestId: string) =>
+    (await audit.readAll()).filter((e) => e.requestId === requestId).map((e) => e.event);
+
+  it('signs a user out end to end, with its requests and audit in the container, not in DATA_DIR', async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.zoe.upn} phone lost`, admin);
+    expect(JSON.stringify(card.card)).toContain('Zoë Ångström');
+    const stored = await new BlobsStorage(connectionString, 'it-test').read([`request/${card.requestId}`]);
+    expect(stored[`request/${card.requestId}`]).toMatchObject({ status: 'pending', reason: 'phone lost' });
+
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE);
+    expect(sb.graph.revokeCount(SAMPLE.zoe.id)).toBe(1);
+    await bot.waitForCardText(card.cardActivityId, /Signed out|signed out/);
+
+    await eventually(async () =>
+      expect(await eventsOf(card.requestId)).toEqual(['requested', 'confirmed', 'revoked']),
+    );
+    expect(fs.existsSync(path.join(sb.dataDir, 'audit.jsonl'))).toBe(false);
+    expect(fs.existsSync(path.join(sb.dataDir, 'requests'))).toBe(false);
+  });
+
+  it('keeps a pending confirmation working across a restart', async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.lester.upn}`, admin);
+    await sb.restartBot();
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE);
+    expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(1);
+    await eventually(async () =>
+      expect(await eventsOf(card.requestId)).toEqual(['requested', 'confirmed', 'revoked']),
+    );
+    expect(sb.logs()).not.toContain(ACCOUNT_KEY);
+  });
+
+  it('shuts down gracefully on SIGTERM with exit code 0', async () => {
+    expect(await sb.stopBot('SIGTERM')).toBe(0);
+  });
+});
+
+/** Retries an async assertion until it passes or time runs out. */
+async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Resolves once something accepts connections on the port; fails if the child exits first. */
+async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Azurite exited with ${child.exitCode}:\n${output()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > end) throw new Error(`Azurite did not listen on ${port}:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
