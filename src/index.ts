@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
@@ -17,7 +18,7 @@ import { createLogger } from './log';
 import { startServer } from './server';
 import { createStores } from './store/createStores';
 
-const EXPIRY_SWEEP_MS = 30_000;
+const SWEEP_MS = 30_000;
 
 /** Composition root: config → credential and clients → store → app → server. */
 async function main(): Promise<void> {
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     log,
     onProgress: (req): Promise<void> => service.progress(req),
     onFinished: (req): Promise<void> => service.finished(req),
+    instance: process.env.WEBSITE_INSTANCE_ID || os.hostname(),
   });
   const service: SignoutService = new SignoutService({
     botAppId,
@@ -114,10 +116,10 @@ async function main(): Promise<void> {
   });
   const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store)]);
 
-  await service.resume();
+  await service.sweep();
   const sweep = setInterval(
-    () => void service.expireDue().catch((err) => log.error({ err: err.message }, 'expiry sweep failed')),
-    EXPIRY_SWEEP_MS,
+    () => void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed')),
+    SWEEP_MS,
   );
   sweep.unref();
 

@@ -23,10 +23,15 @@ export interface JobRunnerDeps {
   /** called once with the request in its final state */
   onFinished: (req: SignoutRequest) => Promise<void>;
   progressIntervalMs?: number;
+  /** stable per host (App Service's WEBSITE_INSTANCE_ID, else the host name) */
+  instance: string;
   now?: () => Date;
 }
 
 const READ_BACK_BATCH = 20;
+/** A job whose runner has not renewed its claim for this long is taken over by another instance. */
+export const LEASE_MS = 60_000;
+const HEARTBEAT_MS = 15_000;
 const BLOCK_CONCURRENCY = 4;
 
 /**
@@ -39,9 +44,12 @@ export class JobRunner {
   private readonly controllers = new Map<string, AbortController>();
   private readonly now: () => Date;
   private pausing = false;
+  /** this host, as the runner of the jobs it claims: a restart on the same host resumes at once */
+  readonly instance: string;
 
   constructor(private readonly d: JobRunnerDeps) {
     this.now = d.now ?? (() => new Date());
+    this.instance = d.instance;
   }
 
   start(req: SignoutRequest, resumed = false): void {
@@ -62,6 +70,11 @@ export class JobRunner {
     this.inFlight.add(job);
   }
 
+  /** True while this process runs the request's job. */
+  isRunning(requestId: string): boolean {
+    return this.controllers.has(requestId);
+  }
+
   /** Stops starting new revokes for a job running in this process. */
   stop(requestId: string): void {
     this.controllers.get(requestId)?.abort();
@@ -78,6 +91,37 @@ export class JobRunner {
   }
 
   private async run(req: SignoutRequest, resumed: boolean, signal: AbortSignal): Promise<void> {
+    const claimed = await this.claim(req.id);
+    if (!claimed) {
+      this.d.log.info({ requestId: req.id }, 'another instance runs this job');
+      return;
+    }
+    req = claimed;
+    const heartbeat = setInterval(() => void this.claim(req.id).catch(() => undefined), HEARTBEAT_MS);
+    try {
+      await this.work(req, resumed, signal);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * Takes (or renews) the job's lease: only one instance runs a job, and a job whose instance died is
+   * taken over once its lease is stale. Returns the request, or undefined when another instance holds it.
+   */
+  private async claim(requestId: string): Promise<SignoutRequest | undefined> {
+    const now = this.now();
+    const claimed = await this.d.store.patch(requestId, (cur) => {
+      const r = cur.runner;
+      const free = !r || r.instance === this.instance || now.getTime() - Date.parse(r.heartbeatAt) > LEASE_MS;
+      return cur.status === 'running' && free
+        ? { runner: { instance: this.instance, heartbeatAt: now.toISOString() } }
+        : undefined;
+    });
+    return claimed.ok ? claimed.request : undefined;
+  }
+
+  private async work(req: SignoutRequest, resumed: boolean, signal: AbortSignal): Promise<void> {
     const finished = new Set(req.outcomes.map((o) => o.userId));
     let remaining = req.targets.filter((t) => !finished.has(t.id));
     if (req.block) remaining = await this.blockSignIn(req, remaining);
@@ -87,7 +131,13 @@ export class JobRunner {
     } else {
       await this.runBulk(req, remaining, resumed, signal);
     }
-    if (this.pausing) return;
+    if (this.pausing) {
+      // hand the job over at once rather than after the lease runs out
+      await this.d.store.patch(req.id, (cur) =>
+        cur.runner?.instance === this.instance ? { runner: undefined } : undefined,
+      );
+      return;
+    }
     const current = await this.d.store.get(req.id);
     if (!current) return;
     if (current.status === 'running') {

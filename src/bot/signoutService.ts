@@ -10,7 +10,7 @@ import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
-import type { JobRunner } from './jobRunner';
+import { LEASE_MS, type JobRunner } from './jobRunner';
 import * as text from './messages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
 import { cardFor } from './requestCards';
@@ -306,12 +306,19 @@ export class SignoutService {
     return { card: this.card(current, info) };
   }
 
-  /** After a restart: finish jobs that were running and expire cards nobody answered in time. */
-  async resume(): Promise<void> {
+  /**
+   * At start-up and then every few seconds: run jobs that have no live runner (this process restarted,
+   * or another instance died), start approved requests that never started, and expire cards nobody
+   * answered in time. A job another live instance runs is left to it (see JobRunner's lease).
+   */
+  async sweep(): Promise<void> {
     for (const req of await this.d.store.listActive()) {
-      if (req.status === 'running') {
-        this.d.log.info({ requestId: req.id }, 'resuming interrupted sign-out');
-        this.d.jobs.start(req, true);
+      if (req.status === 'running' && !this.d.jobs.isRunning(req.id)) {
+        const stale = !req.runner || Date.now() - Date.parse(req.runner.heartbeatAt) > LEASE_MS;
+        if (stale || req.runner?.instance === this.d.jobs.instance) {
+          this.d.log.info({ requestId: req.id }, 'resuming interrupted sign-out');
+          this.d.jobs.start(req, true);
+        }
       } else if (req.status === 'approved') {
         const moved = await this.d.store.transition(req.id, ['approved'], 'running', () => ({
           startedAt: this.now().toISOString(),

@@ -83,6 +83,8 @@ export interface SignoutRequest {
   choices?: DirectoryUser[];
   /** `signout all`: what the admin must type to confirm (user count, primary domain), lower-case */
   confirmPhrases?: string[];
+  /** which bot instance runs the job, renewed while it runs; a stale one may be taken over */
+  runner?: { instance: string; heartbeatAt: string };
   /** live figures of a running bulk job */
   progress?: { done: number; total: number; ratePerSecond: number; etaMs?: number; throttled: number };
 }
