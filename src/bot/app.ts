@@ -9,6 +9,7 @@ import {
 import { cardAttachment, renderHelpCard, renderStatusCard } from '../cards/render';
 import { normalizeMessageText, parseCommand, type Command, type UserRef } from '../core/commandParser';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
+import { RecentKeys } from '../core/recentKeys';
 import { sameTenant, whoMayUse, type AdminPolicy } from '../core/policy';
 import type { DirectoryUser, Person } from '../core/types';
 import { setAccountEnabled } from '../graph/accountState';
@@ -43,6 +44,11 @@ export interface BotDeps {
   log: Logger;
 }
 
+/** Teams redelivers a message it thinks went unanswered; the same activity is handled once. */
+const REDELIVERY_WINDOW_MS = 10 * 60_000;
+/** One refused caller posts to the security channel at most this often; the audit log gets every attempt. */
+const REFUSAL_NOTICE_INTERVAL_MS = 60_000;
+
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Verb = 'confirm' | 'cancel' | 'approve' | 'reject' | 'choose';
@@ -60,6 +66,9 @@ export function createBot(d: BotDeps): Application<TurnState> {
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
   });
 
+  const delivered = new RecentKeys(REDELIVERY_WINDOW_MS);
+  const refusalNotices = new RecentKeys(REFUSAL_NOTICE_INTERVAL_MS);
+
   const refuse = async (ctx: TurnContext, info: ActivityInfo, what: string, why: string) => {
     d.log.warn({ caller: info.caller?.id, tenantId: info.tenantId, what, why }, 'refused');
     await d.audit.append({
@@ -69,6 +78,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       detail: `${what}: ${why}`,
       conversationId: info.conversationId,
     });
+    if (refusalNotices.checkAndMark(`${info.tenantId}|${info.caller?.id ?? ctx.activity.from?.id}`)) return;
     await d.notifier.notify(text.refusedNotice(info.caller, what, why, info.thread), originOf(ctx.activity));
   };
 
@@ -220,6 +230,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   app.activity(ActivityTypes.Message, async (ctx) => {
     const info = activityInfo(ctx.activity);
+    if (ctx.activity.id && delivered.checkAndMark(`${info.conversationId}|${ctx.activity.id}`)) {
+      d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
+      return;
+    }
     const cmd = parseCommand(
       normalizeMessageText(ctx.activity.text ?? '', [ctx.activity.recipient?.name ?? 'Sign-out Bot']),
     );

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { messageActivity, postActivity } from '../support/teamsActivity';
 import { auditEntries, expireRequest, waitUntil } from '../support/sandboxState';
 import { startSandbox, type Sandbox } from '../support/sandbox';
 import { SAMPLE, sampleTenant } from '../support/tenantFixture';
@@ -316,6 +317,44 @@ describe('core sign-out, end to end', () => {
     const long = await bot.say(`signout ${'a'.repeat(5000)}@contoso.com`, admin);
     await bot.waitForText(long.conversation.id, /characters long; I read at most/);
     expect(bot.postedIn(long.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
+  });
+
+  it('handles a message Teams delivers twice only once', async () => {
+    const target = spare();
+    const activity = messageActivity({
+      text: `signout ${target.userPrincipalName}`,
+      from: { aadObjectId: admin.id, name: admin.name },
+      tenantId: SAMPLE.tenantId,
+      serviceUrl: sb.serviceUrl!,
+    });
+    await postActivity(sb.botUrl, activity);
+    await postActivity(sb.botUrl, activity);
+    await bot.connector.waitFor(
+      (a) => a.conversationId === activity.conversation.id && !!a.body?.attachments?.length,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const cards = bot.postedIn(activity.conversation.id).filter((a) => a.body?.attachments?.length);
+    expect(cards).toHaveLength(1);
+  });
+
+  it('records every refused attempt but tells the security channel once a minute per caller', async () => {
+    const flooder: Actor = { id: SAMPLE.disabled.id, name: SAMPLE.disabled.name };
+    const since = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const a = await bot.say(`signout ${SAMPLE.lester.upn}`, flooder);
+      await bot.waitForText(a.conversation.id, /aren't allowed/);
+    }
+    const refused = (await auditEntries(sb)).filter(
+      (e) => e.event === 'refused' && e.actor.id === flooder.id,
+    );
+    expect(refused).toHaveLength(5);
+    const notices = bot.connector.activities.filter(
+      (a) =>
+        a.at >= since &&
+        a.conversationId === sb.env.SECURITY_CHANNEL_ID &&
+        a.body?.text?.includes(flooder.name),
+    );
+    expect(notices).toHaveLength(1);
   });
 
   it('rejects a forged card click with a malformed or unknown request id', async () => {

@@ -1,0 +1,20 @@
+import { RecentKeys } from '../../src/core/recentKeys';
+
+describe('RecentKeys', () => {
+  it('says a key is recent within the window and forgets it after', () => {
+    let now = 0;
+    const keys = new RecentKeys(1000, 10, () => now);
+    expect(keys.checkAndMark('a')).toBe(false);
+    now = 999;
+    expect(keys.checkAndMark('a')).toBe(true);
+    now = 1000;
+    expect(keys.checkAndMark('a')).toBe(false);
+  });
+
+  it('stays bounded, dropping the oldest keys first', () => {
+    const keys = new RecentKeys(60_000, 3, () => 0);
+    for (const k of ['a', 'b', 'c', 'd']) keys.checkAndMark(k);
+    expect(keys.checkAndMark('a')).toBe(false);
+    expect(keys.checkAndMark('d')).toBe(true);
+  });
+});
