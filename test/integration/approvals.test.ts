@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
-import { auditEntries, expireRequest } from '../support/sandboxState';
-import { startSandbox, type Sandbox } from '../support/sandbox';
+import { auditEntries, expireRequest, useSandbox } from '../support/sandboxState';
+import type { Sandbox } from '../support/sandbox';
 import { SAMPLE } from '../support/tenantFixture';
 
 /** Issue 5 end to end: two-person rule, privileged targets, self-protection, containment, history, audit. */
@@ -15,20 +15,19 @@ describe('two-person rule (APPROVAL_POLICY=always)', () => {
   let sb: Sandbox;
   let bot: BotDriver;
   const [u1, u2, u3, u4, u5] = SAMPLE.testUsers;
-
-  beforeAll(async () => {
-    sb = await startSandbox({
+  useSandbox(
+    {
       env: {
         APPROVAL_POLICY: 'always',
         PROTECTED_USER_IDS: SAMPLE.roleHolder.id,
         ADMIN_USER_IDS: SAMPLE.userAdmin.id,
       },
-    });
-    bot = new BotDriver(sb, SAMPLE.tenantId);
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+    },
+    (s, b) => {
+      sb = s;
+      bot = b;
+    },
+  );
 
   it('waits for a second admin, refuses the requester approving their own request, then runs on approval', async () => {
     const card = await bot.requestSignout(`signout ${u1.upn} compromised`, admin);
@@ -162,13 +161,9 @@ describe('two-person rule (APPROVAL_POLICY=always)', () => {
 describe('privileged targets and containment (default policy: privileged)', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-
-  beforeAll(async () => {
-    sb = await startSandbox({ graph: { canRevokePrivileged: true } });
-    bot = new BotDriver(sb, SAMPLE.tenantId);
-  });
-  afterAll(async () => {
-    await sb?.stop();
+  useSandbox({ graph: { canRevokePrivileged: true } }, (s, b) => {
+    sb = s;
+    bot = b;
   });
 
   it('flags a role held through a role-assignable group and asks for approval; ordinary users need none', async () => {
@@ -198,9 +193,8 @@ describe('privileged targets and containment (default policy: privileged)', () =
 describe('--block without User.EnableDisableAccount.All', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-
-  beforeAll(async () => {
-    sb = await startSandbox({
+  useSandbox(
+    {
       graph: {
         permissions: [
           'User.RevokeSessions.All',
@@ -209,12 +203,12 @@ describe('--block without User.EnableDisableAccount.All', () => {
           'RoleManagement.Read.Directory',
         ],
       },
-    });
-    bot = new BotDriver(sb, SAMPLE.tenantId);
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+    },
+    (s, b) => {
+      sb = s;
+      bot = b;
+    },
+  );
 
   it('names the missing permission and changes nothing', async () => {
     const target = SAMPLE.testUsers[2];

@@ -13,6 +13,7 @@ import { RequestStore } from '../../src/store/requestStore';
 import { BotDriver, type Actor } from '../support/botDriver';
 import { freePort, repoRoot, startSandbox, watchdogScript, type Sandbox } from '../support/sandbox';
 import { SAMPLE } from '../support/tenantFixture';
+import { aRequest } from '../support/requests';
 
 /**
  * The scale-out back-end (STORAGE_BACKEND=blob) against Azurite: the request store on botbuilder's
@@ -31,21 +32,8 @@ function freshContainer(): string {
   return `t-${randomUUID().slice(0, 8)}`;
 }
 
-function request(id: string, over: Partial<SignoutRequest> = {}): SignoutRequest {
-  return {
-    id,
-    tenantId: 't',
-    status: 'pending',
-    createdAt: '2026-11-22T12:00:00.000Z',
-    expiresAt: '2026-11-22T12:15:00.000Z',
-    requester: { id: 'a', name: 'Alex' },
-    reason: 'Zoë Ångström: phone lost ✓',
-    targets: [],
-    conversation: { reference: {} },
-    outcomes: [],
-    ...over,
-  };
-}
+const request = (id: string, over: Partial<SignoutRequest> = {}) =>
+  aRequest({ id, reason: 'Zoë Ångström: phone lost ✓', ...over });
 
 beforeAll(async () => {
   const port = await freePort();

@@ -1,6 +1,6 @@
 import { BotDriver, cardText, findAction, type Actor, type PostedCard } from '../support/botDriver';
-import { waitUntil } from '../support/sandboxState';
-import { startSandbox, type Sandbox } from '../support/sandbox';
+import { useSandbox, waitUntil } from '../support/sandboxState';
+import type { Sandbox } from '../support/sandbox';
 import { fixtureGuid, largeTenant, SAMPLE, sampleTenant, type Tenant } from '../support/tenantFixture';
 
 /** Issue 4 end to end: lists, groups, searches and the whole tenant, through the real bot and $batch. */
@@ -9,26 +9,20 @@ const admin: Actor = { id: SAMPLE.admin.id, name: SAMPLE.admin.name };
 const secondAdmin: Actor = { id: SAMPLE.secondAdmin.id, name: SAMPLE.secondAdmin.name };
 const SUMMARY = /Bulk sign-out (finished|stopped)/;
 
-async function csvOf(card: Record<string, any>): Promise<string> {
+async function csvOf(sb: Sandbox, card: Record<string, any>): Promise<string> {
   const link = JSON.stringify(card).match(/https?:\/\/[^"]+\/exports\/[^"]+/)?.[0];
   if (!link) throw new Error('no CSV link on the card');
-  const res = await fetch(link.replace(/^https?:\/\/[^/]+/, ''.concat(currentBotUrl)));
+  const res = await fetch(link.replace(/^https?:\/\/[^/]+/, sb.botUrl));
   expect(res.status).toBe(200);
   return res.text();
 }
-let currentBotUrl = '';
 
 describe('bulk sign-out on the sample tenant', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-
-  beforeAll(async () => {
-    sb = await startSandbox();
-    bot = new BotDriver(sb, SAMPLE.tenantId);
-    currentBotUrl = sb.botUrl;
-  });
-  afterAll(async () => {
-    await sb?.stop();
+  useSandbox({}, (s, b) => {
+    sb = s;
+    bot = b;
   });
   afterEach(() => sb.graph.clearFaults());
 
@@ -65,7 +59,7 @@ describe('bulk sign-out on the sample tenant', () => {
     for (const id of SAMPLE.migrationMemberIds) {
       expect(sb.graph.revokeCount(id) - before.get(id)!).toBe(1);
     }
-    const csv = await csvOf(final);
+    const csv = await csvOf(sb, final);
     expect(csv.split('\n').filter((l) => l.trim()).length).toBe(SAMPLE.migrationMemberIds.length + 1);
     expect(csv).toContain(SAMPLE.lester.upn);
   });
@@ -165,24 +159,25 @@ describe('bulk sign-out of a large group: progress, cancel and a crash', () => {
   let bot: BotDriver;
   let tenant: Tenant;
   const waveId = fixtureGuid('test:big-wave');
-
-  beforeAll(async () => {
-    tenant = largeTenant(400);
-    tenant.groups.push({
-      id: waveId,
-      displayName: 'Big Wave',
-      memberIds: tenant.users.slice(1).map((u) => u.id),
-    });
-    sb = await startSandbox({
-      tenant,
-      graph: { latencyMs: 250, jitterMs: 20 },
-      env: { APPROVAL_POLICY: 'none' },
-    });
-    bot = new BotDriver(sb, SAMPLE.tenantId);
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  useSandbox(
+    () => {
+      tenant = largeTenant(400);
+      tenant.groups.push({
+        id: waveId,
+        displayName: 'Big Wave',
+        memberIds: tenant.users.slice(1).map((u) => u.id),
+      });
+      return {
+        tenant,
+        graph: { latencyMs: 250, jitterMs: 20 },
+        env: { APPROVAL_POLICY: 'none' },
+      };
+    },
+    (s, b) => {
+      sb = s;
+      bot = b;
+    },
+  );
 
   it('updates the card with progress, and stops on cancel keeping those already signed out', async () => {
     const card = await bot.requestSignout(`signout group:${waveId}`, admin);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
 import { messageActivity, postActivity } from '../support/teamsActivity';
-import { auditEntries, expireRequest, waitUntil } from '../support/sandboxState';
+import { auditEntries, expireRequest, useSandbox, waitUntil } from '../support/sandboxState';
 import { startSandbox, type Sandbox } from '../support/sandbox';
 import { SAMPLE, sampleTenant } from '../support/tenantFixture';
 
@@ -47,13 +47,9 @@ const VALID_FROM_LINE =
 describe('core sign-out, end to end', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-
-  beforeAll(async () => {
-    sb = await startSandbox();
-    bot = new BotDriver(sb, SAMPLE.tenantId);
-  });
-  afterAll(async () => {
-    await sb?.stop();
+  useSandbox({}, (s, b) => {
+    sb = s;
+    bot = b;
   });
   afterEach(() => {
     sb.graph.clearFaults();
@@ -373,13 +369,9 @@ describe('core sign-out, end to end', () => {
 describe('core sign-out across a restart', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-
-  beforeAll(async () => {
-    sb = await startSandbox();
-    bot = new BotDriver(sb, SAMPLE.tenantId);
-  });
-  afterAll(async () => {
-    await sb?.stop();
+  useSandbox({}, (s, b) => {
+    sb = s;
+    bot = b;
   });
 
   it('keeps a pending confirmation working after the bot restarts', async () => {

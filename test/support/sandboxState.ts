@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Sandbox } from './sandbox';
+import { BotDriver } from './botDriver';
+import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
+import { SAMPLE } from './tenantFixture';
 
 /** What the bot wrote to its audit log, parsed. */
 export async function auditEntries(sb: Sandbox): Promise<any[]> {
@@ -25,4 +27,22 @@ export async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promis
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * One sandbox for a describe block: started before its tests, stopped after them. `use` receives the
+ * sandbox and a driver for it; options may be a function, evaluated when the block starts.
+ */
+export function useSandbox(
+  options: SandboxOptions | (() => SandboxOptions),
+  use: (sb: Sandbox, bot: BotDriver) => void,
+): void {
+  let sb: Sandbox | undefined;
+  beforeAll(async () => {
+    sb = await startSandbox(typeof options === 'function' ? options() : options);
+    use(sb, new BotDriver(sb, SAMPLE.tenantId));
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
 }

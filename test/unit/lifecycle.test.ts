@@ -1,19 +1,9 @@
 import { canTransition, decideCancel, decideConfirm, isFinal } from '../../src/core/requestLifecycle';
-import type { RequestStatus, SignoutRequest } from '../../src/core/types';
+import type { RequestStatus } from '../../src/core/types';
+import { aRequest } from '../support/requests';
 
 const at = (iso: string) => new Date(iso);
-const req = (status: RequestStatus): SignoutRequest => ({
-  id: 'r',
-  tenantId: 't',
-  status,
-  createdAt: '2026-11-22T12:00:00.000Z',
-  expiresAt: '2026-11-22T12:15:00.000Z',
-  requester: { id: 'a', name: 'A' },
-  reason: '',
-  targets: [],
-  conversation: { reference: {} },
-  outcomes: [],
-});
+const req = (status: RequestStatus) => aRequest({ status });
 
 describe('request state machine', () => {
   it.each([

@@ -5,26 +5,13 @@ import type { SignoutRequest } from '../../src/core/types';
 import { AuditLog } from '../../src/store/auditLog';
 import { FileStorage } from '../../src/store/fileStorage';
 import { RequestStore } from '../../src/store/requestStore';
+import { aRequest } from '../support/requests';
 
 async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'signout-store-'));
 }
 
-function request(id: string, over: Partial<SignoutRequest> = {}): SignoutRequest {
-  return {
-    id,
-    tenantId: 't',
-    status: 'pending',
-    createdAt: '2026-11-22T12:00:00.000Z',
-    expiresAt: '2026-11-22T12:15:00.000Z',
-    requester: { id: 'a', name: 'Alex' },
-    reason: '',
-    targets: [],
-    conversation: { reference: {} },
-    outcomes: [],
-    ...over,
-  };
-}
+const request = (id: string, over: Partial<SignoutRequest> = {}) => aRequest({ id, ...over });
 
 describe('FileStorage', () => {
   it('reads back what it wrote, with a fresh eTag each write', async () => {
