@@ -42,3 +42,12 @@ describe('request state machine', () => {
     }
   });
 });
+
+describe('cancel while running', () => {
+  const user = (id: string) => ({ id, displayName: id, userPrincipalName: `${id}@contoso.com` });
+  it('stops a running bulk job, but not a single sign-out already under way', () => {
+    const now = new Date('2026-11-22T12:01:00Z');
+    expect(decideCancel(aRequest({ status: 'running', targets: [user('a'), user('b')] }), now)).toBe('stop');
+    expect(decideCancel(aRequest({ status: 'running', targets: [user('a')] }), now)).toBe('nothing');
+  });
+});
