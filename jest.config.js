@@ -4,5 +4,5 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testTimeout: 30000,
+  testTimeout: 60000,
 };
