@@ -125,7 +125,16 @@ export function createBot(d: BotDeps): Application<TurnState> {
   ) => {
     const caller = await admit(ctx, info, 'request a sign-out');
     if (!caller) return;
-    const resolved = await d.resolver.resolve(cmd.target);
+    let resolved: Awaited<ReturnType<TargetResolver['resolve']>>;
+    try {
+      resolved = await d.resolver.resolve(cmd.target);
+    } catch (err) {
+      // a group's members need GroupMember.Read.All; everything else here reads users
+      await ctx.sendActivity(
+        describeFailure(err, d.log, cmd.target.kind === 'group' ? 'membership' : 'lookup'),
+      );
+      return;
+    }
     switch (resolved.kind) {
       case 'notFound':
         return void (await ctx.sendActivity(text.notFoundList(resolved.what)));

@@ -222,3 +222,22 @@ describe('--block without User.EnableDisableAccount.All', () => {
     await bot.waitForText(activity.conversation.id, /User\.EnableDisableAccount\.All/);
   });
 });
+
+describe('group: without GroupMember.Read.All', () => {
+  let bot: BotDriver;
+  useSandbox(
+    {
+      env: { ADMIN_GROUP_ID: undefined, ADMIN_USER_IDS: SAMPLE.admin.id },
+      graph: { permissions: ['User.RevokeSessions.All', 'User.Read.All', 'RoleManagement.Read.Directory'] },
+    },
+    (_s, b) => {
+      bot = b;
+    },
+  );
+
+  it('names the missing permission instead of failing vaguely', async () => {
+    const activity = await bot.say('signout group:"Migration Wave 1"', admin);
+    const reply = await bot.waitForText(activity.conversation.id, /GroupMember\.Read\.All/);
+    expect(reply.body.text).toMatch(/403 Authorization_RequestDenied/);
+  });
+});
