@@ -32,7 +32,6 @@ const READ_BACK_BATCH = 20;
 /** A job whose runner has not renewed its claim for this long is taken over by another instance. */
 export const LEASE_MS = 60_000;
 const HEARTBEAT_MS = 15_000;
-const BLOCK_CONCURRENCY = 4;
 
 /**
  * Runs confirmed sign-outs after the click has been answered: one user through single Graph calls,
@@ -124,8 +123,8 @@ export class JobRunner {
   private async work(req: SignoutRequest, resumed: boolean, signal: AbortSignal): Promise<void> {
     const finished = new Set(req.outcomes.map((o) => o.userId));
     let remaining = req.targets.filter((t) => !finished.has(t.id));
-    if (req.block) remaining = await this.blockSignIn(req, remaining);
     if (req.targets.length === 1) {
+      if (req.block) remaining = await this.blockSignIn(req, remaining);
       for (const target of remaining)
         await this.checkpoint(req.id, [await this.revokeOne(req, target, resumed)]);
     } else {
@@ -200,6 +199,7 @@ export class JobRunner {
       transport: graphBatchTransport(this.d.batchGraph),
       limits: this.d.limits,
       signal,
+      block: req.block,
       progressIntervalMs: Math.min(interval, 1000),
       onProgress: (p) => (latest = p),
       onOutcome: async (o) => {
@@ -216,43 +216,37 @@ export class JobRunner {
   }
 
   /**
-   * Microsoft's containment sequence: disable sign-in first, so no new session can start, then revoke.
-   * Blocking is idempotent, so a resumed job simply blocks again. A user who cannot be blocked is not
-   * revoked either: the admin asked for both, and gets a clear reason instead of half of it.
+   * Microsoft's containment sequence for one user: disable sign-in first, so no new session can start,
+   * then revoke (bulk jobs do the same inside the scheduler). Blocking is idempotent, so a resumed job
+   * simply blocks again. A user who cannot be blocked is not revoked either: the admin asked for both,
+   * and gets a clear reason instead of half of it.
    */
   private async blockSignIn(req: SignoutRequest, users: DirectoryUser[]): Promise<DirectoryUser[]> {
     const blocked: DirectoryUser[] = [];
-    const failed: TargetOutcome[] = [];
-    for (let i = 0; i < users.length; i += BLOCK_CONCURRENCY) {
-      await Promise.all(
-        users.slice(i, i + BLOCK_CONCURRENCY).map(async (user) => {
-          try {
-            await setAccountEnabled(this.d.graph, user.id, false);
-            blocked.push(user);
-          } catch (err) {
-            const failure =
-              err instanceof GraphCallError
-                ? err
-                : new GraphCallError(0, 'Unexpected', (err as Error).message);
-            const explained = explainGraphFailure(failure, 'block', user.displayName);
-            this.d.log.warn(
-              { requestId: req.id, target: user.id, status: failure.status, code: failure.code },
-              'block failed',
-            );
-            failed.push({
-              userId: user.id,
-              kind: explained.kind,
-              code: failure.code,
-              requestId: failure.requestId,
-              message: explained.text,
-            });
-          }
-        }),
-      );
+    for (const user of users) {
+      try {
+        await setAccountEnabled(this.d.graph, user.id, false);
+        blocked.push(user);
+      } catch (err) {
+        const failure =
+          err instanceof GraphCallError ? err : new GraphCallError(0, 'Unexpected', (err as Error).message);
+        const explained = explainGraphFailure(failure, 'block', user.displayName);
+        this.d.log.warn(
+          { requestId: req.id, target: user.id, status: failure.status, code: failure.code },
+          'block failed',
+        );
+        await this.checkpoint(req.id, [
+          {
+            userId: user.id,
+            kind: explained.kind,
+            code: failure.code,
+            requestId: failure.requestId,
+            message: explained.text,
+          },
+        ]);
+      }
     }
-    if (failed.length) await this.checkpoint(req.id, failed);
-    const order = new Map(users.map((u, i) => [u.id, i]));
-    return blocked.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return blocked;
   }
 
   private async checkpoint(requestId: string, outcomes: TargetOutcome[]): Promise<void> {

@@ -103,6 +103,11 @@ export interface BulkRevokeOptions {
   safetyMargin?: number;
   /** a batch without an answer after this is retried as a timeout; default 120 s */
   batchTimeoutMs?: number;
+  /**
+   * `signout --block`: disable each user's sign-in (PATCH accountEnabled=false) before revoking, as a
+   * paced write like the revoke. A user who cannot be blocked is not revoked.
+   */
+  block?: boolean;
   /** random source for backoff jitter, in [0, 1); default Math.random */
   random?: () => number;
 }
@@ -129,7 +134,7 @@ export const GUEST_MESSAGE =
   'This is a guest account: guests are signed out in their home tenant, so the call had no effect here. Ask their home organization to revoke their sessions, or remove the guest.';
 
 type Budget = 'resourceUnits' | 'writes';
-type Phase = 'revoke' | 'read';
+type Phase = 'block' | 'revoke' | 'read';
 
 interface UserRun {
   userId: string;
@@ -185,6 +190,7 @@ class BulkRun {
   private cursor = 0;
   private readonly readyReads: UserRun[] = [];
   private readonly readyRevokes: UserRun[] = [];
+  private readonly readyBlocks: UserRun[] = [];
   private readonly delayed: Delayed[] = [];
   /** users sent at least once and not yet final (for cancel) */
   private readonly open = new Set<UserRun>();
@@ -251,7 +257,8 @@ class BulkRun {
       const now = this.clock.now();
       this.promoteDue(now);
       const hasWork =
-        this.readyReads.length + this.readyRevokes.length > 0 || this.cursor < this.o.userIds.length;
+        this.readyReads.length + this.readyRevokes.length + this.readyBlocks.length > 0 ||
+        this.cursor < this.o.userIds.length;
       if (!hasWork) {
         if (this.inFlight === 0 && this.delayed.length === 0) return;
         await this.wait(this.untilNextDelayed(now));
@@ -278,8 +285,11 @@ class BulkRun {
     }
   }
 
-  /** The next batch from what is ready: reads first (their revoke is done), then revokes to fill it. */
-  private plan(): { reads: number; retries: number; fresh: number; items: BatchItem[] } {
+  /**
+   * The next batch from what is ready: reads first (their revoke is done), then revokes (blocked users
+   * and retries), then blocks to retry, then new users to fill it.
+   */
+  private plan(): { reads: number; retries: number; blocks: number; fresh: number; items: BatchItem[] } {
     const ru = this.pacer.capacity('resourceUnits');
     const wr = this.pacer.capacity('writes');
     const items: BatchItem[] = [];
@@ -301,21 +311,29 @@ class BulkRun {
       fits(revokeItem(this.readyRevokes[retries].userId, id(items)))
     )
       retries++;
+    let blocks = 0;
+    while (blocks < this.readyBlocks.length && fits(blockItem(this.readyBlocks[blocks].userId, id(items))))
+      blocks++;
+    const first = this.o.block ? blockItem : revokeItem;
     let fresh = 0;
     while (
       this.cursor + fresh < this.o.userIds.length &&
-      fits(revokeItem(this.o.userIds[this.cursor + fresh], id(items)))
+      fits(first(this.o.userIds[this.cursor + fresh], id(items)))
     )
       fresh++;
-    return { reads, retries, fresh, items };
+    return { reads, retries, blocks, fresh, items };
   }
 
-  private commit(plan: { reads: number; retries: number; fresh: number }): UserRun[] {
-    const users = [...this.readyReads.splice(0, plan.reads), ...this.readyRevokes.splice(0, plan.retries)];
+  private commit(plan: { reads: number; retries: number; blocks: number; fresh: number }): UserRun[] {
+    const users = [
+      ...this.readyReads.splice(0, plan.reads),
+      ...this.readyRevokes.splice(0, plan.retries),
+      ...this.readyBlocks.splice(0, plan.blocks),
+    ];
     for (let i = 0; i < plan.fresh; i++) {
       const user: UserRun = {
         userId: this.o.userIds[this.cursor++],
-        phase: 'revoke',
+        phase: this.o.block ? 'block' : 'revoke',
         failures: 0,
         revokeMaybeDone: false,
       };
@@ -401,6 +419,13 @@ class BulkRun {
   /** Handles a 2xx; returns the user's final outcome if this was the last step. */
   private succeeded(user: UserRun, r: BatchItemResponse): TargetOutcome | undefined {
     const requestId = requestIdOf(r);
+    if (user.phase === 'block') {
+      user.phase = 'revoke';
+      user.failures = 0;
+      user.throttledSince = undefined;
+      this.readyRevokes.push(user);
+      return undefined;
+    }
     if (user.phase === 'revoke') {
       user.phase = 'read';
       user.failures = 0;
@@ -433,7 +458,12 @@ class BulkRun {
       requestId: f.requestId,
     };
     user.last = failure;
-    const queue = user.phase === 'revoke' ? this.readyRevokes : this.readyReads;
+    const queue =
+      user.phase === 'block'
+        ? this.readyBlocks
+        : user.phase === 'revoke'
+          ? this.readyRevokes
+          : this.readyReads;
     if (f.status === 429) {
       user.throttledSince ??= now;
       if (now - user.throttledSince < this.maxThrottledMs) {
@@ -456,7 +486,7 @@ class BulkRun {
   private finalFailure(user: UserRun, f: GraphFailure, wholeBatch: boolean): TargetOutcome {
     if (user.phase === 'read')
       return readBackFailed(user, explainGraphFailure(f, 'lookup', user.userId).text, f);
-    const e = explainGraphFailure(f, 'revoke', user.userId);
+    const e = explainGraphFailure(f, user.phase === 'block' ? 'block' : 'revoke', user.userId);
     // a whole-batch 404/403 says nothing about this user
     const kind = wholeBatch ? 'failed' : e.kind;
     return { userId: user.userId, kind, code: f.code, requestId: f.requestId, message: e.text };
@@ -600,6 +630,16 @@ function revokeItem(userId: string, itemId: string): BatchItem {
     method: 'POST',
     url: `${userPath(userId)}/revokeSignInSessions`,
     body: {},
+    headers: { 'Content-Type': 'application/json' },
+  };
+}
+
+function blockItem(userId: string, itemId: string): BatchItem {
+  return {
+    id: itemId,
+    method: 'PATCH',
+    url: userPath(userId),
+    body: { accountEnabled: false },
     headers: { 'Content-Type': 'application/json' },
   };
 }

@@ -188,6 +188,19 @@ describe('privileged targets and containment (default policy: privileged)', () =
     await bot.waitForText(activity.conversation.id, /allowed again/);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
   });
+
+  it('blocks a whole search result before revoking, each write paced in $batch', async () => {
+    const card = await bot.requestSignout('signout --block search:"Test User" -- phishing wave', admin);
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    for (const u of SAMPLE.testUsers) {
+      expect(sb.graph.user(u.id)!.accountEnabled).toBe(false);
+      const writes = sb.graph.requests.filter(
+        (r) => r.path.includes(u.id) && r.method !== 'GET' && r.inBatch,
+      );
+      expect(writes.map((r) => r.method).slice(-2)).toEqual(['PATCH', 'POST']);
+    }
+  });
 });
 
 describe('--block without User.EnableDisableAccount.All', () => {
@@ -220,6 +233,16 @@ describe('--block without User.EnableDisableAccount.All', () => {
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
     const activity = await bot.say(`unblock ${target.upn}`, admin);
     await bot.waitForText(activity.conversation.id, /User\.EnableDisableAccount\.All/);
+  });
+
+  it('for a bulk job too: nobody is revoked, and the reason names the permission', async () => {
+    const group = SAMPLE.migrationMemberIds;
+    const card = await bot.requestSignout('signout --block group:"Migration Wave 1"', admin);
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    const final = await bot.waitForCardText(card.cardActivityId, /User\.EnableDisableAccount\.All/);
+    expect(JSON.stringify(final)).toMatch(/User\.EnableDisableAccount\.All/);
+    for (const id of group) expect(sb.graph.revokeCount(id)).toBe(0);
   });
 });
 
