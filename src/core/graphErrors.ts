@@ -1,5 +1,9 @@
 import type { TargetOutcomeKind } from './types';
 
+/** A guest's sessions live in their home tenant: revoking here has no effect there. */
+export const GUEST_MESSAGE =
+  'This is a guest account: guests are signed out in their home tenant, so the call had no effect here. Ask their home organization to revoke their sessions, or remove the guest.';
+
 /** The parts of a failed Graph call that matter to an admin. `status` 0: Graph was not reached. */
 export interface GraphFailure {
   status: number;

@@ -1,5 +1,5 @@
 import { BudgetPacer } from '../core/tokenBucket';
-import { explainGraphFailure, type GraphFailure } from '../core/graphErrors';
+import { GUEST_MESSAGE, explainGraphFailure, type GraphFailure } from '../core/graphErrors';
 import type { TargetOutcome } from '../core/types';
 import type { GraphApi } from './client';
 import { requestCost, type ThrottleLimits } from './throttleLimits';
@@ -129,9 +129,6 @@ const SELECT = 'signInSessionsValidFromDateTime,userType';
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 const THROTTLE_BACKOFF_MAX_MS = 60_000;
-
-export const GUEST_MESSAGE =
-  'This is a guest account: guests are signed out in their home tenant, so the call had no effect here. Ask their home organization to revoke their sessions, or remove the guest.';
 
 type Budget = 'resourceUnits' | 'writes';
 type Phase = 'block' | 'revoke' | 'read';

@@ -1,4 +1,5 @@
 import type { TargetOutcome } from '../core/types';
+import { GUEST_MESSAGE } from '../core/graphErrors';
 import { type GraphApi } from './client';
 
 interface ReadBack {
@@ -21,8 +22,7 @@ export async function revokeUserSessions(graph: GraphApi, userId: string): Promi
       kind: 'guestSkipped',
       validFrom,
       requestId: revoke.requestId,
-      message:
-        'This is a guest account: Graph accepted the call, but a guest signs in through their home organization, so their sessions there are not ended. Ask the home organization to revoke them, or remove the guest.',
+      message: GUEST_MESSAGE,
     };
   }
   return { userId, kind: 'revoked', validFrom, requestId: revoke.requestId };
