@@ -152,6 +152,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
           reason: cmd.reason,
           source: resolved.typed,
           block: cmd.block,
+          self: cmd.self,
         });
         return;
     }
@@ -301,7 +302,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
         case 'choose':
           answer = await d.service.choose(ctx, info, caller, id, data.userId, async (req, chosen) => {
             const assessed = await d.assessor.assess(req.requester, [chosen], {
-              self: false,
+              self: !!req.self,
               block: !!req.block,
               all: false,
               named: true,

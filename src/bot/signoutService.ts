@@ -41,6 +41,7 @@ export interface NewRequest {
   choices?: DirectoryUser[];
   confirmPhrases?: string[];
   excluded?: string[];
+  self?: boolean;
 }
 
 /** A card click answered synchronously: the card to show everyone, or a private message to the clicker. */
@@ -73,6 +74,7 @@ export class SignoutService {
       block: n.block || undefined,
       approval: n.approval?.required ? n.approval : undefined,
       choices: n.choices,
+      self: n.self || undefined,
       confirmPhrases: n.confirmPhrases,
       excluded: n.excluded?.length ? n.excluded : undefined,
       conversation: {

@@ -79,6 +79,8 @@ export interface SignoutRequest {
   rejectionReason?: string;
   /** users a group, search or `all` matched but the bot leaves out, with why, e.g. "Break Glass: protected" */
   excluded?: string[];
+  /** `--self`: the requester may be among the targets (kept for a choice made later) */
+  self?: boolean;
   /** a typed name matched several users: the admin picks one before anything can be confirmed */
   choices?: DirectoryUser[];
   /** `signout all`: what the admin must type to confirm (user count, primary domain), lower-case */

@@ -20,7 +20,7 @@ async function csvOf(sb: Sandbox, card: Record<string, any>): Promise<string> {
 describe('bulk sign-out on the sample tenant', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-  useSandbox({}, (s, b) => {
+  useSandbox({ env: { ADMIN_USER_IDS: SAMPLE.chrisGreens[0].id } }, (s, b) => {
     sb = s;
     bot = b;
   });
@@ -96,6 +96,30 @@ describe('bulk sign-out on the sample tenant', () => {
     expect(cardText(confirmCard)).toContain(SAMPLE.chrisGreens[1].upn);
     expect(cardText(confirmCard)).not.toContain(SAMPLE.chrisGreens[0].upn);
     expect(findAction(confirmCard, 'signout.confirm')).toBeDefined();
+  });
+
+  it('keeps --self through a choice: picking yourself is refused without it, allowed with it', async () => {
+    const chris: Actor = { id: SAMPLE.chrisGreens[0].id, name: SAMPLE.chrisGreens[0].name };
+    const pickSelf = async (text: string) => {
+      const activity = await bot.say(text, chris);
+      const posted = await bot.connector.waitFor(
+        (a) => a.conversationId === activity.conversation.id && !!a.body?.attachments?.length,
+      );
+      const choice = findChoose(posted.body.attachments[0].content, chris.id);
+      return bot.click(
+        'signout.choose',
+        {
+          requestId: choice.requestId,
+          cardActivityId: posted.activityId,
+          conversationId: activity.conversation.id,
+        },
+        chris,
+        { data: { requestId: choice.requestId, userId: chris.id } },
+      );
+    };
+    expect((await pickSelf('signout "Chris Green"')).body?.value).toMatch(/--self/);
+    const allowed = await pickSelf('signout --self "Chris Green"');
+    expect(findAction(allowed.body?.value, 'signout.confirm')).toBeDefined();
   });
 
   it('asks for the user count or the primary domain, and a second admin, before signing out everyone', async () => {
