@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from './closeServer';
 
 export type ConnectorOp = 'send' | 'reply' | 'update' | 'createConversation' | 'delete';
 
@@ -77,11 +78,7 @@ export class ConnectorStandIn {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   clear(): void {

@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from './closeServer';
 
 export interface EntraStandInOptions {
   tls: { cert: string; key: string };
@@ -65,11 +66,7 @@ export class EntraStandIn {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** Issued here, not expired, not revoked by expireTokens(). */

@@ -13,6 +13,7 @@ import {
   parseSearch,
 } from './odataFilter';
 import type { FixtureGroup, FixtureRole, FixtureUser, Tenant } from './tenantFixture';
+import { closeServer } from './closeServer';
 
 export interface GraphStandInOptions {
   tenant: Tenant;
@@ -590,11 +591,7 @@ export class GraphStandIn {
     for (const release of [...this.holds]) release();
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   inject(fault: Fault): void {
