@@ -123,28 +123,23 @@ describe('two-person rule (APPROVAL_POLICY=always)', () => {
   });
 
   it('exports the audit log as CSV', () => {
-    const run = spawnSync(
-      process.execPath,
-      [path.join(__dirname, '../../dist/scripts/auditExport.js'), '--since', '2026-01-01'],
-      {
-        env: { PATH: process.env.PATH, DATA_DIR: sb.dataDir },
-        encoding: 'utf8',
-      },
-    );
+    const exportSince = (since: string) =>
+      spawnSync(
+        process.execPath,
+        [path.join(__dirname, '../../dist/scripts/auditExport.js'), '--since', since],
+        {
+          env: { PATH: process.env.PATH, DATA_DIR: sb.dataDir },
+          encoding: 'utf8',
+        },
+      );
+    const run = exportSince('2026-01-01');
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^at,event,/);
     expect(run.stdout).toContain('approved');
     expect(run.stdout).toContain('rejected');
     expect(run.stdout).toContain(u1.upn);
-    const bad = spawnSync(
-      process.execPath,
-      [path.join(__dirname, '../../dist/scripts/auditExport.js'), '--since', 'yesterday'],
-      {
-        env: { PATH: process.env.PATH, DATA_DIR: sb.dataDir },
-        encoding: 'utf8',
-      },
-    );
+    const bad = exportSince('yesterday');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/since/);
   });
