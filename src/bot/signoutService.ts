@@ -356,8 +356,8 @@ export class SignoutService {
     );
     await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
     const byId = new Map(req.targets.map((t) => [t.id, t]));
-    for (const o of req.outcomes) {
-      await this.d.audit.append({
+    await this.d.audit.appendMany(
+      req.outcomes.map((o) => ({
         event: o.kind === 'revoked' ? 'revoked' : 'failed',
         tenantId: req.tenantId,
         requestId: req.id,
@@ -366,8 +366,8 @@ export class SignoutService {
         outcome: o.kind,
         graphRequestIds: o.requestId ? [o.requestId] : undefined,
         detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
-      });
-    }
+      })),
+    );
     await this.d.notifier.notify(text.endedNotice(req, req.thread ?? '', zone), originOfReference(req));
   }
 

@@ -32,9 +32,14 @@ export interface AuditEntry {
 }
 
 /** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
+/** An entry as a caller gives it: `at` defaults to the time of the append. */
+export type NewAuditEntry = Omit<AuditEntry, 'at'> & { at?: string };
+
 export interface AuditSink {
   init(): Promise<this>;
-  append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  append(entry: NewAuditEntry): Promise<void>;
+  /** Several entries (a bulk job's outcomes), in order, in as few writes as the sink allows. */
+  appendMany(entries: readonly NewAuditEntry[]): Promise<void>;
   /** Resolves when every append started so far has finished. */
   flush(): Promise<void>;
   /** Every entry in the order it was appended; unreadable lines are skipped. */
@@ -42,8 +47,8 @@ export interface AuditSink {
 }
 
 /**
- * Append-only JSON Lines audit log. Each entry is written and fsynced before the call returns.
- * A torn last line (crash mid-write) is skipped when reading.
+ * Append-only JSON Lines audit log. Each append, of one entry or many, is one write, fsynced before the
+ * call returns. A torn last line (crash mid-write) is skipped when reading.
  */
 export class AuditLog implements AuditSink {
   private tail: Promise<unknown> = Promise.resolve();
@@ -55,14 +60,19 @@ export class AuditLog implements AuditSink {
     return this;
   }
 
-  append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
-    const line = JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n';
+  append(entry: NewAuditEntry): Promise<void> {
+    return this.appendMany([entry]);
+  }
+
+  appendMany(entries: readonly NewAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    const text = toJsonLines(entries);
     const write = this.tail
       .catch(() => undefined)
       .then(async () => {
         const handle = await fs.open(this.file, 'a');
         try {
-          await handle.appendFile(line, 'utf8');
+          await handle.appendFile(text, 'utf8');
           await handle.sync();
         } finally {
           await handle.close();
@@ -95,4 +105,10 @@ export class AuditLog implements AuditSink {
     }
     return entries;
   }
+}
+
+/** JSON Lines, each entry stamped now unless it says when; `at` comes first so a line starts {"at": */
+export function toJsonLines(entries: readonly NewAuditEntry[]): string {
+  const at = new Date().toISOString();
+  return entries.map((e) => JSON.stringify({ at, ...e }) + '\n').join('');
 }

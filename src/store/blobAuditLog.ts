@@ -1,9 +1,15 @@
 import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
-import type { AuditEntry, AuditSink } from './auditLog';
+import { type AuditEntry, type AuditSink, type NewAuditEntry, toJsonLines } from './auditLog';
 
 /** The first segment keeps the file back-end's name; later ones are audit.000001.jsonl, … */
 const SEGMENT = /^audit(?:\.(\d{6}))?\.jsonl$/;
 const MAX_APPEND_ATTEMPTS = 5;
+/**
+ * Lines are packed into blocks of up to 4 MiB, Azure's limit before service version 2022-11-02; a
+ * longer line (the request entry of `all` in a large tenant) goes alone, up to the current 100 MiB.
+ */
+const PACKED_BLOCK_BYTES = 4 * 1024 * 1024;
+const MAX_BLOCK_BYTES = 100 * 1024 * 1024;
 
 export interface BlobAuditLogOptions {
   /**
@@ -12,12 +18,14 @@ export interface BlobAuditLogOptions {
    * entry may still land in a segment another instance has left, so order across segments is approximate.
    */
   maxSegmentBytes?: number;
+  /** How many bytes of lines to pack into one block; default 4 MiB. Tests set it small. */
+  packedBlockBytes?: number;
 }
 
 /**
- * The audit log as JSON Lines in Azure append blobs, for several bot instances at once: each entry is
- * one Append Block, which Azure commits atomically and in order, so concurrent writers never interleave
- * or tear a line and a resolved append is durable. An append blob takes at most 50,000 blocks; then
+ * The audit log as JSON Lines in Azure append blobs, for several bot instances at once: each append is
+ * one Append Block (a long appendMany, several, each of whole lines), which Azure commits atomically and
+ * in order, so concurrent writers never tear a line and a resolved append is durable. An append blob takes at most 50,000 blocks; then
  * every writer moves to the next segment (which only grows once the previous one is full, so the order
  * across segments holds). A retry after a lost response may write an entry twice: at least once.
  */
@@ -38,9 +46,18 @@ export class BlobAuditLog implements AuditSink {
     return this;
   }
 
-  append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
-    const line = JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n';
-    const write = this.tail.catch(() => undefined).then(() => this.appendLine(line));
+  append(entry: NewAuditEntry): Promise<void> {
+    return this.appendMany([entry]);
+  }
+
+  appendMany(entries: readonly NewAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    const text = toJsonLines(entries);
+    const write = this.tail
+      .catch(() => undefined)
+      .then(async () => {
+        for (const block of packLines(text, this.packLimit())) await this.appendBlock(block);
+      });
     this.tail = write;
     return write;
   }
@@ -64,11 +81,16 @@ export class BlobAuditLog implements AuditSink {
     return entries;
   }
 
-  private async appendLine(line: string): Promise<void> {
-    const body = Buffer.from(line, 'utf8');
+  private packLimit(): number {
+    const { maxSegmentBytes, packedBlockBytes = PACKED_BLOCK_BYTES } = this.options;
+    return Math.min(packedBlockBytes, maxSegmentBytes ?? Infinity);
+  }
+
+  private async appendBlock(body: Buffer): Promise<void> {
     const { maxSegmentBytes } = this.options;
-    if (maxSegmentBytes && body.length > maxSegmentBytes) {
-      throw new Error(`audit entry of ${body.length} bytes exceeds a segment (${maxSegmentBytes} bytes)`);
+    const limit = Math.min(MAX_BLOCK_BYTES, maxSegmentBytes ?? Infinity);
+    if (body.length > limit) {
+      throw new Error(`audit entry of ${body.length} bytes exceeds the largest block (${limit} bytes)`);
     }
     const conditions = maxSegmentBytes ? { conditions: { maxSize: maxSegmentBytes } } : {};
     for (let attempt = 1; ; attempt++) {
@@ -109,6 +131,25 @@ export class BlobAuditLog implements AuditSink {
       n === 0 ? 'audit.jsonl' : `audit.${String(n).padStart(6, '0')}.jsonl`,
     );
   }
+}
+
+/** JSON Lines cut into blocks of whole lines, each of at most `limit` bytes or a single longer line. */
+export function packLines(text: string, limit: number): Buffer[] {
+  const blocks: Buffer[] = [];
+  let pending: Buffer[] = [];
+  let size = 0;
+  for (const line of text.split(/(?<=\n)/)) {
+    const bytes = Buffer.from(line, 'utf8');
+    if (size > 0 && size + bytes.length > limit) {
+      blocks.push(Buffer.concat(pending));
+      pending = [];
+      size = 0;
+    }
+    pending.push(bytes);
+    size += bytes.length;
+  }
+  if (pending.length) blocks.push(Buffer.concat(pending));
+  return blocks;
 }
 
 /**

@@ -209,6 +209,50 @@ describe('BlobAuditLog', () => {
     expect((await log.readAll()).map((e) => e.event)).toEqual(['status']);
   });
 
+  it('appends a bulk run in order, as a few blocks of whole lines, while another instance appends', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    const a = await new BlobAuditLog(container, { packedBlockBytes: 2048 }).init();
+    const b = await new BlobAuditLog(container).init();
+    const outcomes = Array.from({ length: 200 }, (_, i) => ({
+      event: 'revoked' as const,
+      requestId: 'bulk',
+      actor: {},
+      targets: [{ id: `u${i}`, upn: `user${i}@contoso.com` }],
+    }));
+    const bytes = outcomes.reduce(
+      (n, o) => n + JSON.stringify({ at: new Date(0).toISOString(), ...o }).length + 1,
+      0,
+    );
+    await Promise.all([
+      a.appendMany(outcomes),
+      ...Array.from({ length: 5 }, (_, i) => b.append({ event: 'status', requestId: `b${i}`, actor: {} })),
+    ]);
+    const entries = await b.readAll();
+    expect(entries).toHaveLength(205);
+    const bulk = entries.filter((e) => e.requestId === 'bulk').map((e) => e.targets?.[0].id);
+    expect(bulk).toEqual(outcomes.map((o) => o.targets[0].id));
+    const props = await container.getAppendBlobClient('audit.jsonl').getProperties();
+    // 200 entries of ~100 bytes: ~10 blocks of up to 2 KiB each, not 200
+    expect(props.blobCommittedBlockCount! - 5).toBeGreaterThanOrEqual(Math.ceil(bytes / 2048));
+    expect(props.blobCommittedBlockCount! - 5).toBeLessThanOrEqual(Math.ceil(bytes / 2048) + 1);
+  });
+
+  it('writes an entry longer than a packed block (the request of `all`) whole, in a block of its own', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    const log = await new BlobAuditLog(container, { packedBlockBytes: 1024 }).init();
+    const targets = Array.from({ length: 100 }, (_, i) => ({ id: `u${i}`, upn: `user${i}@contoso.com` }));
+    await log.appendMany([
+      { event: 'status', actor: {} },
+      { event: 'requested', requestId: 'all', actor: {}, targets },
+      { event: 'status', actor: {} },
+    ]);
+    const entries = await log.readAll();
+    expect(entries.map((e) => e.event)).toEqual(['status', 'requested', 'status']);
+    expect(entries[1].targets).toEqual(targets);
+    const props = await container.getAppendBlobClient('audit.jsonl').getProperties();
+    expect(props.blobCommittedBlockCount).toBe(3);
+  });
+
   it('moves to a new segment when one is full, for every instance, keeping the order', async () => {
     const container = new ContainerClient(connectionString, freshContainer());
     const small = { maxSegmentBytes: 600 };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SignoutRequest } from '../../src/core/types';
 import { AuditLog } from '../../src/store/auditLog';
+import { packLines } from '../../src/store/blobAuditLog';
 import { FileStorage } from '../../src/store/fileStorage';
 import { RequestStore } from '../../src/store/requestStore';
 import { aRequest } from '../support/requests';
@@ -113,5 +114,46 @@ describe('AuditLog', () => {
     const entries = await log.readAll();
     expect(entries.map((e) => e.actor.id)).toEqual(['u1', 'u2', 'u3']);
     expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+  });
+
+  it('appends many entries as one run, in order, between the appends around it', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const log = await new AuditLog(file).init();
+    const outcomes = Array.from({ length: 500 }, (_, i) => ({
+      event: 'revoked' as const,
+      requestId: 'bulk',
+      actor: { id: 'a' },
+      targets: [{ id: `u${i}` }],
+    }));
+    await Promise.all([
+      log.append({ event: 'confirmed', requestId: 'bulk', actor: { id: 'a' } }),
+      log.appendMany(outcomes),
+      log.append({ event: 'status', actor: { id: 'b' } }),
+      log.appendMany([]),
+    ]);
+    const entries = await log.readAll();
+    expect(entries.map((e) => e.event)).toEqual(['confirmed', ...outcomes.map(() => 'revoked'), 'status']);
+    expect(entries.slice(1, -1).map((e) => e.targets?.[0].id)).toEqual(outcomes.map((o) => o.targets[0].id));
+    expect((await fs.readFile(file, 'utf8')).split('\n')).toHaveLength(503);
+  });
+});
+
+describe('packLines', () => {
+  const lines = (...sizes: number[]) => sizes.map((n) => `${'x'.repeat(n - 1)}\n`).join('');
+
+  it('packs whole lines into blocks of at most the limit', () => {
+    const blocks = packLines(lines(4, 4, 4, 3, 10), 10);
+    expect(blocks.map((b) => b.toString())).toEqual([lines(4, 4), lines(4, 3), lines(10)]);
+  });
+
+  it('sends a line longer than the limit alone, never cut', () => {
+    const blocks = packLines(lines(3, 25, 3), 10);
+    expect(blocks.map((b) => b.length)).toEqual([3, 25, 3]);
+    expect(blocks.every((b) => b.toString().endsWith('\n'))).toBe(true);
+  });
+
+  it('counts bytes, not characters', () => {
+    const blocks = packLines('éé\néé\n', 8);
+    expect(blocks.map((b) => b.toString())).toEqual(['éé\n', 'éé\n']);
   });
 });
