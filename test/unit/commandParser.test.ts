@@ -10,6 +10,7 @@ import {
   type TargetSpec,
   type UserRef,
 } from '../../src/core/commandParser';
+import { HUGE_MARKUP_TEXTS, NEAR_LIMIT_TEXTS, randomMessages } from '../support/hostileText';
 
 const upn = (value: string): UserRef => ({ kind: 'upn', value });
 const oid = (value: string): UserRef => ({ kind: 'objectId', value });
@@ -31,10 +32,6 @@ function expectInvalid(cmd: Command, verb: string, problem: RegExp) {
   if (cmd.kind !== 'invalid') return;
   expect(cmd.problem).toMatch(problem);
   if (verb in USAGE) expect(cmd.problem.endsWith(USAGE[verb as keyof typeof USAGE])).toBe(true);
-}
-
-function msSince(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 describe('normalizeMessageText', () => {
@@ -440,6 +437,8 @@ describe('parseCommand: status, unblock, history', () => {
   });
 });
 
+// A pattern that backtracks catastrophically on these inputs makes its test time out; how long the
+// parser takes on them is printed by `npm run bench` (bench/parser.ts), not asserted here.
 describe('parseCommand: input length', () => {
   it.each([
     [
@@ -449,11 +448,8 @@ describe('parseCommand: input length', () => {
     ],
     ['status ' + 'x '.repeat(50_000), 'status', /100,007 characters/],
     ['x'.repeat(MAX_INPUT_LENGTH + 1), 'message', /4,001 characters/],
-  ])('refuses long text quickly: %#', (text, verb, problem) => {
-    const start = process.hrtime.bigint();
-    const cmd = parseCommand(text);
-    expect(msSince(start)).toBeLessThan(50);
-    expectInvalid(cmd, verb, problem);
+  ])('refuses long text: %#', (text, verb, problem) => {
+    expectInvalid(parseCommand(text), verb, problem);
   });
 
   it('reads text of exactly MAX_INPUT_LENGTH', () => {
@@ -461,47 +457,21 @@ describe('parseCommand: input length', () => {
     expectInvalid(parseCommand(text), 'signout', /reason is/);
   });
 
-  const adversarial: [string, string][] = [
-    ['single quotes without closers', 'signout ' + "'a ".repeat(1300)],
-    ['double quotes', 'signout ' + '"'.repeat(3990)],
-    ['quoted names', 'signout ' + '"a" '.repeat(990)],
-    ['trailing punctuation', 'signout ' + '.'.repeat(3990) + 'x'],
-    ['colons', 'signout ' + 'group:'.repeat(660)],
-    ['at signs', 'signout ' + '@'.repeat(3990) + 'a'],
-    ['dots in a domain', 'signout a@' + 'b.'.repeat(1990)],
-    ['dashes', 'signout ' + '-'.repeat(3990) + 'x'],
-    ['digits', 'history ' + '1'.repeat(3990) + 'x'],
-    ['digits and dots', 'history ' + '1.'.repeat(1995) + 'x'],
-    ['braces', 'signout ' + '{'.repeat(3990)],
-    ['angle brackets', 'signout ' + '<'.repeat(1995) + '>'.repeat(1995)],
-    ['many flags', 'signout ' + '--block '.repeat(495)],
-    ['many targets', 'signout ' + 'a@b.co '.repeat(570)],
-    ['reason full of flags', 'signout a@b.co ' + 'x --y '.repeat(600)],
-  ];
-  it.each(adversarial)('stays linear near the limit: %s', (_label, text) => {
+  it.each(NEAR_LIMIT_TEXTS)('answers hostile text near the limit: %s', (_label, text) => {
     expect(text.length).toBeLessThanOrEqual(MAX_INPUT_LENGTH);
-    const start = process.hrtime.bigint();
     const cmd = parseCommand(text);
-    expect(msSince(start)).toBeLessThan(50);
     expect(['signout', 'history', 'invalid']).toContain(cmd.kind);
+    checkInvariants(cmd);
   });
 
-  it.each<[string, string]>([
-    ['"<at"', '<at'.repeat(33_000)],
-    ['"<a "', '<a '.repeat(33_000)],
-    ['"&#"', '&#'.repeat(50_000)],
-    ['"&amp"', '&amp'.repeat(25_000)],
-    ['"<at>x</at> "', '<at>x</at> '.repeat(9_000)],
-    ['"<img alt=\\""', '<img alt="'.repeat(10_000)],
-    ['"<!--"', '<!--'.repeat(25_000)],
-    ['"<p>"', '<p>'.repeat(33_000)],
-    ['"\u200b"', '\u200b '.repeat(50_000)],
-  ])('normalizes 100,000 adversarial characters quickly: %s', (_label, raw) => {
-    const start = process.hrtime.bigint();
-    const text = normalizeMessageText(raw);
-    parseCommand(text);
-    expect(msSince(start)).toBeLessThan(300);
-  });
+  it.each(HUGE_MARKUP_TEXTS)(
+    'normalizes 100,000 adversarial characters to text the parser answers: %s',
+    (_label, raw) => {
+      const text = normalizeMessageText(raw);
+      expect(text).not.toMatch(CONTROL);
+      checkInvariants(parseCommand(text));
+    },
+  );
 });
 
 describe('parseCommand: hostile values are kept literally or refused', () => {
@@ -623,100 +593,6 @@ describe('USAGE', () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const FRAGMENTS = [
-  'signout ',
-  'sign out ',
-  'revoke ',
-  'status ',
-  'history ',
-  'unblock ',
-  'help ',
-  '?',
-  ' ',
-  ' ',
-  ' ',
-  '--block ',
-  '--self ',
-  '--',
-  '-',
-  '\u2014',
-  ':',
-  'reason:',
-  'all',
-  'group:',
-  'search:',
-  '"',
-  "'",
-  '\u201c',
-  ',',
-  ';',
-  '.',
-  '@',
-  'lester',
-  '@contoso.com',
-  'a@b.co',
-  GUID,
-  '{',
-  '}',
-  '<',
-  '>',
-  '<at>',
-  '</at>',
-  '&amp;',
-  '&#',
-  'x',
-  'Z',
-  '0',
-  '5',
-  '51',
-  '张伟',
-  '😀',
-  '\ud83d',
-  '\u202e',
-  '\u200b',
-  '\u0000',
-  '\n',
-  '\t',
-  '\u00a0',
-  "' or 1 eq 1",
-  "'); DROP",
-  '$filter=',
-  '../',
-  '<script>',
-  '#EXT#',
-  '+',
-  '\\',
-  '%',
-  'e',
-];
-
-const VERB_FRAGMENTS = ['signout ', 'sign out ', 'revoke ', 'status ', 'history ', 'unblock ', 'help', '?'];
-
-function randomText(next: () => number): string {
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
-  const short = next() < 0.5;
-  const parts = Math.floor(next() * (short ? 4 : 40));
-  let s = next() < 0.6 ? pick(VERB_FRAGMENTS) : '';
-  for (let i = 0; i < parts; i++) {
-    if (next() < 0.15) s += String.fromCharCode(Math.floor(next() * 0x10000));
-    else s += pick(FRAGMENTS);
-  }
-  if (next() < 0.02) s = s.repeat(Math.ceil(5000 / Math.max(1, s.length)));
-  return s;
-}
-
 function checkInvariants(cmd: Command) {
   const strings: string[] = [];
   const ref = (r: UserRef) => {
@@ -761,26 +637,20 @@ function checkInvariants(cmd: Command) {
 }
 
 describe('property: 1,000 random messages (seeded)', () => {
-  it('never throws, keeps its invariants and answers in bounded time', () => {
-    const next = rng(0x5eed);
-    let slowest = 0;
+  it('never throws and keeps its invariants', () => {
     const kinds = new Set<string>();
-    for (let i = 0; i < 1000; i++) {
-      const raw = randomText(next);
+    for (const [i, raw] of randomMessages(0x5eed, 1000).entries()) {
       for (const text of [raw, normalizeMessageText(raw, ['Sign-out Bot'])]) {
-        const start = process.hrtime.bigint();
         let cmd: Command;
         try {
           cmd = parseCommand(text);
         } catch (err) {
           throw new Error(`parseCommand threw on sample ${i}: ${JSON.stringify(text)}: ${String(err)}`);
         }
-        slowest = Math.max(slowest, msSince(start));
         kinds.add(cmd.kind);
         checkInvariants(cmd);
       }
     }
-    expect(slowest).toBeLessThan(100);
     // the generator must reach the interesting outcomes, or this test proves little
     expect([...kinds].sort()).toEqual(
       ['help', 'history', 'invalid', 'signout', 'status', 'unblock', 'unknown'].sort(),

@@ -1,0 +1,162 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HistoryService } from '../src/bot/historyService';
+import { outcomesToCsv } from '../src/core/outcomesCsv';
+import type { DirectoryUser, SignoutRequest } from '../src/core/types';
+import { AuditLog, type NewAuditEntry, toJsonLines } from '../src/store/auditLog';
+
+/**
+ * `npm run bench` (second part): what the bot does with its records after a big job, on this machine's
+ * disk. Prints figures, asserts nothing.
+ *
+ *   node dist/bench/records.js [--users 10000] [--dir DIR]
+ *
+ * - the audit entries of one job's outcomes: one fsynced append per user, against one appendMany;
+ * - `history <user> 50` over an audit log of a year of heavy use (one read of the whole log);
+ * - the outcomes CSV of one job (the summary card's download link).
+ */
+
+const USAGE = 'usage: node dist/bench/records.js [--users 10000] [--dir DIR]';
+const MB = 1024 * 1024;
+
+function parseArgs(argv: string[]): { users: number; dir: string } {
+  const o = { users: 10_000, dir: os.tmpdir() };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--users' && Number.isInteger(Number(value)) && Number(value) > 0) o.users = Number(value);
+    else if (flag === '--dir' && value) o.dir = value;
+    else throw new Error(`${flag}: not understood\n${USAGE}`);
+  }
+  return o;
+}
+
+const user = (i: number): DirectoryUser => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  displayName: `User ${i}`,
+  userPrincipalName: `user${i}@contoso.com`,
+  userType: 'Member',
+});
+
+const outcomeEntry = (requestId: string, u: DirectoryUser): NewAuditEntry => ({
+  event: 'revoked',
+  tenantId: 'contoso',
+  requestId,
+  actor: { id: 'admin', name: 'Ada Admin' },
+  targets: [{ id: u.id, upn: u.userPrincipalName }],
+  outcome: 'revoked',
+  graphRequestIds: ['9f0c4d3e-7f5b-4a5e-9b5e-2d6c8a1b0c3d'],
+  detail: 'validFrom 2026-11-23T12:00:00Z',
+});
+
+/** A bulk job as the audit log holds it: the request with every target, the confirmation, the outcomes. */
+function bulkJob(requestId: string, users: DirectoryUser[]): NewAuditEntry[] {
+  return [
+    {
+      event: 'requested',
+      tenantId: 'contoso',
+      requestId,
+      actor: { id: 'admin', name: 'Ada Admin' },
+      targets: users.map((u) => ({ id: u.id, upn: u.userPrincipalName, name: u.displayName })),
+      reason: 'tenant migration',
+      detail: 'all',
+    },
+    { event: 'confirmed', tenantId: 'contoso', requestId, actor: { id: 'bob', name: 'Bob Boss' } },
+    ...users.map((u) => outcomeEntry(requestId, u)),
+  ];
+}
+
+async function timed<T>(run: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const started = process.hrtime.bigint();
+  const value = await run();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const dir = await fs.mkdtemp(path.join(o.dir, 'signout-bench-records-'));
+  const users = Array.from({ length: o.users }, (_, i) => user(i));
+  const rows: string[][] = [];
+  try {
+    console.log('Sign-out Bot records benchmark (figures only, nothing asserted)');
+    console.log(`  date          ${new Date().toISOString()}`);
+    console.log(
+      `  machine       ${os.cpus().length}× ${os.cpus()[0]?.model.trim()}, Node ${process.version}`,
+    );
+    console.log(`  disk          ${dir}`);
+    console.log('');
+
+    const outcomes = users.map((u) => outcomeEntry('job', u));
+    const one = await new AuditLog(path.join(dir, 'one-by-one.jsonl')).init();
+    const each = await timed(async () => {
+      for (const e of outcomes) await one.append(e);
+    });
+    rows.push([`audit ${o.users} outcomes, one append each`, fmt(each.ms), `${o.users} fsyncs`]);
+    const many = await new AuditLog(path.join(dir, 'many.jsonl')).init();
+    const batch = await timed(() => many.appendMany(outcomes));
+    rows.push([`audit ${o.users} outcomes, appendMany`, fmt(batch.ms), '1 fsync']);
+
+    // A year of heavy use: twelve jobs of this size and 20,000 single sign-outs.
+    const log = path.join(dir, 'audit.jsonl');
+    const handle = await fs.open(log, 'w');
+    for (let job = 0; job < 12; job++) await handle.write(toJsonLines(bulkJob(`job-${job}`, users)));
+    for (let n = 0; n < 20_000; n += 1000) {
+      await handle.write(
+        toJsonLines(
+          Array.from({ length: 1000 }, (_, i) =>
+            bulkJob(`single-${n + i}`, [users[(n + i) % o.users]]),
+          ).flat(),
+        ),
+      );
+    }
+    await handle.close();
+    const size = (await fs.stat(log)).size;
+    const lines = (await fs.readFile(log, 'utf8')).split('\n').length - 1;
+    const history = new HistoryService(await new AuditLog(log).init());
+    const card = await timed(() => history.card({ user: users[7], count: 50 }));
+    rows.push([
+      `history <user> 50 over a year of heavy use`,
+      fmt(card.ms),
+      `${lines.toLocaleString('en-US')} lines, ${(size / MB).toFixed(0)} MB: 12 jobs, 20,000 singles`,
+    ]);
+
+    const request: SignoutRequest = {
+      id: 'job',
+      tenantId: 'contoso',
+      status: 'done',
+      createdAt: '2026-11-23T12:00:00Z',
+      expiresAt: '2026-11-23T12:15:00Z',
+      requester: { id: 'admin', name: 'Ada Admin' },
+      reason: '',
+      targets: users,
+      conversation: { reference: {} },
+      outcomes: users.map((u) => ({ userId: u.id, kind: 'revoked', validFrom: '2026-11-23T12:00:00Z' })),
+    };
+    const csv = await timed(() => outcomesToCsv(request));
+    rows.push([
+      `outcomes CSV of ${o.users} users`,
+      fmt(csv.ms),
+      `${(Buffer.byteLength(csv.value) / MB).toFixed(1)} MB`,
+    ]);
+
+    printTable(['what', 'ms', 'note'], rows);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (ms: number) => ms.toFixed(ms < 10 ? 1 : 0);
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const row = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  console.log(row(header));
+  console.log(`|${widths.map((w, i) => (i === 1 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
+  for (const r of rows) console.log(row(r));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
