@@ -46,19 +46,9 @@ export interface AuditSink {
   readAll(): Promise<AuditEntry[]>;
 }
 
-/**
- * Append-only JSON Lines audit log. Each append, of one entry or many, is one write, fsynced before the
- * call returns. A torn last line (crash mid-write) is skipped when reading.
- */
-export class AuditLog implements AuditSink {
+/** The append half of an AuditSink: each append becomes JSON Lines, written one append after another. */
+export abstract class SerialAppender {
   private tail: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly file: string) {}
-
-  async init(): Promise<this> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    return this;
-  }
 
   append(entry: NewAuditEntry): Promise<void> {
     return this.appendMany([entry]);
@@ -67,23 +57,41 @@ export class AuditLog implements AuditSink {
   appendMany(entries: readonly NewAuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const text = toJsonLines(entries);
-    const write = this.tail
-      .catch(() => undefined)
-      .then(async () => {
-        const handle = await fs.open(this.file, 'a');
-        try {
-          await handle.appendFile(text, 'utf8');
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-      });
+    const write = this.tail.catch(() => undefined).then(() => this.write(text));
     this.tail = write;
     return write;
   }
 
   async flush(): Promise<void> {
     await this.tail.catch(() => undefined);
+  }
+
+  /** Writes whole lines durably; called for one append at a time. */
+  protected abstract write(text: string): Promise<void>;
+}
+
+/**
+ * Append-only JSON Lines audit log. Each append, of one entry or many, is one write, fsynced before the
+ * call returns. A torn last line (crash mid-write) is skipped when reading.
+ */
+export class AuditLog extends SerialAppender implements AuditSink {
+  constructor(private readonly file: string) {
+    super();
+  }
+
+  async init(): Promise<this> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    return this;
+  }
+
+  protected async write(text: string): Promise<void> {
+    const handle = await fs.open(this.file, 'a');
+    try {
+      await handle.appendFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   }
 
   async readAll(): Promise<AuditEntry[]> {

@@ -1,5 +1,5 @@
 import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
-import { type AuditEntry, type AuditSink, type NewAuditEntry, toJsonLines } from './auditLog';
+import { type AuditEntry, type AuditSink, SerialAppender } from './auditLog';
 
 /** The first segment keeps the file back-end's name; later ones are audit.000001.jsonl, … */
 const SEGMENT = /^audit(?:\.(\d{6}))?\.jsonl$/;
@@ -29,14 +29,15 @@ export interface BlobAuditLogOptions {
  * every writer moves to the next segment (which only grows once the previous one is full, so the order
  * across segments holds). A retry after a lost response may write an entry twice: at least once.
  */
-export class BlobAuditLog implements AuditSink {
-  private tail: Promise<unknown> = Promise.resolve();
+export class BlobAuditLog extends SerialAppender implements AuditSink {
   private segment = 0;
 
   constructor(
     private readonly container: ContainerClient,
     private readonly options: BlobAuditLogOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   async init(): Promise<this> {
     await this.container.createIfNotExists();
@@ -46,24 +47,8 @@ export class BlobAuditLog implements AuditSink {
     return this;
   }
 
-  append(entry: NewAuditEntry): Promise<void> {
-    return this.appendMany([entry]);
-  }
-
-  appendMany(entries: readonly NewAuditEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    const text = toJsonLines(entries);
-    const write = this.tail
-      .catch(() => undefined)
-      .then(async () => {
-        for (const block of packLines(text, this.packLimit())) await this.appendBlock(block);
-      });
-    this.tail = write;
-    return write;
-  }
-
-  async flush(): Promise<void> {
-    await this.tail.catch(() => undefined);
+  protected async write(text: string): Promise<void> {
+    for (const block of packLines(text, this.packLimit())) await this.appendBlock(block);
   }
 
   async readAll(): Promise<AuditEntry[]> {
