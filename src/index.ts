@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
-  const { storage, store, audit } = await createStores(config);
+  const { storage, store, audit, csvLinkKey } = await createStores(config);
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     directory,
     log,
   );
-  const csvLinks = await CsvLinks.create(config.dataDir, config.publicUrl);
+  const csvLinks = new CsvLinks(csvLinkKey, config.publicUrl);
   const poster = new ConversationPoster(adapter, botAppId, log);
   const jobs: JobRunner = new JobRunner({
     store,

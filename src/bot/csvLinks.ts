@@ -1,6 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'restify';
 import { outcomesToCsv } from '../core/outcomesCsv';
 import type { RequestStore } from '../store/requestStore';
@@ -10,27 +8,19 @@ const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 /**
  * Download links for the CSV of a bulk job's outcomes. Teams cannot attach a file to a channel
- * message from a bot, so the summary card links here. A link is signed with a key kept in DATA_DIR and
- * expires after a week: it cannot be guessed or altered to reach another request.
+ * message from a bot, so the summary card links here. A link is signed with a key shared by every
+ * instance and expires after a week: it cannot be guessed or altered to reach another request.
  */
 export class CsvLinks {
-  private constructor(
-    private readonly key: Buffer,
-    private readonly publicUrl: string,
-    private readonly now: () => number,
-  ) {}
+  private readonly publicUrl: string;
 
-  static async create(dataDir: string, publicUrl: string, now: () => number = Date.now): Promise<CsvLinks> {
-    const file = path.join(dataDir, 'csv-link.key');
-    let key: Buffer;
-    try {
-      key = await fs.readFile(file);
-    } catch {
-      key = randomBytes(32);
-      await fs.mkdir(dataDir, { recursive: true });
-      await fs.writeFile(file, key, { mode: 0o600 });
-    }
-    return new CsvLinks(key, publicUrl.replace(/\/+$/, ''), now);
+  /** `key` signs the links: the same on every instance (see src/store/sharedKey.ts). */
+  constructor(
+    private readonly key: Buffer,
+    publicUrl: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.publicUrl = publicUrl.replace(/\/+$/, '');
   }
 
   urlFor(requestId: string): string {

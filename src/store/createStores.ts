@@ -8,15 +8,19 @@ import { AuditLog, type AuditSink } from './auditLog';
 import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
 import { RequestStore } from './requestStore';
+import { blobKey, fileKey } from './sharedKey';
 
 /** The request store's index of unfinished requests (see RequestStore.init). */
 const ACTIVE_INDEX_KEY = 'index/active';
+const CSV_LINK_KEY = 'csv-link.key';
 
 export interface Stores {
   /** the Storage under `store`; flush() waits for writes in flight */
   storage: Storage & { flush(): Promise<void> };
   store: RequestStore;
   audit: AuditSink;
+  /** signs the CSV download links; the same for every instance on this back-end */
+  csvLinkKey: Buffer;
   /** Waits for writes and appends in flight. */
   close(): Promise<void>;
 }
@@ -24,8 +28,8 @@ export interface Stores {
 export type StoreConfig = Pick<Config, 'dataDir' | 'storage'>;
 
 /**
- * The back-end chosen by STORAGE_BACKEND: `file` keeps requests and audit.jsonl in DATA_DIR (one
- * instance); `blob` keeps both in one Azure Blob container, for several instances.
+ * The back-end chosen by STORAGE_BACKEND: `file` keeps requests, audit.jsonl and the link key in
+ * DATA_DIR (one instance); `blob` keeps them in one Azure Blob container, for several instances.
  */
 export async function createStores(config: StoreConfig): Promise<Stores> {
   const s = config.storage;
@@ -33,7 +37,8 @@ export async function createStores(config: StoreConfig): Promise<Stores> {
   const storage = await new FileStorage(path.join(config.dataDir, 'requests')).init();
   const store = await new RequestStore(storage).init();
   const audit = await new AuditLog(path.join(config.dataDir, 'audit.jsonl')).init();
-  return { storage, store, audit, close: () => closeAll(storage, audit) };
+  const csvLinkKey = await fileKey(config.dataDir, CSV_LINK_KEY);
+  return { storage, store, audit, csvLinkKey, close: () => closeAll(storage, audit) };
 }
 
 async function createBlobStores(connectionString: string, containerName: string): Promise<Stores> {
@@ -44,7 +49,8 @@ async function createBlobStores(connectionString: string, containerName: string)
     const storage = new TrackedStorage(new BlobsStorage(connectionString, containerName));
     const store = await new RequestStore(storage).init();
     const audit = await new BlobAuditLog(container).init();
-    return { storage, store, audit, close: () => closeAll(storage, audit) };
+    const csvLinkKey = await blobKey(container, CSV_LINK_KEY);
+    return { storage, store, audit, csvLinkKey, close: () => closeAll(storage, audit) };
   } catch (err) {
     // the URL names the account and container, never the key
     throw new Error(`blob container ${container.url}: ${(err as Error).message.split('\n')[0]}`);

@@ -10,7 +10,7 @@ import type { SignoutRequest } from '../../src/core/types';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
 import { createStores } from '../../src/store/createStores';
 import { RequestStore } from '../../src/store/requestStore';
-import { BotDriver, type Actor } from '../support/botDriver';
+import { BotDriver, csvLinkOn, type Actor } from '../support/botDriver';
 import { freePort, repoRoot, startSandbox, watchdogScript, type Sandbox } from '../support/sandbox';
 import { SAMPLE } from '../support/tenantFixture';
 import { aRequest } from '../support/requests';
@@ -145,7 +145,13 @@ describe('RequestStore on BlobsStorage', () => {
     // a third instance starting later must not reset the index
     const later = await createStores(config(name));
     expect((await later.store.listActive()).map((r) => r.id)).toEqual(['kept']);
-    await Promise.all([...first, later].map((s) => s.close()));
+    // one key signs CSV links for all of them, so a link works whichever instance serves it
+    const keys = [...first, later].map((s) => s.csvLinkKey.toString('hex'));
+    expect(keys[0]).toHaveLength(64);
+    expect(new Set(keys).size).toBe(1);
+    const other = await createStores(config(freshContainer()));
+    expect(other.csvLinkKey.toString('hex')).not.toBe(keys[0]);
+    await Promise.all([...first, later, other].map((s) => s.close()));
   });
 });
 
@@ -312,6 +318,7 @@ describe('the bot with STORAGE_BACKEND=blob', () => {
     );
     expect(fs.existsSync(path.join(sb.dataDir, 'audit.jsonl'))).toBe(false);
     expect(fs.existsSync(path.join(sb.dataDir, 'requests'))).toBe(false);
+    expect(fs.existsSync(path.join(sb.dataDir, 'csv-link.key'))).toBe(false);
   });
 
   it('keeps a pending confirmation working across a restart', async () => {
@@ -324,6 +331,23 @@ describe('the bot with STORAGE_BACKEND=blob', () => {
       expect(await eventsOf(card.requestId)).toEqual(['requested', 'confirmed', 'revoked']),
     );
     expect(sb.logs()).not.toContain(ACCOUNT_KEY);
+  });
+
+  it("serves a bulk job's CSV link from an instance with an empty DATA_DIR", async () => {
+    const card = await bot.requestSignout(`signout ${SAMPLE.lester.upn} ${SAMPLE.zoe.upn}`, admin);
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    const link = csvLinkOn(await bot.waitForCardText(card.cardActivityId, /\/exports\//), sb.botUrl);
+    // another instance: nothing of the first one's disk
+    await sb.stopBot('SIGTERM');
+    fs.rmSync(sb.dataDir, { recursive: true, force: true });
+    fs.mkdirSync(sb.dataDir);
+    await sb.restartBot();
+    const res = await fetch(link);
+    expect(res.status).toBe(200);
+    const csv = await res.text();
+    expect(csv).toContain(SAMPLE.lester.upn);
+    expect(csv).toContain(SAMPLE.zoe.upn);
   });
 
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {

@@ -1,4 +1,11 @@
-import { BotDriver, cardText, findAction, type Actor, type PostedCard } from '../support/botDriver';
+import {
+  BotDriver,
+  cardText,
+  csvLinkOn,
+  findAction,
+  type Actor,
+  type PostedCard,
+} from '../support/botDriver';
 import { useSandbox, waitUntil } from '../support/sandboxState';
 import type { Sandbox } from '../support/sandbox';
 import { fixtureGuid, largeTenant, SAMPLE, sampleTenant, type Tenant } from '../support/tenantFixture';
@@ -10,9 +17,7 @@ const secondAdmin: Actor = { id: SAMPLE.secondAdmin.id, name: SAMPLE.secondAdmin
 const SUMMARY = /Bulk sign-out (finished|stopped)/;
 
 async function csvOf(sb: Sandbox, card: Record<string, any>): Promise<string> {
-  const link = JSON.stringify(card).match(/https?:\/\/[^"]+\/exports\/[^"]+/)?.[0];
-  if (!link) throw new Error('no CSV link on the card');
-  const res = await fetch(link.replace(/^https?:\/\/[^/]+/, sb.botUrl));
+  const res = await fetch(csvLinkOn(card, sb.botUrl));
   expect(res.status).toBe(200);
   return res.text();
 }

@@ -171,3 +171,10 @@ export function cardText(card: AdaptiveCardJson | undefined): string {
   walk(card);
   return parts.join('\n');
 }
+
+/** The CSV download link on a bulk job's card, pointed at this sandbox's bot. */
+export function csvLinkOn(card: unknown, botUrl: string): string {
+  const link = JSON.stringify(card).match(/https?:\/\/[^"]+\/exports\/[^"]+/)?.[0];
+  if (!link) throw new Error('no CSV link on the card');
+  return link.replace(/^https?:\/\/[^/]+/, botUrl);
+}
