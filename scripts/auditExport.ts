@@ -3,9 +3,12 @@
  *
  *   npm run audit:export -- --since 2026-11-01 [--until 2026-11-30] [--data-dir DIR] [--bom] > audit.csv
  *
- * Reads DATA_DIR/audit.jsonl (DATA_DIR from --data-dir, else the environment, else ./data) line by
- * line, so a log of any size streams through in constant memory, and writes RFC 4180 CSV to stdout
- * (columns and formula-injection guard: src/core/auditCsv.ts). Progress notes and problems go to stderr.
+ * Reads the log where the bot keeps it, line by line, so a log of any size streams through in constant
+ * memory, and writes RFC 4180 CSV to stdout (columns and formula-injection guard: src/core/auditCsv.ts).
+ * Progress notes and problems go to stderr. The log is:
+ * - DATA_DIR/audit.jsonl, with DATA_DIR from --data-dir, else the environment, else ./data;
+ * - with STORAGE_BACKEND=blob in the environment and no --data-dir, the append blobs in the container
+ *   (AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_CONTAINER_NAME), segment after segment.
  *
  * - `--since` is inclusive, `--until` exclusive; a bare date is midnight UTC, and a bare `--until` date
  *   includes that whole day. Times without a zone are UTC, as everywhere in the audit log.
@@ -21,7 +24,10 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
+import { ContainerClient } from '@azure/storage-blob';
+import { DEFAULT_CONTAINER_NAME } from '../src/config';
 import { auditCsvHeader, auditCsvRow, UTF8_BOM } from '../src/core/auditCsv';
+import { BlobAuditLog } from '../src/store/blobAuditLog';
 import { parseInstant } from '../src/core/timeFormat';
 import type { AuditEntry } from '../src/store/auditLog';
 
@@ -30,10 +36,14 @@ export const USAGE =
 
 export class UsageError extends Error {}
 
+/** Where the audit log is read from. */
+export type AuditSource =
+  { kind: 'file'; dataDir: string } | { kind: 'blob'; connectionString: string; containerName: string };
+
 export interface ExportOptions {
   since?: Date;
   until?: Date;
-  dataDir: string;
+  source: AuditSource;
   bom: boolean;
   help: boolean;
 }
@@ -56,7 +66,7 @@ export function parseBound(flag: '--since' | '--until', value: string): Date {
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ExportOptions {
-  const o: ExportOptions = { dataDir: env.DATA_DIR?.trim() || './data', bom: false, help: false };
+  const o: ExportOptions = { source: sourceFromEnv(env), bom: false, help: false };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -84,7 +94,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Expo
       case '--data-dir': {
         const dir = value().trim();
         if (!dir) throw new UsageError('--data-dir needs a folder.');
-        o.dataDir = dir;
+        o.source = { kind: 'file', dataDir: dir };
         break;
       }
       case '--bom':
@@ -100,7 +110,52 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Expo
   }
   if (o.since && o.until && o.since.getTime() >= o.until.getTime())
     throw new UsageError('--since must be before --until.');
+  if (o.source.kind === 'blob' && !o.source.connectionString)
+    throw new UsageError(
+      'STORAGE_BACKEND is blob, but AZURE_STORAGE_CONNECTION_STRING is not set. Set it, or give --data-dir.',
+    );
   return o;
+}
+
+/** The bot's own settings say where its log is. */
+function sourceFromEnv(env: NodeJS.ProcessEnv): AuditSource {
+  if (env.STORAGE_BACKEND?.trim() === 'blob') {
+    return {
+      kind: 'blob',
+      connectionString: env.AZURE_STORAGE_CONNECTION_STRING?.trim() ?? '',
+      containerName: env.AZURE_STORAGE_CONTAINER_NAME?.trim() || DEFAULT_CONTAINER_NAME,
+    };
+  }
+  return { kind: 'file', dataDir: env.DATA_DIR?.trim() || './data' };
+}
+
+/** The log's bytes and a name for it in messages, or why it cannot be read. */
+async function openLog(
+  source: AuditSource,
+): Promise<{ name: string; bytes: AsyncIterable<Buffer> } | string> {
+  if (source.kind === 'blob') {
+    const container = new ContainerClient(source.connectionString, source.containerName);
+    // the URL names the account and container, never the key
+    const name = `container ${container.url}`;
+    try {
+      const log = new BlobAuditLog(container);
+      if (!(await log.exists())) return `no audit log in ${name}. Check AZURE_STORAGE_CONTAINER_NAME.`;
+      return { name, bytes: log.bytes() };
+    } catch (err) {
+      if ((err as { statusCode?: unknown }).statusCode === 404)
+        return `no audit log in ${name}: there is no such container. Check AZURE_STORAGE_CONTAINER_NAME.`;
+      return `cannot read ${name}: ${(err as Error).message.split('\n')[0]}`;
+    }
+  }
+  const file = path.resolve(source.dataDir, 'audit.jsonl');
+  try {
+    if (!(await stat(file)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `no audit log at ${file}. Point --data-dir (or DATA_DIR) at the bot's data folder.`
+      : `cannot read ${file}: ${(err as Error).message}`;
+  }
+  return { name: file, bytes: createReadStream(file) };
 }
 
 /**
@@ -128,16 +183,9 @@ export async function main(
     return 0;
   }
 
-  const file = path.resolve(o.dataDir, 'audit.jsonl');
-  try {
-    if (!(await stat(file)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    say(
-      code === 'ENOENT'
-        ? `audit:export: no audit log at ${file}. Point --data-dir (or DATA_DIR) at the bot's data folder.`
-        : `audit:export: cannot read ${file}: ${(err as Error).message}`,
-    );
+  const log = await openLog(o.source);
+  if (typeof log === 'string') {
+    say(`audit:export: ${log}`);
     return 1;
   }
 
@@ -199,7 +247,7 @@ export async function main(
   const decoder = new StringDecoder('utf8');
   let pending = '';
   try {
-    for await (const chunk of createReadStream(file)) {
+    for await (const chunk of log.bytes) {
       if (broken) break;
       pending += decoder.write(chunk as Buffer);
       let start = 0;
@@ -214,7 +262,9 @@ export async function main(
     // Whatever follows the last newline was never terminated: a complete entry is kept, a torn one noted.
     if (pending && !broken) await take(pending, true);
   } catch (err) {
-    say(`audit:export: reading ${file} failed after line ${lineNo}: ${(err as Error).message}`);
+    say(
+      `audit:export: reading ${log.name} failed after line ${lineNo}: ${(err as Error).message.split('\n')[0]}`,
+    );
     return 1;
   }
   // Everything written is flushed before the exit code is known (writes complete in order).
@@ -224,7 +274,7 @@ export async function main(
   const range = [o.since && `since ${o.since.toISOString()}`, o.until && `until ${o.until.toISOString()}`]
     .filter(Boolean)
     .join(' ');
-  say(`audit:export: ${exported} of ${read} entries${range ? ` (${range})` : ''} from ${file}.`);
+  say(`audit:export: ${exported} of ${read} entries${range ? ` (${range})` : ''} from ${log.name}.`);
   if (damaged) {
     say(
       `audit:export: ${damaged} damaged ${damaged === 1 ? 'line was' : 'lines were'} skipped; see the warnings above.`,

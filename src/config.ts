@@ -15,6 +15,7 @@ const PUBLIC_AUTHORITY_HOSTS = new Set([
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Azure's rules: 3-63 lowercase letters, digits and hyphens, no leading, trailing or double hyphen. */
 const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const DEFAULT_CONTAINER_NAME = 'signout-requests';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
@@ -103,7 +104,7 @@ const schema = z.object({
         CONTAINER_NAME,
         'AZURE_STORAGE_CONTAINER_NAME must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, without double hyphens',
       )
-      .default('signout-requests'),
+      .default(DEFAULT_CONTAINER_NAME),
   ),
   CONFIRMATION_TTL_MINUTES: z.preprocess(
     blankToUndefined,

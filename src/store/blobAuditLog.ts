@@ -52,18 +52,37 @@ export class BlobAuditLog extends SerialAppender implements AuditSink {
   }
 
   async readAll(): Promise<AuditEntry[]> {
-    const entries: AuditEntry[] = [];
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.bytes()) chunks.push(chunk);
+    return parseLines(Buffer.concat(chunks).toString('utf8'));
+  }
+
+  /**
+   * The log's bytes, segment after segment, as they download: for exports of any size. A segment
+   * holds whole lines, and a newline is added after one that does not end with one.
+   */
+  async *bytes(): AsyncGenerator<Buffer> {
     for (const n of await this.segments()) {
-      let text: string;
+      let body: NodeJS.ReadableStream | undefined;
       try {
-        text = (await this.blob(n).downloadToBuffer()).toString('utf8');
+        body = (await this.blob(n).download()).readableStreamBody;
       } catch (err) {
         if ((err as { statusCode?: unknown } | null)?.statusCode === 404) continue;
         throw err;
       }
-      entries.push(...parseLines(text));
+      let last = 0x0a;
+      for await (const chunk of body ?? []) {
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        if (bytes.length) last = bytes[bytes.length - 1];
+        yield bytes;
+      }
+      if (last !== 0x0a) yield Buffer.from('\n');
     }
-    return entries;
+  }
+
+  /** Whether the container holds a segment of the log. */
+  async exists(): Promise<boolean> {
+    return (await this.segments()).length > 0;
   }
 
   private packLimit(): number {

@@ -4,8 +4,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { ContainerClient } from '@azure/storage-blob';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { main as exportAudit } from '../../scripts/auditExport';
 import type { SignoutRequest } from '../../src/core/types';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
 import { createStores } from '../../src/store/createStores';
@@ -275,6 +277,64 @@ describe('BlobAuditLog', () => {
     expect(
       (await new BlobAuditLog(container).init().then((l) => l.readAll())).map((e) => e.requestId),
     ).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`));
+  });
+});
+
+describe('npm run audit:export with STORAGE_BACKEND=blob', () => {
+  class Sink extends Writable {
+    text = '';
+    override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void) {
+      this.text += chunk.toString('utf8');
+      cb();
+    }
+  }
+  const exportFrom = async (containerName: string, argv: string[] = []) => {
+    const [out, err] = [new Sink(), new Sink()];
+    const env = { STORAGE_BACKEND: 'blob', AZURE_STORAGE_CONNECTION_STRING: connectionString };
+    const code = await exportAudit(argv, { ...env, AZURE_STORAGE_CONTAINER_NAME: containerName }, out, err);
+    return { code, rows: out.text.split('\r\n').filter(Boolean), stderr: err.text };
+  };
+
+  it('streams every segment in order, from the container the bot uses', async () => {
+    const name = freshContainer();
+    const container = new ContainerClient(connectionString, name);
+    const a = await new BlobAuditLog(container, { maxSegmentBytes: 600 }).init();
+    const b = await new BlobAuditLog(container, { maxSegmentBytes: 600 }).init();
+    for (let i = 0; i < 20; i++) {
+      await (i % 2 ? b : a).append({
+        at: `2026-11-${String(i + 1).padStart(2, '0')}T12:00:00.000Z`,
+        event: 'requested',
+        requestId: `r${i}`,
+        actor: { name: 'Zoë' },
+      });
+    }
+    const segments: string[] = [];
+    for await (const blob of container.listBlobsFlat()) segments.push(blob.name);
+    expect(segments.length).toBeGreaterThan(2);
+
+    const all = await exportFrom(name);
+    expect(all.code).toBe(0);
+    expect(all.rows.slice(1).map((r) => r.split(',')[2])).toEqual(
+      Array.from({ length: 20 }, (_, i) => `r${i}`),
+    );
+    expect(all.rows[1]).toContain('Zoë');
+    expect(all.stderr).toContain(`20 of 20 entries from container ${container.url}`);
+    expect(all.stderr).not.toContain(ACCOUNT_KEY);
+
+    const november = await exportFrom(name, ['--since', '2026-11-05', '--until', '2026-11-06']);
+    expect(november.rows.slice(1).map((r) => r.split(',')[2])).toEqual(['r4', 'r5']);
+  });
+
+  it('says so, with exit code 1, when the container has no audit log', async () => {
+    const missing = await exportFrom(freshContainer());
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no audit log in container http:.*there is no such container/);
+    expect(missing.stderr).not.toContain(ACCOUNT_KEY);
+    const name = freshContainer();
+    await new ContainerClient(connectionString, name).create();
+    const empty = await exportFrom(name);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/no audit log in container .*Check AZURE_STORAGE_CONTAINER_NAME/);
   });
 });
 

@@ -54,13 +54,34 @@ describe('arguments', () => {
   });
 
   it('reads --flag value and --flag=value; DATA_DIR comes from the flag, else the environment, else ./data', () => {
+    const file = (dataDir: string) => ({ kind: 'file', dataDir });
     expect(parseArgs(['--since=2026-11-01', '--data-dir', '/x'], { DATA_DIR: '/env' })).toMatchObject({
       since: new Date('2026-11-01T00:00:00Z'),
-      dataDir: '/x',
+      source: file('/x'),
     });
-    expect(parseArgs([], { DATA_DIR: '/env' }).dataDir).toBe('/env');
-    expect(parseArgs([], { DATA_DIR: '  ' }).dataDir).toBe('./data');
-    expect(parseArgs([], {}).dataDir).toBe('./data');
+    expect(parseArgs([], { DATA_DIR: '/env' }).source).toEqual(file('/env'));
+    expect(parseArgs([], { DATA_DIR: '  ' }).source).toEqual(file('./data'));
+    expect(parseArgs([], {}).source).toEqual(file('./data'));
+  });
+
+  it('reads the container when the bot keeps its log in blobs, unless --data-dir says otherwise', () => {
+    const env = {
+      STORAGE_BACKEND: 'blob',
+      AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      DATA_DIR: '/env',
+    };
+    expect(parseArgs([], env).source).toEqual({
+      kind: 'blob',
+      connectionString: 'UseDevelopmentStorage=true',
+      containerName: 'signout-requests',
+    });
+    expect(parseArgs([], { ...env, AZURE_STORAGE_CONTAINER_NAME: 'audit-x' }).source).toMatchObject({
+      containerName: 'audit-x',
+    });
+    expect(parseArgs(['--data-dir', '/x'], env).source).toEqual({ kind: 'file', dataDir: '/x' });
+    expect(() => parseArgs([], { STORAGE_BACKEND: 'blob' })).toThrow(
+      /AZURE_STORAGE_CONNECTION_STRING is not set. Set it, or give --data-dir/,
+    );
   });
 
   it.each([
