@@ -47,6 +47,34 @@ export function makeTestCertificate(dir?: string): TestCertificate {
   return made;
 }
 
+export interface ClientCertificate {
+  /** private key and certificate in one PEM file: what AZURE_CLIENT_CERTIFICATE_PATH points at */
+  pemPath: string;
+  /** the certificate alone, as uploaded to the app registration */
+  cert: string;
+  key: string;
+}
+
+/**
+ * A certificate for an app registration's certificate credential (private_key_jwt), made with openssl
+ * like the one `az ad sp credential reset --create-cert` makes. `name` tells several apart in one folder.
+ */
+export function makeClientCertificate(name: string, dir = sandboxTempDir()): ClientCertificate {
+  fs.mkdirSync(dir, { recursive: true });
+  const keyPath = path.join(dir, `${name}.key`);
+  const certPath = path.join(dir, `${name}.crt`);
+  // prettier-ignore
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '7',
+    '-subj', `/CN=${name}`, '-keyout', keyPath, '-out', certPath,
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const key = fs.readFileSync(keyPath, 'utf8');
+  const cert = fs.readFileSync(certPath, 'utf8');
+  const pemPath = path.join(dir, `${name}.pem`);
+  fs.writeFileSync(pemPath, key + cert, { mode: 0o600 });
+  return { pemPath, cert, key };
+}
+
 /** One temp dir per process for sandbox files; removed when the process exits. */
 export function sandboxTempDir(): string {
   if (!processDir) {

@@ -9,6 +9,8 @@ export interface EntraStandInOptions {
   tenantId: string;
   /** registered applications: client id → client secret */
   clients: Record<string, string>;
+  /** client id → the PEM certificates uploaded for it, for private_key_jwt (certificate credentials) */
+  certificates?: Record<string, string[]>;
   port?: number;
   /** default 127.0.0.1 */
   host?: string;
@@ -186,19 +188,22 @@ export class EntraStandIn {
         "The request body must contain the following parameter: 'client_id'.",
       );
     }
-    if (!(clientId in this.o.clients)) {
+    if (!(clientId in this.o.clients) && !(clientId in (this.o.certificates ?? {}))) {
       const text =
         `Application with identifier '${clientId}' was not found in the directory '${this.o.tenantId}'. This can ` +
         `happen if the application has not been installed by the administrator of the tenant or consented to by ` +
         `any user in the tenant. You may have sent your authentication request to the wrong tenant.`;
       return fail(400, 'unauthorized_client', 700016, text);
     }
-    if (!secret) {
+    const assertion = form.get('client_assertion');
+    if (assertion !== null || form.get('client_assertion_type') !== null) {
+      const problem = this.checkAssertion(clientId, form.get('client_assertion_type'), assertion ?? '');
+      if (problem) return fail(401, 'invalid_client', problem.code, problem.text);
+    } else if (!secret) {
       const text =
         "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.";
       return fail(401, 'invalid_client', 7000218, text);
-    }
-    if (secret !== this.o.clients[clientId]) {
+    } else if (secret !== this.o.clients[clientId]) {
       const text =
         `Invalid client secret provided. Ensure the secret being sent in the request is the client secret ` +
         `value, not the client secret ID, for a secret added to app '${clientId}'.`;
@@ -225,6 +230,92 @@ export class EntraStandIn {
         access_token: accessToken,
       },
     };
+  }
+
+  /**
+   * A client assertion (RFC 7523) as MSAL makes it from a certificate: RS256 with `x5t` (SHA-1
+   * thumbprint) or PS256 with `x5t#S256`, signed by the private key of a certificate uploaded for the
+   * app, for this token endpoint, issued and subject to the client id, and within its time range.
+   */
+  private checkAssertion(
+    clientId: string,
+    type: string | null,
+    assertion: string,
+  ): { code: number; text: string } | undefined {
+    if (type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+      return {
+        code: 7000219,
+        text: "'client_assertion_type' must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
+      };
+    }
+    const [head, body, signature, extra] = assertion.split('.');
+    let header: Record<string, unknown>;
+    let claims: Record<string, unknown>;
+    try {
+      if (!head || !body || !signature || extra !== undefined) throw new Error('not three parts');
+      header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+      claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      return { code: 50027, text: 'JWT token is invalid or malformed.' };
+    }
+    const certificates = (this.o.certificates?.[clientId] ?? []).map(
+      (pem) => new crypto.X509Certificate(pem),
+    );
+    const byThumbprint = (c: crypto.X509Certificate) =>
+      typeof header['x5t#S256'] === 'string'
+        ? crypto.createHash('sha256').update(c.raw).digest('base64url') === header['x5t#S256']
+        : crypto.createHash('sha1').update(c.raw).digest('base64url') === header.x5t;
+    const certificate = certificates.find(byThumbprint);
+    const used = String(header['x5t#S256'] ?? header.x5t ?? '');
+    if (!certificate) {
+      const thumbprint = Buffer.from(used, 'base64url').toString('hex').toUpperCase();
+      return {
+        code: 700027,
+        text: `Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${clientId}'.]`,
+      };
+    }
+    const key = certificate.publicKey;
+    const signed = Buffer.from(`${head}.${body}`);
+    const sig = Buffer.from(signature, 'base64url');
+    const valid =
+      header.alg === 'RS256'
+        ? crypto.verify('sha256', signed, key, sig)
+        : header.alg === 'PS256' &&
+          crypto.verify(
+            'sha256',
+            signed,
+            { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+            sig,
+          );
+    if (!valid) {
+      return {
+        code: 700027,
+        text: 'Client assertion contains an invalid signature. [Reason - The signature is not valid.]',
+      };
+    }
+    const audience = `${this.origin}/${this.o.tenantId}/oauth2/v2.0/token`;
+    if (claims.aud !== audience) {
+      return {
+        code: 50027,
+        text: `Invalid JWT token. The audience '${String(claims.aud)}' is not '${audience}'.`,
+      };
+    }
+    if (claims.iss !== clientId || claims.sub !== clientId) {
+      return {
+        code: 700021,
+        text: "Client assertion application identifier doesn't match 'client_id' parameter.",
+      };
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const skew = 300;
+    if (
+      typeof claims.exp !== 'number' ||
+      claims.exp + skew < now ||
+      (typeof claims.nbf === 'number' && claims.nbf - skew > now)
+    ) {
+      return { code: 700024, text: 'Client assertion is not within its valid time range.' };
+    }
+    return undefined;
   }
 
   /** Shaped like an app-only v1 access token for Graph. */

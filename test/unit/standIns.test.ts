@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { type Activity, type ConversationParameters, TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import { makeTestCertificate } from '../support/cert';
+import { makeClientCertificate, makeTestCertificate } from '../support/cert';
 import { ConnectorStandIn } from '../support/connectorStandIn';
 import { EntraStandIn } from '../support/entraStandIn';
 import {
@@ -198,6 +198,131 @@ describe('EntraStandIn', () => {
     expect(out.expiresOn - Date.now()).toBeGreaterThan(3500_000);
     expect(out.bad).toContain('AADSTS7000215');
     expect(entra.tokenRequests).toBeGreaterThan(before);
+  });
+});
+
+describe('EntraStandIn with a certificate credential (private_key_jwt)', () => {
+  const tls = makeTestCertificate();
+  const registered = makeClientCertificate('registered-app-cert');
+  const stranger = makeClientCertificate('unregistered-cert');
+  const entra = new EntraStandIn({
+    tls,
+    tenantId: TENANT,
+    clients: {},
+    certificates: { [CLIENT_ID]: [registered.cert] },
+  });
+  let authority = '';
+  const tokenUrl = () => `${authority}/${TENANT}/oauth2/v2.0/token`;
+  beforeAll(async () => {
+    authority = await entra.start();
+  });
+  afterAll(() => entra.stop());
+
+  /** A client assertion as MSAL makes one (RS256, x5t), with claims and signing key open to change. */
+  const assertion = (
+    o: { claims?: Record<string, unknown>; signWith?: string; thumbprintOf?: string } = {},
+  ) => {
+    const now = Math.floor(Date.now() / 1000);
+    const x509 = new crypto.X509Certificate(o.thumbprintOf ?? registered.cert);
+    const header = {
+      alg: 'RS256',
+      typ: 'JWT',
+      x5t: crypto.createHash('sha1').update(x509.raw).digest('base64url'),
+    };
+    const claims = {
+      aud: tokenUrl(),
+      iss: CLIENT_ID,
+      sub: CLIENT_ID,
+      nbf: now,
+      exp: now + 600,
+      jti: crypto.randomUUID(),
+      ...o.claims,
+    };
+    const unsigned = [header, claims]
+      .map((x) => Buffer.from(JSON.stringify(x)).toString('base64url'))
+      .join('.');
+    const signature = crypto.sign('sha256', Buffer.from(unsigned), o.signWith ?? registered.key);
+    return `${unsigned}.${signature.toString('base64url')}`;
+  };
+  const ask = (clientAssertion: string, type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') =>
+    httpsJson(tokenUrl(), tls.cert, {
+      form: {
+        grant_type: 'client_credentials',
+        client_id: CLIENT_ID,
+        client_assertion_type: type,
+        client_assertion: clientAssertion,
+        scope: 'https://graph.microsoft.com/.default',
+      },
+    });
+
+  it('issues a token for an assertion signed by the registered certificate', async () => {
+    const res = await ask(assertion());
+    expect(res.status).toBe(200);
+    expect(entra.isValidToken(res.body.access_token)).toBe(true);
+  });
+
+  it.each<[string, () => string, RegExp]>([
+    [
+      'an unregistered certificate',
+      () => assertion({ thumbprintOf: stranger.cert, signWith: stranger.key }),
+      /^AADSTS700027: .*The key was not found/,
+    ],
+    [
+      'a signature by another key',
+      () => assertion({ signWith: stranger.key }),
+      /^AADSTS700027: Client assertion contains an invalid signature/,
+    ],
+    [
+      'another audience',
+      () => assertion({ claims: { aud: 'https://login.microsoftonline.com/x/oauth2/v2.0/token' } }),
+      /^AADSTS50027: .*audience/,
+    ],
+    ['another issuer', () => assertion({ claims: { iss: 'someone-else' } }), /^AADSTS700021:/],
+    [
+      'an expired assertion',
+      () => assertion({ claims: { exp: Math.floor(Date.now() / 1000) - 3600 } }),
+      /^AADSTS700024:/,
+    ],
+    ['garbage', () => 'not.a-jwt', /^AADSTS50027: JWT token is invalid or malformed/],
+  ])('refuses %s with invalid_client, as Entra does', async (_label, make, message) => {
+    const res = await ask(make());
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+    expect(res.body.error_description).toMatch(message);
+  });
+
+  it('refuses a wrong assertion type', async () => {
+    const res = await ask(assertion(), 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer');
+    expect(res.status).toBe(401);
+    expect(res.body.error_description).toMatch(/^AADSTS7000219:/);
+  });
+
+  it('gives a real ClientCertificateCredential a token, and names an unregistered certificate', async () => {
+    const script = `
+      const { ClientCertificateCredential } = require('@azure/identity');
+      const opts = { authorityHost: process.env.AUTHORITY, disableInstanceDiscovery: true };
+      const scope = 'https://graph.microsoft.com/.default';
+      const as = (pem) => new ClientCertificateCredential(process.env.TENANT, process.env.CLIENT, pem, opts);
+      (async () => {
+        const good = await as(process.env.GOOD).getToken(scope);
+        const bad = await as(process.env.BAD).getToken(scope).then(() => 'no error', (e) => e.message);
+        console.log(JSON.stringify({ token: good.token, bad }));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_EXTRA_CA_CERTS: tls.certPath,
+        AUTHORITY: authority,
+        TENANT,
+        CLIENT: CLIENT_ID,
+        GOOD: registered.pemPath,
+        BAD: stranger.pemPath,
+      },
+    });
+    const out = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(entra.isValidToken(out.token)).toBe(true);
+    expect(out.bad).toContain('AADSTS700027');
   });
 });
 
