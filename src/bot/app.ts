@@ -88,7 +88,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       : result.why === 'unconfigured'
         ? text.UNCONFIGURED
         : result.why === 'checkFailed'
-          ? text.CHECK_FAILED
+          ? text.checkFailed(result.failure)
           : text.REFUSED;
 
   /** The caller, when they are an admin of this tenant; otherwise answers the refusal itself. */

@@ -1,10 +1,12 @@
+import type { GraphFailure } from '../core/graphErrors';
 import { isListedAdmin, isPolicyConfigured, type AdminPolicy } from '../core/policy';
 import type { Directory } from '../graph/directory';
 import type { Logger } from '../log';
 
 export type AuthorizationResult =
   | { allowed: true; via: 'list' | 'group' }
-  | { allowed: false; why: 'unconfigured' | 'notAdmin' | 'unknownCaller' | 'checkFailed' };
+  | { allowed: false; why: 'unconfigured' | 'notAdmin' | 'unknownCaller' }
+  | { allowed: false; why: 'checkFailed'; failure: GraphFailure };
 
 const CACHE_MS = 60_000;
 
@@ -38,12 +40,18 @@ export class Authorizer {
       this.cache.set(callerId, { member, until: this.now() + CACHE_MS });
       return member ? { allowed: true, via: 'group' } : { allowed: false, why: 'notAdmin' };
     } catch (err) {
-      const e = err as { status?: number; code?: string; requestId?: string };
+      const e = err as Partial<GraphFailure>;
+      const failure = {
+        status: e.status ?? 0,
+        code: e.code ?? 'Unknown',
+        message: e.message,
+        requestId: e.requestId,
+      };
       this.log.warn(
-        { callerId, status: e.status, code: e.code, graphRequestId: e.requestId },
+        { callerId, status: failure.status, code: failure.code, graphRequestId: failure.requestId },
         'admin group check failed; refusing',
       );
-      return { allowed: false, why: 'checkFailed' };
+      return { allowed: false, why: 'checkFailed', failure };
     }
   }
 }

@@ -1,3 +1,4 @@
+import { credentialProblem, graphReference, type GraphFailure } from '../core/graphErrors';
 import { formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import type { DirectoryUser, Person, SignoutRequest, TargetOutcome } from '../core/types';
 
@@ -12,8 +13,12 @@ export const REFUSED =
 export const UNCONFIGURED =
   'Sorry, nobody can use Sign-out Bot yet: it has no admins configured, so it refuses every request. Ask whoever deployed it to set ADMIN_GROUP_ID or ADMIN_USER_IDS.';
 
-export const CHECK_FAILED =
-  "Sorry, I couldn't check that you are an admin just now, so I won't act. Try again in a minute.";
+/** The admin check could not reach an answer: a passing Graph fault, or a credential that needs fixing. */
+export function checkFailed(f: GraphFailure): string {
+  return f.code === 'AuthenticationFailed' || f.status === 401
+    ? `Sorry, I couldn't check that you are an admin, so I won't act. ${credentialProblem(f)} Ask whoever runs the bot to fix it. ${graphReference(f)}`
+    : `Sorry, I couldn't check that you are an admin just now, so I won't act. Try again in a minute. ${graphReference(f)}`;
+}
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here is what I can do:";
 

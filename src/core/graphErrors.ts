@@ -34,6 +34,25 @@ export function graphReference(f: Pick<GraphFailure, 'status' | 'code' | 'reques
   return `(Graph: ${parts.join(', ')})`;
 }
 
+/** What the commonest AADSTS codes of the client-credentials flow mean for the bot's settings. */
+const ENTRA_CREDENTIAL_HINTS: Record<string, string> = {
+  AADSTS7000215: 'its client secret (AZURE_CLIENT_SECRET) is wrong',
+  AADSTS7000222: 'its client secret (AZURE_CLIENT_SECRET) has expired',
+  AADSTS700027: 'its certificate (AZURE_CLIENT_CERTIFICATE_PATH) is not one uploaded to the app registration',
+  AADSTS700024: "its certificate's sign-in is outside its time range: check the server's clock",
+  AADSTS700016: 'AZURE_CLIENT_ID is not an app registered in this tenant',
+  AADSTS90002: 'AZURE_TENANT_ID names no tenant',
+};
+
+/** Why the bot could not get a Graph token, as precisely as Entra's AADSTS code allows. */
+export function credentialProblem(f: Pick<GraphFailure, 'message'>): string {
+  const code = /AADSTS\d+/.exec(f.message ?? '')?.[0];
+  const hint = code && ENTRA_CREDENTIAL_HINTS[code];
+  return hint
+    ? `The bot could not authenticate to Microsoft Graph: Entra ID says ${hint} (${code}).`
+    : `The bot could not authenticate to Microsoft Graph${code ? ` (${code})` : ''}: check its app registration, credential and admin consent.`;
+}
+
 /** Turns a Graph failure into words an admin can act on at 3 a.m. */
 export function explainGraphFailure(f: GraphFailure, action: GraphAction, target?: string): Explanation {
   const who = target ?? 'the user';
@@ -58,10 +77,7 @@ export function explainGraphFailure(f: GraphFailure, action: GraphAction, target
     return { kind: 'denied', text };
   }
   if (f.status === 401 || f.code === 'AuthenticationFailed') {
-    return {
-      kind: 'failed',
-      text: `The bot could not authenticate to Microsoft Graph: check its app registration, credential and admin consent. Nothing was changed. ${ref}`,
-    };
+    return { kind: 'failed', text: `${credentialProblem(f)} Nothing was changed. ${ref}` };
   }
   if (f.status === 429) {
     return {

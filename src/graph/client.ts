@@ -153,8 +153,24 @@ function parseJson(text: string): unknown {
 
 function toUnreachable(err: unknown): GraphCallError {
   if (err instanceof GraphCallError) return err;
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'AuthenticationError' || e?.name === 'CredentialUnavailableError') {
+  const e = err as {
+    name?: string;
+    code?: unknown;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  // the SDK wraps @azure/identity's errors in a GraphError whose code is the original error's name
+  const credentialErrors = [
+    'AuthenticationError',
+    'AuthenticationRequiredError',
+    'CredentialUnavailableError',
+    'AggregateAuthenticationError',
+  ];
+  if (
+    credentialErrors.includes(e?.name ?? '') ||
+    credentialErrors.includes(String(e?.code)) ||
+    /AADSTS\d+/.test(e?.message ?? '')
+  ) {
     const aadsts = /AADSTS\d+/.exec(e.message ?? '')?.[0];
     return new GraphCallError(
       0,

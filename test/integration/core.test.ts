@@ -1,5 +1,7 @@
+import * as fs from 'node:fs';
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { makeClientCertificate } from '../support/cert';
 import { messageActivity, postActivity } from '../support/teamsActivity';
 import { auditEntries, expireRequest, useSandbox, waitUntil } from '../support/sandboxState';
 import { startSandbox, type Sandbox } from '../support/sandbox';
@@ -413,6 +415,48 @@ describe('core sign-out across a restart', () => {
   });
 });
 
+describe('core sign-out with a certificate credential', () => {
+  let sb: Sandbox;
+  let bot: BotDriver;
+  useSandbox({ credential: 'certificate' }, (s, b) => {
+    sb = s;
+    bot = b;
+  });
+
+  it('gets its Graph token with the certificate (private_key_jwt) and signs a user out', async () => {
+    expect(sb.env.AZURE_CLIENT_SECRET).toBeUndefined();
+    const card = await bot.requestSignout(`signout ${SAMPLE.lester.upn}`, admin);
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE);
+    expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(1);
+    expect(sb.entra.tokenRequests).toBeGreaterThan(0);
+  });
+
+  it('names the problem when its certificate is not the one uploaded to the app, and changes nothing', async () => {
+    const pem = sb.env.AZURE_CLIENT_CERTIFICATE_PATH;
+    const rotated = makeClientCertificate('rotated-but-not-uploaded');
+    fs.copyFileSync(rotated.pemPath, pem);
+    await sb.restartBot();
+    const before = sb.graph.revokeCount(SAMPLE.zoe.id);
+    const activity = await bot.say(`signout ${SAMPLE.zoe.upn}`, admin);
+    const answer = await bot.waitForText(activity.conversation.id, /./);
+    expect(answer.body.text).toMatch(/couldn't check that you are an admin, so I won't act/);
+    expect(answer.body.text).toMatch(
+      /certificate \(AZURE_CLIENT_CERTIFICATE_PATH\) is not one uploaded to the app registration \(AADSTS700027\)/,
+    );
+    expect(await auditEntries(sb)).toContainEqual(
+      expect.objectContaining({ event: 'refused', detail: expect.stringMatching(/checkFailed/) }),
+    );
+    expect(sb.graph.revokeCount(SAMPLE.zoe.id)).toBe(before);
+  });
+
+  it('never logs the private key or a token', () => {
+    const logs = sb.logs();
+    expect(logs).not.toMatch(/PRIVATE KEY/);
+    expect(logs).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/);
+  });
+});
+
 describe('fail closed and fail fast', () => {
   it('refuses everyone when no admin group or list is configured', async () => {
     const sb = await startSandbox({ env: { ADMIN_GROUP_ID: undefined, ADMIN_USER_IDS: undefined } });
@@ -422,6 +466,20 @@ describe('fail closed and fail fast', () => {
       await bot.waitForText(activity.conversation.id, /nobody can use Sign-out Bot yet/);
       expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
       expect(bot.postedIn(activity.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
+    } finally {
+      await sb.stop();
+    }
+  });
+
+  it('refuses, naming the setting to fix, when Entra rejects its client secret', async () => {
+    const sb = await startSandbox({ env: { AZURE_CLIENT_SECRET: 'Sbx8Q~an-old-secret-value' } });
+    try {
+      const bot = new BotDriver(sb, SAMPLE.tenantId);
+      const activity = await bot.say(`signout ${SAMPLE.lester.upn}`, admin);
+      const answer = await bot.waitForText(activity.conversation.id, /couldn't check that you are an admin/);
+      expect(answer.body.text).toMatch(/client secret \(AZURE_CLIENT_SECRET\) is wrong \(AADSTS7000215\)/);
+      expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
+      expect(sb.logs()).not.toContain('an-old-secret-value');
     } finally {
       await sb.stop();
     }

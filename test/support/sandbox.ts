@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeTestCertificate, sandboxTempDir } from './cert';
+import { makeClientCertificate, makeTestCertificate, sandboxTempDir } from './cert';
 import { ConnectorStandIn } from './connectorStandIn';
 import { EntraStandIn } from './entraStandIn';
 import { GraphStandIn, type GraphStandInOptions } from './graphStandIn';
@@ -23,6 +23,8 @@ export interface SandboxOptions {
   connector?: boolean;
   /** default 'capture' (see logs()) */
   botStdout?: 'inherit' | 'capture';
+  /** how the bot proves itself to Entra: a client secret (default) or a certificate (private_key_jwt) */
+  credential?: 'secret' | 'certificate';
 }
 
 export interface Sandbox {
@@ -90,10 +92,13 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const tenant = o.tenant ?? sampleTenant();
     const clientSecret = `Sbx8Q~${randomBytes(24).toString('base64url')}`;
 
+    const clientCertificate =
+      o.credential === 'certificate' ? makeClientCertificate('sign-out-bot-app') : undefined;
     const entra = new EntraStandIn({
       tls,
       tenantId: SAMPLE.tenantId,
       clients: { [SANDBOX_CLIENT_ID]: clientSecret },
+      certificates: clientCertificate ? { [SANDBOX_CLIENT_ID]: [clientCertificate.cert] } : {},
     });
     const authorityHost = await entra.start();
     cleanups.push(() => entra.stop());
@@ -130,7 +135,9 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         BOT_ID: '',
         AZURE_TENANT_ID: tenant.tenantId,
         AZURE_CLIENT_ID: SANDBOX_CLIENT_ID,
-        AZURE_CLIENT_SECRET: clientSecret,
+        ...(clientCertificate
+          ? { AZURE_CLIENT_CERTIFICATE_PATH: clientCertificate.pemPath }
+          : { AZURE_CLIENT_SECRET: clientSecret }),
         AZURE_AUTHORITY_HOST: authorityHost,
         // the bot appends the version itself
         GRAPH_BASE_URL: new URL(graphUrl).origin,

@@ -1,4 +1,5 @@
-import { explainGraphFailure } from '../../src/core/graphErrors';
+import { credentialProblem, explainGraphFailure } from '../../src/core/graphErrors';
+import { checkFailed } from '../../src/bot/messages';
 import { isListedAdmin, isPolicyConfigured, sameTenant, whoMayUse } from '../../src/core/policy';
 
 describe('admin policy', () => {
@@ -62,5 +63,53 @@ describe('explainGraphFailure', () => {
     expect(explainGraphFailure({ status: 503, code: 'ServiceUnavailable' }, 'revoke').text).toMatch(
       /internal error/,
     );
+  });
+});
+
+describe('credentialProblem', () => {
+  const failure = (aadsts?: string) => ({
+    status: 0,
+    code: 'AuthenticationFailed',
+    message: `the bot could not get a token for Microsoft Graph${aadsts ? ` (${aadsts})` : ''}`,
+  });
+
+  it.each([
+    ['AADSTS7000215', /client secret \(AZURE_CLIENT_SECRET\) is wrong/],
+    ['AADSTS7000222', /client secret \(AZURE_CLIENT_SECRET\) has expired/],
+    ['AADSTS700027', /certificate \(AZURE_CLIENT_CERTIFICATE_PATH\) is not one uploaded/],
+    ['AADSTS700016', /AZURE_CLIENT_ID is not an app registered in this tenant/],
+    ['AADSTS90002', /AZURE_TENANT_ID names no tenant/],
+  ])('names the setting to fix for %s', (code, hint) => {
+    const text = credentialProblem(failure(code));
+    expect(text).toMatch(hint);
+    expect(text).toContain(`(${code})`);
+    expect(explainGraphFailure(failure(code), 'revoke').text).toMatch(hint);
+  });
+
+  it('falls back to the general advice, keeping an unknown code', () => {
+    expect(credentialProblem(failure('AADSTS1234567'))).toMatch(
+      /\(AADSTS1234567\): check its app registration/,
+    );
+    expect(credentialProblem(failure())).toMatch(/Microsoft Graph: check its app registration, credential/);
+  });
+});
+
+describe('checkFailed', () => {
+  it('says a credential problem needs fixing, not waiting', () => {
+    const text = checkFailed({
+      status: 0,
+      code: 'AuthenticationFailed',
+      message: 'the bot could not get a token for Microsoft Graph (AADSTS700027)',
+    });
+    expect(text).toMatch(/couldn't check that you are an admin, so I won't act/);
+    expect(text).toMatch(/certificate .* is not one uploaded to the app registration \(AADSTS700027\)/);
+    expect(text).toMatch(/Ask whoever runs the bot to fix it/);
+    expect(text).not.toMatch(/Try again/);
+  });
+
+  it("asks to try again after a passing fault, with Graph's reference", () => {
+    const text = checkFailed({ status: 503, code: 'ServiceUnavailable', requestId: 'r-9' });
+    expect(text).toMatch(/Try again in a minute/);
+    expect(text).toContain('(Graph: 503 ServiceUnavailable, request-id r-9)');
   });
 });
