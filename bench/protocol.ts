@@ -21,13 +21,17 @@ export interface ServerConfig {
   keyPath: string;
 }
 
-export interface ServerReady {
-  type: 'ready';
+/** Where the stand-ins are and how to sign in to them: what the server tells and the workers need. */
+export interface StandInConnection {
   graphBaseUrl: string;
   authorityHost: string;
   tenantId: string;
   clientId: string;
   clientSecret: string;
+}
+
+export interface ServerReady extends StandInConnection {
+  type: 'ready';
   /** every user but the admin, in tenant order; stats ranges index into this */
   userIds: string[];
   /** what the stand-in enforces (already compressed) */
@@ -51,13 +55,8 @@ export interface ServerStats {
   singleRequests: number;
 }
 
-export interface WorkerJob {
+export interface WorkerJob extends StandInConnection {
   mode: 'bulk' | 'naive';
-  graphBaseUrl: string;
-  authorityHost: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
   userIds: string[];
   /** bulk only: what the scheduler paces against */
   limits: ThrottleLimits;
