@@ -46,6 +46,8 @@ export interface BotDeps {
 
 /** Teams redelivers a message it thinks went unanswered; the same activity is handled once. */
 const REDELIVERY_WINDOW_MS = 10 * 60_000;
+/** names not found that get "did you mean" suggestions, each one Graph query */
+const MAX_SUGGESTED = 3;
 /** One refused caller posts to the security channel at most this often; the audit log gets every attempt. */
 const REFUSAL_NOTICE_INTERVAL_MS = 60_000;
 
@@ -111,9 +113,23 @@ export function createBot(d: BotDeps): Application<TurnState> {
     await sendCard(ctx, renderHelpCard({ authorized, whoMayUse: whoMayUse(d.policy) }));
   };
 
+  /** "Did you mean" candidates for the first few names not found; none if Graph cannot say. */
+  const suggestions = async (refs: UserRef[]): Promise<Map<string, DirectoryUser[]>> => {
+    const found = await Promise.all(
+      refs.slice(0, MAX_SUGGESTED).map((r) =>
+        d.directory.suggest(r).catch((err: unknown) => {
+          d.log.debug({ code: (err as { code?: string }).code }, 'no suggestions');
+          return [];
+        }),
+      ),
+    );
+    return new Map(refs.slice(0, MAX_SUGGESTED).map((r, i) => [r.value, found[i]]));
+  };
+
   const lookup = async (ctx: TurnContext, ref: UserRef): Promise<DirectoryUser | undefined> => {
     const found = await d.directory.findUser(ref);
-    if (found.kind === 'notFound') await ctx.sendActivity(text.notFound(ref.value));
+    if (found.kind === 'notFound')
+      await ctx.sendActivity(text.notFound(ref.value, (await suggestions([ref])).get(ref.value)));
     if (found.kind === 'ambiguous') await ctx.sendActivity(text.ambiguous(ref.value, found.users));
     return found.kind === 'found' ? found.user : undefined;
   };
@@ -137,7 +153,14 @@ export function createBot(d: BotDeps): Application<TurnState> {
     }
     switch (resolved.kind) {
       case 'notFound':
-        return void (await ctx.sendActivity(text.notFoundList(resolved.what)));
+        return void (await ctx.sendActivity(
+          text.notFoundList(
+            resolved.refs.map((r) => r.value),
+            await suggestions(resolved.refs),
+          ),
+        ));
+      case 'groupNotFound':
+        return void (await ctx.sendActivity(text.groupNotFound(resolved.typed, resolved.byId)));
       case 'ambiguousInList':
         return void (await ctx.sendActivity(text.ambiguousInList(resolved.typed)));
       case 'ambiguousGroup':
@@ -192,20 +215,26 @@ export function createBot(d: BotDeps): Application<TurnState> {
     if (!caller) return;
     const user = await lookup(ctx, cmd.user);
     if (!user) return;
+    // just read from Graph; unknown (null) counts as blocked, and the PATCH settles it
+    const wasBlocked = user.accountEnabled !== true;
     try {
-      const res = await setAccountEnabled(d.graph, user.id, true);
-      d.log.info({ caller: caller.id, target: user.id, graphRequestId: res.requestId }, 'sign-in unblocked');
+      const requestId = wasBlocked ? (await setAccountEnabled(d.graph, user.id, true)).requestId : undefined;
+      d.log.info({ caller: caller.id, target: user.id, wasBlocked, graphRequestId: requestId }, 'unblock');
       await d.audit.append({
         event: 'unblocked',
         tenantId: d.tenantId,
         actor: caller,
         targets: [{ id: user.id, upn: user.userPrincipalName, name: user.displayName }],
+        outcome: wasBlocked ? undefined : text.NOT_BLOCKED_OUTCOME,
         reason: cmd.reason,
-        graphRequestIds: res.requestId ? [res.requestId] : undefined,
+        graphRequestIds: requestId ? [requestId] : undefined,
         conversationId: info.conversationId,
       });
-      await ctx.sendActivity(text.unblocked(user));
-      await d.notifier.notify(text.unblockedNotice(caller, user, info.thread), originOf(ctx.activity));
+      await ctx.sendActivity(wasBlocked ? text.unblocked(user) : text.notBlocked(user));
+      await d.notifier.notify(
+        text.unblockedNotice(caller, user, info.thread, wasBlocked),
+        originOf(ctx.activity),
+      );
     } catch (err) {
       await ctx.sendActivity(describeFailure(err, d.log, 'block', user.displayName));
     }

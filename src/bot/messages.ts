@@ -48,8 +48,21 @@ export function person(u: Pick<DirectoryUser, 'displayName' | 'userPrincipalName
   return u.userPrincipalName ? `${u.displayName} (${u.userPrincipalName})` : u.displayName;
 }
 
-export function notFound(typed: string): string {
-  return `I couldn't find a user "${typed}" in the directory. Check the spelling, or use their user principal name (e.g. name@contoso.com) or Entra object id.`;
+/** "Did you mean" lines: users whose names start with what was typed, to copy, never acted on. */
+function didYouMean(typed: string, like: readonly DirectoryUser[] | undefined): string {
+  if (!like?.length) return '';
+  if (like.length === 1) return `\nFor "${typed}", did you mean ${person(like[0])}?`;
+  return `\nFor "${typed}", did you mean one of these?\n${like.map((u) => `- ${person(u)}`).join('\n')}`;
+}
+
+export function notFound(typed: string, like?: readonly DirectoryUser[]): string {
+  return `I couldn't find a user "${typed}" in the directory. Check the spelling, or use their user principal name (e.g. name@contoso.com) or Entra object id.${didYouMean(typed, like)}`;
+}
+
+export function groupNotFound(typed: string, byId: boolean): string {
+  return byId
+    ? `There is no group with object id ${typed}, so I did nothing. Copy the id from the group's page in the Entra admin center, or use group:"Group name".`
+    : `I couldn't find a group named "${typed}", so I did nothing. The name must match the group's display name exactly (case does not matter), or use group:<object id>.`;
 }
 
 export function ambiguous(typed: string, users: DirectoryUser[]): string {
@@ -135,13 +148,18 @@ export function approvalNotice(
   return `Sign-out ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to sign out ${targetsSummary(req)}.${why} In ${thread}.`;
 }
 
-export function notFoundList(what: string[]): string {
+/** `like`: suggestions for some of the typed values (see Directory.suggest). */
+export function notFoundList(
+  what: string[],
+  like: ReadonlyMap<string, readonly DirectoryUser[]> = new Map(),
+): string {
   const list = what
     .slice(0, 10)
     .map((w) => `"${w}"`)
     .join(', ');
   const more = what.length > 10 ? ` and ${what.length - 10} more` : '';
-  return `I couldn't find ${list}${more} in the directory, so I did nothing. Check the spelling, or use user principal names or object ids, and ask again.`;
+  const hints = what.map((w) => didYouMean(w, like.get(w))).join('');
+  return `I couldn't find ${list}${more} in the directory, so I did nothing. Check the spelling, or use user principal names or object ids, and ask again.${hints}`;
 }
 
 export function ambiguousInList(typed: string[]): string {
@@ -157,9 +175,18 @@ export function noUsers(source: string): string {
 }
 
 export function unblocked(user: DirectoryUser): string {
-  return `Sign-in is allowed again for ${person(user)} (accountEnabled = true). Their sessions stay revoked: they sign in afresh.`;
+  return `Sign-in is allowed again for ${person(user)} (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.`;
 }
 
-export function unblockedNotice(by: Person, user: DirectoryUser, thread: string): string {
-  return `Unblocked: ${by.name} allowed ${person(user)} to sign in again. In ${thread}.`;
+/** The audit log's outcome of an unblock that found sign-in already allowed. */
+export const NOT_BLOCKED_OUTCOME = 'Sign-in was not blocked; nothing changed';
+
+export function notBlocked(user: DirectoryUser): string {
+  return `Sign-in is not blocked for ${person(user)}, so there was nothing to unblock and nothing changed.`;
+}
+
+export function unblockedNotice(by: Person, user: DirectoryUser, thread: string, changed = true): string {
+  return changed
+    ? `Unblocked: ${by.name} allowed ${person(user)} to sign in again. In ${thread}.`
+    : `Unblock asked: ${by.name} asked to unblock ${person(user)}, whose sign-in was not blocked; nothing changed. In ${thread}.`;
 }

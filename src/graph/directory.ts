@@ -69,6 +69,23 @@ export class Directory {
     return this.findBy(`displayName eq ${odataString(ref.value)}`);
   }
 
+  /**
+   * For "did you mean": users whose display name, user principal name or mail starts with what was
+   * typed (for an address, its part before the @). Never used to act, only to answer.
+   */
+  async suggest(ref: UserRef, top = 3): Promise<DirectoryUser[]> {
+    if (ref.kind === 'objectId') return [];
+    const prefix = (ref.kind === 'upn' ? ref.value.split('@')[0] : ref.value).trim();
+    if (prefix.length < 2) return [];
+    const p = odataString(prefix);
+    const filter = `startswith(displayName,${p}) or startswith(userPrincipalName,${p}) or startswith(mail,${p})`;
+    const res = await this.graph.call<{ value: GraphUser[] }>(
+      'GET',
+      `/users?$filter=${encodeURIComponent(filter)}&${SELECT}&$top=${top}`,
+    );
+    return res.body.value.map(toDirectoryUser);
+  }
+
   /** True if the user is, directly or through nested groups, a member of the group. */
   async isMemberOf(userId: string, groupId: string): Promise<boolean> {
     const res = await this.graph.call<{ value: string[] }>(

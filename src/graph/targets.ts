@@ -12,7 +12,8 @@ const LOOKUP_CONCURRENCY = 5;
 /** What a target spec resolved to, or why it could not be. */
 export type Resolution =
   | { kind: 'users'; users: DirectoryUser[]; source: string }
-  | { kind: 'notFound'; what: string[] }
+  | { kind: 'notFound'; refs: UserRef[] }
+  | { kind: 'groupNotFound'; typed: string; byId: boolean }
   | { kind: 'ambiguous'; typed: string; users: DirectoryUser[] }
   | { kind: 'ambiguousInList'; typed: string[] }
   | { kind: 'ambiguousGroup'; typed: string; count: number }
@@ -60,8 +61,8 @@ export class TargetResolver {
 
   private async resolveRefs(refs: UserRef[]): Promise<Resolution> {
     const results = await mapLimit(refs, LOOKUP_CONCURRENCY, (ref) => this.directory.findUser(ref));
-    const missing = refs.filter((_, i) => results[i].kind === 'notFound').map((r) => r.value);
-    if (missing.length) return { kind: 'notFound', what: missing };
+    const missing = refs.filter((_, i) => results[i].kind === 'notFound');
+    if (missing.length) return { kind: 'notFound', refs: missing };
     const ambiguous = refs.filter((_, i) => results[i].kind === 'ambiguous');
     if (ambiguous.length) {
       const only = results[0];
@@ -83,7 +84,7 @@ export class TargetResolver {
         'GET',
         `/groups?$filter=${encodeURIComponent(`displayName eq ${odataString(typed)}`)}&$select=id,displayName&$top=5`,
       );
-      if (found.body.value.length === 0) return { kind: 'notFound', what: [`group "${typed}"`] };
+      if (found.body.value.length === 0) return { kind: 'groupNotFound', typed, byId: false };
       if (found.body.value.length > 1)
         return { kind: 'ambiguousGroup', typed, count: found.body.value.length };
       groupId = found.body.value[0].id;
@@ -97,7 +98,7 @@ export class TargetResolver {
         name = group.body.displayName;
       } catch (err) {
         if (err instanceof GraphCallError && err.status === 404)
-          return { kind: 'notFound', what: [`group ${typed}`] };
+          return { kind: 'groupNotFound', typed, byId: true };
         throw err;
       }
     }

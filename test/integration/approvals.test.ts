@@ -182,6 +182,20 @@ describe('privileged targets and containment (default policy: privileged)', () =
     const activity = await bot.say(`unblock ${target.upn}`, admin);
     await bot.waitForText(activity.conversation.id, /allowed again/);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
+
+    const patches = () => sb.graph.requests.filter((r) => r.path.includes(target.id) && r.method === 'PATCH');
+    const before = patches().length;
+    const again = await bot.say(`unblock ${target.upn}`, admin);
+    await bot.waitForText(
+      again.conversation.id,
+      /is not blocked for .*nothing to unblock and nothing changed/,
+    );
+    await bot.waitForSecurityNotice(/whose sign-in was not blocked; nothing changed/);
+    expect(patches()).toHaveLength(before);
+    const entries = (await auditEntries(sb)).filter(
+      (e) => e.event === 'unblocked' && e.targets?.[0]?.id === target.id,
+    );
+    expect(entries.map((e) => e.outcome)).toEqual([undefined, 'Sign-in was not blocked; nothing changed']);
   });
 
   it('blocks a whole search result before revoking, each write paced in $batch', async () => {
@@ -226,8 +240,11 @@ describe('--block without User.EnableDisableAccount.All', () => {
     expect(post.body.text).toMatch(/403 Authorization_RequestDenied/);
     expect(sb.graph.revokeCount(target.id)).toBe(0);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
+    // blocked elsewhere (the admin center): unblocking needs the permission too
+    sb.graph.user(target.id)!.accountEnabled = false;
     const activity = await bot.say(`unblock ${target.upn}`, admin);
     await bot.waitForText(activity.conversation.id, /User\.EnableDisableAccount\.All/);
+    expect(sb.graph.user(target.id)!.accountEnabled).toBe(false);
   });
 
   it('for a bulk job too: nobody is revoked, and the reason names the permission', async () => {

@@ -305,6 +305,37 @@ describe('core sign-out, end to end', () => {
     );
   });
 
+  it('suggests users whose names start with what was typed, and acts on none of them', async () => {
+    const before = sb.graph.revokeCount(SAMPLE.lester.id);
+    const typo = await bot.say('signout lester@contso.com', admin);
+    const answer = await bot.waitForText(typo.conversation.id, /couldn't find/);
+    expect(answer.body.text).toMatch(
+      new RegExp(`did you mean ${SAMPLE.lester.name} \\(${SAMPLE.lester.upn.replace('.', '\\.')}\\)\\?`),
+    );
+    const status = await bot.say('status lest', admin);
+    await bot.waitForText(status.conversation.id, /For "lest", did you mean/);
+    const nothing = await bot.say('status qqqq', admin);
+    const plain = await bot.waitForText(nothing.conversation.id, /couldn't find a user "qqqq"/);
+    expect(plain.body.text).not.toMatch(/did you mean/);
+    for (const c of [typo, status, nothing]) {
+      expect(bot.postedIn(c.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
+    }
+    expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(before);
+  });
+
+  it('says which group it could not find, by name or by id', async () => {
+    const byName = await bot.say('signout group:"No Such Wave"', admin);
+    await bot.waitForText(
+      byName.conversation.id,
+      /couldn't find a group named "No Such Wave", so I did nothing/,
+    );
+    const byId = await bot.say('signout group:00000000-0000-4000-8000-00000000dead', admin);
+    await bot.waitForText(
+      byId.conversation.id,
+      /no group with object id 00000000-0000-4000-8000-00000000dead/,
+    );
+  });
+
   it('treats hostile input as data: OData injection matches nobody, a 5,000-character message is refused', async () => {
     const before = sb.graph.requests.length;
     const injection = await bot.say('signout "x\' or 1 eq 1"', admin);

@@ -1,5 +1,6 @@
 import { credentialProblem, explainGraphFailure } from '../../src/core/graphErrors';
-import { checkFailed } from '../../src/bot/messages';
+import { checkFailed, groupNotFound, notFound, notFoundList } from '../../src/bot/messages';
+import type { DirectoryUser } from '../../src/core/types';
 import { isListedAdmin, isPolicyConfigured, sameTenant, whoMayUse } from '../../src/core/policy';
 
 describe('admin policy', () => {
@@ -111,5 +112,47 @@ describe('checkFailed', () => {
     const text = checkFailed({ status: 503, code: 'ServiceUnavailable', requestId: 'r-9' });
     expect(text).toMatch(/Try again in a minute/);
     expect(text).toContain('(Graph: 503 ServiceUnavailable, request-id r-9)');
+  });
+});
+
+describe('not-found answers', () => {
+  const user = (name: string, upn: string): DirectoryUser => ({
+    id: upn,
+    displayName: name,
+    userPrincipalName: upn,
+  });
+  const lester = user('Lester Young', 'lester@contoso.com');
+  const lee = user('Lee Gu', 'leeg@contoso.com');
+
+  it('offers users whose names start with what was typed, to copy', () => {
+    expect(notFound('lester', [lester])).toMatch(
+      /couldn't find a user "lester".*\nFor "lester", did you mean Lester Young \(lester@contoso\.com\)\?$/s,
+    );
+    expect(notFound('le', [lester, lee])).toMatch(
+      /For "le", did you mean one of these\?\n- Lester Young \(lester@contoso\.com\)\n- Lee Gu \(leeg@contoso\.com\)$/,
+    );
+    expect(notFound('zz', [])).not.toMatch(/did you mean/);
+    expect(notFound('zz')).not.toMatch(/did you mean/);
+  });
+
+  it('lists every name not found, with suggestions only for those that have some', () => {
+    const text = notFoundList(
+      ['zz@contoso.com', 'lester@contso.com'],
+      new Map([['lester@contso.com', [lester]]]),
+    );
+    expect(text).toMatch(
+      /^I couldn't find "zz@contoso\.com", "lester@contso\.com" in the directory, so I did nothing/,
+    );
+    expect(text).toMatch(/For "lester@contso\.com", did you mean Lester Young \(lester@contoso\.com\)\?$/);
+    expect(text).not.toMatch(/For "zz@contoso\.com"/);
+  });
+
+  it('says what kind of group reference was not found', () => {
+    expect(groupNotFound('Nope', false)).toBe(
+      'I couldn\'t find a group named "Nope", so I did nothing. The name must match the group\'s display name exactly (case does not matter), or use group:<object id>.',
+    );
+    expect(groupNotFound('3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c', true)).toMatch(
+      /^There is no group with object id 3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c, so I did nothing/,
+    );
   });
 });
