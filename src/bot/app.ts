@@ -160,7 +160,9 @@ export function createBot(d: BotDeps): Application<TurnState> {
           ),
         ));
       case 'groupNotFound':
-        return void (await ctx.sendActivity(text.groupNotFound(resolved.typed, resolved.byId)));
+        return void (await ctx.sendActivity(
+          text.groupNotFound(resolved.typed, resolved.byId, cmd.reason.trim() !== ''),
+        ));
       case 'ambiguousInList':
         return void (await ctx.sendActivity(text.ambiguousInList(resolved.typed)));
       case 'ambiguousGroup':

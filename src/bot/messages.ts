@@ -59,10 +59,15 @@ export function notFound(typed: string, like?: readonly DirectoryUser[]): string
   return `I couldn't find a user "${typed}" in the directory. Check the spelling, or use their user principal name (e.g. name@contoso.com) or Entra object id.${didYouMean(typed, like)}`;
 }
 
-export function groupNotFound(typed: string, byId: boolean): string {
-  return byId
-    ? `There is no group with object id ${typed}, so I did nothing. Copy the id from the group's page in the Entra admin center, or use group:"Group name".`
-    : `I couldn't find a group named "${typed}", so I did nothing. The name must match the group's display name exactly (case does not matter), or use group:<object id>.`;
+/** `moreWords`: text followed the name, so a name with spaces may have lost its quotes. */
+export function groupNotFound(typed: string, byId: boolean, moreWords = false): string {
+  if (byId)
+    return `There is no group with object id ${typed}, so I did nothing. Copy the id from the group's page in the Entra admin center, or use group:"Group name".`;
+  const quotes =
+    moreWords && !/\s/.test(typed)
+      ? ' If its name has spaces, put all of it in quotes, e.g. group:"Migration Wave 1".'
+      : '';
+  return `I couldn't find a group named "${typed}", so I did nothing. The name must match the group's display name exactly (case does not matter), or use group:<object id>.${quotes}`;
 }
 
 export function ambiguous(typed: string, users: DirectoryUser[]): string {

@@ -329,6 +329,8 @@ describe('core sign-out, end to end', () => {
       byName.conversation.id,
       /couldn't find a group named "No Such Wave", so I did nothing/,
     );
+    const unquoted = await bot.say('signout group:Migration Wave 1', admin);
+    await bot.waitForText(unquoted.conversation.id, /named "Migration".*put all of it in quotes/);
     const byId = await bot.say('signout group:00000000-0000-4000-8000-00000000dead', admin);
     await bot.waitForText(
       byId.conversation.id,

@@ -151,6 +151,11 @@ describe('not-found answers', () => {
     expect(groupNotFound('Nope', false)).toBe(
       'I couldn\'t find a group named "Nope", so I did nothing. The name must match the group\'s display name exactly (case does not matter), or use group:<object id>.',
     );
+    expect(groupNotFound('Migration', false, true)).toMatch(
+      /named "Migration".* If its name has spaces, put all of it in quotes, e\.g\. group:"Migration Wave 1"\.$/,
+    );
+    expect(groupNotFound('Migration', false, false)).not.toMatch(/quotes/);
+    expect(groupNotFound('No Such Wave', false, true)).not.toMatch(/quotes/);
     expect(groupNotFound('3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c', true)).toMatch(
       /^There is no group with object id 3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c, so I did nothing/,
     );
