@@ -1,5 +1,6 @@
 import { credentialProblem, graphReference, type GraphFailure } from '../core/graphErrors';
-import { formatValidFromLine, type LocalZone } from '../core/timeFormat';
+import { formatDuration, formatValidFromLine, type LocalZone } from '../core/timeFormat';
+import { num, plural } from '../core/wording';
 import type { DirectoryUser, Person, SignoutRequest, TargetOutcome } from '../core/types';
 
 /** Plain-words texts the bot posts. Kept apart so they are easy to review and test. */
@@ -106,12 +107,25 @@ export function refusedNotice(caller: Person | undefined, what: string, why: str
   return `Refused: ${caller ? `${caller.name} (${caller.id})` : 'an unidentified caller'} tried to ${what} (${why}). In ${thread}.`;
 }
 
+const NOTICE_OUTCOME_LINES = 20;
+
 export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZone): string {
   const by = req.confirmedBy ?? req.cancelledBy;
-  const head = `Sign-out ${req.status}: ${targetsSummary(req)}, requested by ${req.requester.name}${by ? `, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : ''}.`;
+  const counts = req.targets.length > 1 ? ` (${tallyText(req)})` : '';
+  const head = `Sign-out ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${by ? `, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : ''}.`;
   const byId = new Map(req.targets.map((t) => [t.id, t]));
-  const lines = req.outcomes.slice(0, 20).map((o) => `- ${outcomeLine(byId.get(o.userId), o, zone)}`);
-  if (req.outcomes.length > 20) lines.push(`- …and ${req.outcomes.length - 20} more`);
+  // failures first: they are what the security team has to follow up
+  const failedFirst = [
+    ...req.outcomes.filter((o) => !SUCCEEDED.has(o.kind)),
+    ...req.outcomes.filter((o) => SUCCEEDED.has(o.kind)),
+  ];
+  const lines = failedFirst
+    .slice(0, NOTICE_OUTCOME_LINES)
+    .map((o) => `- ${outcomeLine(byId.get(o.userId), o, zone)}`);
+  if (req.outcomes.length > NOTICE_OUTCOME_LINES)
+    lines.push(
+      `- …and ${num(req.outcomes.length - NOTICE_OUTCOME_LINES)} more (all of them in the thread's CSV)`,
+    );
   if (req.error) lines.push(req.error);
   return [head, ...lines, `In ${thread}.`].join('\n\n');
 }
@@ -131,16 +145,25 @@ export function tally(req: Pick<SignoutRequest, 'outcomes' | 'targets'>) {
   return { revoked, skipped, failed, notStarted: req.targets.length - req.outcomes.length };
 }
 
-export function bulkSummary(req: SignoutRequest): string {
+const SUCCEEDED: ReadonlySet<string> = new Set(['revoked', 'guestSkipped']);
+
+/** '12 signed out, 0 failed, 1 guest skipped[, 3 not started]' */
+export function tallyText(req: Pick<SignoutRequest, 'outcomes' | 'targets'>): string {
   const t = tally(req);
-  const seconds =
-    req.startedAt && req.finishedAt
-      ? Math.max(0, (Date.parse(req.finishedAt) - Date.parse(req.startedAt)) / 1000)
-      : 0;
-  const parts = [`${t.revoked} signed out`, `${t.failed} failed`, `${t.skipped} guests skipped`];
-  if (t.notStarted) parts.push(`${t.notStarted} not started`);
+  const parts = [
+    `${num(t.revoked)} signed out`,
+    `${num(t.failed)} failed`,
+    plural(t.skipped, 'guest skipped', 'guests skipped'),
+  ];
+  if (t.notStarted) parts.push(`${num(t.notStarted)} not started`);
+  return parts.join(', ');
+}
+
+export function bulkSummary(req: SignoutRequest): string {
+  const ms =
+    req.startedAt && req.finishedAt ? Math.max(0, Date.parse(req.finishedAt) - Date.parse(req.startedAt)) : 0;
   const head = req.status === 'cancelled' ? 'Bulk sign-out stopped' : 'Bulk sign-out finished';
-  return `${head} (${req.source ?? `${req.targets.length} users`}): ${parts.join(', ')}, in ${seconds.toFixed(0)} s.`;
+  return `${head} (${req.source ?? `${req.targets.length} users`}): ${tallyText(req)}, in ${formatDuration(ms)}.`;
 }
 
 export function approvalNotice(

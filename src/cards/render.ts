@@ -1,7 +1,9 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import { Template } from 'adaptivecards-templating';
 import type { HistoryItem, HistoryTone } from '../core/history';
+import { num, plural } from '../core/wording';
 import {
+  formatDuration,
   formatInstant,
   formatShortTime,
   formatValidFromLine,
@@ -611,7 +613,7 @@ export function progressCardData(req: SignoutRequest, o: CardOptions = {}): Prog
   const sofar = [
     `${num(n(['revoked']))} signed out`,
     `${num(n(FAILED_KINDS))} failed`,
-    `${num(n(['guestSkipped']))} guests skipped`,
+    plural(n(['guestSkipped']), 'guest skipped', 'guests skipped'),
   ].join(' · ');
   const facts: Line[] = [
     { label: 'Rate', text: rate && rate > 0 ? `${rate.toFixed(rate < 100 ? 1 : 0)} users/s` : 'measuring…' },
@@ -804,26 +806,6 @@ function safeInstant(iso: string, zone: LocalZone | undefined): string {
 }
 
 // ---- formatting ----------------------------------------------------------------------------------
-
-function num(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function plural(n: number, word: string): string {
-  return `${num(n)} ${n === 1 ? word : `${word}s`}`;
-}
-
-/** '850 ms' is never shown: 'under a second', '12 s', '3 min 12 s', '1 h 4 min'. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
-  const s = Math.round(ms / 1000);
-  if (s < 1) return 'under a second';
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-}
 
 // ---- status --------------------------------------------------------------------------------------
 

@@ -196,3 +196,15 @@ function parseOffset(s: string): number | undefined {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** '850 ms' is never shown: 'under a second', '12 s', '3 min 12 s', '1 h 4 min'. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+  const s = Math.round(ms / 1000);
+  if (s < 1) return 'under a second';
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}

@@ -60,7 +60,7 @@ describe('bulk sign-out on the sample tenant', () => {
     expect(preview).toMatch(/1 guest/i);
     const final = await confirmAndWait(card);
     const summary = await bot.waitForText(card.conversationId, SUMMARY);
-    expect(summary.body.text).toMatch(/1 guests skipped/);
+    expect(summary.body.text).toMatch(/1 guest skipped/);
     for (const id of SAMPLE.migrationMemberIds) {
       expect(sb.graph.revokeCount(id) - before.get(id)!).toBe(1);
     }

@@ -6,7 +6,6 @@ import progressTemplate from '../../src/cards/progress.json';
 import {
   cardAttachment,
   cardBytes,
-  formatDuration,
   MAX_CARD_BYTES,
   renderChoiceCard,
   renderConfirmCard,
@@ -1124,15 +1123,6 @@ describe('bulk summary card', () => {
       ]),
     );
     expect(allText(card)).toContain('Stopped part-way');
-  });
-
-  it('formats durations for people', () => {
-    expect(formatDuration(400)).toBe('under a second');
-    expect(formatDuration(12_400)).toBe('12 s');
-    expect(formatDuration(180_000)).toBe('3 min');
-    expect(formatDuration(3_840_000)).toBe('1 h 4 min');
-    expect(formatDuration(7_200_000)).toBe('2 h');
-    expect(formatDuration(-1)).toBe('unknown');
   });
 });
 

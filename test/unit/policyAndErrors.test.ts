@@ -1,5 +1,13 @@
 import { credentialProblem, explainGraphFailure } from '../../src/core/graphErrors';
-import { checkFailed, groupNotFound, notFound, notFoundList } from '../../src/bot/messages';
+import {
+  bulkSummary,
+  checkFailed,
+  endedNotice,
+  groupNotFound,
+  notFound,
+  notFoundList,
+} from '../../src/bot/messages';
+import { aRequest } from '../support/requests';
 import type { DirectoryUser } from '../../src/core/types';
 import { isListedAdmin, isPolicyConfigured, sameTenant, whoMayUse } from '../../src/core/policy';
 
@@ -159,5 +167,67 @@ describe('not-found answers', () => {
     expect(groupNotFound('3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c', true)).toMatch(
       /^There is no group with object id 3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c, so I did nothing/,
     );
+  });
+});
+
+describe('end-of-job texts', () => {
+  const users = Array.from({ length: 25 }, (_, i) => ({
+    id: `u${i}`,
+    displayName: `User ${i}`,
+    userPrincipalName: `u${i}@contoso.com`,
+  }));
+  const job = aRequest({
+    status: 'done',
+    source: 'group:"Wave"',
+    targets: users,
+    startedAt: '2026-11-23T12:00:00.000Z',
+    finishedAt: '2026-11-23T12:03:12.000Z',
+    confirmedBy: { id: 'b', name: 'Bea' },
+    outcomes: [
+      ...users
+        .slice(0, 22)
+        .map((u) => ({ userId: u.id, kind: 'revoked' as const, validFrom: '2026-11-23T12:01:00Z' })),
+      { userId: 'u22', kind: 'guestSkipped' as const },
+      {
+        userId: 'u23',
+        kind: 'denied' as const,
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges',
+      },
+      { userId: 'u24', kind: 'notFound' as const, code: 'Request_ResourceNotFound' },
+    ],
+  });
+
+  it('sums a bulk job up in words, singular where it is one', () => {
+    expect(bulkSummary(job)).toBe(
+      'Bulk sign-out finished (group:"Wave"): 22 signed out, 2 failed, 1 guest skipped, in 3 min 12 s.',
+    );
+    expect(bulkSummary({ ...job, finishedAt: job.startedAt })).toMatch(/, in under a second\.$/);
+  });
+
+  it('tells the security channel the counts, and the failures before the successes', () => {
+    const text = endedNotice(job, 'the thread');
+    expect(text.split('\n\n')[0]).toBe(
+      'Sign-out done: 25 users (22 signed out, 2 failed, 1 guest skipped), requested by Alex, confirmed by Bea.',
+    );
+    const lines = text.split('\n\n').filter((l) => l.startsWith('- '));
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toMatch(/User 23/);
+    expect(lines[1]).toMatch(/User 24/);
+    expect(lines[20]).toBe("- …and 5 more (all of them in the thread's CSV)");
+  });
+
+  it('keeps a single sign-out to one line, without counts', () => {
+    const one = aRequest({
+      status: 'done',
+      targets: [users[0]],
+      confirmedBy: { id: 'b', name: 'Bea' },
+      outcomes: [{ userId: 'u0', kind: 'revoked', validFrom: '2026-11-23T12:01:00Z' }],
+    });
+    const text = endedNotice(one, 'the thread');
+    expect(text.split('\n\n')[0]).toBe(
+      'Sign-out done: User 0 (u0@contoso.com), requested by Alex, confirmed by Bea.',
+    );
+    expect(text).not.toMatch(/more/);
   });
 });

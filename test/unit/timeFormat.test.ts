@@ -1,4 +1,5 @@
 import {
+  formatDuration,
   formatInstant,
   formatLocal,
   formatShortTime,
@@ -188,5 +189,17 @@ describe('zoneFromActivity', () => {
     expect(zoneFromActivity({ localTimestamp: '2026-11-22T13:34:56+25:00' })).toBeUndefined();
     expect(zoneFromActivity({ localTimezone: '' })).toBeUndefined();
     expect(zoneFromActivity({})).toBeUndefined();
+  });
+});
+
+describe('formatDuration', () => {
+  it('formats durations for people, never in milliseconds', () => {
+    expect(formatDuration(400)).toBe('under a second');
+    expect(formatDuration(12_400)).toBe('12 s');
+    expect(formatDuration(180_000)).toBe('3 min');
+    expect(formatDuration(192_000)).toBe('3 min 12 s');
+    expect(formatDuration(3_840_000)).toBe('1 h 4 min');
+    expect(formatDuration(7_200_000)).toBe('2 h');
+    expect(formatDuration(-1)).toBe('unknown');
   });
 });
