@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
-  const { storage, store, audit, csvLinkKey } = await createStores(config);
+  const { storage, store, audit, csvLinkKey, deliveries } = await createStores(config, (err) =>
+    log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
+  );
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);
@@ -111,16 +113,17 @@ async function main(): Promise<void> {
     service,
     history: new HistoryService(audit),
     audit,
+    deliveries,
     notifier,
     log,
   });
   const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store)]);
 
   await service.sweep();
-  const sweep = setInterval(
-    () => void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed')),
-    SWEEP_MS,
-  );
+  const sweep = setInterval(() => {
+    void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+    void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
+  }, SWEEP_MS);
   sweep.unref();
 
   let stopping = false;

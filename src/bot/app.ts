@@ -18,6 +18,7 @@ import type { Directory } from '../graph/directory';
 import type { TargetResolver } from '../graph/targets';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
+import type { DeliveryLedger } from '../store/deliveryLedger';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
 import type { HistoryService } from './historyService';
@@ -40,12 +41,11 @@ export interface BotDeps {
   service: SignoutService;
   history: HistoryService;
   audit: AuditSink;
+  /** tells Teams' redelivery of a message from the first delivery, across instances */
+  deliveries: DeliveryLedger;
   notifier: SecurityNotifier;
   log: Logger;
 }
-
-/** Teams redelivers a message it thinks went unanswered; the same activity is handled once. */
-const REDELIVERY_WINDOW_MS = 10 * 60_000;
 /** names not found that get "did you mean" suggestions, each one Graph query */
 const MAX_SUGGESTED = 3;
 /** One refused caller posts to the security channel at most this often; the audit log gets every attempt. */
@@ -68,7 +68,6 @@ export function createBot(d: BotDeps): Application<TurnState> {
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
   });
 
-  const delivered = new RecentKeys(REDELIVERY_WINDOW_MS);
   const refusalNotices = new RecentKeys(REFUSAL_NOTICE_INTERVAL_MS);
 
   const refuse = async (ctx: TurnContext, info: ActivityInfo, what: string, why: string) => {
@@ -271,7 +270,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   app.activity(ActivityTypes.Message, async (ctx) => {
     const info = activityInfo(ctx.activity);
-    if (ctx.activity.id && delivered.checkAndMark(`${info.conversationId}|${ctx.activity.id}`)) {
+    if (ctx.activity.id && !(await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`))) {
       d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
       return;
     }

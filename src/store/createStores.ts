@@ -8,11 +8,14 @@ import { AuditLog, type AuditSink } from './auditLog';
 import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
 import { RequestStore } from './requestStore';
+import { BlobDeliveryLedger, type DeliveryLedger, MemoryDeliveryLedger } from './deliveryLedger';
 import { blobKey, fileKey } from './sharedKey';
 
 /** The request store's index of unfinished requests (see RequestStore.init). */
 const ACTIVE_INDEX_KEY = 'index/active';
 const CSV_LINK_KEY = 'csv-link.key';
+/** Teams redelivers a message within seconds to minutes; a day's repeats are long past this. */
+const REDELIVERY_WINDOW_MS = 10 * 60_000;
 
 export interface Stores {
   /** the Storage under `store`; flush() waits for writes in flight */
@@ -21,6 +24,8 @@ export interface Stores {
   audit: AuditSink;
   /** signs the CSV download links; the same for every instance on this back-end */
   csvLinkKey: Buffer;
+  /** messages already handled, so Teams' redelivery is not handled twice */
+  deliveries: DeliveryLedger;
   /** Waits for writes and appends in flight. */
   close(): Promise<void>;
 }
@@ -31,17 +36,25 @@ export type StoreConfig = Pick<Config, 'dataDir' | 'storage'>;
  * The back-end chosen by STORAGE_BACKEND: `file` keeps requests, audit.jsonl and the link key in
  * DATA_DIR (one instance); `blob` keeps them in one Azure Blob container, for several instances.
  */
-export async function createStores(config: StoreConfig): Promise<Stores> {
+export async function createStores(
+  config: StoreConfig,
+  onLedgerError: (err: unknown) => void = () => undefined,
+): Promise<Stores> {
   const s = config.storage;
-  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName);
+  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName, onLedgerError);
   const storage = await new FileStorage(path.join(config.dataDir, 'requests')).init();
   const store = await new RequestStore(storage).init();
   const audit = await new AuditLog(path.join(config.dataDir, 'audit.jsonl')).init();
   const csvLinkKey = await fileKey(config.dataDir, CSV_LINK_KEY);
-  return { storage, store, audit, csvLinkKey, close: () => closeAll(storage, audit) };
+  const deliveries = new MemoryDeliveryLedger(REDELIVERY_WINDOW_MS);
+  return { storage, store, audit, csvLinkKey, deliveries, close: () => closeAll(storage, audit) };
 }
 
-async function createBlobStores(connectionString: string, containerName: string): Promise<Stores> {
+async function createBlobStores(
+  connectionString: string,
+  containerName: string,
+  onLedgerError: (err: unknown) => void,
+): Promise<Stores> {
   const container = new ContainerClient(connectionString, containerName);
   try {
     await container.createIfNotExists();
@@ -50,7 +63,8 @@ async function createBlobStores(connectionString: string, containerName: string)
     const store = await new RequestStore(storage).init();
     const audit = await new BlobAuditLog(container).init();
     const csvLinkKey = await blobKey(container, CSV_LINK_KEY);
-    return { storage, store, audit, csvLinkKey, close: () => closeAll(storage, audit) };
+    const deliveries = new BlobDeliveryLedger(container, REDELIVERY_WINDOW_MS, onLedgerError);
+    return { storage, store, audit, csvLinkKey, deliveries, close: () => closeAll(storage, audit) };
   } catch (err) {
     // the URL names the account and container, never the key
     throw new Error(`blob container ${container.url}: ${(err as Error).message.split('\n')[0]}`);

@@ -10,10 +10,12 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { main as exportAudit } from '../../scripts/auditExport';
 import type { SignoutRequest } from '../../src/core/types';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
+import { BlobDeliveryLedger } from '../../src/store/deliveryLedger';
 import { createStores } from '../../src/store/createStores';
 import { RequestStore } from '../../src/store/requestStore';
 import { BotDriver, csvLinkOn, type Actor } from '../support/botDriver';
 import { freePort, repoRoot, startSandbox, watchdogScript, type Sandbox } from '../support/sandbox';
+import { messageActivity, postActivity } from '../support/teamsActivity';
 import { SAMPLE } from '../support/tenantFixture';
 import { aRequest } from '../support/requests';
 
@@ -280,6 +282,54 @@ describe('BlobAuditLog', () => {
   });
 });
 
+describe('BlobDeliveryLedger', () => {
+  const WINDOW = 10 * 60_000;
+
+  it('lets exactly one of several instances claim a delivery, and each repeat is refused', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    await container.create();
+    const instances = Array.from({ length: 4 }, () => new BlobDeliveryLedger(container, WINDOW));
+    const claims = await Promise.all(instances.map((l) => l.claim('19:conv@thread.tacv2|1700000000001')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await instances[0].claim('19:conv@thread.tacv2|1700000000001')).toBe(false);
+    expect(await instances[1].claim('19:conv@thread.tacv2|1700000000002')).toBe(true);
+  });
+
+  it('sweeps claims older than the window, and only those', async () => {
+    const container = new ContainerClient(connectionString, freshContainer());
+    await container.create();
+    let now = Date.now();
+    const ledger = new BlobDeliveryLedger(container, WINDOW, undefined, () => now);
+    await ledger.claim('conv|old');
+    const names = async () => {
+      const found: string[] = [];
+      for await (const b of container.listBlobsFlat({ prefix: 'deliveries/' })) found.push(b.name);
+      return found;
+    };
+    expect(await names()).toHaveLength(1);
+    await ledger.sweep();
+    expect(await names()).toHaveLength(1);
+    now += WINDOW + 60_000;
+    await ledger.sweep();
+    expect(await names()).toEqual([]);
+  });
+
+  it('handles the message when storage cannot answer, and says why', async () => {
+    const port = await freePort();
+    const down = new ContainerClient(
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+      'nowhere',
+      { retryOptions: { maxTries: 1 } },
+    );
+    const errors: unknown[] = [];
+    const ledger = new BlobDeliveryLedger(down, WINDOW, (err) => errors.push(err));
+    expect(await ledger.claim('conv|1')).toBe(true);
+    expect(errors).toHaveLength(1);
+    // the same instance still drops a repeat it saw itself
+    expect(await ledger.claim('conv|1')).toBe(false);
+  });
+});
+
 describe('npm run audit:export with STORAGE_BACKEND=blob', () => {
   class Sink extends Writable {
     text = '';
@@ -408,6 +458,26 @@ describe('the bot with STORAGE_BACKEND=blob', () => {
     const csv = await res.text();
     expect(csv).toContain(SAMPLE.lester.upn);
     expect(csv).toContain(SAMPLE.zoe.upn);
+  });
+
+  it('posts one card when Teams delivers a message again to another instance', async () => {
+    const activity = messageActivity({
+      text: `signout ${SAMPLE.obrien.upn}`,
+      from: { aadObjectId: admin.id, name: admin.name },
+      tenantId: SAMPLE.tenantId,
+      serviceUrl: sb.serviceUrl!,
+    });
+    await postActivity(sb.botUrl, activity);
+    await bot.connector.waitFor(
+      (a) => a.conversationId === activity.conversation.id && !!a.body?.attachments?.length,
+    );
+    // a new process remembers nothing: only the container knows the message was handled
+    await sb.restartBot();
+    await postActivity(sb.botUrl, activity);
+    await new Promise((r) => setTimeout(r, 1000));
+    const cards = bot.postedIn(activity.conversation.id).filter((a) => a.body?.attachments?.length);
+    expect(cards).toHaveLength(1);
+    expect(sb.logs()).toMatch(/message delivered again; already handled/);
   });
 
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {
