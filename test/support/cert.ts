@@ -27,7 +27,7 @@ export function makeTestCertificate(dir?: string): TestCertificate {
   const certPath = path.join(target, 'localhost.crt');
   const keyPath = path.join(target, 'localhost.key');
   // prettier-ignore
-  execFileSync('openssl', [
+  openssl([
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '7',
     '-subj', '/CN=localhost',
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
@@ -35,7 +35,7 @@ export function makeTestCertificate(dir?: string): TestCertificate {
     '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign',
     '-addext', 'extendedKeyUsage=serverAuth',
     '-keyout', keyPath, '-out', certPath,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  ]);
 
   const made = {
     certPath,
@@ -64,15 +64,28 @@ export function makeClientCertificate(name: string, dir = sandboxTempDir()): Cli
   const keyPath = path.join(dir, `${name}.key`);
   const certPath = path.join(dir, `${name}.crt`);
   // prettier-ignore
-  execFileSync('openssl', [
+  openssl([
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '7',
     '-subj', `/CN=${name}`, '-keyout', keyPath, '-out', certPath,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  ]);
   const key = fs.readFileSync(keyPath, 'utf8');
   const cert = fs.readFileSync(certPath, 'utf8');
   const pemPath = path.join(dir, `${name}.pem`);
   fs.writeFileSync(pemPath, key + cert, { mode: 0o600 });
   return { pemPath, cert, key };
+}
+
+function openssl(args: string[]): void {
+  try {
+    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        'openssl is not installed; the local stand-ins need it for their certificate (sudo apt-get install openssl)',
+      );
+    }
+    throw err;
+  }
 }
 
 /** One temp dir per process for sandbox files; removed when the process exits. */
