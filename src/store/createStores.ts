@@ -5,6 +5,7 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import type { Config } from '../config';
 import { AuditLog, type AuditSink } from './auditLog';
+import { createIfAbsent } from './createIfAbsent';
 import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
 import { RequestStore } from './requestStore';
@@ -77,19 +78,12 @@ async function createBlobStores(
  * added a request to. Creating it here with If-None-Match: * closes that window; init() then finds it.
  */
 async function seedActiveIndex(container: ContainerClient): Promise<void> {
-  const body = JSON.stringify({ ids: [] });
-  try {
-    await container
-      .getBlockBlobClient(sanitizeBlobKey(ACTIVE_INDEX_KEY))
-      .upload(body, Buffer.byteLength(body), {
-        conditions: { ifNoneMatch: '*' },
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-      });
-  } catch (err) {
-    const status = (err as { statusCode?: unknown }).statusCode;
-    // 409 BlobAlreadyExists (412 from some versions): it is there already, as wanted
-    if (status !== 409 && status !== 412) throw err;
-  }
+  // already there is as wanted
+  await createIfAbsent(
+    container.getBlockBlobClient(sanitizeBlobKey(ACTIVE_INDEX_KEY)),
+    JSON.stringify({ ids: [] }),
+    { blobContentType: 'application/json' },
+  );
 }
 
 /** A Storage that remembers its writes and deletes in flight, so shutdown can wait for them. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { RecentKeys } from '../core/recentKeys';
+import { createIfAbsent } from './createIfAbsent';
 
 /**
  * Teams delivers a message again when the bot takes more than 15 s to answer it (a big `signout all`
@@ -50,12 +51,8 @@ export class BlobDeliveryLedger implements DeliveryLedger {
     if (!(await this.local.claim(key))) return false;
     const name = `deliveries/${createHash('sha256').update(key).digest('hex')}`;
     try {
-      await this.container.getBlockBlobClient(name).upload('', 0, { conditions: { ifNoneMatch: '*' } });
-      return true;
+      return await createIfAbsent(this.container.getBlockBlobClient(name), '');
     } catch (err) {
-      const status = (err as { statusCode?: unknown }).statusCode;
-      // 409 BlobAlreadyExists (412 from some versions): another instance has it
-      if (status === 409 || status === 412) return false;
       this.onError(err);
       return true;
     }

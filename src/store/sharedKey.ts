@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
+import { createIfAbsent } from './createIfAbsent';
 
 const KEY_BYTES = 32;
 
@@ -28,14 +29,8 @@ export async function fileKey(dataDir: string, name: string): Promise<Buffer> {
 /** The same in the blob container, for instances that share no disk; If-None-Match: * makes one win. */
 export async function blobKey(container: ContainerClient, name: string): Promise<Buffer> {
   const blob = container.getBlockBlobClient(`keys/${name}`);
-  const key = randomBytes(KEY_BYTES);
-  try {
-    await blob.upload(key, key.length, { conditions: { ifNoneMatch: '*' } });
-  } catch (err) {
-    const status = (err as { statusCode?: unknown }).statusCode;
-    // 409 BlobAlreadyExists (412 from some versions): another instance made it first
-    if (status !== 409 && status !== 412) throw err;
-  }
+  // false: another instance made it first, and that one is read back below
+  await createIfAbsent(blob, randomBytes(KEY_BYTES));
   return checked(await blob.downloadToBuffer(), blob.name);
 }
 
