@@ -31,10 +31,10 @@ export interface AuditEntry {
   conversationId?: string;
 }
 
-/** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
 /** An entry as a caller gives it: `at` defaults to the time of the append. */
 export type NewAuditEntry = Omit<AuditEntry, 'at'> & { at?: string };
 
+/** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
 export interface AuditSink {
   init(): Promise<this>;
   append(entry: NewAuditEntry): Promise<void>;

@@ -24,10 +24,11 @@ export interface BlobAuditLogOptions {
 
 /**
  * The audit log as JSON Lines in Azure append blobs, for several bot instances at once: each append is
- * one Append Block (a long appendMany, several, each of whole lines), which Azure commits atomically and
- * in order, so concurrent writers never tear a line and a resolved append is durable. An append blob takes at most 50,000 blocks; then
- * every writer moves to the next segment (which only grows once the previous one is full, so the order
- * across segments holds). A retry after a lost response may write an entry twice: at least once.
+ * one Append Block (a long appendMany, several, each of whole lines), which Azure commits atomically
+ * and in order, so concurrent writers never tear a line and a resolved append is durable. An append
+ * blob takes at most 50,000 blocks; then every writer moves to the next segment (which only grows once
+ * the previous one is full, so the order across segments holds). A retry after a lost response may
+ * write entries twice: at least once.
  */
 export class BlobAuditLog extends SerialAppender implements AuditSink {
   private segment = 0;
