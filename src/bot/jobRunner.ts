@@ -1,5 +1,5 @@
 import { explainGraphFailure } from '../core/graphErrors';
-import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../core/types';
+import { FAILED_OUTCOMES, type DirectoryUser, type SignoutRequest, type TargetOutcome } from '../core/types';
 import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/batchScheduler';
 import { setAccountEnabled } from '../graph/accountState';
 import { GraphCallError, type GraphApi } from '../graph/client';
@@ -140,7 +140,7 @@ export class JobRunner {
     const current = await this.d.store.get(req.id);
     if (!current) return;
     if (current.status === 'running') {
-      const anyRevoked = current.outcomes.some((o) => o.kind === 'revoked' || o.kind === 'guestSkipped');
+      const anyRevoked = current.outcomes.some((o) => !FAILED_OUTCOMES.includes(o.kind));
       const final = await this.d.store.transition(
         req.id,
         ['running'],

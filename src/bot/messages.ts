@@ -1,7 +1,13 @@
 import { credentialProblem, graphReference, type GraphFailure } from '../core/graphErrors';
 import { formatDuration, formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import { num, plural } from '../core/wording';
-import type { DirectoryUser, Person, SignoutRequest, TargetOutcome } from '../core/types';
+import {
+  FAILED_OUTCOMES,
+  type DirectoryUser,
+  type Person,
+  type SignoutRequest,
+  type TargetOutcome,
+} from '../core/types';
 
 /** Plain-words texts the bot posts. Kept apart so they are easy to review and test. */
 
@@ -116,8 +122,8 @@ export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZon
   const byId = new Map(req.targets.map((t) => [t.id, t]));
   // failures first: they are what the security team has to follow up
   const failedFirst = [
-    ...req.outcomes.filter((o) => !SUCCEEDED.has(o.kind)),
-    ...req.outcomes.filter((o) => SUCCEEDED.has(o.kind)),
+    ...req.outcomes.filter((o) => FAILED_OUTCOMES.includes(o.kind)),
+    ...req.outcomes.filter((o) => !FAILED_OUTCOMES.includes(o.kind)),
   ];
   const lines = failedFirst
     .slice(0, NOTICE_OUTCOME_LINES)
@@ -144,8 +150,6 @@ export function tally(req: Pick<SignoutRequest, 'outcomes' | 'targets'>) {
   const failed = req.outcomes.length - revoked - skipped;
   return { revoked, skipped, failed, notStarted: req.targets.length - req.outcomes.length };
 }
-
-const SUCCEEDED: ReadonlySet<string> = new Set(['revoked', 'guestSkipped']);
 
 /** '12 signed out, 0 failed, 1 guest skipped[, 3 not started]' */
 export function tallyText(req: Pick<SignoutRequest, 'outcomes' | 'targets'>): string {

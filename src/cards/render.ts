@@ -11,7 +11,14 @@ import {
   zoneLabel,
   type LocalZone,
 } from '../core/timeFormat';
-import type { DirectoryUser, Person, SignoutRequest, TargetOutcome, TargetOutcomeKind } from '../core/types';
+import {
+  FAILED_OUTCOMES,
+  type DirectoryUser,
+  type Person,
+  type SignoutRequest,
+  type TargetOutcome,
+  type TargetOutcomeKind,
+} from '../core/types';
 import choiceTemplate from './choice.json';
 import confirmTemplate from './confirm.json';
 import helpTemplate from './help.json';
@@ -346,8 +353,6 @@ const OUTCOME: Record<TargetOutcomeKind, { status: string; color: Color }> = {
   failed: { status: 'Failed', color: 'Attention' },
 };
 
-const FAILED_KINDS: readonly TargetOutcomeKind[] = ['notFound', 'denied', 'failed'];
-
 const GUEST_NOTE =
   "Guests' sessions live in their home tenant, so only their home organization can sign them out there.";
 
@@ -436,7 +441,7 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
     people.push({ label: 'Finished', text: formatInstant(req.finishedAt, o.zone) });
 
   const bulk = isBulk(req);
-  const listed = bulk ? rows.filter((r) => r.outcome && FAILED_KINDS.includes(r.outcome.kind)) : rows;
+  const listed = bulk ? rows.filter((r) => r.outcome && FAILED_OUTCOMES.includes(r.outcome.kind)) : rows;
   const shown = listed.slice(0, RESULT_LIST_LIMIT);
   const more = listed.length - shown.length;
   const csvUrl = req.status !== 'running' ? safeUrl(o.csvUrl) : undefined;
@@ -479,7 +484,7 @@ function summaryLines(req: SignoutRequest, total: number): Line[] {
     req.outcomes.filter((x) => kinds.includes(x.kind)).length;
   const lines: Line[] = [
     { label: 'Signed out', text: num(n(['revoked'])) },
-    { label: 'Failed', text: num(n(FAILED_KINDS)) },
+    { label: 'Failed', text: num(n(FAILED_OUTCOMES)) },
     { label: 'Skipped (guests)', text: num(n(['guestSkipped'])) },
   ];
   const missing = total - req.outcomes.length;
@@ -612,7 +617,7 @@ export function progressCardData(req: SignoutRequest, o: CardOptions = {}): Prog
     req.outcomes.filter((x) => kinds.includes(x.kind)).length;
   const sofar = [
     `${num(n(['revoked']))} signed out`,
-    `${num(n(FAILED_KINDS))} failed`,
+    `${num(n(FAILED_OUTCOMES))} failed`,
     plural(n(['guestSkipped']), 'guest skipped', 'guests skipped'),
   ].join(' · ');
   const facts: Line[] = [

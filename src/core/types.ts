@@ -24,6 +24,9 @@ export interface DirectoryUser {
 
 export type TargetOutcomeKind = 'revoked' | 'notFound' | 'denied' | 'guestSkipped' | 'failed';
 
+/** Outcomes where the user was not signed out and someone should look (a guest is skipped, not failed). */
+export const FAILED_OUTCOMES: readonly TargetOutcomeKind[] = ['notFound', 'denied', 'failed'];
+
 export interface TargetOutcome {
   userId: string;
   kind: TargetOutcomeKind;
