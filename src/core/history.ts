@@ -17,6 +17,7 @@
 
 import type { AuditEntry } from '../store/auditLog';
 import type { SignoutRequest, TargetOutcomeKind } from './types';
+import { num, plural } from './wording';
 
 export type HistoryKind = 'signout' | 'unblock' | 'block' | 'refused' | 'other';
 
@@ -324,7 +325,7 @@ function targetList(targets: unknown): HistoryTarget[] {
 function whomText(targets: readonly HistoryTarget[], source: string | undefined): string {
   const bulkSource = source && /^(?:group:|search:|all$)/i.test(source) ? source : undefined;
   const n = targets.length;
-  const users = `${n.toLocaleString('en-US')} ${n === 1 ? 'user' : 'users'}`;
+  const users = plural(n, 'user');
   if (bulkSource) return `${users} (${bulkSource})`;
   if (n === 0) return source ?? '—';
   if (n > NAMED_TARGETS) return users;
@@ -367,11 +368,10 @@ function outcomeWords(
   }
   const parts = OUTCOME_KINDS.filter((k) => counts.get(k)).map((k) => {
     const n = counts.get(k) ?? 0;
-    return `${n.toLocaleString('en-US')} ${KIND_WORDS[k][n === 1 ? 0 : 1]}`;
+    return plural(n, ...KIND_WORDS[k]);
   });
-  if (total > finished) parts.push(`${(total - finished).toLocaleString('en-US')} not signed out`);
-  if (!stopped && revoked === total && total > 0)
-    return { text: `All ${total.toLocaleString('en-US')} signed out`, tone };
+  if (total > finished) parts.push(`${num(total - finished)} not signed out`);
+  if (!stopped && revoked === total && total > 0) return { text: `All ${num(total)} signed out`, tone };
   return { text: capitalise(parts.join(', ')), tone };
 }
 
