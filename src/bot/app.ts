@@ -114,15 +114,16 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   /** "Did you mean" candidates for the first few names not found; none if Graph cannot say. */
   const suggestions = async (refs: UserRef[]): Promise<Map<string, DirectoryUser[]>> => {
+    const asked = refs.slice(0, MAX_SUGGESTED);
     const found = await Promise.all(
-      refs.slice(0, MAX_SUGGESTED).map((r) =>
+      asked.map((r) =>
         d.directory.suggest(r).catch((err: unknown) => {
           d.log.debug({ code: (err as { code?: string }).code }, 'no suggestions');
           return [];
         }),
       ),
     );
-    return new Map(refs.slice(0, MAX_SUGGESTED).map((r, i) => [r.value, found[i]]));
+    return new Map(asked.map((r, i) => [r.value, found[i]]));
   };
 
   const lookup = async (ctx: TurnContext, ref: UserRef): Promise<DirectoryUser | undefined> => {

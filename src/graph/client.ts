@@ -166,12 +166,8 @@ function toUnreachable(err: unknown): GraphCallError {
     'CredentialUnavailableError',
     'AggregateAuthenticationError',
   ];
-  if (
-    credentialErrors.includes(e?.name ?? '') ||
-    credentialErrors.includes(String(e?.code)) ||
-    /AADSTS\d+/.test(e?.message ?? '')
-  ) {
-    const aadsts = /AADSTS\d+/.exec(e.message ?? '')?.[0];
+  const aadsts = /AADSTS\d+/.exec(e?.message ?? '')?.[0];
+  if (credentialErrors.includes(e?.name ?? '') || credentialErrors.includes(String(e?.code)) || aadsts) {
     return new GraphCallError(
       0,
       'AuthenticationFailed',
