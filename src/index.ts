@@ -14,9 +14,11 @@ import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
+import { redactSecrets } from './core/redact';
 import { createLogger } from './log';
 import { startServer } from './server';
 import { createStores } from './store/createStores';
+import { startupWarnings } from './startupWarnings';
 
 const SWEEP_MS = 30_000;
 
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   if (!config.adminGroupId && config.adminUserIds.length === 0) {
     log.warn('neither ADMIN_GROUP_ID nor ADMIN_USER_IDS is set: nobody is authorized');
   }
+  for (const warning of startupWarnings(config, process.env)) log.warn(warning);
 
   const adapter = new TeamsAdapter({
     MicrosoftAppId: botAppId,
@@ -145,6 +148,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`Sign-out Bot failed to start: ${(err as Error).message}\n`);
+  process.stderr.write(`Sign-out Bot failed to start: ${redactSecrets(String((err as Error).message))}\n`);
   process.exit(1);
 });
