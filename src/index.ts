@@ -68,7 +68,12 @@ async function main(): Promise<void> {
     directory,
     log,
   );
-  const csvLinks = new CsvLinks(csvLinkKey, config.publicUrl);
+  const csvLinks = new CsvLinks(csvLinkKey, {
+    publicUrl: config.publicUrl,
+    ttlHours: config.csvLinkTtlHours,
+    // App Service's front end is then the TCP peer, and appends the client's address to this header
+    trustForwardedFor: !!process.env.WEBSITE_INSTANCE_ID,
+  });
   const poster = new ConversationPoster(adapter, botAppId, log);
   const jobs: JobRunner = new JobRunner({
     store,
@@ -92,7 +97,7 @@ async function main(): Promise<void> {
     poster,
     jobs,
     log,
-    csvUrl: (id) => csvLinks.urlFor(id),
+    csvLink: (id) => csvLinks.linkFor(id),
   });
   const app = createBot({
     adapter,
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
     notifier,
     log,
   });
-  const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store)]);
+  const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store, audit)]);
 
   await service.sweep();
   const sweep = setInterval(() => {
