@@ -2,8 +2,11 @@
 //   Linux App Service plan + Web App (Node 20) running the bot at https://<host>/api/messages,
 //   Azure Bot (single tenant) with the Microsoft Teams channel,
 //   storage account + blob container for the scale-out request store (STORAGE_BACKEND=blob).
-// The Web App's settings carry the whole environment contract (DESIGN.md §2). Secrets arrive as
-// secure parameters from env/.env.<env>.user and are never written back as outputs.
+// The Web App's settings carry the whole environment contract (DESIGN.md §2): every setting an operator
+// sets in env/.env.<env> arrives here as a parameter (infra/azure.parameters.json) and becomes an app
+// setting of the same name; test/unit/deploymentSettings.test.ts fails when one is missing. Secrets
+// arrive as secure parameters from env/.env.<env>.user and are never written back as outputs.
+// An empty parameter becomes an empty app setting, which the bot reads as unset (its default).
 
 @maxLength(20)
 @minLength(4)
@@ -49,6 +52,33 @@ param securityChannelId string = ''
 
 @description('CONFIRMATION_TTL_MINUTES: how long a confirmation card stays valid.')
 param confirmationTtlMinutes string = '15'
+
+@description('APPROVAL_POLICY: when a second admin must approve (none, privileged, bulk, always). Empty: privileged.')
+param approvalPolicy string = ''
+
+@description('BULK_APPROVAL_THRESHOLD: targets from which a request is bulk. Empty: 10.')
+param bulkApprovalThreshold string = ''
+
+@description('APPROVER_GROUP_ID: Entra group whose members may approve. Empty: the admins.')
+param approverGroupId string = ''
+
+@description('PROTECTED_USER_IDS: comma-separated object ids of break-glass accounts the bot never signs out or blocks.')
+param protectedUserIds string = ''
+
+@description('PUBLIC_URL: where admins\' browsers reach the bot, for CSV links. Empty: the Web App\'s https address.')
+param publicUrl string = ''
+
+@description('CSV_LINK_TTL_HOURS: lifetime of CSV download links, 1 to 168 hours. Empty: 24.')
+param csvLinkTtlHours string = ''
+
+@description('GRAPH_BASE_URL: Microsoft Graph root (national clouds). Empty: https://graph.microsoft.com.')
+param graphBaseUrl string = ''
+
+@description('AZURE_AUTHORITY_HOST: Entra authority (national clouds). Empty: the public cloud.')
+param azureAuthorityHost string = ''
+
+@description('LOG_LEVEL: pino log level. Empty: info.')
+param logLevel string = ''
 
 @description('Blob container of the scale-out request store.')
 param blobContainerName string = 'signout-requests'
@@ -123,85 +153,43 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       ftpsState: 'Disabled'
       http20Enabled: true
       healthCheckPath: '/healthz'
-      appSettings: [
-        {
-          name: 'WEBSITE_RUN_FROM_PACKAGE'
-          value: '1' // the zip from `teamsapp deploy` is mounted read-only as wwwroot
-        }
-        {
-          name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
-          value: 'false' // built and pruned before upload
-        }
-        {
-          name: 'NODE_ENV'
-          value: 'production'
-        }
-        {
-          name: 'BOT_ID'
-          value: botAadAppClientId
-        }
-        {
-          name: 'BOT_PASSWORD'
-          value: botAadAppClientSecret
-        }
-        {
-          name: 'BOT_TENANT_ID'
-          value: botAadAppTenantId
-        }
-        {
-          name: 'BOT_TYPE'
-          value: 'SingleTenant'
-        }
-        {
-          name: 'AZURE_TENANT_ID'
-          value: botAadAppTenantId
-        }
-        {
-          name: 'AZURE_CLIENT_ID'
-          value: useBotAppForGraph ? botAadAppClientId : graphClientId
-        }
-        {
-          name: 'AZURE_CLIENT_SECRET'
-          value: useBotAppForGraph ? botAadAppClientSecret : graphClientSecret
-        }
-        {
-          name: 'ADMIN_GROUP_ID'
-          value: adminGroupId
-        }
-        {
-          name: 'ADMIN_USER_IDS'
-          value: adminUserIds
-        }
-        {
-          name: 'SECURITY_CHANNEL_ID'
-          value: securityChannelId
-        }
-        {
-          name: 'CONFIRMATION_TTL_MINUTES'
-          value: confirmationTtlMinutes
-        }
-        {
-          name: 'DATA_DIR'
-          value: '/home/data' // /home persists across restarts and is shared by instances
-        }
-        {
-          name: 'STORAGE_BACKEND'
-          value: 'blob'
-        }
-        {
-          name: 'AZURE_STORAGE_CONNECTION_STRING'
-          value: storageConnectionString
-        }
-        {
-          name: 'AZURE_STORAGE_CONTAINER_NAME'
-          value: blobContainer.name
-        }
-        {
-          name: 'LOG_LEVEL'
-          value: 'info'
-        }
-      ]
     }
+  }
+}
+
+// The bot's environment. A resource of its own, so that PUBLIC_URL can default to the Web App's own
+// address. It replaces every app setting on each provision: change settings in env/.env.<env>.
+resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
+  parent: webApp
+  name: 'appsettings'
+  properties: {
+    WEBSITE_RUN_FROM_PACKAGE: '1' // the zip from `teamsapp deploy` is mounted read-only as wwwroot
+    SCM_DO_BUILD_DURING_DEPLOYMENT: 'false' // built and pruned before upload
+    NODE_ENV: 'production'
+    BOT_ID: botAadAppClientId
+    BOT_PASSWORD: botAadAppClientSecret
+    BOT_TENANT_ID: botAadAppTenantId
+    BOT_TYPE: 'SingleTenant'
+    AZURE_TENANT_ID: botAadAppTenantId
+    AZURE_CLIENT_ID: useBotAppForGraph ? botAadAppClientId : graphClientId
+    AZURE_CLIENT_SECRET: useBotAppForGraph ? botAadAppClientSecret : graphClientSecret
+    AZURE_AUTHORITY_HOST: azureAuthorityHost
+    GRAPH_BASE_URL: graphBaseUrl
+    ADMIN_GROUP_ID: adminGroupId
+    ADMIN_USER_IDS: adminUserIds
+    SECURITY_CHANNEL_ID: securityChannelId
+    CONFIRMATION_TTL_MINUTES: confirmationTtlMinutes
+    APPROVAL_POLICY: approvalPolicy
+    BULK_APPROVAL_THRESHOLD: bulkApprovalThreshold
+    APPROVER_GROUP_ID: approverGroupId
+    PROTECTED_USER_IDS: protectedUserIds
+    PUBLIC_URL: empty(publicUrl) ? 'https://${webApp.properties.defaultHostName}' : publicUrl
+    CSV_LINK_TTL_HOURS: csvLinkTtlHours
+    DATA_DIR: '/home/data' // /home persists across restarts and is shared by instances
+    STORAGE_BACKEND: 'blob'
+    AZURE_STORAGE_CONNECTION_STRING: storageConnectionString
+    AZURE_STORAGE_CONTAINER_NAME: blobContainer.name
+    LOG_LEVEL: logLevel
   }
 }
 

@@ -27,6 +27,7 @@ import { Writable } from 'node:stream';
 import { ContainerClient } from '@azure/storage-blob';
 import { DEFAULT_CONTAINER_NAME } from '../src/config';
 import { auditCsvHeader, auditCsvRow, UTF8_BOM } from '../src/core/auditCsv';
+import { originAndPath, redactSecrets } from '../src/core/redact';
 import { BlobAuditLog } from '../src/store/blobAuditLog';
 import { parseInstant } from '../src/core/timeFormat';
 import type { AuditEntry } from '../src/store/auditLog';
@@ -135,8 +136,8 @@ async function openLog(
 ): Promise<{ name: string; bytes: AsyncIterable<Buffer> } | string> {
   if (source.kind === 'blob') {
     const container = new ContainerClient(source.connectionString, source.containerName);
-    // the URL names the account and container, never the key
-    const name = `container ${container.url}`;
+    // container.url carries a SAS connection string's token in its query: origin and path only
+    const name = `container ${originAndPath(container.url)}`;
     try {
       const log = new BlobAuditLog(container);
       if (!(await log.exists())) return `no audit log in ${name}. Check AZURE_STORAGE_CONTAINER_NAME.`;
@@ -144,7 +145,7 @@ async function openLog(
     } catch (err) {
       if ((err as { statusCode?: unknown }).statusCode === 404)
         return `no audit log in ${name}: there is no such container. Check AZURE_STORAGE_CONTAINER_NAME.`;
-      return `cannot read ${name}: ${(err as Error).message.split('\n')[0]}`;
+      return `cannot read ${name}: ${redactSecrets((err as Error).message.split('\n')[0])}`;
     }
   }
   const file = path.resolve(source.dataDir, 'audit.jsonl');
@@ -263,7 +264,7 @@ export async function main(
     if (pending && !broken) await take(pending, true);
   } catch (err) {
     say(
-      `audit:export: reading ${log.name} failed after line ${lineNo}: ${(err as Error).message.split('\n')[0]}`,
+      `audit:export: reading ${log.name} failed after line ${lineNo}: ${redactSecrets((err as Error).message.split('\n')[0])}`,
     );
     return 1;
   }
@@ -327,7 +328,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err) => {
-      process.stderr.write(`audit:export: ${(err as Error).stack ?? err}\n`);
+      process.stderr.write(`audit:export: ${redactSecrets(String((err as Error).stack ?? err))}\n`);
       process.exitCode = 1;
     },
   );

@@ -16,6 +16,8 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Azure's rules: 3-63 lowercase letters, digits and hyphens, no leading, trailing or double hyphen. */
 const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const DEFAULT_CONTAINER_NAME = 'signout-requests';
+/** A week: a CSV link is a bearer link, so it must not outlive the incident it was made for. */
+export const MAX_CSV_LINK_TTL_HOURS = 168;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
@@ -125,6 +127,10 @@ const schema = z.object({
   APPROVER_GROUP_ID: optional(guid('APPROVER_GROUP_ID')),
   PROTECTED_USER_IDS: z.preprocess(blankToUndefined, guidList('PROTECTED_USER_IDS').default('')),
   PUBLIC_URL: optional(httpsUrl('PUBLIC_URL')),
+  CSV_LINK_TTL_HOURS: z.preprocess(
+    blankToUndefined,
+    positiveInt('CSV_LINK_TTL_HOURS', MAX_CSV_LINK_TTL_HOURS).default(24),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -136,6 +142,9 @@ const schema = z.object({
       .default('info'),
   ),
 });
+
+/** Every variable the schema reads, for the check that the deployment passes each one on. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
 
 /** Rules across variables, checked on the raw values so they are reported with every other problem. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
@@ -200,6 +209,8 @@ export interface Config {
   protectedUserIds: string[];
   /** where the bot is reachable from admins' browsers, for CSV downloads */
   publicUrl: string;
+  /** lifetime of a CSV download link */
+  csvLinkTtlHours: number;
   logLevel: string;
 }
 
@@ -263,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approverGroupId: (e.APPROVER_GROUP_ID ?? e.ADMIN_GROUP_ID)?.toLowerCase(),
     protectedUserIds: e.PROTECTED_USER_IDS.map((id) => id.toLowerCase()),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    csvLinkTtlHours: e.CSV_LINK_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -14,9 +14,11 @@ import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
+import { redactSecrets } from './core/redact';
 import { createLogger } from './log';
 import { startServer } from './server';
 import { createStores } from './store/createStores';
+import { startupWarnings } from './startupWarnings';
 
 const SWEEP_MS = 30_000;
 
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   if (!config.adminGroupId && config.adminUserIds.length === 0) {
     log.warn('neither ADMIN_GROUP_ID nor ADMIN_USER_IDS is set: nobody is authorized');
   }
+  for (const warning of startupWarnings(config, process.env)) log.warn(warning);
 
   const adapter = new TeamsAdapter({
     MicrosoftAppId: botAppId,
@@ -65,7 +68,12 @@ async function main(): Promise<void> {
     directory,
     log,
   );
-  const csvLinks = new CsvLinks(csvLinkKey, config.publicUrl);
+  const csvLinks = new CsvLinks(csvLinkKey, {
+    publicUrl: config.publicUrl,
+    ttlHours: config.csvLinkTtlHours,
+    // App Service's front end is then the TCP peer, and appends the client's address to this header
+    trustForwardedFor: !!process.env.WEBSITE_INSTANCE_ID,
+  });
   const poster = new ConversationPoster(adapter, botAppId, log);
   const jobs: JobRunner = new JobRunner({
     store,
@@ -89,7 +97,7 @@ async function main(): Promise<void> {
     poster,
     jobs,
     log,
-    csvUrl: (id) => csvLinks.urlFor(id),
+    csvLink: (id) => csvLinks.linkFor(id),
   });
   const app = createBot({
     adapter,
@@ -117,7 +125,7 @@ async function main(): Promise<void> {
     notifier,
     log,
   });
-  const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store)]);
+  const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store, audit)]);
 
   await service.sweep();
   const sweep = setInterval(() => {
@@ -145,6 +153,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`Sign-out Bot failed to start: ${(err as Error).message}\n`);
+  process.stderr.write(`Sign-out Bot failed to start: ${redactSecrets(String((err as Error).message))}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import { cardAttachment } from '../cards/render';
+import { cardAttachment, type CsvLink } from '../cards/render';
 import { canApprove } from '../core/approvalPolicy';
 import { requestedDetail } from '../core/history';
 import { decideCancel, decideConfirm } from '../core/requestLifecycle';
@@ -25,8 +25,8 @@ export interface SignoutServiceDeps {
   poster: ConversationPoster;
   jobs: JobRunner;
   log: Logger;
-  /** a link to the CSV of a request's outcomes */
-  csvUrl: (requestId: string) => string;
+  /** a link to the CSV of a request's outcomes, and when it expires */
+  csvLink: (requestId: string) => CsvLink;
   now?: () => Date;
 }
 
@@ -352,7 +352,7 @@ export class SignoutService {
     const bulk = req.targets.length > 1;
     await this.d.poster.updateCard(
       req,
-      cardFor(req, { zone, csvUrl: bulk ? this.d.csvUrl(req.id) : undefined }),
+      cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined }),
     );
     await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
     const byId = new Map(req.targets.map((t) => [t.id, t]));
@@ -374,7 +374,7 @@ export class SignoutService {
   private card(req: SignoutRequest, info: ActivityInfo): object {
     return cardFor(req, {
       zone: info.zone,
-      csvUrl: req.targets.length > 1 ? this.d.csvUrl(req.id) : undefined,
+      csv: req.targets.length > 1 ? this.d.csvLink(req.id) : undefined,
     });
   }
 

@@ -62,7 +62,14 @@ export interface CardOptions {
   /** defaults to the current time */
   now?: Date;
   /** where the CSV of every outcome can be downloaded (result card of a finished request) */
-  csvUrl?: string;
+  csv?: CsvLink;
+}
+
+/** A signed download link for the CSV of a request's outcomes (src/bot/csvLinks.ts). */
+export interface CsvLink {
+  url: string;
+  /** when the link stops working, ISO 8601 UTC */
+  expiresAt: string;
 }
 
 const templates = new WeakMap<object, Template>();
@@ -343,6 +350,8 @@ export interface ResultCardData {
   moreText: string;
   hasCsv: boolean;
   csvUrl: string;
+  /** who can open the link, and until when */
+  csvNote: string;
 }
 
 const OUTCOME: Record<TargetOutcomeKind, { status: string; color: Color }> = {
@@ -444,7 +453,7 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
   const listed = bulk ? rows.filter((r) => r.outcome && FAILED_OUTCOMES.includes(r.outcome.kind)) : rows;
   const shown = listed.slice(0, RESULT_LIST_LIMIT);
   const more = listed.length - shown.length;
-  const csvUrl = req.status !== 'running' ? safeUrl(o.csvUrl) : undefined;
+  const csvUrl = req.status !== 'running' ? safeUrl(o.csv?.url) : undefined;
   return {
     title,
     titleColor,
@@ -464,13 +473,14 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
     moreText: `…and ${num(more)} more`,
     hasCsv: csvUrl !== undefined,
     csvUrl: csvUrl ?? '',
+    csvNote: o.csv ? csvNote(o.csv, o.zone) : '',
   };
 }
 
 /**
  * The card of a request once it left pending: running, done, failed, cancelled, expired or rejected.
  * A pending or approved request can still be confirmed, so it gets its confirmation card back; a running
- * bulk request gets its progress card. Only a finished request with `csvUrl` has a button (the CSV).
+ * bulk request gets its progress card. Only a finished request with `csv` has a button (the CSV).
  */
 export function renderResultCard(req: SignoutRequest, o: CardOptions = {}): object {
   if (req.status === 'pending' || req.status === 'approved') return renderConfirmCard(req, o);
@@ -563,6 +573,11 @@ function who(label: string, p: Person, when: string): Line {
 }
 
 /** An http(s) URL for Action.OpenUrl, or undefined: a card with a malformed url is refused by Teams. */
+/** The link is a bearer link: the card says so, and until when it works. */
+function csvNote(csv: CsvLink, zone?: LocalZone): string {
+  return `Anyone with this link can download the CSV until ${formatInstant(csv.expiresAt, zone)}; every download is audited.`;
+}
+
 function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {

@@ -43,6 +43,10 @@ export const AUDIT_CSV_COLUMNS = [
   'reason',
   'detail',
   'conversationId',
+  // downloads of CSV links (event `downloaded`)
+  'clientIp',
+  'userAgent',
+  'httpRequestId',
 ] as const;
 
 /** The header row of the audit export. */
@@ -67,6 +71,9 @@ export function auditCsvRow(e: AuditEntry): string {
     e.reason,
     e.detail,
     e.conversationId,
+    e.client?.ip,
+    e.client?.userAgent,
+    e.client?.httpRequestId,
   ]);
 }
 

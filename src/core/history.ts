@@ -6,7 +6,8 @@
  *   whom, who confirmed, approved, rejected or cancelled it, and the outcome counted over its targets;
  * - a refused attempt (`refused`), on its own even when it names a request (e.g. approving one's own);
  * - a block or unblock that is not part of a request.
- * `status` entries are look-ups, not actions, and are left out.
+ * `status` entries are look-ups and `downloaded` entries are uses of a CSV link, not actions on users:
+ * both are left out (the audit export has them).
  *
  * Conventions read from the entries (written by the bot, see src/bot/signoutService.ts):
  * - `requested.detail` is `requestedDetail(req)`: the source as typed, then `block sign-in`, then
@@ -138,7 +139,7 @@ export function buildHistory(entries: readonly AuditEntry[], q: HistoryQuery): H
   const groups = new Map<string, Group>();
   const singles: Group[] = [];
   entries.forEach((e, order) => {
-    if (!e || typeof e !== 'object' || e.event === 'status') return;
+    if (!e || typeof e !== 'object' || e.event === 'status' || e.event === 'downloaded') return;
     if (e.event === 'refused' || !e.requestId) {
       singles.push({ first: e, entries: [e], order });
       return;

@@ -13,7 +13,9 @@ export type AuditEvent =
   | 'rejected'
   | 'blocked'
   | 'unblocked'
-  | 'status';
+  | 'status'
+  /** a CSV link was used: `outcome` is `served` or `expired`, `client` says where from */
+  | 'downloaded';
 
 export interface AuditEntry {
   at: string;
@@ -29,6 +31,8 @@ export interface AuditEntry {
   detail?: string;
   /** where the action was asked: conversation id */
   conversationId?: string;
+  /** for `downloaded`: the HTTP client (see src/bot/csvLinks.ts) */
+  client?: { ip: string; userAgent?: string; httpRequestId: string };
 }
 
 /** An entry as a caller gives it: `at` defaults to the time of the append. */

@@ -4,6 +4,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import type { Config } from '../config';
+import { originAndPath, redactSecrets } from '../core/redact';
 import { AuditLog, type AuditSink } from './auditLog';
 import { createIfAbsent } from './createIfAbsent';
 import { BlobAuditLog } from './blobAuditLog';
@@ -67,8 +68,10 @@ async function createBlobStores(
     const deliveries = new BlobDeliveryLedger(container, REDELIVERY_WINDOW_MS, onLedgerError);
     return { storage, store, audit, csvLinkKey, deliveries, close: () => closeAll(storage, audit) };
   } catch (err) {
-    // the URL names the account and container, never the key
-    throw new Error(`blob container ${container.url}: ${(err as Error).message.split('\n')[0]}`);
+    // container.url carries a SAS connection string's token in its query: origin and path only
+    throw new Error(
+      `blob container ${originAndPath(container.url)}: ${redactSecrets((err as Error).message.split('\n')[0])}`,
+    );
   }
 }
 

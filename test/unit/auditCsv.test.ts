@@ -133,6 +133,9 @@ describe('auditToCsv', () => {
       'reason',
       'detail',
       'conversationId',
+      'clientIp',
+      'userAgent',
+      'httpRequestId',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows[1]).toEqual([
@@ -147,6 +150,9 @@ describe('auditToCsv', () => {
       'lost laptop',
       'group:"Migration Wave 1"',
       '19:abc@thread.tacv2',
+      '',
+      '',
+      '',
     ]);
     expect(rows[2].slice(1, 5)).toEqual(['confirmed', 'req-1', 'bbbb', 'Bob']);
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -182,6 +188,9 @@ describe('auditToCsv', () => {
       '',
       '',
       '',
+      '',
+      '',
+      '',
     ]);
   });
 
@@ -190,16 +199,28 @@ describe('auditToCsv', () => {
     expect(parseCsv(auditCsvRow(odd))[0]).toEqual([
       '2026-11-22T12:00:00Z',
       'expired',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
+      ...Array(AUDIT_CSV_COLUMNS.length - 2).fill(''),
     ]);
+  });
+
+  it('exports a CSV download with its address, user agent (guarded) and HTTP request id', () => {
+    const rows = parseCsv(
+      auditCsvRow({
+        at: '2026-11-22T13:00:00Z',
+        event: 'downloaded',
+        requestId: 'req-1',
+        actor: {},
+        outcome: 'served',
+        client: { ip: '198.51.100.9', userAgent: '=cmd|"/c calc"!A1, Mozilla/5.0', httpRequestId: 'h-1' },
+      }),
+    )[0];
+    const cell = (name: (typeof AUDIT_CSV_COLUMNS)[number]) => rows[AUDIT_CSV_COLUMNS.indexOf(name)];
+    expect(rows).toHaveLength(AUDIT_CSV_COLUMNS.length);
+    expect(cell('event')).toBe('downloaded');
+    expect(cell('outcome')).toBe('served');
+    expect(cell('clientIp')).toBe('198.51.100.9');
+    expect(cell('userAgent')).toBe(`'=cmd|"/c calc"!A1, Mozilla/5.0`);
+    expect(cell('httpRequestId')).toBe('h-1');
   });
 
   it('user text with commas, quotes, line breaks and formulas round-trips, guarded, in its own cell', () => {

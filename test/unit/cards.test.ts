@@ -772,7 +772,7 @@ describe('result card after approval or rejection', () => {
         rejectionReason: 'Not her laptop; check the ticket',
         finishedAt: '2026-11-22T12:37:00Z',
       }),
-      { zone: BERLIN, csvUrl: 'https://bot.example/csv/x' },
+      { zone: BERLIN, csv: { url: 'https://bot.example/csv/x', expiresAt: '2026-11-23T12:38:05Z' } },
     );
     expect(cardProblems(c)).toEqual([]);
     const text = allText(c);
@@ -1073,9 +1073,10 @@ describe('bulk summary card', () => {
     outcomes,
   });
   const csvUrl = 'https://signout-bot.example/csv/6f1c2d4e?sig=abc';
+  const csv = { url: csvUrl, expiresAt: '2026-11-23T12:38:05Z' };
 
   it('counts revoked / failed / skipped with the duration, and lists the failures with reasons (20 + more)', () => {
-    const card = renderResultCard(done, { zone: BERLIN, csvUrl });
+    const card = renderResultCard(done, { zone: BERLIN, csv });
     expect(cardProblems(card)).toEqual([]);
     expect(facts(card)).toEqual([
       ['Signed out', '30'],
@@ -1097,12 +1098,24 @@ describe('bulk summary card', () => {
   });
 
   it('offers the CSV of every outcome when given a URL, and only then', () => {
-    expect(actions(renderResultCard(done, { csvUrl }))).toEqual([
+    expect(actions(renderResultCard(done, { csv }))).toEqual([
       { type: 'Action.OpenUrl', title: 'Download CSV of every outcome', url: csvUrl },
     ]);
     expect(actions(renderResultCard(done))).toEqual([]);
-    expect(actions(renderResultCard(done, { csvUrl: 'javascript:alert(1)' }))).toEqual([]);
-    expect(actions(renderResultCard(done, { csvUrl: 'not a url' }))).toEqual([]);
+    for (const url of ['javascript:alert(1)', 'not a url']) {
+      const card = renderResultCard(done, { csv: { ...csv, url } });
+      expect(actions(card)).toEqual([]);
+      expect(allText(card)).not.toContain('Anyone with this link');
+    }
+  });
+
+  it('says who can open the CSV link and until when, and that downloads are audited', () => {
+    const note =
+      'Anyone with this link can download the CSV until 2026-11-23 12:38:05 UTC (13:38:05 Europe/Berlin); every download is audited.';
+    const card = renderResultCard(done, { zone: BERLIN, csv });
+    expect(cardProblems(card)).toEqual([]);
+    expect(runs(card)).toContain(note);
+    expect(allText(renderResultCard(done))).not.toContain('Anyone with this link');
   });
 
   it('stopped part-way: counts who was not signed out', () => {
@@ -1113,7 +1126,7 @@ describe('bulk summary card', () => {
         cancelledBy: { id: 'cccc', name: 'Cleo Cancel' },
         outcomes: outcomes.slice(0, 20),
       },
-      { csvUrl },
+      { csv },
     );
     expect(cardProblems(card)).toEqual([]);
     expect(facts(card)).toEqual(
@@ -1334,7 +1347,7 @@ describe('user-controlled text on the new cards', () => {
           confirmedBy: who,
           outcomes: many.map((t): TargetOutcome => ({ userId: t.id, kind: 'failed', message: s, code: s })),
         },
-        { csvUrl: 'https://bot.example/x.csv' },
+        { csv: { url: 'https://bot.example/x.csv', expiresAt: '2026-11-23T12:38:05Z' } },
       ),
       renderProgressCard({ ...base, targets: many, status: 'running', confirmedBy: who, approvedBy: who }),
       renderChoiceCard(s, [user, { ...user, id: 'other' }], 'req-9'),

@@ -98,6 +98,16 @@ describe('buildHistory', () => {
     expect(buildHistory(entries, { count: 0 })).toEqual([]);
   });
 
+  it('leaves CSV downloads out: they change nothing, and the audit export lists them', () => {
+    const done = signedOut('r1');
+    const client = { ip: '198.51.100.9', userAgent: 'Mozilla/5.0', httpRequestId: 'h-1' };
+    const downloads = log(
+      { event: 'downloaded', requestId: 'r1', actor: {}, outcome: 'served', client },
+      { event: 'downloaded', requestId: 'gone', actor: {}, outcome: 'expired', client },
+    );
+    expect(buildHistory([...done, ...downloads], { count: 10 })).toEqual(buildHistory(done, { count: 10 }));
+  });
+
   it('orders by when an action was asked, not by its last entry; the log order breaks ties', () => {
     const a = log({ event: 'requested', requestId: 'old', actor: ada, targets: [lester] });
     const b = log({ event: 'requested', requestId: 'new', actor: ada, targets: [lester] });

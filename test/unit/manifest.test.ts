@@ -23,6 +23,7 @@ import {
   renderManifest,
 } from '../../scripts/packageApp';
 import { crc32, drawColorIcon, drawOutlineIcon } from '../../scripts/drawIcons';
+import { readBicep } from '../support/bicep';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const at = (...p: string[]) => path.join(ROOT, ...p);
@@ -485,9 +486,9 @@ describe('toolkit project files', () => {
   );
 
   it('infra/azure.bicep gives the Web App every setting of the contract and the blob store', () => {
-    const settings = [...bicep.matchAll(/name: '([A-Z0-9_]+)'\s*\n\s*value:/g)].map((m) => m[1]);
-    expect(settings).toEqual(expect.arrayContaining([...CONTRACT, ...STORAGE_SETTINGS]));
-    expect(bicep).toMatch(/name: 'DATA_DIR'\s*\n\s*value: '\/home\/data'/);
+    const { appSettings } = readBicep(bicep);
+    expect([...appSettings.keys()]).toEqual(expect.arrayContaining([...CONTRACT, ...STORAGE_SETTINGS]));
+    expect(appSettings.get('DATA_DIR')).toBe("'/home/data'");
     expect(bicep).toMatch(/linuxFxVersion: 'NODE\|20-lts'/);
     expect(bicep).toMatch(/httpsOnly: true/);
     expect(bicep).toMatch(/minTlsVersion: '1.2'/);
