@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { cardAttachment } from '../cards/render';
 import { canApprove } from '../core/approvalPolicy';
-import { requestedDetail } from '../core/history';
+import { requestedFields } from '../core/history';
 import { decideCancel, decideConfirm } from '../core/requestLifecycle';
 import type { DirectoryUser, Person, SignoutRequest } from '../core/types';
 import type { Logger } from '../log';
@@ -105,7 +105,7 @@ export class SignoutService {
       actor: n.requester,
       targets: auditTargets(n.targets),
       reason: n.reason,
-      detail: requestedDetail(req),
+      ...requestedFields(req),
       conversationId: info.conversationId,
     });
     await this.d.notifier.notify(text.requestedNotice(req, info.thread), originOf(ctx.activity));
@@ -151,6 +151,7 @@ export class SignoutService {
       actor: req.requester,
       targets: auditTargets(moved.request.targets),
       reason: req.reason,
+      ...requestedFields(moved.request),
       detail: `picked by ${clicker.name} from ${req.choices.length} users named "${req.source}"`,
       conversationId: info.conversationId,
     });

