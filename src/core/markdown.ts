@@ -7,7 +7,8 @@
  * ways to make one are:
  * - the `msg` template, whose literal parts are the bot's own and whose every `${value}` is escaped
  *   (a `Markdown` value is inserted as it is: it was escaped when it was made);
- * - `plain(text)`, a whole text escaped (a message built elsewhere as plain words);
+ * - `plain(text)` and `paragraphs(text)`, a whole text escaped (words composed elsewhere, e.g. a
+ *   Graph failure explained in src/core/graphErrors.ts);
  * - `bareUrl(url)`, a link the bot built itself, kept as a bare URL only if it holds no markup.
  *
  * Escaping: CommonMark's markup characters get a backslash, `&`, `<` and `>` become `&amp;`, `&lt;`
@@ -29,7 +30,7 @@ const UNESCAPE = new RegExp(`\\\\([${classOf(BACKSLASHED)}])|&(amp|lt|gt);`, 'g'
 const WHITESPACE_RUN = /[\s\u0085]+/g;
 const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
 
-/** A text ready to send as Teams markdown: only `msg`, `plain`, `bareUrl` and `joinMarkdown` make one. */
+/** A text ready to send as Teams markdown; only the functions of this module make one. */
 class MarkdownText {
   /** makes the type nominal: no object literal with a `text` passes for Markdown */
   declare private readonly brand: 'Markdown';
