@@ -12,6 +12,25 @@ export default tseslint.config(
     },
   },
   {
+    // every post goes through src/bot/replies.ts, which takes only escaped Markdown (issue 9)
+    files: ['src/**/*.ts'],
+    ignores: ['src/bot/replies.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='sendActivity']",
+          message:
+            'Post with sendText(ctx, msg`…`) or sendCard from src/bot/replies.ts, so user text is escaped.',
+        },
+        {
+          selector: "Property[key.name='textFormat']",
+          message: 'Only src/bot/replies.ts sets textFormat.',
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

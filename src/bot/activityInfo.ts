@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { zoneFromActivity, type LocalZone } from '../core/timeFormat';
-import type { Person } from '../core/types';
+import type { Person, ThreadLabel } from '../core/types';
 
 /** What the bot needs to know about who sent an activity, from where, and in which time zone. */
 export interface ActivityInfo {
@@ -8,7 +8,7 @@ export interface ActivityInfo {
   tenantId?: string;
   zone?: LocalZone;
   conversationId: string;
-  thread: string;
+  thread: ThreadLabel;
 }
 
 export function activityInfo(activity: Partial<Activity>): ActivityInfo {
@@ -32,7 +32,7 @@ export function activityInfo(activity: Partial<Activity>): ActivityInfo {
 }
 
 /** Names the place a request came from, for security notifications: team › channel, with a link. */
-export function threadLabel(activity: Partial<Activity>): string {
+export function threadLabel(activity: Partial<Activity>): ThreadLabel {
   const cd = (activity.channelData ?? {}) as {
     team?: { name?: string };
     channel?: { id?: string; name?: string };
@@ -44,10 +44,17 @@ export function threadLabel(activity: Partial<Activity>): string {
       ? `a personal chat with ${activity.from?.name ?? 'an admin'}`
       : [cd.team?.name, cd.channel?.name ?? activity.conversation?.name].filter(Boolean).join(' › ') ||
         channelId;
-  const link = messagePart
-    ? ` (https://teams.microsoft.com/l/message/${encodeURIComponent(channelId)}/${encodeURIComponent(messagePart)})`
-    : '';
-  return `${place}${link}`;
+  return messagePart
+    ? {
+        place,
+        link: `https://teams.microsoft.com/l/message/${encodePart(channelId)}/${encodePart(messagePart)}`,
+      }
+    : { place };
+}
+
+/** Percent-encodes all but letters, digits, `-` and `.`, so an id cannot put markup into the link. */
+function encodePart(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*~_]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** A zone as stored on a request: an IANA name, or an offset such as +01:00. */

@@ -6,9 +6,10 @@ import {
   type AdaptiveCard,
   type TeamsAdapter,
 } from '@microsoft/teams-ai';
-import { cardAttachment, renderHelpCard, renderStatusCard } from '../cards/render';
+import { renderHelpCard, renderStatusCard } from '../cards/render';
 import { normalizeMessageText, parseCommand, type Command, type UserRef } from '../core/commandParser';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
+import { isMarkdown, msg, paragraphs, plain, type Markdown } from '../core/markdown';
 import { RecentKeys } from '../core/recentKeys';
 import { sameTenant, whoMayUse, type AdminPolicy } from '../core/policy';
 import type { DirectoryUser, Person } from '../core/types';
@@ -24,6 +25,7 @@ import type { AuthorizationResult, Authorizer } from './authorizer';
 import type { HistoryService } from './historyService';
 import * as text from './messages';
 import type { SecurityNotifier } from './notifier';
+import { sendCard, sendText } from './replies';
 import type { RequestAssessor } from './requestAssessor';
 import { originOf, type ClickAnswer, type SignoutService } from './signoutService';
 
@@ -85,7 +87,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   const refusalText = (result: AuthorizationResult) =>
     result.allowed
-      ? ''
+      ? msg``
       : result.why === 'unconfigured'
         ? text.UNCONFIGURED
         : result.why === 'checkFailed'
@@ -97,18 +99,15 @@ export function createBot(d: BotDeps): Application<TurnState> {
     const result = await d.authorizer.check(info.caller?.id);
     if (!result.allowed || !info.caller) {
       await refuse(ctx, info, what, result.allowed ? 'unknownCaller' : result.why);
-      await ctx.sendActivity(refusalText(result));
+      await sendText(ctx, refusalText(result));
       return undefined;
     }
     return info.caller;
   };
 
-  const sendCard = (ctx: TurnContext, card: object) =>
-    ctx.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
-
-  const sendHelp = async (ctx: TurnContext, info: ActivityInfo, intro?: string) => {
+  const sendHelp = async (ctx: TurnContext, info: ActivityInfo, intro?: Markdown) => {
     const authorized = (await d.authorizer.check(info.caller?.id)).allowed;
-    if (intro) await ctx.sendActivity(intro);
+    if (intro) await sendText(ctx, intro);
     await sendCard(ctx, renderHelpCard({ authorized, whoMayUse: whoMayUse(d.policy) }));
   };
 
@@ -129,8 +128,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
   const lookup = async (ctx: TurnContext, ref: UserRef): Promise<DirectoryUser | undefined> => {
     const found = await d.directory.findUser(ref);
     if (found.kind === 'notFound')
-      await ctx.sendActivity(text.notFound(ref.value, (await suggestions([ref])).get(ref.value)));
-    if (found.kind === 'ambiguous') await ctx.sendActivity(text.ambiguous(ref.value, found.users));
+      await sendText(ctx, text.notFound(ref.value, (await suggestions([ref])).get(ref.value)));
+    if (found.kind === 'ambiguous') await sendText(ctx, text.ambiguous(ref.value, found.users));
     return found.kind === 'found' ? found.user : undefined;
   };
 
@@ -146,29 +145,29 @@ export function createBot(d: BotDeps): Application<TurnState> {
       resolved = await d.resolver.resolve(cmd.target);
     } catch (err) {
       // a group's members need GroupMember.Read.All; everything else here reads users
-      await ctx.sendActivity(
-        describeFailure(err, d.log, cmd.target.kind === 'group' ? 'membership' : 'lookup'),
-      );
+      await sendText(ctx, describeFailure(err, d.log, cmd.target.kind === 'group' ? 'membership' : 'lookup'));
       return;
     }
     switch (resolved.kind) {
       case 'notFound':
-        return void (await ctx.sendActivity(
+        return void (await sendText(
+          ctx,
           text.notFoundList(
             resolved.refs.map((r) => r.value),
             await suggestions(resolved.refs),
           ),
         ));
       case 'groupNotFound':
-        return void (await ctx.sendActivity(
+        return void (await sendText(
+          ctx,
           text.groupNotFound(resolved.typed, resolved.byId, cmd.reason.trim() !== ''),
         ));
       case 'ambiguousInList':
-        return void (await ctx.sendActivity(text.ambiguousInList(resolved.typed)));
+        return void (await sendText(ctx, text.ambiguousInList(resolved.typed)));
       case 'ambiguousGroup':
-        return void (await ctx.sendActivity(text.ambiguousGroup(resolved.typed, resolved.count)));
+        return void (await sendText(ctx, text.ambiguousGroup(resolved.typed, resolved.count)));
       case 'empty':
-        return void (await ctx.sendActivity(text.noUsers(resolved.source)));
+        return void (await sendText(ctx, text.noUsers(resolved.source)));
       case 'ambiguous':
         await d.service.create(ctx, info, {
           requester: caller,
@@ -190,7 +189,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     });
     if (!assessed.ok) {
       await refuse(ctx, info, `sign out ${resolved.source}`, assessed.problem);
-      await ctx.sendActivity(assessed.problem);
+      await sendText(ctx, plain(assessed.problem));
       return;
     }
     const facts = all ? await d.resolver.tenantFacts() : undefined;
@@ -232,13 +231,13 @@ export function createBot(d: BotDeps): Application<TurnState> {
         graphRequestIds: requestId ? [requestId] : undefined,
         conversationId: info.conversationId,
       });
-      await ctx.sendActivity(wasBlocked ? text.unblocked(user) : text.notBlocked(user));
+      await sendText(ctx, wasBlocked ? text.unblocked(user) : text.notBlocked(user));
       await d.notifier.notify(
         text.unblockedNotice(caller, user, info.thread, wasBlocked),
         originOf(ctx.activity),
       );
     } catch (err) {
-      await ctx.sendActivity(describeFailure(err, d.log, 'block', user.displayName));
+      await sendText(ctx, describeFailure(err, d.log, 'block', user.displayName));
     }
   };
 
@@ -252,7 +251,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     help: (ctx, info) => sendHelp(ctx, info),
     unknown: (ctx, info) => sendHelp(ctx, info, text.NOT_UNDERSTOOD),
     invalid: async (ctx, info, cmd) => {
-      if (await admit(ctx, info, cmd.verb)) await ctx.sendActivity(cmd.problem);
+      if (await admit(ctx, info, cmd.verb)) await sendText(ctx, paragraphs(cmd.problem));
     },
     status: async (ctx, info, cmd) => {
       if (!(await admit(ctx, info, 'view a status'))) return;
@@ -281,7 +280,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     d.log.info({ caller: info.caller?.id, command: cmd.kind }, 'message');
     if (!sameTenant(d.tenantId, info.tenantId)) {
       await refuse(ctx, info, `use the bot (${cmd.kind})`, `foreign tenant ${info.tenantId ?? 'unknown'}`);
-      await ctx.sendActivity(text.FOREIGN_TENANT);
+      await sendText(ctx, text.FOREIGN_TENANT);
       return;
     }
     try {
@@ -291,7 +290,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
         cmd,
       );
     } catch (err) {
-      await ctx.sendActivity(describeFailure(err, d.log, 'lookup'));
+      await sendText(ctx, describeFailure(err, d.log, 'lookup'));
     }
   });
 
@@ -340,7 +339,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
             });
             return assessed.ok
               ? { targets: assessed.targets, approval: assessed.approval }
-              : assessed.problem;
+              : plain(assessed.problem);
           });
           break;
       }
@@ -349,26 +348,35 @@ export function createBot(d: BotDeps): Application<TurnState> {
       return describeFailure(err, d.log, 'lookup');
     }
   };
-  app.adaptiveCards.actionExecute('signout.confirm', onClick('confirm'));
-  app.adaptiveCards.actionExecute('signout.cancel', onClick('cancel'));
-  app.adaptiveCards.actionExecute('signout.approve', onClick('approve'));
-  app.adaptiveCards.actionExecute('signout.reject', onClick('reject'));
-  app.adaptiveCards.actionExecute('signout.choose', onClick('choose'));
+  // a private answer to the clicker is text like any other: escaped Markdown, sent as its text
+  const answered =
+    (handler: ReturnType<typeof onClick>) => async (ctx: TurnContext, state: TurnState, raw: unknown) => {
+      const answer = await handler(ctx, state, raw);
+      return isMarkdown(answer) ? answer.text : answer;
+    };
+  app.adaptiveCards.actionExecute('signout.confirm', answered(onClick('confirm')));
+  app.adaptiveCards.actionExecute('signout.cancel', answered(onClick('cancel')));
+  app.adaptiveCards.actionExecute('signout.approve', answered(onClick('approve')));
+  app.adaptiveCards.actionExecute('signout.reject', answered(onClick('reject')));
+  app.adaptiveCards.actionExecute('signout.choose', answered(onClick('choose')));
 
   app.error(async (ctx, err) => {
     d.log.error({ err: err.message }, 'unhandled turn error');
     if (ctx.activity.type === ActivityTypes.Message) {
-      await ctx.sendActivity('Sorry, something went wrong on my side. Nothing was changed.');
+      await sendText(ctx, SOMETHING_WRONG);
     }
   });
   return app;
 }
 
-function describeFailure(err: unknown, log: Logger, action: GraphAction, target?: string): string {
+const SOMETHING_WRONG = msg`Sorry, something went wrong on my side. Nothing was changed.`;
+
+function describeFailure(err: unknown, log: Logger, action: GraphAction, target?: string): Markdown {
   if (err instanceof GraphCallError) {
     log.warn({ status: err.status, code: err.code, graphRequestId: err.requestId }, 'graph call failed');
-    return explainGraphFailure(err, action, target).text;
+    // Graph's message and the target's name are in it: escaped as a whole
+    return plain(explainGraphFailure(err, action, target).text);
   }
   log.error({ err: (err as Error)?.message }, 'command failed');
-  return 'Sorry, something went wrong on my side. Nothing was changed.';
+  return SOMETHING_WRONG;
 }

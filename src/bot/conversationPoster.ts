@@ -1,7 +1,9 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { cardAttachment } from '../cards/render';
+import type { Markdown } from '../core/markdown';
 import type { SignoutRequest } from '../core/types';
 import type { Logger } from '../log';
+import { sendText } from './replies';
 
 /**
  * Proactive posts into a request's conversation: replacing its card for everyone and writing in its
@@ -22,8 +24,8 @@ export class ConversationPoster {
     );
   }
 
-  async post(req: SignoutRequest, text: string): Promise<void> {
-    await this.within(req, (ctx) => ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' }));
+  async post(req: SignoutRequest, text: Markdown): Promise<void> {
+    await this.within(req, (ctx) => sendText(ctx, text));
   }
 
   private async within(req: SignoutRequest, logic: (ctx: TurnContext) => Promise<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import { credentialProblem, graphReference, type GraphFailure } from '../core/graphErrors';
+import { bareUrl, joinMarkdown, msg, plain, type Markdown } from '../core/markdown';
 import { formatDuration, formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import { num, plural } from '../core/wording';
 import {
@@ -7,95 +8,96 @@ import {
   type Person,
   type SignoutRequest,
   type TargetOutcome,
+  type ThreadLabel,
 } from '../core/types';
 
-/** Plain-words texts the bot posts. Kept apart so they are easy to review and test. */
+/**
+ * Plain-words texts the bot posts. Kept apart so they are easy to review and test. Each is Markdown
+ * built with `msg`, so every name, reason, typed value and Graph message in it is escaped.
+ */
 
-export const FOREIGN_TENANT =
-  "Sorry, I only work for the organization I was set up for, so I can't help with this request.";
+export const FOREIGN_TENANT = msg`Sorry, I only work for the organization I was set up for, so I can't help with this request.`;
 
-export const REFUSED =
-  "Sorry, you aren't allowed to use Sign-out Bot. It is limited to the IT and security admins your organization has named. If you need a sign-out, ask your security team.";
+export const REFUSED = msg`Sorry, you aren't allowed to use Sign-out Bot. It is limited to the IT and security admins your organization has named. If you need a sign-out, ask your security team.`;
 
-export const UNCONFIGURED =
-  'Sorry, nobody can use Sign-out Bot yet: it has no admins configured, so it refuses every request. Ask whoever deployed it to set ADMIN_GROUP_ID or ADMIN_USER_IDS.';
+export const UNCONFIGURED = msg`Sorry, nobody can use Sign-out Bot yet: it has no admins configured, so it refuses every request. Ask whoever deployed it to set ADMIN_GROUP_ID or ADMIN_USER_IDS.`;
 
 /** The admin check could not reach an answer: a passing Graph fault, or a credential that needs fixing. */
-export function checkFailed(f: GraphFailure): string {
+export function checkFailed(f: GraphFailure): Markdown {
   return f.code === 'AuthenticationFailed' || f.status === 401
-    ? `Sorry, I couldn't check that you are an admin, so I won't act. ${credentialProblem(f)} Ask whoever runs the bot to fix it. ${graphReference(f)}`
-    : `Sorry, I couldn't check that you are an admin just now, so I won't act. Try again in a minute. ${graphReference(f)}`;
+    ? msg`Sorry, I couldn't check that you are an admin, so I won't act. ${credentialProblem(f)} Ask whoever runs the bot to fix it. ${graphReference(f)}`
+    : msg`Sorry, I couldn't check that you are an admin just now, so I won't act. Try again in a minute. ${graphReference(f)}`;
 }
 
-export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here is what I can do:";
+export const NOT_UNDERSTOOD = msg`Sorry, I didn't understand that. Here is what I can do:`;
 
-export const UNKNOWN_CARD =
-  'This card is no longer valid: I have no record of its request. Ask again if still needed.';
+export const UNKNOWN_CARD = msg`This card is no longer valid: I have no record of its request. Ask again if still needed.`;
 
-export const OTHER_CONVERSATION =
-  'This card belongs to another conversation. Use the card where the request was made.';
+export const OTHER_CONVERSATION = msg`This card belongs to another conversation. Use the card where the request was made.`;
 
-export const PICK_FIRST = 'Pick the user you mean on the card first.';
+export const PICK_FIRST = msg`Pick the user you mean on the card first.`;
 
-export const NEEDS_APPROVAL =
-  'This request needs a second admin: another admin must click Approve. You can still cancel it.';
+export const NEEDS_APPROVAL = msg`This request needs a second admin: another admin must click Approve. You can still cancel it.`;
 
-export const WRONG_CONFIRM_TEXT =
-  "That doesn't match. To sign out everyone, type the number of users in the organization or its primary domain, exactly as the card asks.";
+export const WRONG_CONFIRM_TEXT = msg`That doesn't match. To sign out everyone, type the number of users in the organization or its primary domain, exactly as the card asks.`;
 
-export const OWN_REQUEST = "You can't approve your own request: the two-person rule needs another admin.";
+export const OWN_REQUEST = msg`You can't approve your own request: the two-person rule needs another admin.`;
 
-export const OWN_REQUEST_REJECT = 'You asked for this one: use Cancel to withdraw it.';
+export const OWN_REQUEST_REJECT = msg`You asked for this one: use Cancel to withdraw it.`;
 
-export const NOT_APPROVER = "Sorry, you aren't one of the admins who may approve sign-outs.";
+export const NOT_APPROVER = msg`Sorry, you aren't one of the admins who may approve sign-outs.`;
 
-export const REJECT_NEEDS_REASON = 'Please give a reason for rejecting, in the box above the Reject button.';
+export const REJECT_NEEDS_REASON = msg`Please give a reason for rejecting, in the box above the Reject button.`;
 
 export function person(u: Pick<DirectoryUser, 'displayName' | 'userPrincipalName'>): string {
   return u.userPrincipalName ? `${u.displayName} (${u.userPrincipalName})` : u.displayName;
 }
 
-/** "Did you mean" lines: users whose names start with what was typed, to copy, never acted on. */
-function didYouMean(typed: string, like: readonly DirectoryUser[] | undefined): string {
-  if (!like?.length) return '';
-  if (like.length === 1) return `\nFor "${typed}", did you mean ${person(like[0])}?`;
-  return `\nFor "${typed}", did you mean one of these?\n${like.map((u) => `- ${person(u)}`).join('\n')}`;
+/** A list of users, one `- ` line each. */
+function userList(users: readonly DirectoryUser[]): Markdown {
+  return joinMarkdown(
+    users.map((u) => msg`- ${person(u)}`),
+    msg`\n`,
+  );
 }
 
-export function notFound(typed: string, like?: readonly DirectoryUser[]): string {
-  return `I couldn't find a user "${typed}" in the directory. Check the spelling, or use their user principal name (e.g. name@contoso.com) or Entra object id.${didYouMean(typed, like)}`;
+/** "Did you mean" lines: users whose names start with what was typed, to copy, never acted on. */
+function didYouMean(typed: string, like: readonly DirectoryUser[] | undefined): Markdown {
+  if (!like?.length) return msg``;
+  if (like.length === 1) return msg`\nFor "${typed}", did you mean ${person(like[0])}?`;
+  return msg`\nFor "${typed}", did you mean one of these?\n${userList(like)}`;
+}
+
+export function notFound(typed: string, like?: readonly DirectoryUser[]): Markdown {
+  return msg`I couldn't find a user "${typed}" in the directory. Check the spelling, or use their user principal name (e.g. name@contoso.com) or Entra object id.${didYouMean(typed, like)}`;
 }
 
 /** `moreWords`: text followed the name, so a name with spaces may have lost its quotes. */
-export function groupNotFound(typed: string, byId: boolean, moreWords = false): string {
+export function groupNotFound(typed: string, byId: boolean, moreWords = false): Markdown {
   if (byId)
-    return `There is no group with object id ${typed}, so I did nothing. Copy the id from the group's page in the Entra admin center, or use group:"Group name".`;
+    return msg`There is no group with object id ${typed}, so I did nothing. Copy the id from the group's page in the Entra admin center, or use group:"Group name".`;
   const quotes =
     moreWords && !/\s/.test(typed)
-      ? ' If its name has spaces, put all of it in quotes, e.g. group:"Migration Wave 1".'
-      : '';
-  return `I couldn't find a group named "${typed}", so I did nothing. The name must match the group's display name exactly (case does not matter), or use group:<object id>.${quotes}`;
+      ? msg` If its name has spaces, put all of it in quotes, e.g. group:"Migration Wave 1".`
+      : msg``;
+  return msg`I couldn't find a group named "${typed}", so I did nothing. The name must match the group's display name exactly (case does not matter), or use ${'group:<object id>'}.${quotes}`;
 }
 
-export function ambiguous(typed: string, users: DirectoryUser[]): string {
-  const list = users
-    .slice(0, 10)
-    .map((u) => `- ${person(u)}`)
-    .join('\n');
-  return `"${typed}" matches ${users.length} users, and I won't guess. Sign out one of them by user principal name:\n${list}`;
+export function ambiguous(typed: string, users: DirectoryUser[]): Markdown {
+  return msg`"${typed}" matches ${users.length} users, and I won't guess. Sign out one of them by user principal name:\n${userList(users.slice(0, 10))}`;
 }
 
-export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, zone?: LocalZone): string {
+export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, zone?: LocalZone): Markdown {
   const who = user ? person(user) : o.userId;
   switch (o.kind) {
     case 'revoked':
       return o.validFrom
-        ? `Signed out ${who}. ${formatValidFromLine(o.validFrom, zone)}.`
-        : `Signed out ${who}.`;
+        ? msg`Signed out ${who}. ${formatValidFromLine(o.validFrom, zone)}.`
+        : msg`Signed out ${who}.`;
     case 'guestSkipped':
-      return `${who}: ${o.message ?? 'guest account; nothing changed in this organization.'}`;
+      return msg`${who}: ${o.message ?? 'guest account; nothing changed in this organization.'}`;
     default:
-      return `Could not sign out ${who}: ${o.message ?? o.kind}`;
+      return msg`Could not sign out ${who}: ${o.message ?? o.kind}`;
   }
 }
 
@@ -105,20 +107,41 @@ export function targetsSummary(req: Pick<SignoutRequest, 'targets'>): string {
   return `${req.targets.length} users`;
 }
 
-export function requestedNotice(req: SignoutRequest, thread: string): string {
-  return `Sign-out requested: ${req.requester.name} asked to sign out ${targetsSummary(req)}. Reason: ${req.reason || 'none given'}. In ${thread}.`;
+/**
+ * Where a request was asked: the place as Teams names it (escaped) and the bot's own link to it. A
+ * request stored before issue 9 holds the label as one string, shown escaped as a whole.
+ */
+export function threadText(thread: ThreadLabel | string | undefined): Markdown {
+  if (thread === undefined) return msg`an unknown conversation`;
+  if (typeof thread === 'string') return plain(thread);
+  return thread.link ? msg`${thread.place} (${bareUrl(thread.link)})` : msg`${thread.place}`;
 }
 
-export function refusedNotice(caller: Person | undefined, what: string, why: string, thread: string): string {
-  return `Refused: ${caller ? `${caller.name} (${caller.id})` : 'an unidentified caller'} tried to ${what} (${why}). In ${thread}.`;
+export function requestedNotice(req: SignoutRequest, thread: ThreadLabel | string | undefined): Markdown {
+  return msg`Sign-out requested: ${req.requester.name} asked to sign out ${targetsSummary(req)}. Reason: ${req.reason || 'none given'}. In ${threadText(thread)}.`;
+}
+
+export function refusedNotice(
+  caller: Person | undefined,
+  what: string,
+  why: string,
+  thread: ThreadLabel | string | undefined,
+): Markdown {
+  const who = caller ? msg`${caller.name} (${caller.id})` : msg`an unidentified caller`;
+  return msg`Refused: ${who} tried to ${what} (${why}). In ${threadText(thread)}.`;
 }
 
 const NOTICE_OUTCOME_LINES = 20;
 
-export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZone): string {
+export function endedNotice(
+  req: SignoutRequest,
+  thread: ThreadLabel | string | undefined,
+  zone?: LocalZone,
+): Markdown {
   const by = req.confirmedBy ?? req.cancelledBy;
-  const counts = req.targets.length > 1 ? ` (${tallyText(req)})` : '';
-  const head = `Sign-out ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${by ? `, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : ''}.`;
+  const counts = req.targets.length > 1 ? msg` (${tallyText(req)})` : msg``;
+  const byWhom = by ? msg`, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : msg``;
+  const head = msg`Sign-out ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${byWhom}.`;
   const byId = new Map(req.targets.map((t) => [t.id, t]));
   // failures first: they are what the security team has to follow up
   const failedFirst = [
@@ -127,20 +150,20 @@ export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZon
   ];
   const lines = failedFirst
     .slice(0, NOTICE_OUTCOME_LINES)
-    .map((o) => `- ${outcomeLine(byId.get(o.userId), o, zone)}`);
+    .map((o) => msg`- ${outcomeLine(byId.get(o.userId), o, zone)}`);
   if (req.outcomes.length > NOTICE_OUTCOME_LINES)
     lines.push(
-      `- …and ${num(req.outcomes.length - NOTICE_OUTCOME_LINES)} more (all of them in the thread's CSV)`,
+      msg`- …and ${num(req.outcomes.length - NOTICE_OUTCOME_LINES)} more (all of them in the thread's CSV)`,
     );
-  if (req.error) lines.push(req.error);
-  return [head, ...lines, `In ${thread}.`].join('\n\n');
+  if (req.error) lines.push(plain(req.error));
+  return joinMarkdown([head, ...lines, msg`In ${threadText(thread)}.`], msg`\n\n`);
 }
 
-export function outcomeLines(req: SignoutRequest, zone?: LocalZone): string {
+export function outcomeLines(req: SignoutRequest, zone?: LocalZone): Markdown {
   const byId = new Map(req.targets.map((t) => [t.id, t]));
   const lines = req.outcomes.map((o) => outcomeLine(byId.get(o.userId), o, zone));
-  if (req.error && !lines.length) lines.push(req.error);
-  return lines.join('\n\n');
+  if (req.error && !lines.length) lines.push(plain(req.error));
+  return joinMarkdown(lines, msg`\n\n`);
 }
 
 export function tally(req: Pick<SignoutRequest, 'outcomes' | 'targets'>) {
@@ -163,62 +186,75 @@ export function tallyText(req: Pick<SignoutRequest, 'outcomes' | 'targets'>): st
   return parts.join(', ');
 }
 
-export function bulkSummary(req: SignoutRequest): string {
+export function bulkSummary(req: SignoutRequest): Markdown {
   const ms =
     req.startedAt && req.finishedAt ? Math.max(0, Date.parse(req.finishedAt) - Date.parse(req.startedAt)) : 0;
   const head = req.status === 'cancelled' ? 'Bulk sign-out stopped' : 'Bulk sign-out finished';
-  return `${head} (${req.source ?? `${req.targets.length} users`}): ${tallyText(req)}, in ${formatDuration(ms)}.`;
+  return msg`${head} (${req.source ?? `${req.targets.length} users`}): ${tallyText(req)}, in ${formatDuration(ms)}.`;
 }
 
 export function approvalNotice(
   req: SignoutRequest,
   verdict: 'approved' | 'rejected',
   by: Person,
-  thread: string,
-): string {
-  const why = verdict === 'rejected' && req.rejectionReason ? ` Reason: ${req.rejectionReason}.` : '';
-  return `Sign-out ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to sign out ${targetsSummary(req)}.${why} In ${thread}.`;
+  thread: ThreadLabel | string | undefined,
+): Markdown {
+  const why = verdict === 'rejected' && req.rejectionReason ? msg` Reason: ${req.rejectionReason}.` : msg``;
+  return msg`Sign-out ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to sign out ${targetsSummary(req)}.${why} In ${threadText(thread)}.`;
 }
 
 /** `like`: suggestions for some of the typed values (see Directory.suggest). */
 export function notFoundList(
   what: string[],
   like: ReadonlyMap<string, readonly DirectoryUser[]> = new Map(),
-): string {
-  const list = what
-    .slice(0, 10)
-    .map((w) => `"${w}"`)
-    .join(', ');
-  const more = what.length > 10 ? ` and ${what.length - 10} more` : '';
-  const hints = what.map((w) => didYouMean(w, like.get(w))).join('');
-  return `I couldn't find ${list}${more} in the directory, so I did nothing. Check the spelling, or use user principal names or object ids, and ask again.${hints}`;
+): Markdown {
+  const list = quotedList(what.slice(0, 10));
+  const more = what.length > 10 ? msg` and ${what.length - 10} more` : msg``;
+  const hints = joinMarkdown(
+    what.map((w) => didYouMean(w, like.get(w))),
+    msg``,
+  );
+  return msg`I couldn't find ${list}${more} in the directory, so I did nothing. Check the spelling, or use user principal names or object ids, and ask again.${hints}`;
 }
 
-export function ambiguousInList(typed: string[]): string {
-  return `${typed.map((t) => `"${t}"`).join(', ')} ${typed.length === 1 ? 'matches' : 'match'} several users, and I won't guess. Use their user principal names and ask again.`;
+/** "a", "b", "c": each typed value quoted and escaped on its own. */
+function quotedList(typed: readonly string[]): Markdown {
+  return joinMarkdown(
+    typed.map((t) => msg`"${t}"`),
+    msg`, `,
+  );
 }
 
-export function ambiguousGroup(typed: string, count: number): string {
-  return `${count} groups are named "${typed}", and I won't guess. Use the group's object id: signout group:<id>.`;
+export function ambiguousInList(typed: string[]): Markdown {
+  return msg`${quotedList(typed)} ${typed.length === 1 ? 'matches' : 'match'} several users, and I won't guess. Use their user principal names and ask again.`;
 }
 
-export function noUsers(source: string): string {
-  return `${source} has no users, so there is nobody to sign out.`;
+export function ambiguousGroup(typed: string, count: number): Markdown {
+  return msg`${count} groups are named "${typed}", and I won't guess. Use the group's object id: signout group:${'<id>'}.`;
 }
 
-export function unblocked(user: DirectoryUser): string {
-  return `Sign-in is allowed again for ${person(user)} (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.`;
+export function noUsers(source: string): Markdown {
+  return msg`${source} has no users, so there is nobody to sign out.`;
+}
+
+export function unblocked(user: DirectoryUser): Markdown {
+  return msg`Sign-in is allowed again for ${person(user)} (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.`;
 }
 
 /** The audit log's outcome of an unblock that found sign-in already allowed. */
 export const NOT_BLOCKED_OUTCOME = 'Sign-in was not blocked; nothing changed';
 
-export function notBlocked(user: DirectoryUser): string {
-  return `Sign-in is not blocked for ${person(user)}, so there was nothing to unblock and nothing changed.`;
+export function notBlocked(user: DirectoryUser): Markdown {
+  return msg`Sign-in is not blocked for ${person(user)}, so there was nothing to unblock and nothing changed.`;
 }
 
-export function unblockedNotice(by: Person, user: DirectoryUser, thread: string, changed = true): string {
+export function unblockedNotice(
+  by: Person,
+  user: DirectoryUser,
+  thread: ThreadLabel | string | undefined,
+  changed = true,
+): Markdown {
   return changed
-    ? `Unblocked: ${by.name} allowed ${person(user)} to sign in again. In ${thread}.`
-    : `Unblock asked: ${by.name} asked to unblock ${person(user)}, whose sign-in was not blocked; nothing changed. In ${thread}.`;
+    ? msg`Unblocked: ${by.name} allowed ${person(user)} to sign in again. In ${threadText(thread)}.`
+    : msg`Unblock asked: ${by.name} asked to unblock ${person(user)}, whose sign-in was not blocked; nothing changed. In ${threadText(thread)}.`;
 }

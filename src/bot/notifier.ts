@@ -1,5 +1,7 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Markdown } from '../core/markdown';
 import type { Logger } from '../log';
+import { sendText } from './replies';
 
 /** Where a proactive post can be sent from: the serviceUrl and bot account of a recent activity. */
 export interface ProactiveOrigin {
@@ -24,7 +26,7 @@ export class SecurityNotifier {
     return !!this.channelId;
   }
 
-  async notify(text: string, origin: ProactiveOrigin | undefined): Promise<void> {
+  async notify(text: Markdown, origin: ProactiveOrigin | undefined): Promise<void> {
     if (!this.channelId || !origin?.serviceUrl) return;
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
@@ -40,7 +42,7 @@ export class SecurityNotifier {
     };
     try {
       await this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
-        await ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+        await sendText(ctx, text);
       });
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'security channel notification failed');

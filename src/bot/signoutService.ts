@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import { cardAttachment, type CsvLink } from '../cards/render';
+import type { CsvLink } from '../cards/render';
 import { canApprove } from '../core/approvalPolicy';
-import { requestedDetail } from '../core/history';
+import { requestedFields } from '../core/history';
+import type { Markdown } from '../core/markdown';
 import { decideCancel, decideConfirm } from '../core/requestLifecycle';
 import type { DirectoryUser, Person, SignoutRequest } from '../core/types';
 import type { Logger } from '../log';
@@ -13,6 +14,7 @@ import type { ConversationPoster } from './conversationPoster';
 import { LEASE_MS, type JobRunner } from './jobRunner';
 import * as text from './messages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
+import { sendCard } from './replies';
 import { cardFor } from './requestCards';
 
 export interface SignoutServiceDeps {
@@ -45,7 +47,7 @@ export interface NewRequest {
 }
 
 /** A card click answered synchronously: the card to show everyone, or a private message to the clicker. */
-export type ClickAnswer = { card: object } | { message: string };
+export type ClickAnswer = { card: object } | { message: Markdown };
 
 /**
  * The request lifecycle with its side effects: create a request and its card; confirm, approve,
@@ -84,10 +86,7 @@ export class SignoutService {
       outcomes: [],
     };
     await this.d.store.create(req);
-    const sent = await ctx.sendActivity({
-      type: 'message',
-      attachments: [cardAttachment(cardFor(req, { zone: info.zone, now }))],
-    });
+    const sent = await sendCard(ctx, cardFor(req, { zone: info.zone, now }));
     if (sent?.id) {
       await this.d.store.patch(req.id, (cur) => ({
         conversation: { ...cur.conversation, cardActivityId: sent.id },
@@ -105,7 +104,7 @@ export class SignoutService {
       actor: n.requester,
       targets: auditTargets(n.targets),
       reason: n.reason,
-      detail: requestedDetail(req),
+      ...requestedFields(req),
       conversationId: info.conversationId,
     });
     await this.d.notifier.notify(text.requestedNotice(req, info.thread), originOf(ctx.activity));
@@ -122,7 +121,7 @@ export class SignoutService {
     assess: (
       req: SignoutRequest,
       chosen: DirectoryUser,
-    ) => Promise<{ targets: DirectoryUser[]; approval: { required: boolean; why: string } } | string>,
+    ) => Promise<{ targets: DirectoryUser[]; approval: { required: boolean; why: string } } | Markdown>,
   ): Promise<ClickAnswer> {
     const found = await this.load(requestId, info);
     if ('message' in found) return found;
@@ -133,7 +132,7 @@ export class SignoutService {
     if (decideConfirm(req, this.now()) === 'expire')
       return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
     const assessed = await assess(req, chosen);
-    if (typeof assessed === 'string') return { message: assessed };
+    if (!('targets' in assessed)) return { message: assessed };
     const moved = await this.d.store.patch(req.id, (cur) =>
       cur.status === 'pending' && cur.choices
         ? {
@@ -151,6 +150,7 @@ export class SignoutService {
       actor: req.requester,
       targets: auditTargets(moved.request.targets),
       reason: req.reason,
+      ...requestedFields(moved.request),
       detail: `picked by ${clicker.name} from ${req.choices.length} users named "${req.source}"`,
       conversationId: info.conversationId,
     });
@@ -232,7 +232,7 @@ export class SignoutService {
     requestId: string,
     v: {
       verdict: 'approved' | 'rejected';
-      problem: (req: SignoutRequest) => string | undefined;
+      problem: (req: SignoutRequest) => Markdown | undefined;
       patch: () => Partial<SignoutRequest>;
       reason?: string;
     },
@@ -368,7 +368,7 @@ export class SignoutService {
         detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
       })),
     );
-    await this.d.notifier.notify(text.endedNotice(req, req.thread ?? '', zone), originOfReference(req));
+    await this.d.notifier.notify(text.endedNotice(req, req.thread, zone), originOfReference(req));
   }
 
   private card(req: SignoutRequest, info: ActivityInfo): object {
@@ -418,7 +418,7 @@ export class SignoutService {
   private async load(
     requestId: string,
     info: ActivityInfo,
-  ): Promise<{ req: SignoutRequest } | { message: string }> {
+  ): Promise<{ req: SignoutRequest } | { message: Markdown }> {
     const req = await this.d.store.get(requestId);
     if (!req) return { message: text.UNKNOWN_CARD };
     if (!sameConversation(req, info.conversationId)) return { message: text.OTHER_CONVERSATION };
@@ -453,8 +453,7 @@ export class SignoutService {
     if (moved.ok) {
       this.d.log.info({ requestId: req.id }, 'sign-out request expired');
       await this.d.audit.append({ event: 'expired', tenantId: req.tenantId, requestId: req.id, actor: {} });
-      if (!req.choices)
-        await this.d.notifier.notify(text.endedNotice(moved.request, req.thread ?? ''), origin);
+      if (!req.choices) await this.d.notifier.notify(text.endedNotice(moved.request, req.thread), origin);
     }
     return moved.request ?? req;
   }

@@ -775,12 +775,19 @@ export function historyCardData(
         text: `${it.requester.name || it.requester.id || 'unknown'} at ${when(it.at)}`,
       },
     ];
+    // every value from the log in a line of its own (label and value are separate TextRuns)
+    if (it.askedAs) lines.push({ label: 'Asked as', text: it.askedAs });
     if (it.approvalWhy !== undefined) lines.push({ label: 'Approval needed', text: it.approvalWhy });
     if (it.approvedBy) lines.push({ label: 'Approved by', text: it.approvedBy });
     if (it.confirmedBy && it.confirmedBy !== it.approvedBy)
       lines.push({ label: 'Confirmed by', text: it.confirmedBy });
     if (it.rejectedBy) lines.push({ label: 'Rejected by', text: it.rejectedBy });
+    if (it.rejectionReason) lines.push({ label: 'Why rejected', text: it.rejectionReason });
     if (it.cancelledBy) lines.push({ label: 'Cancelled by', text: it.cancelledBy });
+    if (it.refusal) lines.push({ label: 'Refused', text: it.refusal });
+    if (it.failure) lines.push({ label: 'Why it failed', text: it.failure });
+    if (it.recordedOutcome) lines.push({ label: 'Logged outcome', text: it.recordedOutcome });
+    if (it.detail) lines.push({ label: 'Logged details', text: it.detail });
     if (it.block && it.kind === 'signout')
       lines.push({ label: 'Block sign-in', text: 'yes, before the sign-out' });
     if (it.reason) lines.push({ label: 'Reason', text: it.reason });

@@ -47,6 +47,10 @@ export const AUDIT_CSV_COLUMNS = [
   'clientIp',
   'userAgent',
   'httpRequestId',
+  // added by issue 9, last so that earlier columns keep their places
+  'source',
+  'block',
+  'approvalWhy',
 ] as const;
 
 /** The header row of the audit export. */
@@ -74,6 +78,9 @@ export function auditCsvRow(e: AuditEntry): string {
     e.client?.ip,
     e.client?.userAgent,
     e.client?.httpRequestId,
+    e.source,
+    e.block,
+    e.approvalWhy,
   ]);
 }
 

@@ -10,10 +10,14 @@
  * both are left out (the audit export has them).
  *
  * Conventions read from the entries (written by the bot, see src/bot/signoutService.ts):
- * - `requested.detail` is `requestedDetail(req)`: the source as typed, then `block sign-in`, then
- *   `approval: <why>`, joined by `; `;
+ * - a `requested` entry carries `source`, `block` and `approvalWhy` as fields of their own
+ *   (`requestedFields`). One written before issue 9 has only a `detail` string that joined them with
+ *   `; `; it is shown as it is, never split, so a group named `x; approval: …` cannot invent details;
  * - one `revoked`/`failed` entry per target, with the TargetOutcomeKind in `outcome`;
  * - a `failed` entry without targets is the whole request failing (its reason in `detail`).
+ *
+ * Every value from the log stays in a field of its own: `outcome` holds only the bot's words and
+ * counts, and the card shows each field in its own TextRun.
  */
 
 import type { AuditEntry } from '../store/auditLog';
@@ -39,11 +43,13 @@ export interface HistoryItem {
   /** the last entry of the action, when there is more than one */
   lastAt?: string;
   requester: { id?: string; name?: string };
-  /** whom, in words: 'Lester Lee (lester@contoso.com)' or '37 users (group:"Migration Wave 1")' */
+  /** whom: 'Lester Lee (lester@contoso.com)', or for more than a few targets '37 users' */
   whom: string;
   targetCount: number;
   /** what the targets were asked as: group:"…", search:"…", all, or the typed users */
   source?: string;
+  /** the source when it is a group, a search or all: whom does not say it, so the card shows it */
+  askedAs?: string;
   reason?: string;
   block: boolean;
   approvalWhy?: string;
@@ -54,7 +60,13 @@ export interface HistoryItem {
   cancelledBy?: string;
   /** for refused attempts: what was refused and why, as logged */
   refusal?: string;
-  /** the outcome in words: 'Signed out', '35 signed out, 2 failed', 'Rejected by Bob: …', 'Refused: …' */
+  /** why a whole request failed, as logged */
+  failure?: string;
+  /** a note from the log shown as it is: an old entry's joined details, or an odd entry's detail */
+  detail?: string;
+  /** an odd entry's `outcome` field, as logged */
+  recordedOutcome?: string;
+  /** the outcome in the bot's words: 'Signed out', '35 signed out, 2 failed', 'Rejected', 'Refused' */
   outcome: string;
   tone: HistoryTone;
 }
@@ -66,43 +78,24 @@ export interface HistoryQuery {
   count: number;
 }
 
-/** `requested.detail` for a request; buildHistory reads it back (see parseRequestedDetail). */
-export function requestedDetail(req: Pick<SignoutRequest, 'source' | 'block' | 'approval'>): string {
-  return [
-    req.source ?? '',
-    req.block ? BLOCK_MARK : '',
-    req.approval?.required ? `${APPROVAL_MARK}${req.approval.why}` : '',
-  ]
-    .filter(Boolean)
-    .join(SEP);
+/** The fields of a `requested` entry that say how the request was asked; buildHistory reads them. */
+export function requestedFields(
+  req: Pick<SignoutRequest, 'source' | 'block' | 'approval'>,
+): Required<Pick<AuditEntry, 'source' | 'block'>> & Pick<AuditEntry, 'approvalWhy'> {
+  return {
+    source: req.source ?? '',
+    block: !!req.block,
+    ...(req.approval?.required ? { approvalWhy: req.approval.why } : {}),
+  };
 }
 
-const SEP = '; ';
-const BLOCK_MARK = 'block sign-in';
-const APPROVAL_MARK = 'approval: ';
+/** Written by this version (requestedFields), as opposed to an entry with only the old joined detail. */
+function hasFields(e: AuditEntry): boolean {
+  return typeof e.source === 'string' || typeof e.block === 'boolean';
+}
 
-/** The parts of `requested.detail`. Tolerant: anything it does not recognise is the source. */
-export function parseRequestedDetail(detail: string | undefined): {
-  source?: string;
-  block: boolean;
-  approvalWhy?: string;
-} {
-  let rest = detail ?? '';
-  let approvalWhy: string | undefined;
-  // The approval part comes last and its text may hold anything; the first marker starts it.
-  const a = rest.startsWith(APPROVAL_MARK) ? 0 : rest.indexOf(SEP + APPROVAL_MARK);
-  if (a >= 0) {
-    approvalWhy = rest.slice(a === 0 ? APPROVAL_MARK.length : a + SEP.length + APPROVAL_MARK.length);
-    rest = rest.slice(0, a);
-  }
-  let block = false;
-  if (rest === BLOCK_MARK || rest.endsWith(SEP + BLOCK_MARK)) {
-    block = true;
-    rest = rest.slice(0, Math.max(0, rest.length - BLOCK_MARK.length - SEP.length));
-  }
-  // A request narrowed from a choice of same-named users is logged again with who picked.
-  const source = rest && !rest.startsWith('picked by ') ? rest : undefined;
-  return { source, block, ...(approvalWhy !== undefined ? { approvalWhy } : {}) };
+function isBulkSource(source: string | undefined): source is string {
+  return !!source && /^(?:group:|search:|all$)/i.test(source);
 }
 
 const OUTCOME_KINDS: readonly TargetOutcomeKind[] = [
@@ -179,9 +172,13 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
   const last = (event: AuditEntry['event']) => of(event).at(-1);
   const requested = of('requested');
   const asked = requested[0] ?? first;
-  const details = requested.map((e) => parseRequestedDetail(e.detail));
-  const source = details.find((d) => d.source)?.source;
-  const approvalWhy = details.find((d) => d.approvalWhy !== undefined)?.approvalWhy;
+  const structured = requested.filter(hasFields);
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const source = structured.map((e) => text(e.source)).find(Boolean);
+  const approvalWhy = structured.map((e) => text(e.approvalWhy)).find((w) => w !== undefined);
+  // an entry from before issue 9: its joined detail is shown as it is, never split into fields
+  const legacy = requested.length > 0 && !structured.length;
+  const legacyDetail = legacy ? requested.map((e) => text(e.detail)).find(Boolean) : undefined;
   const targets = targetsOf(entries);
 
   const counts = new Map<TargetOutcomeKind, number>();
@@ -211,26 +208,26 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
   const expired = last('expired');
   const blocked = last('blocked');
   const unblocked = last('unblocked');
-  const block = details.some((d) => d.block) || !!blocked;
+  const block = structured.some((e) => e.block === true) || !!blocked;
   const total = Math.max(targets.length, finished);
 
   let outcome: string;
   let tone: HistoryTone;
   const done = outcomeWords(counts, total, finished, !!cancelled);
   if (rejected) {
-    outcome = `Rejected by ${nameOf(rejected.actor)}${rejected.reason ? `: ${rejected.reason}` : ''}`;
+    outcome = 'Rejected';
     tone = 'neutral';
   } else if (cancelled && finished) {
-    outcome = `Stopped by ${nameOf(cancelled.actor)}: ${done.text}`;
+    outcome = `Stopped: ${done.text}`;
     tone = 'partial';
   } else if (cancelled) {
-    outcome = `Cancelled by ${nameOf(cancelled.actor)}`;
+    outcome = 'Cancelled';
     tone = 'neutral';
   } else if (finished) {
     outcome = block && blocked ? `Sign-in blocked; ${lowerFirst(done.text)}` : done.text;
     tone = done.tone;
   } else if (requestFailure) {
-    outcome = `Failed${requestFailure.detail ? `: ${requestFailure.detail}` : ''}`;
+    outcome = 'Failed';
     tone = 'bad';
   } else if (expired) {
     outcome = 'Expired: nobody confirmed it in time';
@@ -245,7 +242,12 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
     outcome = 'Running (or interrupted: it resumes when the bot restarts)';
     tone = 'open';
   } else {
-    outcome = approvalWhy !== undefined ? 'Waiting for a second admin' : 'Waiting for confirmation';
+    outcome =
+      approvalWhy !== undefined
+        ? 'Waiting for a second admin'
+        : legacy
+          ? 'Waiting for confirmation or approval'
+          : 'Waiting for confirmation';
     tone = 'open';
   }
 
@@ -259,6 +261,7 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
     whom: whomText(targets, source),
     targetCount: targets.length,
     ...(source ? { source } : {}),
+    ...(isBulkSource(source) ? { askedAs: source } : {}),
     ...(requested[0]?.reason ? { reason: requested[0].reason } : {}),
     block,
     ...(approvalWhy !== undefined ? { approvalWhy } : {}),
@@ -267,6 +270,8 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
     ...(rejected ? { rejectedBy: nameOf(rejected.actor) } : {}),
     ...(rejected?.reason ? { rejectionReason: rejected.reason } : {}),
     ...(cancelled ? { cancelledBy: nameOf(cancelled.actor) } : {}),
+    ...(requestFailure?.detail ? { failure: requestFailure.detail } : {}),
+    ...(legacyDetail ? { detail: legacyDetail } : {}),
     outcome,
     tone,
   };
@@ -288,7 +293,7 @@ function singleItem(e: AuditEntry, targets: readonly HistoryTarget[]): HistoryIt
         ...base,
         kind: 'refused',
         ...(e.detail ? { refusal: e.detail } : {}),
-        outcome: `Refused${e.detail ? `: ${e.detail}` : ''}`,
+        outcome: 'Refused',
         tone: 'bad',
       };
     case 'blocked':
@@ -299,7 +304,9 @@ function singleItem(e: AuditEntry, targets: readonly HistoryTarget[]): HistoryIt
       return {
         ...base,
         kind: 'other',
-        outcome: [capitalise(e.event), e.outcome, e.detail].filter(Boolean).join(': '),
+        ...(e.outcome ? { recordedOutcome: e.outcome } : {}),
+        ...(e.detail ? { detail: e.detail } : {}),
+        outcome: capitalise(String(e.event)),
         tone: e.event === 'failed' ? 'bad' : 'neutral',
       };
   }
@@ -324,11 +331,10 @@ function targetList(targets: unknown): HistoryTarget[] {
 }
 
 function whomText(targets: readonly HistoryTarget[], source: string | undefined): string {
-  const bulkSource = source && /^(?:group:|search:|all$)/i.test(source) ? source : undefined;
   const n = targets.length;
   const users = plural(n, 'user');
-  if (bulkSource) return `${users} (${bulkSource})`;
-  if (n === 0) return source ?? '—';
+  if (isBulkSource(source)) return users;
+  if (n === 0) return source || '—';
   if (n > NAMED_TARGETS) return users;
   return targets.map(targetText).join(', ');
 }

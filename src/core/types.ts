@@ -47,6 +47,13 @@ export interface ConversationPointer {
   cardActivityId?: string;
 }
 
+/** Where a request was asked: the place as Teams names it (team › channel, or a chat), and a link. */
+export interface ThreadLabel {
+  place: string;
+  /** the bot's own link to the message in Teams, its parts percent-encoded */
+  link?: string;
+}
+
 export interface SignoutRequest {
   id: string;
   tenantId: string;
@@ -57,8 +64,8 @@ export interface SignoutRequest {
   reason: string;
   targets: DirectoryUser[];
   conversation: ConversationPointer;
-  /** where the request was made, in words, for notifications */
-  thread?: string;
+  /** where the request was made, for notifications; a string in requests stored before issue 9 */
+  thread?: ThreadLabel | string;
   confirmedBy?: Person;
   confirmedAt?: string;
   /** IANA time zone (or UTC offset like +01:00) of whoever confirmed, for the local-time report */

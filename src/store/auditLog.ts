@@ -28,7 +28,16 @@ export interface AuditEntry {
   /** Graph request-ids of the calls that decided the outcome */
   graphRequestIds?: string[];
   reason?: string;
+  /** a note in words, shown as it is; history never reads fields out of it */
   detail?: string;
+  /**
+   * `requested` only, each as its own field so no value can pose as another: what the targets were
+   * asked as (as typed: a UPN, group:"…", search:"…", all), whether sign-in is blocked first, and why a
+   * second admin must approve (absent when none must). Entries written before issue 9 lack them.
+   */
+  source?: string;
+  block?: boolean;
+  approvalWhy?: string;
   /** where the action was asked: conversation id */
   conversationId?: string;
   /** for `downloaded`: the HTTP client (see src/bot/csvLinks.ts) */

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { shown } from '../support/markdownReader';
 import { auditEntries, expireRequest, useSandbox } from '../support/sandboxState';
 import type { Sandbox } from '../support/sandbox';
 import { SAMPLE } from '../support/tenantFixture';
@@ -50,7 +51,7 @@ describe('two-person rule (APPROVAL_POLICY=always)', () => {
     const final = await bot.waitForCardText(card.cardActivityId, /Approved by|approved by/);
     expect(cardText(final)).toContain(secondAdmin.name);
     const notice = await bot.waitForSecurityNotice(new RegExp(`Sign-out approved: ${secondAdmin.name}`));
-    expect(notice.body.text).toMatch(/In .*19:.*@thread\.tacv2/);
+    expect(shown(notice.body.text)).toMatch(/In .*19:.*@thread\.tacv2/);
   });
 
   it('lets exactly one of two approvers clicking at once win', async () => {
@@ -237,7 +238,7 @@ describe('--block without User.EnableDisableAccount.All', () => {
     const card = await bot.requestSignout(`signout --block ${target.upn}`, admin);
     await bot.click('signout.confirm', card, admin);
     const post = await bot.waitForText(card.conversationId, /User\.EnableDisableAccount\.All/);
-    expect(post.body.text).toMatch(/403 Authorization_RequestDenied/);
+    expect(shown(post.body.text)).toMatch(/403 Authorization_RequestDenied/);
     expect(sb.graph.revokeCount(target.id)).toBe(0);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
     // blocked elsewhere (the admin center): unblocking needs the permission too
@@ -273,6 +274,6 @@ describe('group: without GroupMember.Read.All', () => {
   it('names the missing permission instead of failing vaguely', async () => {
     const activity = await bot.say('signout group:"Migration Wave 1"', admin);
     const reply = await bot.waitForText(activity.conversation.id, /GroupMember\.Read\.All/);
-    expect(reply.body.text).toMatch(/403 Authorization_RequestDenied/);
+    expect(shown(reply.body.text)).toMatch(/403 Authorization_RequestDenied/);
   });
 });

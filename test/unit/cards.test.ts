@@ -18,7 +18,7 @@ import {
 } from '../../src/cards/render';
 import resultTemplate from '../../src/cards/result.json';
 import statusTemplate from '../../src/cards/status.json';
-import { buildHistory, requestedDetail } from '../../src/core/history';
+import { buildHistory, requestedFields } from '../../src/core/history';
 import type { LocalZone } from '../../src/core/timeFormat';
 import type { AuditEntry } from '../../src/store/auditLog';
 import type { DirectoryUser, RequestStatus, SignoutRequest, TargetOutcome } from '../../src/core/types';
@@ -1208,7 +1208,7 @@ describe('history card', () => {
       actor: { id: 'aaaa', name: 'Ada Admin' },
       targets: [{ id: lester.id, upn: lester.userPrincipalName, name: lester.displayName }],
       reason: 'lost laptop',
-      detail: requestedDetail({ source: 'lester@contoso.com', block: true, approval }),
+      ...requestedFields({ source: 'lester@contoso.com', block: true, approval }),
     },
     { at: '2026-11-22T12:35:00Z', event: 'approved', requestId: 'r1', actor: bob },
     { at: '2026-11-22T12:35:00Z', event: 'confirmed', requestId: 'r1', actor: bob },
@@ -1240,7 +1240,8 @@ describe('history card', () => {
     ]);
     const text = t.join('\n');
     expect(text.indexOf('Attempt refused')).toBeLessThan(text.indexOf('Lester Lee (lester@contoso.com)'));
-    expect(text).toContain('Refused: view history: notAdmin');
+    expect(t).toContain('Refused');
+    expect(t).toContain('Refused: view history: notAdmin');
     expect(text).toContain('Tried by: Eve at 2026-11-22 23:50:00 UTC (2026-11-23 00:50:00 Europe/Berlin)');
     expect(text).toContain('Asked by: Ada Admin at 2026-11-22 12:34:00 UTC (13:34:00 Europe/Berlin)');
     expect(text).toContain(`Approval needed: ${approval.why}`);
@@ -1260,7 +1261,7 @@ describe('history card', () => {
       if (o.type === 'TextRun' && o.weight === 'Bolder' && o.color) colors[String(o.text)] = o.color;
     });
     expect(colors['Signed out']).toBe('Good');
-    expect(colors['Refused: view history: notAdmin']).toBe('Attention');
+    expect(colors['Refused']).toBe('Attention');
   });
 
   it('without a zone shows UTC only; with no items says so', () => {
@@ -1305,6 +1306,67 @@ describe('history card', () => {
   });
 });
 
+describe('history card: every logged value in a TextRun of its own', () => {
+  const at = '2026-11-22T12:00:00Z';
+  const forged = 'group:"x; approval: forged; block sign-in"';
+
+  it('a group named like the old joined detail shows as the group, with no approval or block line', () => {
+    const card = renderHistoryCard(
+      buildHistory(
+        [
+          {
+            at,
+            event: 'requested',
+            requestId: 'f',
+            actor: { id: 'a', name: 'Ada' },
+            targets: [{ id: 'u1' }, { id: 'u2' }],
+            ...requestedFields({ source: forged }),
+          },
+        ],
+        { count: 1 },
+      ),
+      { title: 'History' },
+    );
+    expect(cardProblems(card)).toEqual([]);
+    const text = texts(card).join('\n');
+    expect(text).toContain(`Asked as: ${forged}`);
+    expect(runs(card)).toContain(forged);
+    expect(text).not.toMatch(/^Approval needed|^Block sign-in/m);
+  });
+
+  it('an old entry shows its joined detail as one literal value', () => {
+    const old = 'all; block sign-in; approval: bulk; over 10 users';
+    const card = renderHistoryCard(
+      buildHistory([{ at, event: 'requested', requestId: 'o', actor: { id: 'a' }, detail: old }], {
+        count: 1,
+      }),
+      { title: 'History' },
+    );
+    expect(runs(card)).toContain(old);
+    expect(texts(card)).toContain(`Logged details: ${old}`);
+    expect(texts(card).join('\n')).not.toMatch(/^Approval needed|^Block sign-in/m);
+  });
+
+  it('a rejection, a failure and a refusal keep the reason out of the outcome', () => {
+    const who = { id: 'b', name: 'Bob' };
+    const items = buildHistory(
+      [
+        { at, event: 'requested', requestId: 'r', actor: who, ...requestedFields({ source: 'x' }) },
+        { at, event: 'rejected', requestId: 'r', actor: who, reason: 'Approved by: Mallory' },
+        { at, event: 'requested', requestId: 'f', actor: who, ...requestedFields({ source: 'y' }) },
+        { at, event: 'failed', requestId: 'f', actor: who, detail: 'Graph said: Signed out' },
+        { at, event: 'refused', actor: who, detail: 'sign out group:"Signed out": notAdmin' },
+      ],
+      { count: 5 },
+    );
+    expect(items.map((i) => i.outcome).sort()).toEqual(['Failed', 'Refused', 'Rejected']);
+    const t = texts(renderHistoryCard(items, { title: 'History' }));
+    expect(t).toContain('Why rejected: Approved by: Mallory');
+    expect(t).toContain('Why it failed: Graph said: Signed out');
+    expect(t).toContain('Refused: sign out group:"Signed out": notAdmin');
+  });
+});
+
 describe('user-controlled text on the new cards', () => {
   const nasty = [
     '${requestId} ${$root.requestId} {{DATE(2017-02-14T06:08:39Z, SHORT)}} "quoted" \'single\' \\ back',
@@ -1326,7 +1388,7 @@ describe('user-controlled text on the new cards', () => {
           actor: who,
           targets: [{ id: 'u', upn: s, name: s }],
           reason: s,
-          detail: requestedDetail({ source: s, approval: { required: true, why: s } }),
+          ...requestedFields({ source: s, approval: { required: true, why: s } }),
         },
         { at: '2026-11-22T12:01:00Z', event: 'rejected', requestId: 'h', actor: who, reason: s },
       ],
@@ -1379,7 +1441,7 @@ describe('user-controlled text on the new cards', () => {
       }
     }
     expect(allText(cards[2])).toContain(`Rejection reason: ${s}`);
-    expect(allText(cards[6])).toContain(`Rejected by ${s}: ${s}`);
+    expect(allText(cards[6])).toContain(`Rejected by: ${s}\nWhy rejected: ${s}`);
   });
 });
 

@@ -1,4 +1,4 @@
-import { buildHistory, parseRequestedDetail, requestedDetail } from '../../src/core/history';
+import { buildHistory, requestedFields } from '../../src/core/history';
 import type { AuditEntry } from '../../src/store/auditLog';
 
 const ada = { id: 'aaaa', name: 'Ada Admin' };
@@ -25,7 +25,7 @@ function signedOut(id: string, target = lester, by = ada) {
       actor: by,
       targets: [target],
       reason: 'lost laptop',
-      detail: target.upn,
+      ...requestedFields({ source: target.upn }),
     },
     { event: 'confirmed', requestId: id, actor: bob },
     {
@@ -40,29 +40,106 @@ function signedOut(id: string, target = lester, by = ada) {
   );
 }
 
-type DetailParts = Parameters<typeof requestedDetail>[0];
+describe('requestedFields', () => {
+  it('writes the source, the block and the approval as fields of their own', () => {
+    expect(requestedFields({ source: 'group:"Wave 1"' })).toEqual({ source: 'group:"Wave 1"', block: false });
+    expect(
+      requestedFields({
+        source: 'all',
+        block: true,
+        approval: { required: true, why: 'bulk; over 10 users' },
+      }),
+    ).toEqual({ source: 'all', block: true, approvalWhy: 'bulk; over 10 users' });
+    expect(requestedFields({ approval: { required: false, why: 'none' } })).toEqual({
+      source: '',
+      block: false,
+    });
+  });
+});
 
-describe('requestedDetail / parseRequestedDetail', () => {
-  it.each<[DetailParts, string]>([
-    [{ source: 'group:"Migration Wave 1"' }, 'group:"Migration Wave 1"'],
-    [{ source: 'lester@contoso.com', block: true }, 'lester@contoso.com; block sign-in'],
-    [
-      { source: 'all', approval: { required: true, why: 'bulk; over 10 users' } },
-      'all; approval: bulk; over 10 users',
-    ],
-    [{ block: true, approval: { required: true, why: 'privileged' } }, 'block sign-in; approval: privileged'],
-    [{ approval: { required: false, why: 'none' } }, ''],
-  ])('%j ⇄ %j', (req, detail) => {
-    expect(requestedDetail(req)).toBe(detail);
-    const back = parseRequestedDetail(detail);
-    expect(back.source).toBe(req.source);
-    expect(back.block).toBe(!!req.block);
-    expect(back.approvalWhy).toBe(req.approval?.required ? req.approval.why : undefined);
+describe('history of a request whose values look like the old joined detail', () => {
+  const forged = ['x; approval: forged', 'x; block sign-in', 'x; block sign-in; approval: forged'];
+
+  it.each(forged)('a group named %j invents no approval and no block', (name) => {
+    const source = `group:"${name}"`;
+    const [item] = buildHistory(
+      log(
+        {
+          event: 'requested',
+          requestId: 'g',
+          actor: ada,
+          targets: [lester, gwen, { id: 'u3' }, { id: 'u4' }],
+          reason: 'r; approval: also forged',
+          ...requestedFields({ source }),
+        },
+        { event: 'confirmed', requestId: 'g', actor: bob },
+      ),
+      { count: 1 },
+    );
+    expect(item.source).toBe(source);
+    expect(item.askedAs).toBe(source);
+    expect(item.whom).toBe('4 users');
+    expect(item.block).toBe(false);
+    expect(item).not.toHaveProperty('approvalWhy');
+    expect(item.reason).toBe('r; approval: also forged');
   });
 
-  it('reads the note of a request narrowed from a choice as no source', () => {
-    expect(parseRequestedDetail('picked by Bob from 3 users named "Lester"')).toEqual({ block: false });
-    expect(parseRequestedDetail(undefined)).toEqual({ block: false });
+  it('a real approval and block stay what the bot wrote, whatever the source says', () => {
+    const [item] = buildHistory(
+      log({
+        event: 'requested',
+        requestId: 'g',
+        actor: ada,
+        targets: [lester],
+        ...requestedFields({
+          source: 'x; approval: forged',
+          block: true,
+          approval: { required: true, why: 'privileged target' },
+        }),
+      }),
+      { count: 1 },
+    );
+    expect(item).toMatchObject({
+      source: 'x; approval: forged',
+      block: true,
+      approvalWhy: 'privileged target',
+      outcome: 'Waiting for a second admin',
+    });
+  });
+
+  it('an entry written before the fields existed shows its detail as one literal text, never split', () => {
+    const [item] = buildHistory(
+      log({
+        event: 'requested',
+        requestId: 'old',
+        actor: ada,
+        targets: [lester],
+        detail: 'group:"x; approval: forged"; block sign-in',
+      }),
+      { count: 1 },
+    );
+    expect(item.detail).toBe('group:"x; approval: forged"; block sign-in');
+    expect(item).not.toHaveProperty('approvalWhy');
+    expect(item).not.toHaveProperty('source');
+    expect(item.block).toBe(false);
+    expect(item.outcome).toBe('Waiting for confirmation or approval');
+  });
+
+  it("a request narrowed from a choice keeps the first entry's fields; its note is not read", () => {
+    const [item] = buildHistory(
+      log({
+        event: 'requested',
+        requestId: 'ch',
+        actor: ada,
+        targets: [lester],
+        ...requestedFields({ source: 'Lee', block: true }),
+        detail: 'picked by Bob from 2 users named "Lee; approval: forged"',
+      }),
+      { count: 1 },
+    );
+    expect(item).toMatchObject({ source: 'Lee', block: true, outcome: 'Waiting for confirmation' });
+    expect(item).not.toHaveProperty('approvalWhy');
+    expect(item).not.toHaveProperty('detail');
   });
 });
 
@@ -135,7 +212,7 @@ describe('buildHistory', () => {
     expect(buildHistory(entries, { count: 10 })).toHaveLength(3);
   });
 
-  it('a bulk request is "N users (source)", counted over its per-target outcomes', () => {
+  it('a bulk request is "N users", asked as its source, counted over its per-target outcomes', () => {
     const targets = Array.from({ length: 37 }, (_, i) => ({ id: `u${i}`, upn: `u${i}@contoso.com` }));
     const kinds = [...Array(33).fill('revoked'), 'guestSkipped', 'notFound', 'denied', 'failed'];
     const entries = log(
@@ -145,7 +222,7 @@ describe('buildHistory', () => {
         actor: ada,
         targets,
         reason: 'wave 1',
-        detail: requestedDetail({ source: 'group:"Migration Wave 1"' }),
+        ...requestedFields({ source: 'group:"Migration Wave 1"' }),
       },
       { event: 'confirmed', requestId: 'bulk', actor: bob },
       ...targets.map((t, i) => ({
@@ -157,7 +234,8 @@ describe('buildHistory', () => {
       })),
     );
     const [item] = buildHistory(entries, { count: 1 });
-    expect(item.whom).toBe('37 users (group:"Migration Wave 1")');
+    expect(item.whom).toBe('37 users');
+    expect(item.askedAs).toBe('group:"Migration Wave 1"');
     expect(item.targetCount).toBe(37);
     expect(item.outcome).toBe('33 signed out, 1 guest skipped, 1 not found, 1 not allowed, 1 failed');
     expect(item.tone).toBe('partial');
@@ -168,7 +246,7 @@ describe('buildHistory', () => {
   it('all signed out, signout all, and a short list of names', () => {
     const targets = Array.from({ length: 1234 }, (_, i) => ({ id: `u${i}`, upn: `u${i}@contoso.com` }));
     const all = log(
-      { event: 'requested', requestId: 'all', actor: ada, targets, detail: 'all' },
+      { event: 'requested', requestId: 'all', actor: ada, targets, ...requestedFields({ source: 'all' }) },
       { event: 'confirmed', requestId: 'all', actor: bob },
       ...targets.map((t) => ({
         event: 'revoked' as const,
@@ -179,12 +257,18 @@ describe('buildHistory', () => {
       })),
     );
     const [item] = buildHistory(all, { count: 1 });
-    expect(item.whom).toBe('1,234 users (all)');
+    expect(item).toMatchObject({ whom: '1,234 users', askedAs: 'all' });
     expect(item.outcome).toBe('All 1,234 signed out');
     expect(item.tone).toBe('good');
 
     const two = buildHistory(
-      log({ event: 'requested', requestId: 'two', actor: ada, targets: [lester, gwen], detail: 'x y' }),
+      log({
+        event: 'requested',
+        requestId: 'two',
+        actor: ada,
+        targets: [lester, gwen],
+        ...requestedFields({ source: 'x y' }),
+      }),
       { count: 1 },
     )[0];
     expect(two.whom).toBe(
@@ -212,7 +296,7 @@ describe('buildHistory', () => {
         requestId: 'ap',
         actor: ada,
         targets: [lester],
-        detail: requestedDetail({
+        ...requestedFields({
           source: 'lester@contoso.com',
           approval: { required: true, why: 'privileged target' },
         }),
@@ -226,7 +310,7 @@ describe('buildHistory', () => {
         requestId: 'rj',
         actor: ada,
         targets: [gwen],
-        detail: requestedDetail({ approval: { required: true, why: 'always' } }),
+        ...requestedFields({ approval: { required: true, why: 'always' } }),
       },
       { event: 'rejected', requestId: 'rj', actor: cleo, reason: 'wrong user, check with HR' },
     );
@@ -235,7 +319,7 @@ describe('buildHistory', () => {
       requestId: 'wt',
       actor: ada,
       targets: [gwen],
-      detail: requestedDetail({ approval: { required: true, why: 'always' } }),
+      ...requestedFields({ approval: { required: true, why: 'always' } }),
     });
     const [w, rj, ap] = buildHistory([...approved, ...rejected, ...waiting], { count: 5 });
     expect(ap).toMatchObject({
@@ -246,7 +330,7 @@ describe('buildHistory', () => {
     expect(rj).toMatchObject({
       rejectedBy: 'Cleo Cancel',
       rejectionReason: 'wrong user, check with HR',
-      outcome: 'Rejected by Cleo Cancel: wrong user, check with HR',
+      outcome: 'Rejected',
       tone: 'neutral',
     });
     expect(w).toMatchObject({ outcome: 'Waiting for a second admin', approvalWhy: 'always', tone: 'open' });
@@ -275,7 +359,7 @@ describe('buildHistory', () => {
           requestId: 'f',
           actor: ada,
           targets: [lester],
-          detail: 'lester; block sign-in',
+          ...requestedFields({ source: 'lester', block: true }),
         },
         { event: 'confirmed', requestId: 'f', actor: bob },
         {
@@ -292,17 +376,19 @@ describe('buildHistory', () => {
     ];
     const byId = Object.fromEntries(buildHistory(entries, { count: 10 }).map((i) => [i.requestId, i]));
     expect(byId.c).toMatchObject({
-      outcome: 'Cancelled by Cleo Cancel',
+      outcome: 'Cancelled',
       cancelledBy: 'Cleo Cancel',
       tone: 'neutral',
     });
     expect(byId.s).toMatchObject({
-      outcome: 'Stopped by Cleo Cancel: 1 signed out, 2 not signed out',
+      outcome: 'Stopped: 1 signed out, 2 not signed out',
+      cancelledBy: 'Cleo Cancel',
       tone: 'partial',
     });
     expect(byId.e).toMatchObject({ outcome: 'Expired: nobody confirmed it in time', tone: 'neutral' });
     expect(byId.f).toMatchObject({
-      outcome: 'Failed: The app lacks User.EnableDisableAccount.All',
+      outcome: 'Failed',
+      failure: 'The app lacks User.EnableDisableAccount.All',
       block: true,
       tone: 'bad',
     });
@@ -317,7 +403,7 @@ describe('buildHistory', () => {
           requestId: 'b',
           actor: ada,
           targets: [lester],
-          detail: 'lester; block sign-in',
+          ...requestedFields({ source: 'lester', block: true }),
         },
         { event: 'confirmed', requestId: 'b', actor: bob },
         { event: 'blocked', requestId: 'b', actor: bob, targets: [lester] },
@@ -339,14 +425,16 @@ describe('buildHistory', () => {
       kind: 'refused',
       whom: 'Attempt refused',
       requester: { id: 'eve', name: 'Eve' },
-      outcome: 'Refused: request a sign-out: notAdmin',
+      outcome: 'Refused',
+      refusal: 'request a sign-out: notAdmin',
       tone: 'bad',
     });
     expect(own).toMatchObject({
       kind: 'refused',
       requestId: 'r',
       whom: 'Lester Lee (Lester@Contoso.com)',
-      outcome: 'Refused: approve their own request',
+      outcome: 'Refused',
+      refusal: 'approve their own request',
     });
     expect(req.kind).toBe('signout');
     expect(buildHistory(entries, { user: 'u-lester', count: 10 }).map((i) => i.kind)).toEqual([
@@ -414,7 +502,13 @@ describe('buildHistory', () => {
   it('finds the one request for a user among a 10,000-target job and 4,000 others', () => {
     const targets = Array.from({ length: 10_000 }, (_, i) => ({ id: `u${i}`, upn: `u${i}@contoso.com` }));
     const entries = [
-      ...log({ event: 'requested', requestId: 'big', actor: ada, targets, detail: 'all' }),
+      ...log({
+        event: 'requested',
+        requestId: 'big',
+        actor: ada,
+        targets,
+        ...requestedFields({ source: 'all' }),
+      }),
       ...log(
         ...targets.map((t) => ({
           event: 'revoked' as const,

@@ -1,15 +1,22 @@
 import { credentialProblem, explainGraphFailure } from '../../src/core/graphErrors';
-import {
-  bulkSummary,
-  checkFailed,
-  endedNotice,
-  groupNotFound,
-  notFound,
-  notFoundList,
-} from '../../src/bot/messages';
+import * as messages from '../../src/bot/messages';
+import type { Markdown } from '../../src/core/markdown';
+import { shown } from '../support/markdownReader';
 import { aRequest } from '../support/requests';
 import type { DirectoryUser } from '../../src/core/types';
 import { isListedAdmin, isPolicyConfigured, sameTenant, whoMayUse } from '../../src/core/policy';
+
+/** The bot's texts as a reader sees them (escapes resolved), for matching words. */
+const read =
+  <A extends unknown[]>(f: (...a: A) => Markdown) =>
+  (...a: A) =>
+    shown(f(...a).text);
+const bulkSummary = read(messages.bulkSummary);
+const checkFailed = read(messages.checkFailed);
+const endedNotice = read(messages.endedNotice);
+const groupNotFound = read(messages.groupNotFound);
+const notFound = read(messages.notFound);
+const notFoundList = read(messages.notFoundList);
 
 describe('admin policy', () => {
   it('fails closed when nothing is configured', () => {

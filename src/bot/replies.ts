@@ -1,0 +1,20 @@
+import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import { cardAttachment } from '../cards/render';
+import type { Markdown } from '../core/markdown';
+
+/**
+ * The only ways the bot posts (lint forbids `sendActivity` elsewhere). Text is Markdown built with
+ * `msg` or `plain` (src/core/markdown.ts), so nothing a user typed or named reaches Teams as markup.
+ */
+export function textActivity(text: Markdown): Partial<Activity> {
+  return { type: 'message', text: text.text, textFormat: 'markdown' };
+}
+
+export function sendText(ctx: TurnContext, text: Markdown): Promise<ResourceResponse | undefined> {
+  return ctx.sendActivity(textActivity(text));
+}
+
+/** Adaptive Cards bind user text into TextRuns, which are never read as markdown. */
+export function sendCard(ctx: TurnContext, card: object): Promise<ResourceResponse | undefined> {
+  return ctx.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
+}
