@@ -2,9 +2,11 @@ import { credentialProblem, graphReference, type GraphFailure } from '../core/gr
 import { formatDuration, formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import { num, plural } from '../core/wording';
 import {
+  actionOf,
   FAILED_OUTCOMES,
   type DirectoryUser,
   type Person,
+  type RequestAction,
   type SignoutRequest,
   type TargetOutcome,
 } from '../core/types';
@@ -85,9 +87,16 @@ export function ambiguous(typed: string, users: DirectoryUser[]): string {
   return `"${typed}" matches ${users.length} users, and I won't guess. Sign out one of them by user principal name:\n${list}`;
 }
 
-export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, zone?: LocalZone): string {
+export function outcomeLine(
+  user: DirectoryUser | undefined,
+  o: TargetOutcome,
+  zone?: LocalZone,
+  action: RequestAction = 'signout',
+): string {
   const who = user ? person(user) : o.userId;
   switch (o.kind) {
+    case 'unblocked':
+      return allowedAgain(who);
     case 'revoked':
       return o.validFrom
         ? `Signed out ${who}. ${formatValidFromLine(o.validFrom, zone)}.`
@@ -95,8 +104,13 @@ export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, z
     case 'guestSkipped':
       return `${who}: ${o.message ?? 'guest account; nothing changed in this organization.'}`;
     default:
-      return `Could not sign out ${who}: ${o.message ?? o.kind}`;
+      return `Could not ${action === 'unblock' ? 'unblock' : 'sign out'} ${who}: ${o.message ?? o.kind}`;
   }
+}
+
+/** "Sign-out" or "Unblock", to head a notice about the request. */
+function noun(req: Pick<SignoutRequest, 'action'>): string {
+  return actionOf(req) === 'unblock' ? 'Unblock' : 'Sign-out';
 }
 
 export function targetsSummary(req: Pick<SignoutRequest, 'targets'>): string {
@@ -106,6 +120,8 @@ export function targetsSummary(req: Pick<SignoutRequest, 'targets'>): string {
 }
 
 export function requestedNotice(req: SignoutRequest, thread: string): string {
+  if (actionOf(req) === 'unblock')
+    return `Unblock requested: ${req.requester.name} asked to allow ${targetsSummary(req)} to sign in again. Reason: ${req.reason || 'none given'}. In ${thread}.`;
   return `Sign-out requested: ${req.requester.name} asked to sign out ${targetsSummary(req)}. Reason: ${req.reason || 'none given'}. In ${thread}.`;
 }
 
@@ -118,7 +134,7 @@ const NOTICE_OUTCOME_LINES = 20;
 export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZone): string {
   const by = req.confirmedBy ?? req.cancelledBy;
   const counts = req.targets.length > 1 ? ` (${tallyText(req)})` : '';
-  const head = `Sign-out ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${by ? `, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : ''}.`;
+  const head = `${noun(req)} ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${by ? `, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : ''}.`;
   const byId = new Map(req.targets.map((t) => [t.id, t]));
   // failures first: they are what the security team has to follow up
   const failedFirst = [
@@ -127,7 +143,7 @@ export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZon
   ];
   const lines = failedFirst
     .slice(0, NOTICE_OUTCOME_LINES)
-    .map((o) => `- ${outcomeLine(byId.get(o.userId), o, zone)}`);
+    .map((o) => `- ${outcomeLine(byId.get(o.userId), o, zone, actionOf(req))}`);
   if (req.outcomes.length > NOTICE_OUTCOME_LINES)
     lines.push(
       `- …and ${num(req.outcomes.length - NOTICE_OUTCOME_LINES)} more (all of them in the thread's CSV)`,
@@ -138,7 +154,7 @@ export function endedNotice(req: SignoutRequest, thread: string, zone?: LocalZon
 
 export function outcomeLines(req: SignoutRequest, zone?: LocalZone): string {
   const byId = new Map(req.targets.map((t) => [t.id, t]));
-  const lines = req.outcomes.map((o) => outcomeLine(byId.get(o.userId), o, zone));
+  const lines = req.outcomes.map((o) => outcomeLine(byId.get(o.userId), o, zone, actionOf(req)));
   if (req.error && !lines.length) lines.push(req.error);
   return lines.join('\n\n');
 }
@@ -177,7 +193,8 @@ export function approvalNotice(
   thread: string,
 ): string {
   const why = verdict === 'rejected' && req.rejectionReason ? ` Reason: ${req.rejectionReason}.` : '';
-  return `Sign-out ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to sign out ${targetsSummary(req)}.${why} In ${thread}.`;
+  const what = actionOf(req) === 'unblock' ? 'unblock' : 'sign out';
+  return `${noun(req)} ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to ${what} ${targetsSummary(req)}.${why} In ${thread}.`;
 }
 
 /** `like`: suggestions for some of the typed values (see Directory.suggest). */
@@ -206,8 +223,8 @@ export function noUsers(source: string): string {
   return `${source} has no users, so there is nobody to sign out.`;
 }
 
-export function unblocked(user: DirectoryUser): string {
-  return `Sign-in is allowed again for ${person(user)} (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.`;
+function allowedAgain(who: string): string {
+  return `Sign-in is allowed again for ${who} (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.`;
 }
 
 /** The audit log's outcome of an unblock that found sign-in already allowed. */
@@ -221,4 +238,17 @@ export function unblockedNotice(by: Person, user: DirectoryUser, thread: string,
   return changed
     ? `Unblocked: ${by.name} allowed ${person(user)} to sign in again. In ${thread}.`
     : `Unblock asked: ${by.name} asked to unblock ${person(user)}, whose sign-in was not blocked; nothing changed. In ${thread}.`;
+}
+
+const ENTRA_HINT =
+  "The bot only reverses blocks it made itself, so that it never re-enables an account someone disabled on purpose (a leaver, an account under investigation). If this account should sign in again, check why it was blocked and enable it in the Microsoft Entra admin center (the user's properties, Account enabled).";
+
+/** `unblock` of a disabled account whose current block the bot's audit log does not show as its own. */
+export function notBlockedByBot(user: DirectoryUser): string {
+  return `I won't unblock ${person(user)}, and I changed nothing: their sign-in is blocked, but not by this bot (its audit log has no block of theirs that is still in force). ${ENTRA_HINT}`;
+}
+
+/** The same check when the unblock was confirmed: something changed since the request was made. */
+export function noLongerBlockedByBot(user: DirectoryUser): string {
+  return `By the time this was confirmed, the bot's audit log no longer showed a block of ${person(user)} by the bot that is still in force (it was unblocked since this request was made), so nothing was changed. ${ENTRA_HINT}`;
 }

@@ -43,6 +43,7 @@ export const AUDIT_CSV_COLUMNS = [
   'reason',
   'detail',
   'conversationId',
+  'action',
 ] as const;
 
 /** The header row of the audit export. */
@@ -67,6 +68,7 @@ export function auditCsvRow(e: AuditEntry): string {
     e.reason,
     e.detail,
     e.conversationId,
+    e.action,
   ]);
 }
 

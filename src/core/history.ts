@@ -4,6 +4,8 @@
  * One action is one of:
  * - a sign-out request with everything that happened to it (its entries share a requestId): who asked,
  *   whom, who confirmed, approved, rejected or cancelled it, and the outcome counted over its targets;
+ * - an unblock request (its `requested` entry has `action: 'unblock'`), the same way, ending in
+ *   `unblocked` or `failed`;
  * - a refused attempt (`refused`), on its own even when it names a request (e.g. approving one's own);
  * - a block or unblock that is not part of a request.
  * `status` entries are look-ups, not actions, and are left out.
@@ -177,6 +179,7 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
   const of = (event: AuditEntry['event']) => entries.filter((e) => e.event === event);
   const last = (event: AuditEntry['event']) => of(event).at(-1);
   const requested = of('requested');
+  const unblockRequest = requested.some((e) => e.action === 'unblock');
   const asked = requested[0] ?? first;
   const details = requested.map((e) => parseRequestedDetail(e.detail));
   const source = details.find((d) => d.source)?.source;
@@ -225,6 +228,12 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
   } else if (cancelled) {
     outcome = `Cancelled by ${nameOf(cancelled.actor)}`;
     tone = 'neutral';
+  } else if (unblockRequest && (unblocked || finished)) {
+    const failure = of('failed').at(-1);
+    outcome = unblocked
+      ? 'Sign-in allowed again'
+      : `Not unblocked${failure?.detail ? `: ${failure.detail}` : ''}`;
+    tone = unblocked ? 'good' : 'bad';
   } else if (finished) {
     outcome = block && blocked ? `Sign-in blocked; ${lowerFirst(done.text)}` : done.text;
     tone = done.tone;
@@ -250,7 +259,7 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
 
   const lastEntry = entries[entries.length - 1];
   return {
-    kind: unblocked && !finished ? 'unblock' : 'signout',
+    kind: unblockRequest || (unblocked && !finished) ? 'unblock' : 'signout',
     requestId: first.requestId,
     at: asked.at,
     ...(lastEntry !== asked && lastEntry.at !== asked.at ? { lastAt: lastEntry.at } : {}),
@@ -343,6 +352,7 @@ const KIND_WORDS: Record<TargetOutcomeKind, [one: string, many: string]> = {
   notFound: ['not found', 'not found'],
   denied: ['not allowed', 'not allowed'],
   failed: ['failed', 'failed'],
+  unblocked: ['unblocked', 'unblocked'],
 };
 
 const SINGLE_WORDS: Record<TargetOutcomeKind, string> = {
@@ -351,6 +361,7 @@ const SINGLE_WORDS: Record<TargetOutcomeKind, string> = {
   notFound: 'Not found in the directory',
   denied: 'Not allowed',
   failed: 'Failed',
+  unblocked: 'Sign-in allowed again',
 };
 
 function outcomeWords(

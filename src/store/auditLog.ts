@@ -29,6 +29,8 @@ export interface AuditEntry {
   detail?: string;
   /** where the action was asked: conversation id */
   conversationId?: string;
+  /** on `requested`: what the request does when it is not a sign-out (absent = sign-out) */
+  action?: 'unblock';
 }
 
 /** An entry as a caller gives it: `at` defaults to the time of the append. */

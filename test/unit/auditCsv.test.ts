@@ -133,6 +133,7 @@ describe('auditToCsv', () => {
       'reason',
       'detail',
       'conversationId',
+      'action',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows[1]).toEqual([
@@ -147,6 +148,7 @@ describe('auditToCsv', () => {
       'lost laptop',
       'group:"Migration Wave 1"',
       '19:abc@thread.tacv2',
+      '',
     ]);
     expect(rows[2].slice(1, 5)).toEqual(['confirmed', 'req-1', 'bbbb', 'Bob']);
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -182,7 +184,13 @@ describe('auditToCsv', () => {
       '',
       '',
       '',
+      '',
     ]);
+  });
+
+  it('names the action of a request that is not a sign-out', () => {
+    const [row] = parseCsv(auditCsvRow(entry({ action: 'unblock' })));
+    expect(row[AUDIT_CSV_COLUMNS.indexOf('action')]).toBe('unblock');
   });
 
   it('tolerates entries missing what the type promises (an old or hand-edited log)', () => {
@@ -190,6 +198,7 @@ describe('auditToCsv', () => {
     expect(parseCsv(auditCsvRow(odd))[0]).toEqual([
       '2026-11-22T12:00:00Z',
       'expired',
+      '',
       '',
       '',
       '',
