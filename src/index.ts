@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     graph,
     batchGraph,
     directory,
+    audit,
     // the write budget binds in every tier; the smallest tier is the safe assumption
     limits: limitsForTenantSize(0),
     log,

@@ -8,12 +8,12 @@ import {
 } from '@microsoft/teams-ai';
 import { renderHelpCard, renderStatusCard } from '../cards/render';
 import { normalizeMessageText, parseCommand, type Command, type UserRef } from '../core/commandParser';
+import { currentBotBlock } from '../core/botBlock';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
 import { isMarkdown, msg, paragraphs, plain, type Markdown } from '../core/markdown';
 import { RecentKeys } from '../core/recentKeys';
 import { sameTenant, whoMayUse, type AdminPolicy } from '../core/policy';
 import type { DirectoryUser, Person } from '../core/types';
-import { setAccountEnabled } from '../graph/accountState';
 import { GraphCallError, type GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';
 import type { TargetResolver } from '../graph/targets';
@@ -207,6 +207,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
     });
   };
 
+  /**
+   * `unblock`: the same guardrails as a sign-out of that user (break-glass accounts refused, privileged
+   * targets flagged, APPROVAL_POLICY), then a confirmation card; and only for a block the bot's own
+   * audit log shows it made. The job runner checks that again and makes the one PATCH.
+   */
   const unblock = async (
     ctx: TurnContext,
     info: ActivityInfo,
@@ -216,29 +221,48 @@ export function createBot(d: BotDeps): Application<TurnState> {
     if (!caller) return;
     const user = await lookup(ctx, cmd.user);
     if (!user) return;
-    // just read from Graph; unknown (null) counts as blocked, and the PATCH settles it
-    const wasBlocked = user.accountEnabled !== true;
-    try {
-      const requestId = wasBlocked ? (await setAccountEnabled(d.graph, user.id, true)).requestId : undefined;
-      d.log.info({ caller: caller.id, target: user.id, wasBlocked, graphRequestId: requestId }, 'unblock');
+    const assessed = await d.assessor.assess(caller, [user], {
+      self: false,
+      block: false,
+      all: false,
+      named: true,
+      action: 'unblock',
+    });
+    if (!assessed.ok) {
+      await refuse(ctx, info, `unblock ${user.userPrincipalName}`, assessed.problem);
+      await sendText(ctx, plain(assessed.problem));
+      return;
+    }
+    // just read from Graph; unknown (null) counts as blocked, and the audit log decides
+    if (user.accountEnabled === true) {
+      d.log.info({ caller: caller.id, target: user.id }, 'unblock: sign-in not blocked');
       await d.audit.append({
         event: 'unblocked',
         tenantId: d.tenantId,
         actor: caller,
         targets: [{ id: user.id, upn: user.userPrincipalName, name: user.displayName }],
-        outcome: wasBlocked ? undefined : text.NOT_BLOCKED_OUTCOME,
+        outcome: text.NOT_BLOCKED_OUTCOME,
         reason: cmd.reason,
-        graphRequestIds: requestId ? [requestId] : undefined,
         conversationId: info.conversationId,
       });
-      await sendText(ctx, wasBlocked ? text.unblocked(user) : text.notBlocked(user));
-      await d.notifier.notify(
-        text.unblockedNotice(caller, user, info.thread, wasBlocked),
-        originOf(ctx.activity),
-      );
-    } catch (err) {
-      await sendText(ctx, describeFailure(err, d.log, 'block', user.displayName));
+      await sendText(ctx, text.notBlocked(user));
+      await d.notifier.notify(text.unblockedNotice(caller, user, info.thread, false), originOf(ctx.activity));
+      return;
     }
+    if (!currentBotBlock(await d.audit.readAll(), user.id)) {
+      await refuse(ctx, info, `unblock ${user.userPrincipalName}`, 'its sign-in was not blocked by the bot');
+      await sendText(ctx, text.notBlockedByBot(user));
+      return;
+    }
+    await d.service.create(ctx, info, {
+      action: 'unblock',
+      requester: caller,
+      targets: assessed.targets,
+      reason: cmd.reason,
+      source: user.userPrincipalName,
+      block: false,
+      approval: assessed.approval,
+    });
   };
 
   const handlers: {

@@ -1,5 +1,12 @@
-import { explainGraphFailure } from '../core/graphErrors';
-import { FAILED_OUTCOMES, type DirectoryUser, type SignoutRequest, type TargetOutcome } from '../core/types';
+import { currentBotBlock } from '../core/botBlock';
+import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
+import {
+  actionOf,
+  FAILED_OUTCOMES,
+  type DirectoryUser,
+  type SignoutRequest,
+  type TargetOutcome,
+} from '../core/types';
 import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/batchScheduler';
 import { setAccountEnabled } from '../graph/accountState';
 import { GraphCallError, type GraphApi } from '../graph/client';
@@ -7,7 +14,9 @@ import type { Directory } from '../graph/directory';
 import { revokeUserSessions } from '../graph/revoke';
 import type { ThrottleLimits } from '../graph/throttleLimits';
 import type { Logger } from '../log';
+import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
+import * as text from './messages';
 
 export interface JobRunnerDeps {
   store: RequestStore;
@@ -16,6 +25,8 @@ export interface JobRunnerDeps {
   /** for $batch: no SDK retries, the bulk scheduler paces and retries per item */
   batchGraph: GraphApi;
   directory: Directory;
+  /** read before an unblock: the bot only reverses its own blocks */
+  audit: Pick<AuditSink, 'readAll'>;
   limits: ThrottleLimits;
   log: Logger;
   /** called with the latest state of a bulk request, at most every progressIntervalMs */
@@ -36,7 +47,8 @@ const HEARTBEAT_MS = 15_000;
 /**
  * Runs confirmed sign-outs after the click has been answered: one user through single Graph calls,
  * many through the pacing bulk scheduler. Outcomes are checkpointed in the store as they come, so a
- * restart resumes without revoking anyone twice; a cancel stops further revokes.
+ * restart resumes without revoking anyone twice; a cancel stops further revokes. An unblock request
+ * is one PATCH per target, made only while the bot's audit log still shows the block as its own.
  */
 export class JobRunner {
   private readonly inFlight = new Set<Promise<void>>();
@@ -123,10 +135,15 @@ export class JobRunner {
   private async work(req: SignoutRequest, resumed: boolean, signal: AbortSignal): Promise<void> {
     const finished = new Set(req.outcomes.map((o) => o.userId));
     let remaining = req.targets.filter((t) => !finished.has(t.id));
-    if (req.targets.length === 1) {
+    if (actionOf(req) === 'unblock') {
+      for (const target of remaining) await this.checkpoint(req.id, [await this.unblockOne(req, target)]);
+    } else if (req.targets.length === 1) {
       if (req.block) remaining = await this.blockSignIn(req, remaining);
-      for (const target of remaining)
-        await this.checkpoint(req.id, [await this.revokeOne(req, target, resumed)]);
+      for (const target of remaining) {
+        const outcome = await this.revokeOne(req, target, resumed);
+        // everyone left after blockSignIn was blocked, whatever the revoke did
+        await this.checkpoint(req.id, [req.block ? { ...outcome, blocked: true } : outcome]);
+      }
     } else {
       await this.runBulk(req, remaining, resumed, signal);
     }
@@ -165,7 +182,7 @@ export class JobRunner {
   ): Promise<void> {
     const log = this.d.log.child({ requestId: req.id });
     if (resumed && req.startedAt) {
-      const earlier = await this.revokedSince(remaining, req.startedAt);
+      const earlier = await this.revokedSince(remaining, req.startedAt, !!req.block);
       if (earlier.length) {
         log.info({ count: earlier.length }, 'revoked before a restart; not revoking again');
         await this.checkpoint(req.id, earlier);
@@ -228,25 +245,60 @@ export class JobRunner {
         await setAccountEnabled(this.d.graph, user.id, false);
         blocked.push(user);
       } catch (err) {
-        const failure =
-          err instanceof GraphCallError ? err : new GraphCallError(0, 'Unexpected', (err as Error).message);
-        const explained = explainGraphFailure(failure, 'block', user.displayName);
-        this.d.log.warn(
-          { requestId: req.id, target: user.id, status: failure.status, code: failure.code },
-          'block failed',
-        );
-        await this.checkpoint(req.id, [
-          {
-            userId: user.id,
-            kind: explained.kind,
-            code: failure.code,
-            requestId: failure.requestId,
-            message: explained.text,
-          },
-        ]);
+        await this.checkpoint(req.id, [this.failedWrite(req, user, err, 'block')]);
       }
     }
     return blocked;
+  }
+
+  /**
+   * Allows sign-in again (PATCH accountEnabled=true), if the bot's audit log still shows the user's
+   * current block as the bot's: between the request and the click, another unblock may have run and
+   * someone else may have blocked the account since. Repeating it after a restart is harmless.
+   */
+  private async unblockOne(req: SignoutRequest, user: DirectoryUser): Promise<TargetOutcome> {
+    if (!currentBotBlock(await this.d.audit.readAll(), user.id)) {
+      this.d.log.warn(
+        { requestId: req.id, target: user.id },
+        'unblock refused: no block of the bot in force',
+      );
+      return {
+        userId: user.id,
+        kind: 'failed',
+        code: 'NotBlockedByBot',
+        message: text.noLongerBlockedByBot(user),
+      };
+    }
+    try {
+      const { requestId } = await setAccountEnabled(this.d.graph, user.id, true);
+      this.d.log.info({ requestId: req.id, target: user.id, graphRequestId: requestId }, 'unblocked');
+      return { userId: user.id, kind: 'unblocked', requestId };
+    } catch (err) {
+      return this.failedWrite(req, user, err, 'unblock');
+    }
+  }
+
+  /** A block or unblock Graph refused, as the user's outcome. */
+  private failedWrite(
+    req: SignoutRequest,
+    user: DirectoryUser,
+    err: unknown,
+    action: GraphAction,
+  ): TargetOutcome {
+    const failure =
+      err instanceof GraphCallError ? err : new GraphCallError(0, 'Unexpected', (err as Error).message);
+    const explained = explainGraphFailure(failure, action, user.displayName);
+    this.d.log.warn(
+      { requestId: req.id, target: user.id, status: failure.status, code: failure.code },
+      `${action} failed`,
+    );
+    return {
+      userId: user.id,
+      kind: explained.kind,
+      code: failure.code,
+      requestId: failure.requestId,
+      message: explained.text,
+    };
   }
 
   private async checkpoint(requestId: string, outcomes: TargetOutcome[]): Promise<void> {
@@ -260,7 +312,8 @@ export class JobRunner {
   ): Promise<TargetOutcome> {
     const log = this.d.log.child({ requestId: req.id, target: target.id });
     try {
-      const [earlier] = resumed && req.startedAt ? await this.revokedSince([target], req.startedAt) : [];
+      const [earlier] =
+        resumed && req.startedAt ? await this.revokedSince([target], req.startedAt, false) : [];
       if (earlier) log.info('revoked before a restart; not revoking again');
       const outcome = earlier ?? (await revokeUserSessions(this.d.graph, target.id));
       log.info(
@@ -291,8 +344,14 @@ export class JobRunner {
   /**
    * After a restart, the users whose sessions are already valid only from after the job started:
    * Graph accepted their revoke before the bot stopped, so it is recorded instead of sent again.
+   * `block`: a bulk `--block` job revokes only after the block succeeded, so such a user whose
+   * sign-in is disabled now was blocked by it.
    */
-  private async revokedSince(users: DirectoryUser[], startedAt: string): Promise<TargetOutcome[]> {
+  private async revokedSince(
+    users: DirectoryUser[],
+    startedAt: string,
+    block: boolean,
+  ): Promise<TargetOutcome[]> {
     const startedSecond = Math.floor(Date.parse(startedAt) / 1000) * 1000;
     const found: TargetOutcome[] = [];
     for (let i = 0; i < users.length; i += READ_BACK_BATCH) {
@@ -304,6 +363,7 @@ export class JobRunner {
             userId: user.id,
             kind: user.userType === 'Guest' ? 'guestSkipped' : 'revoked',
             validFrom: user.validFrom,
+            ...(block && user.accountEnabled === false ? { blocked: true } : {}),
           });
         }
       }

@@ -3,9 +3,11 @@ import { bareUrl, joinMarkdown, msg, plain, type Markdown } from '../core/markdo
 import { formatDuration, formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import { num, plural } from '../core/wording';
 import {
+  actionOf,
   FAILED_OUTCOMES,
   type DirectoryUser,
   type Person,
+  type RequestAction,
   type SignoutRequest,
   type TargetOutcome,
   type ThreadLabel,
@@ -87,9 +89,16 @@ export function ambiguous(typed: string, users: DirectoryUser[]): Markdown {
   return msg`"${typed}" matches ${users.length} users, and I won't guess. Sign out one of them by user principal name:\n${userList(users.slice(0, 10))}`;
 }
 
-export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, zone?: LocalZone): Markdown {
+export function outcomeLine(
+  user: DirectoryUser | undefined,
+  o: TargetOutcome,
+  zone?: LocalZone,
+  action: RequestAction = 'signout',
+): Markdown {
   const who = user ? person(user) : o.userId;
   switch (o.kind) {
+    case 'unblocked':
+      return allowedAgain(who);
     case 'revoked':
       return o.validFrom
         ? msg`Signed out ${who}. ${formatValidFromLine(o.validFrom, zone)}.`
@@ -97,8 +106,13 @@ export function outcomeLine(user: DirectoryUser | undefined, o: TargetOutcome, z
     case 'guestSkipped':
       return msg`${who}: ${o.message ?? 'guest account; nothing changed in this organization.'}`;
     default:
-      return msg`Could not sign out ${who}: ${o.message ?? o.kind}`;
+      return msg`Could not ${action === 'unblock' ? 'unblock' : 'sign out'} ${who}: ${o.message ?? o.kind}`;
   }
+}
+
+/** "Sign-out" or "Unblock", to head a notice about the request. */
+function noun(req: Pick<SignoutRequest, 'action'>): string {
+  return actionOf(req) === 'unblock' ? 'Unblock' : 'Sign-out';
 }
 
 export function targetsSummary(req: Pick<SignoutRequest, 'targets'>): string {
@@ -118,6 +132,8 @@ export function threadText(thread: ThreadLabel | string | undefined): Markdown {
 }
 
 export function requestedNotice(req: SignoutRequest, thread: ThreadLabel | string | undefined): Markdown {
+  if (actionOf(req) === 'unblock')
+    return msg`Unblock requested: ${req.requester.name} asked to allow ${targetsSummary(req)} to sign in again. Reason: ${req.reason || 'none given'}. In ${threadText(thread)}.`;
   return msg`Sign-out requested: ${req.requester.name} asked to sign out ${targetsSummary(req)}. Reason: ${req.reason || 'none given'}. In ${threadText(thread)}.`;
 }
 
@@ -141,7 +157,7 @@ export function endedNotice(
   const by = req.confirmedBy ?? req.cancelledBy;
   const counts = req.targets.length > 1 ? msg` (${tallyText(req)})` : msg``;
   const byWhom = by ? msg`, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : msg``;
-  const head = msg`Sign-out ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${byWhom}.`;
+  const head = msg`${noun(req)} ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${byWhom}.`;
   const byId = new Map(req.targets.map((t) => [t.id, t]));
   // failures first: they are what the security team has to follow up
   const failedFirst = [
@@ -150,7 +166,7 @@ export function endedNotice(
   ];
   const lines = failedFirst
     .slice(0, NOTICE_OUTCOME_LINES)
-    .map((o) => msg`- ${outcomeLine(byId.get(o.userId), o, zone)}`);
+    .map((o) => msg`- ${outcomeLine(byId.get(o.userId), o, zone, actionOf(req))}`);
   if (req.outcomes.length > NOTICE_OUTCOME_LINES)
     lines.push(
       msg`- …and ${num(req.outcomes.length - NOTICE_OUTCOME_LINES)} more (all of them in the thread's CSV)`,
@@ -161,7 +177,7 @@ export function endedNotice(
 
 export function outcomeLines(req: SignoutRequest, zone?: LocalZone): Markdown {
   const byId = new Map(req.targets.map((t) => [t.id, t]));
-  const lines = req.outcomes.map((o) => outcomeLine(byId.get(o.userId), o, zone));
+  const lines = req.outcomes.map((o) => outcomeLine(byId.get(o.userId), o, zone, actionOf(req)));
   if (req.error && !lines.length) lines.push(plain(req.error));
   return joinMarkdown(lines, msg`\n\n`);
 }
@@ -200,7 +216,8 @@ export function approvalNotice(
   thread: ThreadLabel | string | undefined,
 ): Markdown {
   const why = verdict === 'rejected' && req.rejectionReason ? msg` Reason: ${req.rejectionReason}.` : msg``;
-  return msg`Sign-out ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to sign out ${targetsSummary(req)}.${why} In ${threadText(thread)}.`;
+  const what = actionOf(req) === 'unblock' ? 'unblock' : 'sign out';
+  return msg`${noun(req)} ${verdict}: ${by.name} ${verdict} ${req.requester.name}'s request to ${what} ${targetsSummary(req)}.${why} In ${threadText(thread)}.`;
 }
 
 /** `like`: suggestions for some of the typed values (see Directory.suggest). */
@@ -237,8 +254,8 @@ export function noUsers(source: string): Markdown {
   return msg`${source} has no users, so there is nobody to sign out.`;
 }
 
-export function unblocked(user: DirectoryUser): Markdown {
-  return msg`Sign-in is allowed again for ${person(user)} (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.`;
+function allowedAgain(who: string): Markdown {
+  return msg`Sign-in is allowed again for ${who} (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.`;
 }
 
 /** The audit log's outcome of an unblock that found sign-in already allowed. */
@@ -257,4 +274,20 @@ export function unblockedNotice(
   return changed
     ? msg`Unblocked: ${by.name} allowed ${person(user)} to sign in again. In ${threadText(thread)}.`
     : msg`Unblock asked: ${by.name} asked to unblock ${person(user)}, whose sign-in was not blocked; nothing changed. In ${threadText(thread)}.`;
+}
+
+const ENTRA_HINT =
+  "The bot only reverses blocks it made itself, so that it never re-enables an account someone disabled on purpose (a leaver, an account under investigation). If this account should sign in again, check why it was blocked and enable it in the Microsoft Entra admin center (the user's properties, Account enabled).";
+
+/** `unblock` of a disabled account whose current block the bot's audit log does not show as its own. */
+export function notBlockedByBot(user: DirectoryUser): Markdown {
+  return msg`I won't unblock ${person(user)}, and I changed nothing: their sign-in is blocked, but not by this bot (its audit log has no block of theirs that is still in force). ${ENTRA_HINT}`;
+}
+
+/**
+ * The same check when the unblock was confirmed: something changed since the request was made. Plain
+ * words, kept as the outcome's message and escaped wherever it is shown.
+ */
+export function noLongerBlockedByBot(user: DirectoryUser): string {
+  return `By the time this was confirmed, the bot's audit log no longer showed a block of ${person(user)} by the bot that is still in force (it was unblocked since this request was made), so nothing was changed. ${ENTRA_HINT}`;
 }

@@ -3,9 +3,10 @@ import {
   protectedTargetProblem,
   protectedTargets,
   selfTargetProblem,
+  selfUnblockProblem,
   type ApprovalPolicy,
 } from '../core/approvalPolicy';
-import type { DirectoryUser, Person } from '../core/types';
+import type { DirectoryUser, Person, RequestAction } from '../core/types';
 import { GraphCallError, type GraphApi } from '../graph/client';
 import { markPrivileged } from '../graph/roles';
 import type { Logger } from '../log';
@@ -31,6 +32,8 @@ export type Assessment =
  * refused when they are break-glass accounts or the requester (without --self); from a group, search
  * or `all` those are left out and listed instead. Then it flags holders of privileged roles, and decide whether a second admin
  * must approve. When roles cannot be read, approval is required rather than assumed unnecessary.
+ * An unblock (`action: 'unblock'`, one named user) gets the same checks and the same approval as a
+ * sign-out of that user, except that nobody may unblock themselves, `--self` or not.
  */
 export class RequestAssessor {
   constructor(
@@ -42,17 +45,20 @@ export class RequestAssessor {
   async assess(
     requester: Person,
     targets: DirectoryUser[],
-    flags: { self: boolean; block: boolean; all: boolean; named: boolean },
+    flags: { self: boolean; block: boolean; all: boolean; named: boolean; action?: RequestAction },
   ): Promise<Assessment> {
     const excluded: { user: DirectoryUser; why: string }[] = [];
-    if (flags.named) {
-      const protectedProblem = protectedTargetProblem(targets, this.policy.protectedUserIds);
+    const unblock = flags.action === 'unblock';
+    if (flags.named || unblock) {
+      const protectedProblem = protectedTargetProblem(targets, this.policy.protectedUserIds, flags.action);
       if (protectedProblem) return { ok: false, problem: protectedProblem };
-      const selfProblem = selfTargetProblem(
-        requester.id,
-        targets.map((t) => t.id),
-        flags.self,
-      );
+      const selfProblem = unblock
+        ? targets.map((t) => selfUnblockProblem(requester.id, t.id)).find(Boolean)
+        : selfTargetProblem(
+            requester.id,
+            targets.map((t) => t.id),
+            flags.self,
+          );
       if (selfProblem) return { ok: false, problem: selfProblem };
     } else {
       const shielded = new Set(protectedTargets(targets, this.policy.protectedUserIds).map((t) => t.id));
@@ -94,6 +100,7 @@ export class RequestAssessor {
       privilegedTargets: privileged,
       all: flags.all,
       block: flags.block,
+      unblock,
     });
     if (rolesUnknown && approval.required && this.policy.approvalPolicy === 'privileged') {
       approval.why = `${rolesUnknown.charAt(0).toUpperCase()}${rolesUnknown.slice(1)}.`;

@@ -5,9 +5,15 @@ import { canApprove } from '../core/approvalPolicy';
 import { requestedFields } from '../core/history';
 import type { Markdown } from '../core/markdown';
 import { decideCancel, decideConfirm } from '../core/requestLifecycle';
-import type { DirectoryUser, Person, SignoutRequest } from '../core/types';
+import {
+  actionOf,
+  type DirectoryUser,
+  type Person,
+  type RequestAction,
+  type SignoutRequest,
+} from '../core/types';
 import type { Logger } from '../log';
-import type { AuditSink } from '../store/auditLog';
+import type { AuditSink, NewAuditEntry } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
@@ -34,6 +40,8 @@ export interface SignoutServiceDeps {
 
 /** What the bot knows about a request before it is stored: targets and the policy's verdict. */
 export interface NewRequest {
+  /** default 'signout' */
+  action?: RequestAction;
   requester: Person;
   targets: DirectoryUser[];
   reason: string;
@@ -65,6 +73,7 @@ export class SignoutService {
     const now = this.now();
     const req: SignoutRequest = {
       id: randomUUID(),
+      action: n.action === 'unblock' ? 'unblock' : undefined,
       tenantId: this.d.tenantId,
       status: 'pending',
       createdAt: now.toISOString(),
@@ -94,8 +103,14 @@ export class SignoutService {
     }
     if (n.choices) return req;
     this.d.log.info(
-      { requestId: req.id, requester: n.requester.id, targets: n.targets.length, approval: !!req.approval },
-      'sign-out requested',
+      {
+        requestId: req.id,
+        action: actionOf(req),
+        requester: n.requester.id,
+        targets: n.targets.length,
+        approval: !!req.approval,
+      },
+      'request made',
     );
     await this.d.audit.append({
       event: 'requested',
@@ -106,6 +121,7 @@ export class SignoutService {
       reason: n.reason,
       ...requestedFields(req),
       conversationId: info.conversationId,
+      ...(req.action === 'unblock' ? { action: 'unblock' as const } : {}),
     });
     await this.d.notifier.notify(text.requestedNotice(req, info.thread), originOf(ctx.activity));
     return req;
@@ -356,17 +372,29 @@ export class SignoutService {
     );
     await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
     const byId = new Map(req.targets.map((t) => [t.id, t]));
+    const actor = req.approvedBy ?? req.confirmedBy ?? {};
     await this.d.audit.appendMany(
-      req.outcomes.map((o) => ({
-        event: o.kind === 'revoked' ? 'revoked' : 'failed',
-        tenantId: req.tenantId,
-        requestId: req.id,
-        actor: req.approvedBy ?? req.confirmedBy ?? {},
-        targets: [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }],
-        outcome: o.kind,
-        graphRequestIds: o.requestId ? [o.requestId] : undefined,
-        detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
-      })),
+      req.outcomes.flatMap((o): NewAuditEntry[] => {
+        const targets = [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }];
+        // A block that succeeded is recorded even when the revoke after it failed: it is what
+        // lets `unblock` tell the bot's blocks from anyone else's.
+        const blocked: NewAuditEntry[] = o.blocked
+          ? [{ event: 'blocked', tenantId: req.tenantId, requestId: req.id, actor, targets }]
+          : [];
+        return [
+          ...blocked,
+          {
+            event: o.kind === 'revoked' ? 'revoked' : o.kind === 'unblocked' ? 'unblocked' : 'failed',
+            tenantId: req.tenantId,
+            requestId: req.id,
+            actor,
+            targets,
+            outcome: o.kind,
+            graphRequestIds: o.requestId ? [o.requestId] : undefined,
+            detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
+          },
+        ];
+      }),
     );
     await this.d.notifier.notify(text.endedNotice(req, req.thread, zone), originOfReference(req));
   }

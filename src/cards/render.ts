@@ -12,6 +12,7 @@ import {
   type LocalZone,
 } from '../core/timeFormat';
 import {
+  actionOf,
   FAILED_OUTCOMES,
   type DirectoryUser,
   type Person,
@@ -147,11 +148,14 @@ export interface ConfirmCardData {
   approveTyped: boolean;
   typePrompt: string;
   typedConfirmTitle: string;
+  /** the button that starts it: "Sign out", or "Unblock" */
+  confirmTitle: string;
 }
 
 const BLOCK_NOTE = 'Sign-in will be blocked first (accountEnabled = false)';
 
 export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): ConfirmCardData {
+  const unblock = actionOf(req) === 'unblock';
   const n = req.targets.length;
   const all = req.source === 'all';
   const waiting = req.status === 'pending' && !!req.approval?.required;
@@ -187,11 +191,13 @@ export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): Confi
 
   const data: ConfirmCardData = {
     requestId: req.id,
-    heading: all
-      ? 'Sign out everyone in the organization?'
-      : req.block
-        ? 'Block sign-in and sign out of all Microsoft 365 sessions?'
-        : 'Sign out of all Microsoft 365 sessions?',
+    heading: unblock
+      ? 'Unblock: allow sign-in again?'
+      : all
+        ? 'Sign out everyone in the organization?'
+        : req.block
+          ? 'Block sign-in and sign out of all Microsoft 365 sessions?'
+          : 'Sign out of all Microsoft 365 sessions?',
     waiting,
     approvalWhy: req.approval?.why || 'the approval policy asks for a second admin',
     notes,
@@ -219,7 +225,7 @@ export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): Confi
     privilegedHasMore: privileged.length > PRIVILEGED_LIST_LIMIT,
     privilegedMoreText: `…and ${num(privileged.length - PRIVILEGED_LIST_LIMIT)} more privileged users`,
     people,
-    whatHappens: whatHappens(req.block === true),
+    whatHappens: unblock ? UNBLOCK_HAPPENS : whatHappens(req.block === true),
     expiry: `This request expires at ${expiryTime(req.expiresAt, o.zone, o.now ?? new Date())}`,
     confirmPlain: !waiting && !typed,
     confirmTyped: !waiting && typed,
@@ -228,6 +234,7 @@ export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): Confi
     // Names what to type, never the answer: the request keeps the phrases, the card must not.
     typePrompt: 'To confirm, type the number of users in the organization, or its primary domain.',
     typedConfirmTitle: `Sign out all ${plural(n, 'user')}`,
+    confirmTitle: unblock ? 'Unblock' : 'Sign out',
   };
   if (data.hasShowAll) fitShowAll(req, data);
   return data;
@@ -244,6 +251,13 @@ export function renderConfirmCard(req: SignoutRequest, o: CardOptions = {}): obj
     return renderChoiceCard(req.source ?? '', req.choices, req.id);
   return renderTemplate(confirmTemplate, confirmCardData(req, o));
 }
+
+const UNBLOCK_HAPPENS = [
+  '• Sign-in is allowed again (accountEnabled = true): they can sign in with their password and MFA, on every device and in every app.',
+  '• Sessions revoked earlier stay revoked: they sign in afresh.',
+  '• It does not reset the password or MFA methods: if the account was compromised, make sure those were reset first.',
+  '• The bot only reverses a block it made; it checks its audit log again when you click.',
+].map((text) => ({ text }));
 
 function whatHappens(block: boolean): { text: string }[] {
   return [
@@ -360,6 +374,7 @@ const OUTCOME: Record<TargetOutcomeKind, { status: string; color: Color }> = {
   notFound: { status: 'Not found in the directory', color: 'Attention' },
   denied: { status: 'Not allowed', color: 'Attention' },
   failed: { status: 'Failed', color: 'Attention' },
+  unblocked: { status: 'Sign-in allowed again', color: 'Good' },
 };
 
 const GUEST_NOTE =
@@ -379,9 +394,10 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
   let title: string;
   let titleColor: Color;
   const changedNothing = !req.outcomes.some((x) => x.kind === 'revoked');
+  const unblock = actionOf(req) === 'unblock';
   switch (req.status) {
     case 'running':
-      title = 'Signing out…';
+      title = unblock ? 'Unblocking…' : 'Signing out…';
       titleColor = 'Accent';
       notes.push({
         text: `Started by ${req.confirmedBy?.name ?? 'an admin'}${at(req.startedAt ?? req.confirmedAt)}.`,
@@ -389,18 +405,28 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
       });
       break;
     case 'done': {
-      const allRevoked = rows.every((r) => r.outcome?.kind === 'revoked');
-      title = allRevoked ? 'Signed out' : 'Sign-out finished';
-      titleColor = allRevoked ? 'Good' : 'Warning';
+      const success = unblock ? 'unblocked' : 'revoked';
+      const allDone = rows.every((r) => r.outcome?.kind === success);
+      title = unblock
+        ? allDone
+          ? 'Sign-in allowed again'
+          : 'Unblock finished'
+        : allDone
+          ? 'Signed out'
+          : 'Sign-out finished';
+      titleColor = allDone ? 'Good' : 'Warning';
       break;
     }
     case 'failed':
-      title = 'Sign-out failed';
+      title = unblock ? 'Unblock failed' : 'Sign-out failed';
       titleColor = 'Attention';
-      notes.push({ text: req.error || 'Nobody was signed out.', color: 'Attention' });
+      notes.push({
+        text: req.error || (unblock ? 'Nothing was changed.' : 'Nobody was signed out.'),
+        color: 'Attention',
+      });
       break;
     case 'cancelled':
-      title = 'Sign-out cancelled';
+      title = unblock ? 'Unblock cancelled' : 'Sign-out cancelled';
       titleColor = 'Default';
       notes.push({
         text: changedNothing
@@ -418,7 +444,7 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
       });
       break;
     case 'rejected':
-      title = 'Sign-out rejected';
+      title = unblock ? 'Unblock rejected' : 'Sign-out rejected';
       titleColor = 'Default';
       notes.push({
         text: `${req.rejectedBy?.name ?? 'A second admin'} rejected this request. Nothing was changed.`,
@@ -519,7 +545,12 @@ function targetRow(
     upn: user?.userPrincipalName || userId,
   };
   if (!outcome) {
-    const status = req.status === 'running' ? 'Waiting…' : 'Not signed out';
+    const status =
+      req.status === 'running'
+        ? 'Waiting…'
+        : actionOf(req) === 'unblock'
+          ? 'Not unblocked'
+          : 'Not signed out';
     return {
       ...name,
       status,
@@ -535,6 +566,8 @@ function targetRow(
     details.push(formatValidFromLine(outcome.validFrom, zone));
   if (outcome.message) details.push(outcome.message);
   else if (outcome.kind === 'guestSkipped') details.push(GUEST_NOTE);
+  else if (outcome.kind === 'unblocked')
+    details.push('Sessions revoked earlier stay revoked: they sign in afresh.');
   // Graph messages from graphErrors already end with the request-id; repeat it only when it is missing.
   const ref = [outcome.code, outcome.requestId && `request-id ${outcome.requestId}`]
     .filter(Boolean)
@@ -542,6 +575,7 @@ function targetRow(
   const hasReference =
     ref !== '' &&
     outcome.kind !== 'revoked' &&
+    outcome.kind !== 'unblocked' &&
     !(outcome.requestId && outcome.message?.includes(outcome.requestId));
   return {
     ...name,
@@ -777,6 +811,7 @@ export function historyCardData(
     ];
     // every value from the log in a line of its own (label and value are separate TextRuns)
     if (it.askedAs) lines.push({ label: 'Asked as', text: it.askedAs });
+    if (it.kind === 'unblock') lines.push({ label: 'Action', text: 'unblock (allow sign-in again)' });
     if (it.approvalWhy !== undefined) lines.push({ label: 'Approval needed', text: it.approvalWhy });
     if (it.approvedBy) lines.push({ label: 'Approved by', text: it.approvedBy });
     if (it.confirmedBy && it.confirmedBy !== it.approvedBy)

@@ -34,6 +34,8 @@ export interface ApprovalInput {
   all?: boolean;
   /** `signout --block`: sign-in is disabled as well */
   block?: boolean;
+  /** an unblock request (allow sign-in again), judged like a sign-out of the same users */
+  unblock?: boolean;
 }
 
 export interface ApprovalDecision {
@@ -60,7 +62,12 @@ export function approvalNeeded(o: ApprovalInput): ApprovalDecision {
     return { required: false, why: 'The approval policy is none: no second admin is needed.' };
   }
   const reasons: string[] = [];
-  if (o.policy === 'always') reasons.push('the approval policy asks a second admin for every sign-out');
+  if (o.policy === 'always')
+    reasons.push(
+      o.unblock
+        ? 'the approval policy asks a second admin for every sign-out and every unblock'
+        : 'the approval policy asks a second admin for every sign-out',
+    );
   if (o.all) reasons.push('it signs out every user in the organization');
   if (o.policy === 'privileged' && o.privilegedCount > 0) reasons.push(privilegedWhy(o));
   if (o.policy === 'bulk' && o.targetCount >= o.bulkThreshold) {
@@ -122,6 +129,15 @@ export function approvalRefusalText(why: ApprovalRefusal): string {
     : 'Only members of the approver group can approve or reject sign-outs.';
 }
 
+/**
+ * Refuses to let an admin unblock their own account, with no override: a blocked account that unblocks
+ * itself is exactly what an attacker holding a stolen session would do before the session ends.
+ */
+export function selfUnblockProblem(requesterId: string, targetId: string): string | undefined {
+  if (!sameId(requesterId, targetId)) return undefined;
+  return "You can't unblock your own account, so I changed nothing: another admin must do it. (A blocked account that unblocks itself is what an attacker with a stolen session would try.)";
+}
+
 /** Refuses a request that would sign out the requester, unless they added `--self`. */
 export function selfTargetProblem(
   requesterId: string,
@@ -149,14 +165,18 @@ export function protectedTargets<T extends NamedTarget>(
 /**
  * Refuses a request that names a break-glass account in PROTECTED_USER_IDS, naming each. There is no
  * override: these accounts are how the organisation gets back in when everything else is locked out.
+ * The bot does not unblock them either: whatever happens to them happens in the Entra admin center.
  */
 export function protectedTargetProblem(
   targets: readonly NamedTarget[],
   protectedIds: readonly string[],
+  action: 'signout' | 'unblock' = 'signout',
 ): string | undefined {
   const hit = protectedTargets(targets, protectedIds);
   if (hit.length === 0) return undefined;
   const names = sentence(hit.map((t) => t.displayName));
+  if (action === 'unblock')
+    return `${names} is a protected break-glass account (PROTECTED_USER_IDS); the bot never signs it out, blocks or unblocks it, so I changed nothing. If its sign-in must change, do it in the Microsoft Entra admin center.`;
   return hit.length === 1
     ? `${names} is a protected break-glass account (PROTECTED_USER_IDS); the bot never signs it out or blocks it.`
     : `${names} are protected break-glass accounts (PROTECTED_USER_IDS); the bot never signs them out or blocks them.`;

@@ -51,6 +51,7 @@ export const AUDIT_CSV_COLUMNS = [
   'source',
   'block',
   'approvalWhy',
+  'action',
 ] as const;
 
 /** The header row of the audit export. */
@@ -81,6 +82,7 @@ export function auditCsvRow(e: AuditEntry): string {
     e.source,
     e.block,
     e.approvalWhy,
+    e.action,
   ]);
 }
 

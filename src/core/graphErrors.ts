@@ -23,6 +23,7 @@ const PERMISSION_FOR: Record<string, string> = {
   lookup: 'User.Read.All',
   membership: 'GroupMember.Read.All',
   block: 'User.EnableDisableAccount.All',
+  unblock: 'User.EnableDisableAccount.All',
   roles: 'RoleManagement.Read.Directory',
 };
 
@@ -64,10 +65,11 @@ export function explainGraphFailure(f: GraphFailure, action: GraphAction, target
     };
   }
   if (f.status === 403) {
-    if (action === 'block') {
+    if (action === 'block' || action === 'unblock') {
+      const what = action === 'block' ? 'block sign-in' : 'allow sign-in again';
       return {
         kind: 'denied',
-        text: `Microsoft Graph refused to block sign-in for ${who}, so nothing was changed for them. The bot needs the ${PERMISSION_FOR.block} permission with admin consent; for admin accounts its app also needs the Privileged Authentication Administrator role. ${ref}`,
+        text: `Microsoft Graph refused to ${what} for ${who}, so nothing was changed for them. The bot needs the ${PERMISSION_FOR.block} permission with admin consent; for admin accounts its app also needs the Privileged Authentication Administrator role. ${ref}`,
       };
     }
     const text =

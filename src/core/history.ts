@@ -4,6 +4,8 @@
  * One action is one of:
  * - a sign-out request with everything that happened to it (its entries share a requestId): who asked,
  *   whom, who confirmed, approved, rejected or cancelled it, and the outcome counted over its targets;
+ * - an unblock request (its `requested` entry has `action: 'unblock'`), the same way, ending in
+ *   `unblocked` or `failed`;
  * - a refused attempt (`refused`), on its own even when it names a request (e.g. approving one's own);
  * - a block or unblock that is not part of a request.
  * `status` entries are look-ups and `downloaded` entries are uses of a CSV link, not actions on users:
@@ -171,6 +173,7 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
   const of = (event: AuditEntry['event']) => entries.filter((e) => e.event === event);
   const last = (event: AuditEntry['event']) => of(event).at(-1);
   const requested = of('requested');
+  const unblockRequest = requested.some((e) => e.action === 'unblock');
   const asked = requested[0] ?? first;
   const structured = requested.filter(hasFields);
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -223,6 +226,12 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
   } else if (cancelled) {
     outcome = 'Cancelled';
     tone = 'neutral';
+  } else if (unblockRequest && (unblocked || finished)) {
+    const failure = of('failed').at(-1);
+    outcome = unblocked
+      ? 'Sign-in allowed again'
+      : `Not unblocked${failure?.detail ? `: ${failure.detail}` : ''}`;
+    tone = unblocked ? 'good' : 'bad';
   } else if (finished) {
     outcome = block && blocked ? `Sign-in blocked; ${lowerFirst(done.text)}` : done.text;
     tone = done.tone;
@@ -253,7 +262,7 @@ function requestItem(entries: AuditEntry[]): HistoryItem {
 
   const lastEntry = entries[entries.length - 1];
   return {
-    kind: unblocked && !finished ? 'unblock' : 'signout',
+    kind: unblockRequest || (unblocked && !finished) ? 'unblock' : 'signout',
     requestId: first.requestId,
     at: asked.at,
     ...(lastEntry !== asked && lastEntry.at !== asked.at ? { lastAt: lastEntry.at } : {}),
@@ -350,6 +359,7 @@ const KIND_WORDS: Record<TargetOutcomeKind, [one: string, many: string]> = {
   notFound: ['not found', 'not found'],
   denied: ['not allowed', 'not allowed'],
   failed: ['failed', 'failed'],
+  unblocked: ['unblocked', 'unblocked'],
 };
 
 const SINGLE_WORDS: Record<TargetOutcomeKind, string> = {
@@ -358,6 +368,7 @@ const SINGLE_WORDS: Record<TargetOutcomeKind, string> = {
   notFound: 'Not found in the directory',
   denied: 'Not allowed',
   failed: 'Failed',
+  unblocked: 'Sign-in allowed again',
 };
 
 function outcomeWords(

@@ -22,7 +22,8 @@ export interface DirectoryUser {
   privilegedRoles?: string[];
 }
 
-export type TargetOutcomeKind = 'revoked' | 'notFound' | 'denied' | 'guestSkipped' | 'failed';
+/** `unblocked`: sign-in allowed again by an unblock request. */
+export type TargetOutcomeKind = 'revoked' | 'notFound' | 'denied' | 'guestSkipped' | 'failed' | 'unblocked';
 
 /** Outcomes where the user was not signed out and someone should look (a guest is skipped, not failed). */
 export const FAILED_OUTCOMES: readonly TargetOutcomeKind[] = ['notFound', 'denied', 'failed'];
@@ -38,6 +39,16 @@ export interface TargetOutcome {
   requestId?: string;
   /** plain-words explanation for the admin */
   message?: string;
+  /** `--block`: this request blocked the user's sign-in (the block succeeded, whatever the revoke did) */
+  blocked?: boolean;
+}
+
+/** What a request does to its targets: sign them out (with `block`, block first), or allow sign-in again. */
+export type RequestAction = 'signout' | 'unblock';
+
+/** A stored request's action; records from before unblock requests existed have none and are sign-outs. */
+export function actionOf(req: Pick<SignoutRequest, 'action'>): RequestAction {
+  return req.action === 'unblock' ? 'unblock' : 'signout';
 }
 
 /** Where the request's card lives, so it can be updated for everyone later. */
@@ -56,6 +67,8 @@ export interface ThreadLabel {
 
 export interface SignoutRequest {
   id: string;
+  /** absent = 'signout' (see actionOf) */
+  action?: RequestAction;
   tenantId: string;
   status: RequestStatus;
   createdAt: string;

@@ -142,6 +142,8 @@ interface UserRun {
   throttledSince?: number;
   /** a revoke answered 5xx/timeout: it may have taken effect */
   revokeMaybeDone: boolean;
+  /** `block`: this user's sign-in was blocked (its outcome says so, for the audit log) */
+  blocked?: boolean;
   revokeRequestId?: string;
   last?: GraphFailure;
 }
@@ -417,6 +419,7 @@ class BulkRun {
   private succeeded(user: UserRun, r: BatchItemResponse): TargetOutcome | undefined {
     const requestId = requestIdOf(r);
     if (user.phase === 'block') {
+      user.blocked = true;
       user.phase = 'revoke';
       user.failures = 0;
       user.throttledSince = undefined;
@@ -515,7 +518,8 @@ class BulkRun {
     }
   }
 
-  private record(user: UserRun, outcome: TargetOutcome): void {
+  private record(user: UserRun, found: TargetOutcome): void {
+    const outcome = user.blocked ? { ...found, blocked: true } : found;
     this.open.delete(user);
     this.outcomes.push(outcome);
     if (outcome.kind === 'revoked') this.counts.revoked++;

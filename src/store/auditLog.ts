@@ -42,6 +42,8 @@ export interface AuditEntry {
   conversationId?: string;
   /** for `downloaded`: the HTTP client (see src/bot/csvLinks.ts) */
   client?: { ip: string; userAgent?: string; httpRequestId: string };
+  /** on `requested`: what the request does when it is not a sign-out (absent = sign-out) */
+  action?: 'unblock';
 }
 
 /** An entry as a caller gives it: `at` defaults to the time of the append. */

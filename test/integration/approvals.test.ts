@@ -180,9 +180,13 @@ describe('privileged targets and containment (default policy: privileged)', () =
     const calls = sb.graph.requests.filter((r) => r.path.includes(target.id) && r.method !== 'GET');
     expect(calls.map((r) => r.method)).toEqual(['PATCH', 'POST']);
 
-    const activity = await bot.say(`unblock ${target.upn}`, admin);
-    await bot.waitForText(activity.conversation.id, /allowed again/);
+    const unblock = await bot.requestSignout(`unblock ${target.upn}`, admin);
+    expect(sb.graph.user(target.id)!.accountEnabled).toBe(false);
+    await bot.click('signout.confirm', unblock, admin);
+    await bot.waitForText(unblock.conversationId, /allowed again/);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
+    // posted after the outcome is audited
+    await bot.waitForSecurityNotice(new RegExp(`Unblock done: ${target.name}`));
 
     const patches = () => sb.graph.requests.filter((r) => r.path.includes(target.id) && r.method === 'PATCH');
     const before = patches().length;
@@ -196,7 +200,7 @@ describe('privileged targets and containment (default policy: privileged)', () =
     const entries = (await auditEntries(sb)).filter(
       (e) => e.event === 'unblocked' && e.targets?.[0]?.id === target.id,
     );
-    expect(entries.map((e) => e.outcome)).toEqual([undefined, 'Sign-in was not blocked; nothing changed']);
+    expect(entries.map((e) => e.outcome)).toEqual(['unblocked', 'Sign-in was not blocked; nothing changed']);
   });
 
   it('blocks a whole search result before revoking, each write paced in $batch', async () => {
@@ -241,10 +245,10 @@ describe('--block without User.EnableDisableAccount.All', () => {
     expect(shown(post.body.text)).toMatch(/403 Authorization_RequestDenied/);
     expect(sb.graph.revokeCount(target.id)).toBe(0);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
-    // blocked elsewhere (the admin center): unblocking needs the permission too
+    // blocked elsewhere (the admin center): the bot only reverses its own blocks
     sb.graph.user(target.id)!.accountEnabled = false;
     const activity = await bot.say(`unblock ${target.upn}`, admin);
-    await bot.waitForText(activity.conversation.id, /User\.EnableDisableAccount\.All/);
+    await bot.waitForText(activity.conversation.id, /not by this bot.*Microsoft Entra admin center/);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(false);
   });
 

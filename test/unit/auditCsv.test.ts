@@ -142,6 +142,7 @@ describe('auditToCsv', () => {
       'source',
       'block',
       'approvalWhy',
+      'action',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows[1]).toEqual([
@@ -162,6 +163,7 @@ describe('auditToCsv', () => {
       'group:"Migration Wave 1"',
       'true',
       'bulk; over 10 users',
+      '',
     ]);
     expect(rows[2].slice(1, 5)).toEqual(['confirmed', 'req-1', 'bbbb', 'Bob']);
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -199,6 +201,11 @@ describe('auditToCsv', () => {
       'r-1;r-2',
       ...Array(AUDIT_CSV_COLUMNS.length - 8).fill(''),
     ]);
+  });
+
+  it('names the action of a request that is not a sign-out', () => {
+    const [row] = parseCsv(auditCsvRow(entry({ action: 'unblock' })));
+    expect(row[AUDIT_CSV_COLUMNS.indexOf('action')]).toBe('unblock');
   });
 
   it('tolerates entries missing what the type promises (an old or hand-edited log)', () => {

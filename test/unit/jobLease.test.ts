@@ -53,6 +53,7 @@ async function setup(instance: string, existing: SignoutRequest) {
     graph,
     batchGraph: graph,
     directory: { getUser: async () => undefined } as unknown as Directory,
+    audit: { readAll: async () => [] },
     limits: limitsForTenantSize(0),
     log: pino({ level: 'silent' }),
     onProgress: async () => undefined,

@@ -70,7 +70,11 @@ function everyText(s: string): [string, Markdown][] {
     ['ambiguousInList', text.ambiguousInList([s, s])],
     ['ambiguousGroup', text.ambiguousGroup(s, 2)],
     ['noUsers', text.noUsers(s)],
-    ['unblocked', text.unblocked(u)],
+    [
+      'outcomeLine, unblocked',
+      text.outcomeLine(u, { userId: u.id, kind: 'unblocked' }, undefined, 'unblock'),
+    ],
+    ['notBlockedByBot', text.notBlockedByBot(u)],
     ['notBlocked', text.notBlocked(u)],
     ['unblockedNotice', text.unblockedNotice(person, u, thread)],
     ['unblockedNotice, nothing changed', text.unblockedNotice(person, u, thread, false)],
