@@ -125,8 +125,11 @@ export class JobRunner {
     let remaining = req.targets.filter((t) => !finished.has(t.id));
     if (req.targets.length === 1) {
       if (req.block) remaining = await this.blockSignIn(req, remaining);
-      for (const target of remaining)
-        await this.checkpoint(req.id, [await this.revokeOne(req, target, resumed)]);
+      for (const target of remaining) {
+        const outcome = await this.revokeOne(req, target, resumed);
+        // blockSignIn returned only the users whose block Graph confirmed
+        await this.checkpoint(req.id, [req.block ? { ...outcome, blocked: true } : outcome]);
+      }
     } else {
       await this.runBulk(req, remaining, resumed, signal);
     }

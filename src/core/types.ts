@@ -38,6 +38,8 @@ export interface TargetOutcome {
   requestId?: string;
   /** plain-words explanation for the admin */
   message?: string;
+  /** `--block`: Graph confirmed that the user's sign-in was blocked (accountEnabled=false) */
+  blocked?: boolean;
 }
 
 /** Where the request's card lives, so it can be updated for everyone later. */

@@ -57,6 +57,11 @@ export interface Fault {
   times?: number;
   /** destroy the socket instead of answering (top-level requests only; batch items ignore it) */
   unreachable?: boolean;
+  /**
+   * carry the request out, then answer with the fault (or destroy the socket): a 503 storm in which
+   * the work was done, a connection lost after the revoke
+   */
+  afterEffect?: boolean;
   delayMs?: number;
 }
 
@@ -681,6 +686,7 @@ export class GraphStandIn {
       const fault = this.takeFault(call);
       if (fault?.unreachable) {
         await this.hold(fault.delayMs ?? 0);
+        if (fault.afterEffect) await this.route(call).catch(() => undefined);
         return 'destroyed';
       }
       return await this.execute(call, fault);
@@ -792,6 +798,7 @@ export class GraphStandIn {
     try {
       if (fault?.delayMs) await this.hold(fault.delayMs);
       if (fault && fault.status >= 400) {
+        if (fault.afterEffect) await this.route(call).catch(() => undefined);
         const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
         throw new GraphError(
           fault.status,

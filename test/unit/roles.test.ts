@@ -1,5 +1,4 @@
 import type { TokenCredential } from '@azure/identity';
-import * as https from 'node:https';
 import { explainGraphFailure } from '../../src/core/graphErrors';
 import type { DirectoryUser } from '../../src/core/types';
 import { accountEnabledOf, setAccountEnabled } from '../../src/graph/accountState';
@@ -11,13 +10,13 @@ import {
   privilegedUsers,
 } from '../../src/graph/roles';
 import { makeTestCertificate } from '../support/cert';
+import { trustingFetch } from '../support/trustingFetch';
 import { type GraphStandInOptions, GraphStandIn } from '../support/graphStandIn';
 import { ROLE_TEMPLATES, SAMPLE, type Tenant, largeTenant, sampleTenant } from '../support/tenantFixture';
 
 /**
  * roles.ts and accountState.ts through the real Graph SDK (GraphApi) against the Graph stand-in over
- * https. Jest cannot set NODE_EXTRA_CA_CERTS for itself, so the SDK's global fetch is swapped for one
- * that trusts the test certificate (and nothing else) for the duration of this file.
+ * https (the SDK's global fetch trusts the test certificate for the duration of this file).
  */
 
 const TOKEN = 'roles-test-token';
@@ -25,35 +24,6 @@ const cert = makeTestCertificate();
 const credential: TokenCredential = {
   getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
-
-function trustingFetch(ca: string): typeof fetch {
-  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const headers = Object.fromEntries(new Headers(init?.headers));
-    return new Promise<Response>((resolve, reject) => {
-      const req = https.request(
-        url,
-        { method: init?.method ?? 'GET', ca, headers, signal: init?.signal ?? undefined },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-            }
-            const status = res.statusCode ?? 500;
-            const body = status === 204 || status === 304 ? null : new Uint8Array(Buffer.concat(chunks));
-            resolve(new Response(body, { status, statusText: res.statusMessage, headers: h }));
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(typeof init?.body === 'string' ? init.body : undefined);
-    });
-  }) as typeof fetch;
-}
 
 const originalFetch = globalThis.fetch;
 beforeAll(() => {
