@@ -141,7 +141,7 @@ export class JobRunner {
       if (req.block) remaining = await this.blockSignIn(req, remaining);
       for (const target of remaining) {
         const outcome = await this.revokeOne(req, target, resumed);
-        // everyone left after blockSignIn was blocked, whatever the revoke did
+        // blockSignIn returned only the users whose block Graph confirmed
         await this.checkpoint(req.id, [req.block ? { ...outcome, blocked: true } : outcome]);
       }
     } else {

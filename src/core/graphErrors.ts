@@ -29,6 +29,9 @@ const PERMISSION_FOR: Record<string, string> = {
 
 export type GraphAction = keyof typeof PERMISSION_FOR;
 
+/** The code of a $batch answer whose response ids do not match the request's (missing, extra, repeated). */
+export const INVALID_BATCH_RESPONSE = 'InvalidBatchResponse';
+
 export function graphReference(f: Pick<GraphFailure, 'status' | 'code' | 'requestId'>): string {
   const parts = [f.status ? `${f.status} ${f.code}` : f.code];
   if (f.requestId) parts.push(`request-id ${f.requestId}`);
@@ -52,6 +55,25 @@ export function credentialProblem(f: Pick<GraphFailure, 'message'>): string {
   return hint
     ? `The bot could not authenticate to Microsoft Graph: Entra ID says ${hint} (${code}).`
     : `The bot could not authenticate to Microsoft Graph${code ? ` (${code})` : ''}: check its app registration, credential and admin consent.`;
+}
+
+/**
+ * Graph may have carried out a request that got this answer: a 5xx, 408 or 424, a timeout, a lost
+ * connection, or a $batch answer that could not be matched to its requests. A 4xx, a 429 and a failure
+ * to get a token mean it did not.
+ */
+export function outcomeUnknown(f: Pick<GraphFailure, 'status' | 'code'>): boolean {
+  if (f.status === 0) return f.code !== 'AuthenticationFailed';
+  return f.status === 408 || f.status === 424 || f.status >= 500;
+}
+
+/** A revoke Graph did not confirm, and whose effect the bot could not read back either. */
+export function unconfirmedRevokeText(
+  who: string,
+  revoke: Pick<GraphFailure, 'status' | 'code' | 'requestId'>,
+  read: Pick<GraphFailure, 'status' | 'code' | 'requestId'>,
+): string {
+  return `Microsoft Graph did not confirm the sign-out of ${who} ${graphReference(revoke)}, and the bot could not read whether it took effect ${graphReference(read)}. They may already be signed out: check their sign-in sessions before trying again.`;
 }
 
 /** Turns a Graph failure into words an admin can act on at 3 a.m. */
@@ -85,6 +107,12 @@ export function explainGraphFailure(f: GraphFailure, action: GraphAction, target
     return {
       kind: 'failed',
       text: `Microsoft Graph is throttling the bot and did not let up after several retries. Nothing was changed for ${who}; try again in a few minutes. ${ref}`,
+    };
+  }
+  if (f.code === INVALID_BATCH_RESPONSE) {
+    return {
+      kind: 'failed',
+      text: `Microsoft Graph's answer did not match the bot's requests, so nothing was confirmed for ${who}. Try again in a moment. ${ref}`,
     };
   }
   if (f.status === 0) {

@@ -54,3 +54,43 @@ export function isPrivilegedRole(templateId: string | null | undefined): boolean
 export function privilegedRoleName(templateId: string | null | undefined): string | undefined {
   return templateId ? PRIVILEGED_ROLE_TEMPLATES.get(templateId.trim().toLowerCase()) : undefined;
 }
+
+/** A directory role held by a principal: active (assigned) or eligible (PIM), at some scope. */
+export interface RoleGrant {
+  /** unifiedRoleAssignment.roleDefinitionId: for a built-in role, its template id */
+  roleDefinitionId: string;
+  /** '/' for the whole tenant, '/administrativeUnits/{id}' for an administrative unit */
+  directoryScopeId?: string | null;
+  /** PIM-eligible: may be activated at any time, by the holder alone */
+  eligible: boolean;
+}
+
+/**
+ * The names of the privileged roles among `grants`, each once, in first-seen order. Every scope and
+ * eligibility counts; a role held only as eligible, or only below the whole tenant, says so:
+ * "Global Administrator (eligible)", "User Administrator (administrative unit)".
+ */
+export function privilegedRoleNames(grants: RoleGrant[]): string[] {
+  const strongest = new Map<string, RoleGrant>();
+  for (const g of grants) {
+    const key = g.roleDefinitionId.trim().toLowerCase();
+    if (!isPrivilegedRole(key)) continue;
+    const held = strongest.get(key);
+    if (!held || rank(g) < rank(held)) strongest.set(key, g);
+  }
+  return [...strongest].map(([templateId, g]) => {
+    const qualifiers = [g.eligible && 'eligible', scopeLabel(g.directoryScopeId)].filter(Boolean);
+    const name = privilegedRoleName(templateId)!;
+    return qualifiers.length ? `${name} (${qualifiers.join(', ')})` : name;
+  });
+}
+
+/** Active before eligible, the whole tenant before a narrower scope. */
+function rank(g: RoleGrant): number {
+  return (g.eligible ? 2 : 0) + (scopeLabel(g.directoryScopeId) ? 1 : 0);
+}
+
+function scopeLabel(scope: string | null | undefined): string | undefined {
+  if (!scope || scope === '/') return undefined;
+  return scope.toLowerCase().startsWith('/administrativeunits/') ? 'administrative unit' : 'scoped';
+}

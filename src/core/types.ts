@@ -39,7 +39,7 @@ export interface TargetOutcome {
   requestId?: string;
   /** plain-words explanation for the admin */
   message?: string;
-  /** `--block`: this request blocked the user's sign-in (the block succeeded, whatever the revoke did) */
+  /** `--block`: Graph confirmed that the user's sign-in was blocked (accountEnabled=false) */
   blocked?: boolean;
 }
 

@@ -1,6 +1,17 @@
 import { BudgetPacer } from '../core/tokenBucket';
-import { GUEST_MESSAGE, explainGraphFailure, type GraphFailure } from '../core/graphErrors';
+import { INVALID_BATCH_RESPONSE, outcomeUnknown, type GraphFailure } from '../core/graphErrors';
 import type { TargetOutcome } from '../core/types';
+import {
+  PHASES,
+  PLAN_ORDER,
+  headerOf,
+  newUserRun,
+  requestIdOf,
+  type BatchItem,
+  type BatchItemResponse,
+  type Phase,
+  type UserRun,
+} from './bulkPhases';
 import type { GraphApi } from './client';
 import { requestCost, type ThrottleLimits } from './throttleLimits';
 
@@ -12,24 +23,14 @@ import { requestCost, type ThrottleLimits } from './throttleLimits';
  * Every batch is fully parallel (no dependsOn): Graph accepts a batch only if it is fully sequential
  * or fully parallel, so "revoke + read dependsOn revoke" pairs cannot share a batch. Instead a user's
  * read is sent in a later batch, once its revoke has answered 2xx, next to other users' revokes.
+ * What each step sends and what its answers lead to is the phase table in bulkPhases.ts.
+ *
+ * A revoke is never resent blindly: when its outcome is unknown (5xx, 424, timeout, transport error, an
+ * answer without it), the user's signInSessionsValidFromDateTime is read first, and a valid-from at or
+ * after the first revoke's sending (to the second) is recorded as the revoke.
  */
 
-export interface BatchItem {
-  id: string;
-  method: 'GET' | 'POST' | 'PATCH';
-  url: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  dependsOn?: string[];
-}
-
-export interface BatchItemResponse {
-  id: string;
-  status: number;
-  headers?: Record<string, string>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body?: any;
-}
+export type { BatchItem, BatchItemResponse } from './bulkPhases';
 
 /**
  * Thin I/O seam: posts one JSON $batch (<= 20 items) and returns its responses. Throws on transport
@@ -95,7 +96,10 @@ export interface BulkRevokeOptions {
   onProgress?: (p: BulkProgress) => void;
   /** default 3000 */
   progressIntervalMs?: number;
-  /** per request (the revoke, then the read), for 5xx/424/timeouts/transport errors; default 5 */
+  /**
+   * per request, for 5xx/424/timeouts/transport errors; default 5. For the revoke: revokes sent in all,
+   * each unknown outcome verified before the next
+   */
   maxAttempts?: number;
   /** a request throttled (429) continuously for longer than this fails as throttled; default 15 min */
   maxThrottledMs?: number;
@@ -105,7 +109,8 @@ export interface BulkRevokeOptions {
   batchTimeoutMs?: number;
   /**
    * `signout --block`: disable each user's sign-in (PATCH accountEnabled=false) before revoking, as a
-   * paced write like the revoke. A user who cannot be blocked is not revoked.
+   * paced write like the revoke. A user who cannot be blocked is not revoked. Outcomes of users whose
+   * block succeeded carry `blocked: true`.
    */
   block?: boolean;
   /** random source for backoff jitter, in [0, 1); default Math.random */
@@ -125,28 +130,11 @@ export const MAX_BATCH_ITEMS = 20;
  * not Graph's limits, caps the rate: the benchmark measured 82% of the ceiling with 4 and 95% with 8.
  */
 export const DEFAULT_CONCURRENCY = 8;
-const SELECT = 'signInSessionsValidFromDateTime,userType';
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 const THROTTLE_BACKOFF_MAX_MS = 60_000;
 
 type Budget = 'resourceUnits' | 'writes';
-type Phase = 'block' | 'revoke' | 'read';
-
-interface UserRun {
-  userId: string;
-  phase: Phase;
-  /** retryable failures of the current phase's request */
-  failures: number;
-  /** when the current request was first throttled, if it still is */
-  throttledSince?: number;
-  /** a revoke answered 5xx/timeout: it may have taken effect */
-  revokeMaybeDone: boolean;
-  /** `block`: this user's sign-in was blocked (its outcome says so, for the audit log) */
-  blocked?: boolean;
-  revokeRequestId?: string;
-  last?: GraphFailure;
-}
 
 interface Delayed {
   user: UserRun;
@@ -185,11 +173,10 @@ class BulkRun {
   private readonly random: () => number;
   private readonly pacer: BudgetPacer<Budget>;
   private readonly startedAt: number;
+  private readonly firstPhase: Phase;
 
   private cursor = 0;
-  private readonly readyReads: UserRun[] = [];
-  private readonly readyRevokes: UserRun[] = [];
-  private readonly readyBlocks: UserRun[] = [];
+  private readonly ready: Record<Phase, UserRun[]> = { block: [], revoke: [], verify: [], read: [] };
   private readonly delayed: Delayed[] = [];
   /** users sent at least once and not yet final (for cancel) */
   private readonly open = new Set<UserRun>();
@@ -213,6 +200,7 @@ class BulkRun {
     this.batchTimeoutMs = o.batchTimeoutMs ?? 120_000;
     this.progressIntervalMs = o.progressIntervalMs ?? 3000;
     this.random = o.random ?? Math.random;
+    this.firstPhase = o.block ? 'block' : 'revoke';
     this.startedAt = this.clock.now();
     this.lastProgressAt = this.startedAt;
     const l = o.limits;
@@ -224,7 +212,7 @@ class BulkRun {
       this.startedAt,
       o.safetyMargin ?? 0.05,
     );
-    const one = costOf([revokeItem('x', '1')]);
+    const one = costOf([PHASES.revoke.request('x', '1')]);
     if (this.pacer.timeUntil(one, this.startedAt) === Infinity) {
       throw new RangeError('throttle limits are too small to afford a single revoke');
     }
@@ -249,15 +237,17 @@ class BulkRun {
     return !!this.o.signal?.aborted || !!this.fatal;
   }
 
+  private readyCount(): number {
+    return PLAN_ORDER.reduce((n, phase) => n + this.ready[phase].length, 0);
+  }
+
   private async dispatch(): Promise<void> {
     for (;;) {
       this.dirty = false;
       if (this.stopping()) return;
       const now = this.clock.now();
       this.promoteDue(now);
-      const hasWork =
-        this.readyReads.length + this.readyRevokes.length + this.readyBlocks.length > 0 ||
-        this.cursor < this.o.userIds.length;
+      const hasWork = this.readyCount() > 0 || this.cursor < this.o.userIds.length;
       if (!hasWork) {
         if (this.inFlight === 0 && this.delayed.length === 0) return;
         await this.wait(this.untilNextDelayed(now));
@@ -275,7 +265,7 @@ class BulkRun {
         continue;
       }
       this.pacer.take(cost, now);
-      const users = this.commit(plan);
+      const users = this.commit(plan, now);
       this.inFlight++;
       void this.send(users, plan.items).finally(() => {
         this.inFlight--;
@@ -285,10 +275,10 @@ class BulkRun {
   }
 
   /**
-   * The next batch from what is ready: reads first (their revoke is done), then revokes (blocked users
-   * and retries), then blocks to retry, then new users to fill it.
+   * The next batch from what is ready, in PLAN_ORDER (users nearest their end first), then new users
+   * to fill it.
    */
-  private plan(): { reads: number; retries: number; blocks: number; fresh: number; items: BatchItem[] } {
+  private plan(): { taken: Record<Phase, number>; fresh: number; items: BatchItem[] } {
     const ru = this.pacer.capacity('resourceUnits');
     const wr = this.pacer.capacity('writes');
     const items: BatchItem[] = [];
@@ -301,44 +291,35 @@ class BulkRun {
       items.push(item);
       return true;
     };
-    let reads = 0;
-    while (reads < this.readyReads.length && fits(readItem(this.readyReads[reads].userId, id(items))))
-      reads++;
-    let retries = 0;
-    while (
-      retries < this.readyRevokes.length &&
-      fits(revokeItem(this.readyRevokes[retries].userId, id(items)))
-    )
-      retries++;
-    let blocks = 0;
-    while (blocks < this.readyBlocks.length && fits(blockItem(this.readyBlocks[blocks].userId, id(items))))
-      blocks++;
-    const first = this.o.block ? blockItem : revokeItem;
+    const taken: Record<Phase, number> = { block: 0, revoke: 0, verify: 0, read: 0 };
+    for (const phase of PLAN_ORDER) {
+      const queue = this.ready[phase];
+      while (
+        taken[phase] < queue.length &&
+        fits(PHASES[phase].request(queue[taken[phase]].userId, id(items)))
+      )
+        taken[phase]++;
+    }
+    const first = PHASES[this.firstPhase];
     let fresh = 0;
     while (
       this.cursor + fresh < this.o.userIds.length &&
-      fits(first(this.o.userIds[this.cursor + fresh], id(items)))
+      fits(first.request(this.o.userIds[this.cursor + fresh], id(items)))
     )
       fresh++;
-    return { reads, retries, blocks, fresh, items };
+    return { taken, fresh, items };
   }
 
-  private commit(plan: { reads: number; retries: number; blocks: number; fresh: number }): UserRun[] {
-    const users = [
-      ...this.readyReads.splice(0, plan.reads),
-      ...this.readyRevokes.splice(0, plan.retries),
-      ...this.readyBlocks.splice(0, plan.blocks),
-    ];
+  /** Takes the planned users off their queues, in the order of the plan's items. */
+  private commit(plan: { taken: Record<Phase, number>; fresh: number }, now: number): UserRun[] {
+    const users: UserRun[] = [];
+    for (const phase of PLAN_ORDER) users.push(...this.ready[phase].splice(0, plan.taken[phase]));
     for (let i = 0; i < plan.fresh; i++) {
-      const user: UserRun = {
-        userId: this.o.userIds[this.cursor++],
-        phase: this.o.block ? 'block' : 'revoke',
-        failures: 0,
-        revokeMaybeDone: false,
-      };
+      const user = newUserRun(this.o.userIds[this.cursor++], this.firstPhase);
       this.open.add(user);
       users.push(user);
     }
+    for (const user of users) PHASES[user.phase].sent?.(user, now);
     return users;
   }
 
@@ -368,26 +349,21 @@ class BulkRun {
     } finally {
       timeout.abort();
     }
+    if (!batchFailure) {
+      const problem = mismatch(items, responses);
+      if (problem) batchFailure = { status: 0, code: INVALID_BATCH_RESPONSE, message: problem };
+    }
 
     const now = this.clock.now();
-    const byId = new Map((responses ?? []).map((r) => [String(r.id), r]));
+    const byId = new Map(batchFailure ? [] : responses!.map((r) => [String(r.id), r]));
     let throttleMs: number | undefined;
     let sawThrottle = false;
     const finals: [UserRun, TargetOutcome][] = [];
     if (batchFailure?.status === 429) this.counts.throttled++;
     users.forEach((user, i) => {
-      let f: FailureFields | undefined = batchFailure;
-      let response: BatchItemResponse | undefined;
-      if (!f) {
-        response = byId.get(items[i].id);
-        if (!response)
-          f = {
-            status: 0,
-            code: 'MissingResponse',
-            message: 'the batch answer had no response for this request',
-          };
-        else if (response.status < 200 || response.status > 299) f = failureFromResponse(response, now);
-      }
+      const response = batchFailure ? undefined : byId.get(items[i].id)!;
+      const f =
+        batchFailure ?? (isSuccess(response!.status) ? undefined : failureFromResponse(response!, now));
       if (!f) {
         const done = this.succeeded(user, response!);
         if (done) finals.push([user, done]);
@@ -417,31 +393,11 @@ class BulkRun {
 
   /** Handles a 2xx; returns the user's final outcome if this was the last step. */
   private succeeded(user: UserRun, r: BatchItemResponse): TargetOutcome | undefined {
-    const requestId = requestIdOf(r);
-    if (user.phase === 'block') {
-      user.blocked = true;
-      user.phase = 'revoke';
-      user.failures = 0;
-      user.throttledSince = undefined;
-      this.readyRevokes.push(user);
-      return undefined;
-    }
-    if (user.phase === 'revoke') {
-      user.phase = 'read';
-      user.failures = 0;
-      user.throttledSince = undefined;
-      user.revokeRequestId = requestId;
-      this.readyReads.push(user);
-      return undefined;
-    }
-    const body = (r.body ?? {}) as {
-      signInSessionsValidFromDateTime?: string | null;
-      userType?: string | null;
-    };
-    const validFrom = body.signInSessionsValidFromDateTime ?? undefined;
-    const base = { userId: user.userId, validFrom, requestId: user.revokeRequestId };
-    if (body.userType === 'Guest') return { ...base, kind: 'guestSkipped', message: GUEST_MESSAGE };
-    return { ...base, kind: 'revoked' };
+    const step = PHASES[user.phase].succeeded(user, r, { maxAttempts: this.maxAttempts });
+    if ('outcome' in step) return step.outcome;
+    this.enter(user, step.next);
+    this.ready[step.next].push(user);
+    return undefined;
   }
 
   /** Handles a non-2xx (or a batch that failed as a whole); returns a final outcome or schedules a retry. */
@@ -458,77 +414,64 @@ class BulkRun {
       requestId: f.requestId,
     };
     user.last = failure;
-    const queue =
-      user.phase === 'block'
-        ? this.readyBlocks
-        : user.phase === 'revoke'
-          ? this.readyRevokes
-          : this.readyReads;
+    const rule = PHASES[user.phase];
     if (f.status === 429) {
+      // Graph did not run a throttled request: sending it again is always safe
       user.throttledSince ??= now;
       if (now - user.throttledSince < this.maxThrottledMs) {
-        queue.push(user);
+        this.ready[user.phase].push(user);
         return undefined;
       }
-      return this.finalFailure(user, failure, wholeBatch);
+      return rule.gaveUp(user, failure, wholeBatch);
     }
     user.throttledSince = undefined;
-    if (isRetryable(f.status)) {
-      if (user.phase === 'revoke') user.revokeMaybeDone = true;
-      if (++user.failures < this.maxAttempts) {
-        this.delayed.push({ user, notBefore: now + this.backoff(user.failures, BACKOFF_MAX_MS) });
-        return undefined;
-      }
+    if (!isRetryable(f.status)) return rule.gaveUp(user, failure, wholeBatch);
+    if (outcomeUnknown(f) && !rule.resendable && rule.whenUnknown) {
+      // the revoke may have taken effect: check before sending another
+      user.unknownRevokes++;
+      user.lastRevokeFailure = failure;
+      const attempt = user.unknownRevokes;
+      this.enter(user, rule.whenUnknown);
+      this.delayed.push({ user, notBefore: now + this.backoff(attempt, BACKOFF_MAX_MS) });
+      return undefined;
     }
-    return this.finalFailure(user, failure, wholeBatch);
+    if (outcomeUnknown(f)) user.mayHaveTakenEffect = true;
+    if (++user.failures < this.maxAttempts) {
+      this.delayed.push({ user, notBefore: now + this.backoff(user.failures, BACKOFF_MAX_MS) });
+      return undefined;
+    }
+    return rule.gaveUp(user, failure, wholeBatch);
   }
 
-  private finalFailure(user: UserRun, f: GraphFailure, wholeBatch: boolean): TargetOutcome {
-    if (user.phase === 'read')
-      return readBackFailed(user, explainGraphFailure(f, 'lookup', user.userId).text, f);
-    const e = explainGraphFailure(f, user.phase === 'block' ? 'block' : 'revoke', user.userId);
-    // a whole-batch 404/403 says nothing about this user
-    const kind = wholeBatch ? 'failed' : e.kind;
-    return { userId: user.userId, kind, code: f.code, requestId: f.requestId, message: e.text };
+  private enter(user: UserRun, phase: Phase): void {
+    user.phase = phase;
+    user.failures = 0;
+    user.throttledSince = undefined;
+    user.mayHaveTakenEffect = false;
   }
 
   /** After cancel (or a fatal onOutcome error): settle users that were sent but are not final. */
   private closeOpenUsers(): void {
     for (const user of [...this.open]) {
-      if (user.phase === 'read') {
-        this.record(
-          user,
-          readBackFailed(
-            user,
-            'The run was cancelled before the new valid-from time was read back.',
-            user.last,
-          ),
-        );
-      } else if (user.revokeMaybeDone && user.last) {
-        const e = explainGraphFailure(user.last, 'revoke', user.userId);
-        this.record(user, {
-          userId: user.userId,
-          kind: 'failed',
-          code: user.last.code,
-          requestId: user.last.requestId,
-          message: `The run was cancelled before this sign-out could be retried; it may not have taken effect. ${e.text}`,
-        });
-      }
-      // otherwise Graph only ever throttled the revoke: it never ran, the caller reports "not started"
+      const outcome = PHASES[user.phase].cancelled(user);
+      // otherwise Graph only ever throttled the user's first request: it never ran, and the caller
+      // reports the user as not started
+      if (outcome) this.record(user, outcome);
     }
   }
 
-  private record(user: UserRun, found: TargetOutcome): void {
-    const outcome = user.blocked ? { ...found, blocked: true } : found;
+  private record(user: UserRun, outcome: TargetOutcome): void {
     this.open.delete(user);
+    if (user.blocked) outcome = { ...outcome, blocked: true };
     this.outcomes.push(outcome);
     if (outcome.kind === 'revoked') this.counts.revoked++;
     else if (outcome.kind === 'guestSkipped') this.counts.skipped++;
     else this.counts.failed++;
     const cb = this.o.onOutcome;
     if (!cb) return;
+    const settled = outcome;
     this.outcomeChain = this.outcomeChain
-      .then(() => cb(outcome))
+      .then(() => cb(settled))
       .catch((error: unknown) => {
         if (!this.fatal) {
           this.fatal = { error };
@@ -556,10 +499,16 @@ class BulkRun {
     else if (done > 0 && ratePerSecond > 0) {
       const observed = ((total - done) * 1000) / ratePerSecond;
       // the observed rate includes the initial burst, so the paced budget bounds it from below
-      const unsent = total - this.cursor + this.readyRevokes.length;
+      const unsent = total - this.cursor;
+      const writesPerUser = this.o.block ? 2 : 1;
       const needed = {
-        resourceUnits: 2 * unsent + this.readyReads.length,
-        writes: unsent,
+        resourceUnits:
+          (writesPerUser + 1) * unsent +
+          2 * this.ready.revoke.length +
+          3 * this.ready.block.length +
+          this.ready.read.length +
+          this.ready.verify.length,
+        writes: writesPerUser * unsent + this.ready.revoke.length + 2 * this.ready.block.length,
       };
       etaMs = Math.round(Math.max(observed, this.pacer.timeToSpend(needed, now)));
     }
@@ -571,7 +520,7 @@ class BulkRun {
       const d = this.delayed[i];
       if (d.notBefore > now) continue;
       this.delayed.splice(i, 1);
-      (d.user.phase === 'revoke' ? this.readyRevokes : this.readyReads).push(d.user);
+      this.ready[d.user.phase].push(d.user);
     }
   }
 
@@ -620,35 +569,6 @@ function id(items: BatchItem[]): string {
   return String(items.length + 1);
 }
 
-function userPath(userId: string): string {
-  return `/users/${encodeURIComponent(userId)}`;
-}
-
-function revokeItem(userId: string, itemId: string): BatchItem {
-  // a POST inside $batch needs a body and a Content-Type, even for an action that takes none
-  return {
-    id: itemId,
-    method: 'POST',
-    url: `${userPath(userId)}/revokeSignInSessions`,
-    body: {},
-    headers: { 'Content-Type': 'application/json' },
-  };
-}
-
-function blockItem(userId: string, itemId: string): BatchItem {
-  return {
-    id: itemId,
-    method: 'PATCH',
-    url: userPath(userId),
-    body: { accountEnabled: false },
-    headers: { 'Content-Type': 'application/json' },
-  };
-}
-
-function readItem(userId: string, itemId: string): BatchItem {
-  return { id: itemId, method: 'GET', url: `${userPath(userId)}?$select=${SELECT}` };
-}
-
 function costOf(items: BatchItem[]): Record<Budget, number> {
   const total = { resourceUnits: 0, writes: 0 };
   for (const item of items) {
@@ -659,30 +579,35 @@ function costOf(items: BatchItem[]): Record<Budget, number> {
   return total;
 }
 
+function isSuccess(status: number): boolean {
+  return status >= 200 && status <= 299;
+}
+
 function isRetryable(status: number): boolean {
   return status === 0 || status === 408 || status === 424 || status >= 500;
 }
 
-/** The revoke took effect but its read-back did not: the user is signed out, without a confirmed time. */
-function readBackFailed(user: UserRun, why: string, f: GraphFailure | undefined): TargetOutcome {
-  return {
-    userId: user.userId,
-    kind: 'revoked',
-    code: f?.code,
-    requestId: f?.requestId ?? user.revokeRequestId,
-    message: `Sessions were revoked, but the new valid-from time could not be read back. ${why}`,
-  };
-}
-
-function header(headers: Record<string, string> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : String(headers[key]);
-}
-
-function requestIdOf(r: BatchItemResponse): string | undefined {
-  const inner = r.body?.error?.innerError ?? r.body?.error?.innererror;
-  return header(r.headers, 'request-id') ?? inner?.['request-id'] ?? undefined;
+/**
+ * Why a $batch answer cannot be matched to its requests (a response per request id, each once, none
+ * other, each with a numeric status), or undefined when it can. Such an answer fails the whole batch:
+ * answers cannot be trusted to belong to the users they name.
+ */
+function mismatch(items: BatchItem[], responses: unknown): string | undefined {
+  if (!Array.isArray(responses)) return 'the batch answer had no list of responses';
+  const wanted = new Set(items.map((i) => i.id));
+  const seen = new Set<string>();
+  for (const r of responses as unknown[]) {
+    const rid = (r as { id?: unknown })?.id;
+    const status = (r as { status?: unknown })?.status;
+    if ((typeof rid !== 'string' && typeof rid !== 'number') || typeof status !== 'number')
+      return 'a response in the batch answer had no id or status';
+    const key = String(rid);
+    if (!wanted.has(key)) return `the batch answer had a response for request ${key}, which was not sent`;
+    if (seen.has(key)) return `the batch answer had two responses for request ${key}`;
+    seen.add(key);
+  }
+  if (seen.size !== wanted.size) return 'the batch answer had no response for some requests';
+  return undefined;
 }
 
 /** Retry-After in ms: delay-seconds or an HTTP date. */
@@ -701,7 +626,7 @@ function failureFromResponse(r: BatchItemResponse, now: number): FailureFields {
     code: error?.code || `HTTP${r.status}`,
     message: error?.message,
     requestId: requestIdOf(r),
-    retryAfterMs: parseRetryAfter(header(r.headers, 'retry-after'), now),
+    retryAfterMs: parseRetryAfter(headerOf(r, 'retry-after'), now),
   };
 }
 

@@ -75,6 +75,8 @@ export interface GraphResponse<T> {
 export class GraphApi {
   readonly client: Client;
   private readonly timeoutMs: number;
+  /** for requests that must not be resent when their outcome is unknown: retried on 429 only */
+  private readonly throttlingOnly: RetryHandlerOptions;
 
   constructor(credential: TokenCredential, graphBaseUrl: string, o: GraphClientOptions = {}) {
     const root = new URL(graphBaseUrl);
@@ -82,10 +84,19 @@ export class GraphApi {
       scopes: [`${root.origin}/.default`],
     });
     const maxRetryAfter = o.maxRetryAfterSeconds ?? 30;
-    const retry = new RetryHandlerOptions(3, o.maxRetries ?? 3, (_delay, _attempt, _req, _opts, res) => {
+    const acceptableWait = (res: Response | undefined) => {
       const after = Number(res?.headers?.get('Retry-After'));
       return !Number.isFinite(after) || after <= maxRetryAfter;
-    });
+    };
+    // the SDK's RetryHandler resends 429, 503 and 504 for every method, POST included
+    const retry = new RetryHandlerOptions(3, o.maxRetries ?? 3, (_delay, _attempt, _req, _opts, res) =>
+      acceptableWait(res),
+    );
+    this.throttlingOnly = new RetryHandlerOptions(
+      3,
+      o.maxRetries ?? 3,
+      (_delay, _attempt, _req, _opts, res) => res?.status === 429 && acceptableWait(res),
+    );
     const auth = new AuthenticationHandler(authProvider);
     const retryHandler = new RetryHandler(retry);
     const redirect = new RedirectHandler();
@@ -103,15 +114,20 @@ export class GraphApi {
     this.timeoutMs = o.timeoutMs ?? 30_000;
   }
 
+  /**
+   * `idempotent: false` marks a request that must not be sent twice when its outcome is unknown (a
+   * revoke): the SDK then retries it on 429 only, never on 503/504, and the caller checks instead.
+   */
   async call<T = unknown>(
     method: 'GET' | 'POST' | 'PATCH',
     path: string,
-    o: { body?: unknown; headers?: Record<string, string> } = {},
+    o: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean } = {},
   ): Promise<GraphResponse<T>> {
     let request = this.client
       .api(path)
       .responseType(ResponseType.RAW)
       .option('signal', AbortSignal.timeout(this.timeoutMs));
+    if (o.idempotent === false) request = request.middlewareOptions([this.throttlingOnly]);
     for (const [name, value] of Object.entries(o.headers ?? {})) request = request.header(name, value);
     let res: Response;
     try {

@@ -1,79 +1,90 @@
-import { isPrivilegedRole, privilegedRoleName } from '../core/privilegedRoles';
+import { odataString } from '../core/odata';
+import { privilegedRoleNames, type RoleGrant } from '../core/privilegedRoles';
 import type { DirectoryUser } from '../core/types';
 import { GraphCallError, type GraphApi } from './client';
 
 /**
- * Who holds a privileged directory role, directly or through a role-assignable group. Every call needs
- * RoleManagement.Read.Directory; without it Graph answers 403 and the GraphCallError reaches the caller
- * for explainGraphFailure(…, 'roles').
+ * Who holds a privileged directory role: active or PIM-eligible, at any scope (the tenant or an
+ * administrative unit), directly or through a role-assignable group. Read from the unified RBAC
+ * endpoints, which need RoleManagement.Read.Directory (it covers both roleAssignments and
+ * roleEligibilityScheduleInstances); without it Graph answers 403 and the GraphCallError reaches the
+ * caller, who then treats the targets as privileged. An answer of unexpected shape fails the same way.
  */
 
-interface GraphRole {
-  id?: string;
-  displayName?: string | null;
-  roleTemplateId?: string | null;
+interface Assignment {
+  principalId?: unknown;
+  roleDefinitionId?: unknown;
+  directoryScopeId?: unknown;
 }
 
-interface GraphObject {
-  '@odata.type'?: string;
-  id: string;
+interface GroupMembership {
+  id?: unknown;
+  isAssignableToRole?: unknown;
 }
 
 interface Page<T> {
-  value: T[];
+  value?: T[];
   '@odata.nextLink'?: string;
 }
 
-/** Above this many users, markPrivileged reads every role's members once instead of asking per user. */
+/** Above this many users, markPrivileged reads every assignment once instead of asking per user. */
 export const PER_USER_LOOKUP_LIMIT = 20;
 const PER_USER_CONCURRENCY = 5;
+const ASSIGNMENTS = '/roleManagement/directory/roleAssignments';
+const ELIGIBILITY = '/roleManagement/directory/roleEligibilityScheduleInstances';
+const GRANT_FIELDS = '$select=principalId,roleDefinitionId,directoryScopeId';
 
 /**
- * Names of the privileged roles the user holds (PRIVILEGED_ROLE_TEMPLATES), directly or through
- * role-assignable groups, in Graph's order, each once; [] for none.
+ * Names of the privileged roles (PRIVILEGED_ROLE_TEMPLATES) the user holds, each once, qualified when
+ * only eligible or scoped (see privilegedRoleNames); [] for none. `userId` is an object id: role
+ * assignments name principals by id. Costs 1 + 2 × (1 + role-assignable groups of the user) calls.
  */
 export async function privilegedRolesOf(graph: GraphApi, userId: string): Promise<string[]> {
-  const roles = await allPages<GraphRole>(
-    graph,
-    `/users/${encodeURIComponent(userId)}/transitiveMemberOf/microsoft.graph.directoryRole?$select=displayName,roleTemplateId`,
-  );
-  return unique(roles.filter((r) => isPrivilegedRole(requireTemplate(r))).map(roleName));
+  const principals = [userId, ...(await roleAssignableGroupsOf(graph, userId))];
+  const grants = await settled(principals.map((p) => grantsOf(graph, p)));
+  return privilegedRoleNames(grants.flat());
 }
 
 /**
- * Every holder of a privileged role, by lower-case user id, with the names of the roles held. One pass
- * over the activated roles and their members (role-assignable groups expanded to their users), so a
- * job of 10,000 users costs a handful of calls rather than 10,000.
+ * Every holder of a privileged role, by lower-case user id, with the names of the roles held. Reads
+ * all active assignments and eligibility instances once (paged), and expands each role-assignable
+ * group that holds a privileged role once, so a job of 10,000 users costs a handful of calls.
  */
 export async function privilegedUsers(graph: GraphApi): Promise<Map<string, string[]>> {
-  // Graph lists only activated roles; a role nobody was ever assigned is not activated and has no holders
-  const roles = await allPages<GraphRole>(graph, '/directoryRoles?$select=id,displayName,roleTemplateId');
-  const holders = new Map<string, string[]>();
-  const groupUsers = new Map<string, Promise<string[]>>();
-  const add = (userId: string, role: string) => {
-    const key = userId.toLowerCase();
-    const names = holders.get(key) ?? [];
-    if (!names.includes(role)) names.push(role);
-    holders.set(key, names);
-  };
-  for (const role of roles.filter((r) => isPrivilegedRole(requireTemplate(r)))) {
-    const name = roleName(role);
-    // members supports $select but not $top: Graph pages at 1,000
-    const members = await allPages<GraphObject>(
+  const [active, eligible, assignable] = await settled([
+    allPages<Assignment>(graph, `${ASSIGNMENTS}?${GRANT_FIELDS}`),
+    eligibility(allPages<Assignment>(graph, `${ELIGIBILITY}?${GRANT_FIELDS}`)),
+    allPages<GroupMembership>(
       graph,
-      `/directoryRoles/${encodeURIComponent(role.id ?? '')}/members?$select=id`,
-    );
-    for (const m of members) {
-      const type = (m['@odata.type'] ?? '').toLowerCase();
-      if (type === '#microsoft.graph.user') add(m.id, name);
-      else if (type === '#microsoft.graph.group') {
-        const key = m.id.toLowerCase();
-        if (!groupUsers.has(key)) groupUsers.set(key, usersInGroup(graph, m.id));
-        for (const id of await groupUsers.get(key)!) add(id, name);
-      }
-      // service principals hold roles too, but are not users the bot signs out
-    }
+      `/groups?$filter=${encodeURIComponent('isAssignableToRole eq true')}&$select=id&$top=999`,
+    ),
+  ]);
+  const byPrincipal = new Map<string, RoleGrant[]>();
+  for (const [a, isEligible] of [
+    ...active.map((a) => [a, false] as const),
+    ...eligible.map((a) => [a, true] as const),
+  ]) {
+    const grant = toGrant(a, isEligible);
+    const key = (a.principalId as string).toLowerCase();
+    byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), grant]);
   }
+  const groupIds = new Set(assignable.map((g) => requireId(g).toLowerCase()));
+  const byUser = new Map<string, RoleGrant[]>();
+  const add = (userId: string, grants: RoleGrant[]) => {
+    const key = userId.toLowerCase();
+    byUser.set(key, [...(byUser.get(key) ?? []), ...grants]);
+  };
+  for (const [principal, grants] of byPrincipal) {
+    if (privilegedRoleNames(grants).length === 0) continue;
+    if (!groupIds.has(principal)) {
+      // a user (or a service principal, which the bot never signs out)
+      add(principal, grants);
+      continue;
+    }
+    for (const member of await usersInGroup(graph, principal)) add(member, grants);
+  }
+  const holders = new Map<string, string[]>();
+  for (const [userId, grants] of byUser) holders.set(userId, privilegedRoleNames(grants));
   return holders;
 }
 
@@ -98,12 +109,68 @@ export async function markPrivileged(graph: GraphApi, users: DirectoryUser[]): P
   return out;
 }
 
+/**
+ * Ids of the role-assignable groups the user is in. Role-assignable groups cannot be nested, but the
+ * transitive listing costs the same and stays right if that ever changes. A group without
+ * isAssignableToRole is what Graph returns, "with limited information", when the app may read users
+ * but not group memberships: guessing "not assignable" would miss roles held through it.
+ */
+async function roleAssignableGroupsOf(graph: GraphApi, userId: string): Promise<string[]> {
+  const groups = await allPages<GroupMembership>(
+    graph,
+    `/users/${encodeURIComponent(userId)}/transitiveMemberOf/microsoft.graph.group?$select=id,isAssignableToRole&$top=999`,
+  );
+  return groups
+    .filter((g) => {
+      if (!('isAssignableToRole' in g)) {
+        throw new GraphCallError(
+          403,
+          'Authorization_RequestDenied',
+          'Microsoft Graph returned groups without isAssignableToRole: the app lacks GroupMember.Read.All.',
+        );
+      }
+      return g.isAssignableToRole === true;
+    })
+    .map(requireId);
+}
+
+/** Active and eligible grants of one principal (a user or a role-assignable group), any scope. */
+async function grantsOf(graph: GraphApi, principalId: string): Promise<RoleGrant[]> {
+  const filter = `$filter=${encodeURIComponent(`principalId eq ${odataString(principalId)}`)}`;
+  const [active, eligible] = await settled([
+    allPages<Assignment>(graph, `${ASSIGNMENTS}?${filter}&${GRANT_FIELDS}`),
+    eligibility(allPages<Assignment>(graph, `${ELIGIBILITY}?${filter}&${GRANT_FIELDS}`)),
+  ]);
+  return [...active.map((a) => toGrant(a, false)), ...eligible.map((a) => toGrant(a, true))];
+}
+
+/** Without Entra ID P2 there is no PIM, so nobody can be eligible: Graph says so with a 400. */
+async function eligibility(read: Promise<Assignment[]>): Promise<Assignment[]> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof GraphCallError && err.status === 400 && err.code === 'AadPremiumLicenseRequired')
+      return [];
+    throw err;
+  }
+}
+
+/** Like Promise.all, but waits for every call to end before failing: no request is left behind. */
+async function settled<T extends readonly unknown[]>(
+  calls: readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const results = await Promise.allSettled(calls);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 async function usersInGroup(graph: GraphApi, groupId: string): Promise<string[]> {
-  const users = await allPages<GraphObject>(
+  const users = await allPages<GroupMembership>(
     graph,
     `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=id&$top=999`,
   );
-  return users.map((u) => u.id);
+  return users.map(requireId);
 }
 
 async function allPages<T>(graph: GraphApi, first: string): Promise<T[]> {
@@ -111,32 +178,31 @@ async function allPages<T>(graph: GraphApi, first: string): Promise<T[]> {
   let next: string | undefined = first;
   while (next) {
     const page: { body: Page<T> } = await graph.call<Page<T>>('GET', next);
-    items.push(...(page.body.value ?? []));
+    if (!Array.isArray(page.body?.value)) throw unexpected(first);
+    items.push(...page.body.value.filter((v) => typeof v === 'object' && v !== null));
     next = page.body['@odata.nextLink'];
   }
   return items;
 }
 
-/**
- * A role without its template id is what Graph returns, "with limited information", when the app may
- * read users but not roles. Guessing "not privileged" would let an admin through unguarded: fail as
- * the missing permission instead.
- */
-function requireTemplate(role: GraphRole): string {
-  if (!role.roleTemplateId) {
-    throw new GraphCallError(
-      403,
-      'Authorization_RequestDenied',
-      'Microsoft Graph returned directory roles without their template ids: the app lacks RoleManagement.Read.Directory.',
-    );
+function toGrant(a: Assignment, eligible: boolean): RoleGrant {
+  if (typeof a.principalId !== 'string' || typeof a.roleDefinitionId !== 'string') {
+    throw unexpected(eligible ? ELIGIBILITY : ASSIGNMENTS);
   }
-  return role.roleTemplateId;
+  const scope = typeof a.directoryScopeId === 'string' ? a.directoryScopeId : undefined;
+  return { roleDefinitionId: a.roleDefinitionId, directoryScopeId: scope, eligible };
 }
 
-function roleName(role: GraphRole): string {
-  return role.displayName || privilegedRoleName(role.roleTemplateId) || 'a privileged role';
+function requireId(o: { id?: unknown }): string {
+  if (typeof o.id !== 'string' || !o.id) throw unexpected('a directory object');
+  return o.id;
 }
 
-function unique(items: string[]): string[] {
-  return [...new Set(items)];
+/** An answer the bot cannot read roles from: as unknown as a failed call, so targets stay privileged. */
+function unexpected(what: string): GraphCallError {
+  return new GraphCallError(
+    502,
+    'UnexpectedResponse',
+    `Microsoft Graph answered ${what.split('?')[0]} in a shape the bot does not understand.`,
+  );
 }

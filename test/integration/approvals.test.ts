@@ -4,6 +4,7 @@ import { BotDriver, cardText, findAction, type Actor } from '../support/botDrive
 import { shown } from '../support/markdownReader';
 import { auditEntries, expireRequest, useSandbox } from '../support/sandboxState';
 import type { Sandbox } from '../support/sandbox';
+import { DEFAULT_PERMISSIONS } from '../support/graphStandIn';
 import { SAMPLE } from '../support/tenantFixture';
 
 /** Issue 5 end to end: two-person rule, privileged targets, self-protection, containment, history, audit. */
@@ -168,6 +169,43 @@ describe('privileged targets and containment (default policy: privileged)', () =
     expect(findAction(card.card, 'signout.approve')).toBeDefined();
     const plain = await bot.requestSignout(`signout ${SAMPLE.testUsers[0].upn}`, admin);
     expect(findAction(plain.card, 'signout.confirm')).toBeDefined();
+  });
+
+  it('flags PIM-eligible and administrative-unit role holders, naming their roles, and asks for approval', async () => {
+    const cases = [
+      [SAMPLE.eligibleGlobalAdmin, 'Global Administrator (eligible)'],
+      [SAMPLE.auUserAdmin, 'User Administrator (administrative unit)'],
+      [SAMPLE.eligibleViaGroup, 'Security Administrator (eligible)'],
+    ] as const;
+    for (const [who, role] of cases) {
+      const card = await bot.requestSignout(`signout ${who.upn}`, admin);
+      const text = cardText(card.card);
+      expect(text).toContain(role);
+      expect(text).toMatch(/Waiting for a second admin/);
+      expect(findAction(card.card, 'signout.approve')).toBeDefined();
+      expect(findAction(card.card, 'signout.confirm')).toBeUndefined();
+    }
+    const both = await bot.requestSignout(
+      `signout ${SAMPLE.eligibleGlobalAdmin.upn} ${SAMPLE.auUserAdmin.upn} -- offboarding`,
+      admin,
+    );
+    expect(cardText(both.card)).toMatch(
+      /Global Administrator \(eligible\)[\s\S]*User Administrator \(administrative unit\)/,
+    );
+    expect(findAction(both.card, 'signout.approve')).toBeDefined();
+    expect(sb.graph.revokeCount(SAMPLE.eligibleGlobalAdmin.id)).toBe(0);
+  });
+
+  it('treats the targets as privileged when it cannot read roles', async () => {
+    sb.graph.setPermissions(DEFAULT_PERMISSIONS.filter((p) => p !== 'RoleManagement.Read.Directory'));
+    try {
+      const card = await bot.requestSignout(`signout ${SAMPLE.testUsers[3].upn}`, admin);
+      expect(cardText(card.card)).toMatch(/could not check admin roles.*RoleManagement\.Read\.Directory/);
+      expect(findAction(card.card, 'signout.approve')).toBeDefined();
+      expect(findAction(card.card, 'signout.confirm')).toBeUndefined();
+    } finally {
+      sb.graph.setPermissions(DEFAULT_PERMISSIONS);
+    }
   });
 
   it('blocks sign-in first, then revokes; unblock reverses it', async () => {

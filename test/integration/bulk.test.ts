@@ -176,6 +176,23 @@ describe('bulk sign-out on the sample tenant', () => {
     expect(sb.graph.throttledCount()).toBeGreaterThanOrEqual(6);
   });
 
+  it('checks instead of resending when a 503 storm hides revokes that took effect', async () => {
+    const targets = [SAMPLE.obrien, SAMPLE.zoe, SAMPLE.liLei];
+    const before = new Map(targets.map((u) => [u.id, sb.graph.revokeCount(u.id)]));
+    sb.graph.inject({
+      method: 'POST',
+      path: /revokeSignInSessions$/,
+      status: 503,
+      afterEffect: true,
+      times: Infinity,
+    });
+    const card = await bot.requestSignout(`signout ${targets.map((u) => u.upn).join(' ')}`, admin);
+    await confirmAndWait(card);
+    const summary = await bot.waitForText(card.conversationId, SUMMARY);
+    expect(summary.body.text).toMatch(/3 signed out, 0 failed/);
+    for (const u of targets) expect(sb.graph.revokeCount(u.id)).toBe(before.get(u.id)! + 1);
+  });
+
   it('refuses a CSV link that was tampered with', async () => {
     const res = await fetch(
       `${sb.botUrl}/exports/00000000-0000-4000-8000-000000000000.csv?expires=9999999999999&sig=abc`,

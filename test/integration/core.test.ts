@@ -264,6 +264,17 @@ describe('core sign-out, end to end', () => {
     await bot.waitForText(card.conversationId, /could not be reached/);
   });
 
+  it('records a revoke Graph carried out before answering 503, instead of sending it again', async () => {
+    const target = spare();
+    const card = await bot.requestSignout(`signout ${target.userPrincipalName}`, admin);
+    const revoke = new RegExp(`${target.id}/revokeSignInSessions$`);
+    sb.graph.inject({ method: 'POST', path: revoke, status: 503, afterEffect: true, times: Infinity });
+    await bot.click('signout.confirm', card, admin);
+    await bot.waitForText(card.conversationId, VALID_FROM_LINE, 20_000);
+    expect(sb.graph.revokeCount(target.id)).toBe(1);
+    expect(sb.graph.requests.filter((r) => r.method === 'POST' && revoke.test(r.path))).toHaveLength(1);
+  });
+
   it('says that a guest is signed out in their home tenant', async () => {
     const card = await bot.requestSignout(`signout ${SAMPLE.guest.id}`, admin);
     expect(cardText(card.card)).toMatch(/[Gg]uest/);

@@ -12,7 +12,7 @@ import {
   parseFilter,
   parseSearch,
 } from './odataFilter';
-import type { FixtureGroup, FixtureRole, FixtureUser, Tenant } from './tenantFixture';
+import type { FixtureGroup, FixtureRole, FixtureRoleAssignment, FixtureUser, Tenant } from './tenantFixture';
 import { closeServer } from './closeServer';
 
 export interface GraphStandInOptions {
@@ -57,6 +57,11 @@ export interface Fault {
   times?: number;
   /** destroy the socket instead of answering (top-level requests only; batch items ignore it) */
   unreachable?: boolean;
+  /**
+   * carry the request out, then answer with the fault (or destroy the socket): a 503 storm in which
+   * the work was done, a connection lost after the revoke
+   */
+  afterEffect?: boolean;
   delayMs?: number;
 }
 
@@ -99,6 +104,22 @@ const ALLOWED = {
     'RoleManagement.ReadWrite.Directory',
     'Directory.Read.All',
     'Directory.ReadWrite.All',
+  ],
+  /** unifiedRoleAssignment list (Microsoft's table for the directory provider) */
+  readRoleAssignments: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'Directory.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.ReadWrite.All',
+  ],
+  /** roleEligibilityScheduleInstances: Directory.Read.All is not enough */
+  readRoleEligibility: [
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleEligibilitySchedule.ReadWrite.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
   ],
 };
 
@@ -295,11 +316,37 @@ class Directory {
     return users;
   }
 
+  /** Active assignments: every tenant-wide member of an activated role, then the scoped ones. */
+  activeAssignments(): RoleGrant[] {
+    const tenantWide = this.tenant.roles.flatMap((r) =>
+      r.memberIds.map((principalId) => ({
+        principalId,
+        roleTemplateId: r.roleTemplateId,
+        directoryScopeId: '/',
+      })),
+    );
+    return withIds('assignment', [...tenantWide, ...(this.tenant.scopedAssignments ?? [])]);
+  }
+
+  eligibleAssignments(): RoleGrant[] {
+    return withIds('eligibility', this.tenant.eligibleAssignments ?? []);
+  }
+
   /** Roles held directly or through (role-assignable) groups. */
   roles(userId: string): FixtureRole[] {
     const holders = new Set([userId, ...this.transitiveGroupIds(userId)].map((id) => id.toLowerCase()));
     return this.tenant.roles.filter((r) => r.memberIds.some((m) => holders.has(m.toLowerCase())));
   }
+}
+
+/** Stable ids, shaped like Graph's (base64url of the role and principal). */
+function withIds(kind: string, grants: FixtureRoleAssignment[]): RoleGrant[] {
+  return grants.map((g) => ({
+    ...g,
+    id: Buffer.from(`${kind}:${g.roleTemplateId}:${g.principalId}:${g.directoryScopeId}`)
+      .toString('base64url')
+      .slice(0, 43),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -424,10 +471,72 @@ const GROUPS: EntityKind<FixtureGroup> = {
   properties: Object.keys(groupResource({ id: '', displayName: '', memberIds: [] })),
   filter: {
     resource: 'Group',
-    properties: { id: 'string', displayName: 'string' },
+    properties: { id: 'string', displayName: 'string', isAssignableToRole: 'boolean' },
     startsWith: ['displayName'],
   },
   searchable: ['displayName'],
+};
+
+/** A role assignment or eligibility as the unified RBAC endpoints show it. */
+interface RoleGrant extends FixtureRoleAssignment {
+  id: string;
+}
+
+function roleAssignmentResource(a: RoleGrant): Record<string, unknown> {
+  return {
+    id: a.id,
+    principalId: a.principalId,
+    directoryScopeId: a.directoryScopeId,
+    roleDefinitionId: a.roleTemplateId,
+    appScopeId: null,
+  };
+}
+
+function eligibilityInstanceResource(a: RoleGrant): Record<string, unknown> {
+  return {
+    id: a.id,
+    principalId: a.principalId,
+    roleDefinitionId: a.roleTemplateId,
+    directoryScopeId: a.directoryScopeId,
+    appScopeId: null,
+    startDateTime: '2025-09-01T08:00:00Z',
+    endDateTime: null,
+    memberType: 'Direct',
+    roleEligibilityScheduleId: a.id,
+  };
+}
+
+const GRANT_FILTER = {
+  principalId: 'string',
+  roleDefinitionId: 'string',
+  directoryScopeId: 'string',
+} as const;
+const PLACEHOLDER_GRANT: RoleGrant = { id: '', principalId: '', roleTemplateId: '', directoryScopeId: '/' };
+
+const ROLE_ASSIGNMENTS: EntityKind<RoleGrant> = {
+  set: 'roleManagement/directory/roleAssignments',
+  type: 'microsoft.graph.unifiedRoleAssignment',
+  resource: roleAssignmentResource,
+  properties: Object.keys(roleAssignmentResource(PLACEHOLDER_GRANT)),
+  filter: {
+    resource: 'UnifiedRoleAssignment',
+    properties: { id: 'string', ...GRANT_FILTER },
+    startsWith: [],
+  },
+  searchable: [],
+};
+
+const ELIGIBILITY_INSTANCES: EntityKind<RoleGrant> = {
+  set: 'roleManagement/directory/roleEligibilityScheduleInstances',
+  type: 'microsoft.graph.unifiedRoleEligibilityScheduleInstance',
+  resource: eligibilityInstanceResource,
+  properties: Object.keys(eligibilityInstanceResource(PLACEHOLDER_GRANT)),
+  filter: {
+    resource: 'UnifiedRoleEligibilityScheduleInstance',
+    properties: { id: 'string', memberType: 'string', ...GRANT_FILTER },
+    startsWith: [],
+  },
+  searchable: [],
 };
 
 /** A directoryRole as its own entity set shows it (no @odata.type: it is the declared type). */
@@ -681,6 +790,7 @@ export class GraphStandIn {
       const fault = this.takeFault(call);
       if (fault?.unreachable) {
         await this.hold(fault.delayMs ?? 0);
+        if (fault.afterEffect) await this.route(call).catch(() => undefined);
         return 'destroyed';
       }
       return await this.execute(call, fault);
@@ -792,6 +902,7 @@ export class GraphStandIn {
     try {
       if (fault?.delayMs) await this.hold(fault.delayMs);
       if (fault && fault.status >= 400) {
+        if (fault.afterEffect) await this.route(call).catch(() => undefined);
         const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
         throw new GraphError(
           fault.status,
@@ -946,6 +1057,9 @@ export class GraphStandIn {
       .add('GET', 'users/:id/transitiveMemberOf/microsoft.graph.directoryRole', (c, p) =>
         this.userDirectoryRoles(c, p.id),
       )
+      .add('GET', 'users/:id/transitiveMemberOf/microsoft.graph.group', (c, p) => this.userGroups(c, p.id))
+      .add('GET', 'roleManagement/directory/roleAssignments', (c) => this.roleAssignments(c))
+      .add('GET', 'roleManagement/directory/roleEligibilityScheduleInstances', (c) => this.roleEligibility(c))
       .add('GET', 'directoryRoles', (c) => this.listDirectoryRoles(c))
       .add('GET', 'directoryRoles/:id', (c, p) => this.getDirectoryRole(c, p.id))
       .add('GET', 'directoryRoles/:id/members', (c, p) => this.directoryRoleMembers(c, p.id))
@@ -1075,6 +1189,44 @@ export class GraphStandIn {
     const user = this.findUser(id);
     const value = this.directory.roles(user.id).map(roleResource);
     return ok({ '@odata.context': contextUrl(call, 'directoryRoles', undefined, false), value });
+  }
+
+  /**
+   * The groups the user is in, directly or through nested groups. With User.Read.All alone Graph
+   * returns them "with limited information": only their ids.
+   */
+  private userGroups(call: GraphCall, id: string): GraphReply {
+    this.require([...ALLOWED.readUsers, ...ALLOWED.readMembership]);
+    const user = this.findUser(id);
+    const ids = this.directory.transitiveGroupIds(user.id);
+    const groups = this.o.tenant.groups.filter((g) => ids.has(g.id));
+    if (!ALLOWED.readMembership.some((p) => this.permissions.has(p))) {
+      allowQuery(call, ['$select', '$top', '$skiptoken']);
+      return ok({
+        '@odata.context': contextUrl(call, 'groups', undefined, false),
+        value: groups.map((g) => ({ '@odata.type': '#microsoft.graph.group', id: g.id })),
+      });
+    }
+    return this.list(call, GROUPS, groups);
+  }
+
+  /** Active role assignments, any scope; $filter on principalId, roleDefinitionId, directoryScopeId. */
+  private roleAssignments(call: GraphCall): GraphReply {
+    this.require(ALLOWED.readRoleAssignments);
+    return this.list(call, ROLE_ASSIGNMENTS, this.directory.activeAssignments());
+  }
+
+  /** PIM eligibility, any scope; needs Entra ID P2, as Graph does. */
+  private roleEligibility(call: GraphCall): GraphReply {
+    this.require(ALLOWED.readRoleEligibility);
+    if (this.o.tenant.pimLicensed === false) {
+      throw new GraphError(
+        400,
+        'AadPremiumLicenseRequired',
+        'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+      );
+    }
+    return this.list(call, ELIGIBILITY_INSTANCES, this.directory.eligibleAssignments());
   }
 
   /**

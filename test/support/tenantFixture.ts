@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * The directory the Graph stand-in serves: a small contoso.com with every case the bot must handle
- * (nested groups, privileged roles held directly or through a role-assignable group, a guest, a
- * disabled account, a mail alias, ambiguous and unusual names), and a generator of large tenants for
- * benchmarks. Ids are deterministic, so tests, logs and the playground agree across runs.
+ * (nested groups, privileged roles held directly, through a role-assignable group, only eligible
+ * through PIM or only in an administrative unit, a guest, a disabled account, a mail alias, ambiguous
+ * and unusual names), and a generator of large tenants for benchmarks. Ids are deterministic, so tests, logs and the playground agree across runs.
  */
 
 export interface FixtureUser {
@@ -37,12 +37,29 @@ export interface FixtureRole {
   privileged: boolean;
 }
 
+/** A role granted to a principal at a scope, beyond the tenant-wide active members of `roles`. */
+export interface FixtureRoleAssignment {
+  /** a user or a role-assignable group */
+  principalId: string;
+  /** roleDefinitionId: for a built-in role, its template id */
+  roleTemplateId: string;
+  /** '/' for the whole tenant, '/administrativeUnits/{id}' for an administrative unit */
+  directoryScopeId: string;
+}
+
 export interface Tenant {
   tenantId: string;
   primaryDomain: string;
   users: FixtureUser[];
   groups: FixtureGroup[];
+  /** activated directory roles and their tenant-wide active members */
   roles: FixtureRole[];
+  /** active assignments at other scopes (administrative units) */
+  scopedAssignments?: FixtureRoleAssignment[];
+  /** PIM eligibility (roleEligibilityScheduleInstances) */
+  eligibleAssignments?: FixtureRoleAssignment[];
+  /** default true; false: no Entra ID P2, so Graph refuses the PIM endpoints (400 AadPremiumLicenseRequired) */
+  pimLicensed?: boolean;
 }
 
 export interface SamplePerson {
@@ -94,6 +111,9 @@ const USER_SPECS: UserSpec[] = [
   { key: 'privilegedViaGroup', name: 'Grady Archie', alias: 'gradya', validFrom: '2026-02-14T14:14:14Z' },
   { key: 'userAdmin', name: 'Lidia Holloway', alias: 'lidiah', validFrom: '2026-02-20T11:25:37Z' },
   { key: 'roleHolder', name: 'Nestor Wilke', alias: 'nestorw', validFrom: '2026-02-21T08:05:52Z' },
+  { key: 'eligibleGlobalAdmin', name: 'Wanda Howard', alias: 'wandah', validFrom: '2026-02-21T09:17:03Z' },
+  { key: 'auUserAdmin', name: 'Alan Steiner', alias: 'alans', validFrom: '2026-02-21T10:28:14Z' },
+  { key: 'eligibleViaGroup', name: 'Bianca Pisani', alias: 'biancap', validFrom: '2026-02-21T11:39:25Z' },
   {
     key: 'guest', name: 'Jordan Miller', alias: 'jordan', guest: true,
     upn: 'jordan_fabrikam.com#EXT#@contoso.com', mail: 'jordan@fabrikam.com', validFrom: '2026-02-27T18:40:03Z',
@@ -168,6 +188,7 @@ const GROUPS = {
   adminGroupId: groupId('secops-admins'),
   secOpsOnCallGroupId: groupId('secops-on-call'),
   privilegedHelpdeskGroupId: groupId('privileged-helpdesk'),
+  tierZeroStandbyGroupId: groupId('tier-0-standby'),
   migrationGroupId: groupId('migration-wave-1'),
   migrationPilotGroupId: groupId('migration-wave-1-pilot'),
   salesGroupId: groupId('sales'),
@@ -187,6 +208,13 @@ function sampleGroups(): FixtureGroup[] {
       id: GROUPS.privilegedHelpdeskGroupId,
       displayName: 'Privileged Helpdesk',
       memberIds: users('privilegedViaGroup'),
+      isAssignableToRole: true,
+    },
+    {
+      id: GROUPS.tierZeroStandbyGroupId,
+      displayName: 'Tier 0 Standby',
+      // eligible (PIM) for Security Administrator: its members may activate the role
+      memberIds: users('eligibleViaGroup'),
       isAssignableToRole: true,
     },
     {
@@ -248,6 +276,35 @@ function sampleRoles(): FixtureRole[] {
   ];
 }
 
+const EMEA_UNIT_ID = fixtureGuid('administrative-unit:emea');
+
+function sampleScopedAssignments(): FixtureRoleAssignment[] {
+  return [
+    {
+      principalId: userId('auUserAdmin'),
+      roleTemplateId: ROLE_TEMPLATES.userAdministrator,
+      directoryScopeId: `/administrativeUnits/${EMEA_UNIT_ID}`,
+    },
+  ];
+}
+
+function sampleEligibleAssignments(): FixtureRoleAssignment[] {
+  return [
+    {
+      principalId: userId('eligibleGlobalAdmin'),
+      roleTemplateId: ROLE_TEMPLATES.globalAdministrator,
+      directoryScopeId: '/',
+    },
+    {
+      principalId: GROUPS.tierZeroStandbyGroupId,
+      roleTemplateId: ROLE_TEMPLATES.securityAdministrator,
+      directoryScopeId: '/',
+    },
+    // not privileged: never flagged
+    { principalId: userId('lee'), roleTemplateId: ROLE_TEMPLATES.messageCenterReader, directoryScopeId: '/' },
+  ];
+}
+
 /** Everyone in the sample tenant the tests name, plus group ids. */
 export const SAMPLE = {
   tenantId: TENANT_ID,
@@ -272,6 +329,15 @@ export const SAMPLE = {
   userAdmin: person('userAdmin'),
   /** Message Center Reader, a role that is not privileged: revoking works */
   roleHolder: person('roleHolder'),
+  /** eligible (PIM) for Global Administrator, not active */
+  eligibleGlobalAdmin: person('eligibleGlobalAdmin'),
+  /** User Administrator of the administrative unit EMEA (active, not tenant-wide) */
+  auUserAdmin: person('auUserAdmin'),
+  /** eligible for Security Administrator through the role-assignable group Tier 0 Standby */
+  eligibleViaGroup: person('eligibleViaGroup'),
+  /** role-assignable, eligible for Security Administrator */
+  tierZeroStandbyGroupId: GROUPS.tierZeroStandbyGroupId,
+  emeaUnitId: EMEA_UNIT_ID,
   /** B2B guest from fabrikam.com */
   guest: person('guest'),
   /** accountEnabled false */
@@ -312,6 +378,8 @@ export function sampleTenant(): Tenant {
     users: USER_SPECS.map(buildUser),
     groups: sampleGroups(),
     roles: sampleRoles(),
+    scopedAssignments: sampleScopedAssignments(),
+    eligibleAssignments: sampleEligibleAssignments(),
   };
 }
 

@@ -7,9 +7,9 @@ import {
   type BatchItemResponse,
   type BulkProgress,
   type BulkRevokeOptions,
-  type Clock,
 } from '../../src/graph/batchScheduler';
 import type { TargetOutcome } from '../../src/core/types';
+import { FakeClock } from '../support/fakeClock';
 import {
   limitsForTenantSize,
   requestCost,
@@ -17,72 +17,13 @@ import {
   type ThrottleLimits,
 } from '../../src/graph/throttleLimits';
 
-/** Virtual time: when everything is idle, jumps to the earliest pending sleep. */
-class FakeClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private timers: { at: number; seq: number; fire: () => void }[] = [];
-
-  now(): number {
-    return this.t;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (!Number.isFinite(ms)) throw new Error(`sleep(${ms}) would never end`);
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const onAbort = () => {
-        this.timers = this.timers.filter((x) => x !== timer);
-        resolve();
-      };
-      const timer = {
-        at: this.t + Math.max(0, ms),
-        seq: this.seq++,
-        fire: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      this.timers.push(timer);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  async run<T>(p: Promise<T>): Promise<T> {
-    let settled = false;
-    p.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    let idle = 0;
-    while (!settled) {
-      await new Promise((r) => setImmediate(r));
-      if (settled) break;
-      if (this.timers.length === 0) {
-        if (++idle > 5) throw new Error('deadlock: nothing scheduled and the run has not ended');
-        continue;
-      }
-      idle = 0;
-      let next = 0;
-      for (let i = 1; i < this.timers.length; i++) {
-        const a = this.timers[i];
-        const b = this.timers[next];
-        if (a.at < b.at || (a.at === b.at && a.seq < b.seq)) next = i;
-      }
-      const [timer] = this.timers.splice(next, 1);
-      this.t = Math.max(this.t, timer.at);
-      if (this.t > 24 * 3600_000) throw new Error('ran for a simulated day: the run never ends');
-      timer.fire();
-    }
-    return p;
-  }
-}
-
-type Kind = 'revoke' | 'read';
+type Kind = 'block' | 'revoke' | 'read';
 interface Fault {
   status: number;
   headers?: Record<string, string>;
   code?: string;
+  /** carry the request out, then answer with the fault (a 5xx after the work was done) */
+  tookEffect?: boolean;
 }
 interface SimOptions {
   /** the limits the simulated Graph enforces */
@@ -93,6 +34,8 @@ interface SimOptions {
   missing?: string[];
   /** answer this call (1-based per user and kind) with an error instead of running it */
   fault?: (kind: Kind, userId: string, call: number) => Fault | undefined;
+  /** never answer the batch holding this call; its requests run first when `tookEffect` */
+  hang?: (kind: Kind, userId: string, call: number) => { tookEffect: boolean } | undefined;
   /** throw this instead of answering batch number n (1-based) */
   batchFault?: (n: number) => unknown;
 }
@@ -100,11 +43,21 @@ interface SimOptions {
 /** In-memory Graph: $batch rules, the user directory, and its own RU and write buckets. */
 class SimGraph {
   readonly validFrom = new Map<string, string>();
-  readonly executed = { revoke: new Map<string, number>(), read: new Map<string, number>() };
-  readonly calls = { revoke: new Map<string, number>(), read: new Map<string, number>() };
+  readonly blocked = new Set<string>();
+  readonly executed = {
+    block: new Map<string, number>(),
+    revoke: new Map<string, number>(),
+    read: new Map<string, number>(),
+  };
+  readonly calls = {
+    block: new Map<string, number>(),
+    revoke: new Map<string, number>(),
+    read: new Map<string, number>(),
+  };
   readonly arrivals: { at: number; items: BatchItem[]; statuses: number[] }[] = [];
   readonly violations: string[] = [];
   lastRequestId = '';
+  readonly lastRequestIds: Partial<Record<Kind, string>> = {};
   throttled = 0;
   inFlight = 0;
   maxInFlight = 0;
@@ -131,8 +84,14 @@ class SimGraph {
       const thrown = this.o.batchFault?.(n);
       if (thrown) throw thrown;
       this.validate(items);
-      const responses = items.map((item) => this.handle(item));
+      let hang = false;
+      const responses = items.map((item) => {
+        const { response, hangs } = this.handle(item);
+        hang ||= hangs;
+        return response;
+      });
       this.arrivals.push({ at: this.clock.now(), items, statuses: responses.map((r) => r.status) });
+      if (hang) return await new Promise<never>(() => undefined);
       await this.clock.sleep(half);
       return responses.reverse(); // Graph may answer in any order
     } finally {
@@ -150,15 +109,21 @@ class SimGraph {
     }
   }
 
-  private handle(item: BatchItem): BatchItemResponse {
+  private handle(item: BatchItem): { response: BatchItemResponse; hangs: boolean } {
     const m = /^\/users\/([^/?]+)(\/revokeSignInSessions)?(\?\$select=(.*))?$/.exec(item.url);
-    if (!m) return { id: item.id, status: 400, body: { error: { code: 'BadRequest' } } };
+    if (!m)
+      return {
+        response: { id: item.id, status: 400, body: { error: { code: 'BadRequest' } } },
+        hangs: false,
+      };
     const userId = decodeURIComponent(m[1]);
-    const kind: Kind = m[2] ? 'revoke' : 'read';
-    if (kind === 'revoke' && item.method !== 'POST') return { id: item.id, status: 405 };
+    const kind: Kind = m[2] ? 'revoke' : item.method === 'PATCH' ? 'block' : 'read';
+    if (kind === 'revoke' && item.method !== 'POST')
+      return { response: { id: item.id, status: 405 }, hangs: false };
     const call = bump(this.calls[kind], userId);
     const requestId = `req-${++this.ids}`;
     this.lastRequestId = requestId;
+    this.lastRequestIds[kind] = requestId;
     const error = (status: number, code: string, headers: Record<string, string> = {}) => ({
       id: item.id,
       status,
@@ -168,27 +133,57 @@ class SimGraph {
     const wait = this.charge(requestCost(item.method, item.url));
     if (wait > 0) {
       this.throttled++;
-      return error(429, 'TooManyRequests', { 'Retry-After': String(Math.ceil(wait / 1000)) });
+      return {
+        response: error(429, 'TooManyRequests', { 'Retry-After': String(Math.ceil(wait / 1000)) }),
+        hangs: false,
+      };
+    }
+    const hang = this.o.hang?.(kind, userId, call);
+    if (hang) {
+      if (hang.tookEffect) this.execute(kind, userId);
+      return { response: error(504, 'GatewayTimeout'), hangs: true };
     }
     const fault = this.o.fault?.(kind, userId, call);
-    if (fault) return error(fault.status, fault.code ?? `Code${fault.status}`, fault.headers);
-    if (this.o.missing?.includes(userId)) return error(404, 'Request_ResourceNotFound');
-    if (kind === 'revoke' && this.o.privileged?.includes(userId))
-      return error(403, 'Authorization_RequestDenied');
-    bump(this.executed[kind], userId);
-    const headers = { 'request-id': requestId, 'Content-Type': 'application/json' };
-    if (kind === 'revoke') {
-      this.validFrom.set(userId, new Date(Date.UTC(2026, 0, 1) + this.clock.now()).toISOString());
-      return { id: item.id, status: 200, headers, body: { value: true } };
+    if (fault) {
+      if (fault.tookEffect) this.execute(kind, userId);
+      return {
+        response: error(fault.status, fault.code ?? `Code${fault.status}`, fault.headers),
+        hangs: false,
+      };
     }
+    if (this.o.missing?.includes(userId))
+      return { response: error(404, 'Request_ResourceNotFound'), hangs: false };
+    if (kind !== 'read' && this.o.privileged?.includes(userId))
+      return { response: error(403, 'Authorization_RequestDenied'), hangs: false };
+    this.execute(kind, userId);
+    const headers = { 'request-id': requestId, 'Content-Type': 'application/json' };
+    if (kind === 'block') return { response: { id: item.id, status: 204, headers }, hangs: false };
+    if (kind === 'revoke')
+      return { response: { id: item.id, status: 200, headers, body: { value: true } }, hangs: false };
     const userType = this.o.guests?.includes(userId) ? 'Guest' : 'Member';
     return {
-      id: item.id,
-      status: 200,
-      headers,
-      body: { signInSessionsValidFromDateTime: this.validFrom.get(userId) ?? null, userType },
+      response: {
+        id: item.id,
+        status: 200,
+        headers,
+        body: { signInSessionsValidFromDateTime: this.validFrom.get(userId) ?? null, userType },
+      },
+      hangs: false,
     };
   }
+
+  private execute(kind: Kind, userId: string): void {
+    bump(this.executed[kind], userId);
+    if (kind === 'block') this.blocked.add(userId);
+    if (kind === 'revoke') {
+      if (!this.blocked.has(userId)) this.unblockedRevokes.push(userId);
+      // Graph keeps whole seconds
+      this.validFrom.set(userId, new Date(Math.floor(this.clock.now() / 1000) * 1000).toISOString());
+    }
+  }
+
+  /** users revoked while their sign-in was not blocked (a violation when the run blocks) */
+  readonly unblockedRevokes: string[] = [];
 
   /** Charges the cost to both buckets, or returns ms until it could be afforded (and charges nothing). */
   private charge(cost: { resourceUnits: number; writes: number }): number {
@@ -219,8 +214,8 @@ function bump(map: Map<string, number>, key: string): number {
 const users = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const LIMITS = limitsForTenantSize(1000); // 8,000 RU / 10 s, 3,000 writes / 150 s
 
-function setup(sim: Partial<SimOptions> = {}) {
-  const clock = new FakeClock();
+function setup(sim: Partial<SimOptions> = {}, clockStart = 0) {
+  const clock = new FakeClock(clockStart);
   const graph = new SimGraph(clock, { limits: LIMITS, ...sim });
   const timed: { at: number; outcome: TargetOutcome }[] = [];
   const start = (o: Partial<BulkRevokeOptions> & { userIds: string[] }) =>
@@ -340,7 +335,7 @@ describe('runBulkRevoke', () => {
     expect(graph.executed.revoke.get('u2')).toBe(1);
   });
 
-  it('fails a user after maxAttempts of 5xx, with the Graph code and request-id', async () => {
+  it('fails a user after maxAttempts of 5xx, checked each time, with the Graph code and request-id', async () => {
     const { graph, start } = setup({
       fault: (kind, id) =>
         kind === 'revoke' && id === 'u1' ? { status: 503, code: 'ServiceUnavailable' } : undefined,
@@ -348,10 +343,51 @@ describe('runBulkRevoke', () => {
     const result = await start({ userIds: users(3), maxAttempts: 3 });
 
     const u1 = byUser(result.outcomes).get('u1')!;
-    expect(u1).toMatchObject({ kind: 'failed', code: 'ServiceUnavailable', requestId: graph.lastRequestId });
-    expect(u1.message).toMatch(/internal error/);
+    expect(u1).toMatchObject({
+      kind: 'failed',
+      code: 'ServiceUnavailable',
+      requestId: graph.lastRequestIds.revoke,
+    });
+    expect(u1.message).toMatch(/internal error.*The bot checked: they were not signed out\./);
     expect(graph.calls.revoke.get('u1')).toBe(3);
+    // each unknown outcome was read before the next revoke, the last one before giving up
+    expect(graph.calls.read.get('u1')).toBe(3);
     expect(result.progress).toMatchObject({ done: 3, revoked: 2, failed: 1 });
+  });
+
+  it.each([
+    ['a 503', { status: 503 }],
+    ['a 424', { status: 424 }],
+    ['a 500', { status: 500 }],
+  ])('reads valid-from instead of resending a revoke that took effect despite %s', async (_what, fault) => {
+    const { graph, start } = setup({
+      fault: (kind, id, call) =>
+        kind === 'revoke' && id === 'u2' && call === 1 ? { ...fault, tookEffect: true } : undefined,
+    });
+    const result = await start({ userIds: users(5) });
+
+    expect(byUser(result.outcomes).get('u2')).toMatchObject({
+      kind: 'revoked',
+      validFrom: graph.validFrom.get('u2'),
+    });
+    expect(graph.calls.revoke.get('u2')).toBe(1);
+    expect(graph.executed.revoke.get('u2')).toBe(1);
+    expect(result.outcomes.map((o) => o.kind)).toEqual(Array(5).fill('revoked'));
+  });
+
+  it('counts a valid-from in the same second as the first revoke as that revoke', async () => {
+    // Graph keeps whole seconds: a revoke sent at 1.4 s that took effect at 1.5 s shows 1 s
+    const { graph, start } = setup(
+      {
+        fault: (kind, _id, call) =>
+          kind === 'revoke' && call === 1 ? { status: 502, tookEffect: true } : undefined,
+      },
+      1400,
+    );
+    const result = await start({ userIds: users(2) });
+    expect(graph.validFrom.get('u0')).toBe('1970-01-01T00:00:01.000Z');
+    expect(result.outcomes.map((o) => o.kind)).toEqual(['revoked', 'revoked']);
+    expect([...graph.executed.revoke.values()]).toEqual([1, 1]);
   });
 
   it('reports not found, denied (privileged target) and guests, without retrying them', async () => {
@@ -454,7 +490,9 @@ describe('runBulkRevoke', () => {
     expect(o.get('u0')).toMatchObject({ kind: 'revoked', requestId: expect.stringMatching(/^req-/) });
     expect(o.get('u0')!.message).toMatch(/cancelled before the new valid-from time was read back/);
     expect(o.get('u2')).toMatchObject({ kind: 'failed', code: 'Code503' });
-    expect(o.get('u2')!.message).toMatch(/cancelled before this sign-out could be retried/);
+    expect(o.get('u2')!.message).toMatch(
+      /cancelled before the bot could check whether this sign-out took effect/,
+    );
     expect(o.has('u3')).toBe(false);
     expect(result.outcomes).toHaveLength(59);
   });
@@ -603,6 +641,155 @@ describe('runBulkRevoke', () => {
         limits: { resourceUnits: 1, ruWindowMs: 1000, writes: 1, writeWindowMs: 1000 },
       }),
     ).toThrow(RangeError);
+  });
+});
+
+type FaultCase = '5xx' | '5xx after taking effect' | '429' | 'timeout' | 'timeout after taking effect';
+const FAULT_CASES: FaultCase[] = [
+  '5xx',
+  '5xx after taking effect',
+  '429',
+  'timeout',
+  'timeout after taking effect',
+];
+
+/**
+ * Issue 9: the phase table. With --block, each phase's first request for u1 meets each fault; every
+ * user must end blocked, then revoked exactly once, with a truthful outcome.
+ */
+describe('runBulkRevoke --block: every phase under 5xx, 429 and timeouts', () => {
+  const PHASE_CASES = ['block', 'revoke', 'verify', 'read'] as const;
+  const cases = PHASE_CASES.flatMap((phase) => FAULT_CASES.map((fault) => [phase, fault] as const));
+
+  it.each(cases)('%s meets %s', async (phase, faultCase) => {
+    const effect = faultCase.endsWith('after taking effect');
+    const failure =
+      faultCase === '429'
+        ? { status: 429, code: 'TooManyRequests', headers: { 'Retry-After': '2' } }
+        : { status: 503, code: 'ServiceUnavailable', tookEffect: effect };
+    const hangs = faultCase.startsWith('timeout');
+    // the verify is the first read after a revoke whose outcome is unknown
+    const target = (kind: 'block' | 'revoke' | 'read', id: string, call: number) =>
+      id === 'u1' &&
+      call === 1 &&
+      ((phase === 'block' && kind === 'block') ||
+        (phase === 'revoke' && kind === 'revoke') ||
+        ((phase === 'verify' || phase === 'read') && kind === 'read'));
+    const { graph, start } = setup({
+      fault: (kind, id, call) => {
+        if (phase === 'verify' && kind === 'revoke' && id === 'u1' && call === 1) return { status: 503 };
+        return !hangs && target(kind, id, call) ? failure : undefined;
+      },
+      hang: (kind, id, call) => (hangs && target(kind, id, call) ? { tookEffect: effect } : undefined),
+    });
+    const result = await start({ userIds: users(4), block: true, batchTimeoutMs: 10_000 });
+
+    expect(graph.violations).toEqual([]);
+    expect(graph.unblockedRevokes).toEqual([]);
+    expect(result.outcomes).toHaveLength(4);
+    for (const id of users(4)) {
+      expect(byUser(result.outcomes).get(id)).toEqual({
+        userId: id,
+        kind: 'revoked',
+        validFrom: graph.validFrom.get(id),
+        requestId: expect.stringMatching(/^req-/),
+        blocked: true,
+      });
+      expect(graph.blocked.has(id)).toBe(true);
+      expect(graph.executed.revoke.get(id)).toBe(1);
+    }
+    const u1 = {
+      patches: graph.calls.block.get('u1'),
+      revokes: graph.calls.revoke.get('u1'),
+      reads: graph.calls.read.get('u1'),
+    };
+    if (phase === 'block') {
+      // a failed block is retried as a block, never taken over by a read
+      expect(u1).toEqual({ patches: 2, revokes: 1, reads: 1 });
+    } else if (phase === 'revoke') {
+      // a revoke of unknown outcome is checked before anything else; resent only if it did not happen
+      // (the check that finds the revoke done is its read-back too)
+      const unknown = faultCase !== '429';
+      expect(u1).toEqual({ patches: 1, revokes: effect ? 1 : 2, reads: unknown && !effect ? 2 : 1 });
+    } else if (phase === 'verify') {
+      expect(u1).toEqual({ patches: 1, revokes: 2, reads: 3 });
+    } else {
+      expect(u1).toEqual({ patches: 1, revokes: 1, reads: 2 });
+    }
+  });
+
+  it('never revokes a user whose block fails, and says whether sign-in may be blocked', async () => {
+    const { graph, start } = setup({
+      privileged: ['admin'],
+      fault: (kind, id) =>
+        kind === 'block' && id === 'u1' ? { status: 503, code: 'ServiceUnavailable' } : undefined,
+    });
+    const result = await start({ userIds: ['u0', 'u1', 'admin'], block: true, maxAttempts: 3 });
+    const o = byUser(result.outcomes);
+
+    expect(o.get('u0')).toMatchObject({ kind: 'revoked', blocked: true });
+    expect(o.get('u1')).toMatchObject({ kind: 'failed', code: 'ServiceUnavailable' });
+    expect(o.get('u1')!.blocked).toBeUndefined();
+    expect(o.get('u1')!.message).toMatch(/not signed out.*did not confirm whether sign-in is blocked/);
+    expect(o.get('admin')).toMatchObject({ kind: 'denied', code: 'Authorization_RequestDenied' });
+    expect(o.get('admin')!.message).toMatch(/refused to block sign-in/);
+    expect(graph.calls.block.get('u1')).toBe(3);
+    expect(graph.calls.revoke.has('u1')).toBe(false);
+    expect(graph.calls.revoke.has('admin')).toBe(false);
+  });
+
+  it('on cancel, reports a user who is blocked but not yet revoked, and leaves unsent ones not started', async () => {
+    const ctl = new AbortController();
+    const { clock, graph, start } = setup({
+      latencyMs: 200,
+      fault: (kind, id) =>
+        kind === 'revoke' && id === 'u1' ? { status: 429, headers: { 'Retry-After': '5' } } : undefined,
+    });
+    // blocks answer at 200 ms; the revokes go out then, and u1's is throttled
+    void clock.sleep(500).then(() => ctl.abort());
+    const result = await start({ userIds: users(3), block: true, signal: ctl.signal });
+    const o = byUser(result.outcomes);
+
+    expect(result.cancelled).toBe(true);
+    expect(o.get('u1')).toMatchObject({ kind: 'failed', blocked: true });
+    expect(o.get('u1')!.message).toMatch(
+      /Sign-in is blocked, but the run was cancelled before their sessions were revoked/,
+    );
+    expect(graph.executed.revoke.has('u1')).toBe(false);
+    expect(graph.blocked.has('u1')).toBe(true);
+  });
+});
+
+/** Issue 10: a $batch answer that cannot be matched to its requests fails the whole batch. */
+describe('runBulkRevoke with $batch answers that do not match their requests', () => {
+  const tamper: Record<string, (r: BatchItemResponse[]) => unknown> = {
+    'without ids': (r) => r.map(({ id: _id, ...rest }) => rest),
+    'missing one response': (r) => r.slice(1),
+    'with an extra response': (r) => [...r, { ...r[0], id: '99' }],
+    'with a response twice': (r) => [...r.slice(1), r[1]],
+    'with an id that was not sent': (r) => [...r.slice(1), { ...r[0], id: 'x' }],
+    'that is not a list': () => ({ value: [] }),
+  };
+
+  it.each(Object.keys(tamper))('an answer %s: checked, never revoked twice', async (what) => {
+    const { graph, start } = setup();
+    let batches = 0;
+    const transport = async (items: BatchItem[]) => {
+      const responses = await graph.transport(items);
+      // the first batch holds only revokes: its answer is tampered with after they ran
+      return ++batches === 1 ? (tamper[what](responses) as BatchItemResponse[]) : responses;
+    };
+    const result = await start({ userIds: users(6), transport });
+
+    expect(result.outcomes.map((o) => o.kind)).toEqual(Array(6).fill('revoked'));
+    for (const id of users(6)) {
+      expect(graph.executed.revoke.get(id)).toBe(1);
+      expect(byUser(result.outcomes).get(id)!.validFrom).toBe(graph.validFrom.get(id));
+    }
+    // the whole batch was of unknown outcome: each revoke was checked with one read, which showed it
+    // had taken effect and gave the valid-from, and none was sent again
+    expect([...graph.calls.revoke.values()]).toEqual(Array(6).fill(1));
+    expect([...graph.calls.read.values()]).toEqual(Array(6).fill(1));
   });
 });
 

@@ -426,6 +426,126 @@ describe('GraphStandIn', () => {
     });
   });
 
+  describe('unified role management (roleAssignments, roleEligibilityScheduleInstances)', () => {
+    const ASSIGNMENTS = '/roleManagement/directory/roleAssignments';
+    const ELIGIBILITY = '/roleManagement/directory/roleEligibilityScheduleInstances';
+    const byPrincipal = (id: string) => `$filter=${encodeURIComponent(`principalId eq '${id}'`)}`;
+
+    it('lists active assignments by principal, at any scope, with roleDefinitionId as the template id', async () => {
+      const res = await get(`${ASSIGNMENTS}?${byPrincipal(SAMPLE.auUserAdmin.id)}`);
+      expect(res.status).toBe(200);
+      expect(res.body['@odata.context']).toBe(
+        'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignments',
+      );
+      expect(res.body.value).toEqual([
+        {
+          id: expect.any(String),
+          principalId: SAMPLE.auUserAdmin.id,
+          directoryScopeId: `/administrativeUnits/${SAMPLE.emeaUnitId}`,
+          roleDefinitionId: ROLE_TEMPLATES.userAdministrator,
+          appScopeId: null,
+        },
+      ]);
+      const group = await get(
+        `${ASSIGNMENTS}?${byPrincipal(SAMPLE.privilegedHelpdeskGroupId)}&$select=roleDefinitionId`,
+      );
+      expect(group.body.value).toEqual([
+        { roleDefinitionId: ROLE_TEMPLATES.privilegedAuthenticationAdministrator },
+      ]);
+      // not a transitive listing: a group member's own assignments only
+      expect((await get(`${ASSIGNMENTS}?${byPrincipal(SAMPLE.privilegedViaGroup.id)}`)).body.value).toEqual(
+        [],
+      );
+    });
+
+    it('lists eligibility instances by principal, a group’s for the group', async () => {
+      const user = await get(`${ELIGIBILITY}?${byPrincipal(SAMPLE.eligibleGlobalAdmin.id)}`);
+      expect(user.body.value).toEqual([
+        expect.objectContaining({
+          principalId: SAMPLE.eligibleGlobalAdmin.id,
+          roleDefinitionId: ROLE_TEMPLATES.globalAdministrator,
+          directoryScopeId: '/',
+          memberType: 'Direct',
+        }),
+      ]);
+      const group = await get(`${ELIGIBILITY}?${byPrincipal(SAMPLE.tierZeroStandbyGroupId)}`);
+      expect(group.body.value.map((i: any) => i.roleDefinitionId)).toEqual([
+        ROLE_TEMPLATES.securityAdministrator,
+      ]);
+      expect((await get(`${ELIGIBILITY}?${byPrincipal(SAMPLE.globalAdmin.id)}`)).body.value).toEqual([]);
+    });
+
+    it('pages unfiltered lists with @odata.nextLink', async () => {
+      const tenant = largeTenant(300);
+      tenant.eligibleAssignments = tenant.users.map((u) => ({
+        principalId: u.id,
+        roleTemplateId: ROLE_TEMPLATES.helpdeskAdministrator,
+        directoryScopeId: '/',
+      }));
+      await restart({ tenant });
+      const ids: string[] = [];
+      let next: string | undefined = `${base}${ELIGIBILITY}`;
+      while (next) {
+        const page = await request(next);
+        ids.push(...page.body.value.map((i: any) => i.principalId));
+        next = page.body['@odata.nextLink'];
+      }
+      expect(ids).toHaveLength(300);
+      expect(new Set(ids).size).toBe(300);
+    });
+
+    it('refuses a filter on a property it does not support', async () => {
+      const res = await get(`${ASSIGNMENTS}?$filter=${encodeURIComponent("displayName eq 'x'")}`);
+      expect(res.status).toBe(400);
+    });
+
+    it('needs RoleManagement.Read.Directory (or an equivalent) for each; Directory.Read.All reads only assignments', async () => {
+      graph.setPermissions(['User.Read.All', 'GroupMember.Read.All']);
+      for (const path of [ASSIGNMENTS, ELIGIBILITY]) {
+        const res = await get(path);
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('Authorization_RequestDenied');
+      }
+      graph.setPermissions(['Directory.Read.All']);
+      expect((await get(ASSIGNMENTS)).status).toBe(200);
+      expect((await get(ELIGIBILITY)).status).toBe(403);
+      graph.setPermissions(['RoleManagement.Read.Directory']);
+      for (const path of [ASSIGNMENTS, ELIGIBILITY]) expect((await get(path)).status).toBe(200);
+    });
+
+    it('answers 400 AadPremiumLicenseRequired for eligibility without Entra ID P2', async () => {
+      await restart({ tenant: { ...sampleTenant(), pimLicensed: false } });
+      const res = await get(ELIGIBILITY);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('AadPremiumLicenseRequired');
+      expect((await get(ASSIGNMENTS)).status).toBe(200);
+    });
+
+    it("lists a user's groups with isAssignableToRole, or with ids only under User.Read.All", async () => {
+      const path = `/users/${SAMPLE.eligibleViaGroup.id}/transitiveMemberOf/microsoft.graph.group?$select=id,isAssignableToRole`;
+      expect((await get(path)).body.value).toEqual([
+        { id: SAMPLE.tierZeroStandbyGroupId, isAssignableToRole: true },
+      ]);
+      const nested = await get(
+        `/users/${SAMPLE.secondAdmin.id}/transitiveMemberOf/microsoft.graph.group?$select=id`,
+      );
+      expect(nested.body.value.map((g: any) => g.id).sort()).toEqual(
+        [SAMPLE.adminGroupId, SAMPLE.secOpsOnCallGroupId].sort(),
+      );
+      graph.setPermissions(['User.Read.All']);
+      expect((await get(path)).body.value).toEqual([
+        { '@odata.type': '#microsoft.graph.group', id: SAMPLE.tierZeroStandbyGroupId },
+      ]);
+    });
+
+    it('filters groups on isAssignableToRole', async () => {
+      const res = await get(`/groups?$filter=${encodeURIComponent('isAssignableToRole eq true')}&$select=id`);
+      expect(res.body.value.map((g: any) => g.id).sort()).toEqual(
+        [SAMPLE.privilegedHelpdeskGroupId, SAMPLE.tierZeroStandbyGroupId].sort(),
+      );
+    });
+  });
+
   describe('ConsistencyLevel', () => {
     const eventual = { headers: { ConsistencyLevel: 'eventual' } };
 

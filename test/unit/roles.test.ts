@@ -1,5 +1,4 @@
 import type { TokenCredential } from '@azure/identity';
-import * as https from 'node:https';
 import { explainGraphFailure } from '../../src/core/graphErrors';
 import type { DirectoryUser } from '../../src/core/types';
 import { accountEnabledOf, setAccountEnabled } from '../../src/graph/accountState';
@@ -11,13 +10,20 @@ import {
   privilegedUsers,
 } from '../../src/graph/roles';
 import { makeTestCertificate } from '../support/cert';
+import { trustingFetch } from '../support/trustingFetch';
 import { type GraphStandInOptions, GraphStandIn } from '../support/graphStandIn';
-import { ROLE_TEMPLATES, SAMPLE, type Tenant, largeTenant, sampleTenant } from '../support/tenantFixture';
+import {
+  ROLE_TEMPLATES,
+  SAMPLE,
+  type Tenant,
+  fixtureGuid,
+  largeTenant,
+  sampleTenant,
+} from '../support/tenantFixture';
 
 /**
  * roles.ts and accountState.ts through the real Graph SDK (GraphApi) against the Graph stand-in over
- * https. Jest cannot set NODE_EXTRA_CA_CERTS for itself, so the SDK's global fetch is swapped for one
- * that trusts the test certificate (and nothing else) for the duration of this file.
+ * https (the SDK's global fetch trusts the test certificate for the duration of this file).
  */
 
 const TOKEN = 'roles-test-token';
@@ -25,35 +31,6 @@ const cert = makeTestCertificate();
 const credential: TokenCredential = {
   getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
-
-function trustingFetch(ca: string): typeof fetch {
-  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const headers = Object.fromEntries(new Headers(init?.headers));
-    return new Promise<Response>((resolve, reject) => {
-      const req = https.request(
-        url,
-        { method: init?.method ?? 'GET', ca, headers, signal: init?.signal ?? undefined },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-            }
-            const status = res.statusCode ?? 500;
-            const body = status === 204 || status === 304 ? null : new Uint8Array(Buffer.concat(chunks));
-            resolve(new Response(body, { status, statusText: res.statusMessage, headers: h }));
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(typeof init?.body === 'string' ? init.body : undefined);
-    });
-  }) as typeof fetch;
-}
 
 const originalFetch = globalThis.fetch;
 beforeAll(() => {
@@ -98,6 +75,10 @@ async function failure(p: Promise<unknown>): Promise<GraphCallError> {
 
 const paths = () => standIn.requests.map((r) => r.path);
 
+const ASSIGNMENTS = '/roleManagement/directory/roleAssignments';
+const ELIGIBILITY = '/roleManagement/directory/roleEligibilityScheduleInstances';
+const byPrincipal = (id: string) => `principalId eq '${id}'`;
+
 describe('privilegedRolesOf', () => {
   it.each([
     ['a Global Administrator', SAMPLE.globalAdmin, ['Global Administrator']],
@@ -107,45 +88,95 @@ describe('privilegedRolesOf', () => {
       ['Privileged Authentication Administrator'],
     ],
     ['a User Administrator', SAMPLE.userAdmin, ['User Administrator']],
+    ['a PIM-eligible Global Administrator', SAMPLE.eligibleGlobalAdmin, ['Global Administrator (eligible)']],
+    [
+      'a User Administrator of an administrative unit',
+      SAMPLE.auUserAdmin,
+      ['User Administrator (administrative unit)'],
+    ],
+    [
+      'an eligibility held through a role-assignable group',
+      SAMPLE.eligibleViaGroup,
+      ['Security Administrator (eligible)'],
+    ],
     ['a holder of a role that is not privileged', SAMPLE.roleHolder, []],
+    ['a user eligible only for a role that is not privileged', { id: fixtureGuid('user:lee') }, []],
     ['a user without roles', SAMPLE.lester, []],
   ])('finds %s', async (_what, person, roles) => {
     expect(await privilegedRolesOf(graph, person.id)).toEqual(roles);
   });
 
-  it('asks transitiveMemberOf for roles with $select, in one call', async () => {
-    await privilegedRolesOf(graph, SAMPLE.globalAdmin.upn);
-    expect(standIn.requests).toEqual([
-      expect.objectContaining({
-        method: 'GET',
-        path: `/users/${SAMPLE.globalAdmin.upn}/transitiveMemberOf/microsoft.graph.directoryRole`,
-        query: { $select: 'displayName,roleTemplateId' },
-        status: 200,
-      }),
-    ]);
+  it('asks for role-assignable groups, then active and eligible roles of the user and of each group', async () => {
+    const user = SAMPLE.privilegedViaGroup.id;
+    const group = SAMPLE.privilegedHelpdeskGroupId;
+    await privilegedRolesOf(graph, user);
+    expect(standIn.requests[0]).toMatchObject({
+      method: 'GET',
+      path: `/users/${user}/transitiveMemberOf/microsoft.graph.group`,
+      query: { $select: 'id,isAssignableToRole', $top: '999' },
+    });
+    const asked = standIn.requests.slice(1).map((r) => [r.path, r.query.$filter]);
+    expect(asked.sort()).toEqual(
+      [
+        [ASSIGNMENTS, byPrincipal(group)],
+        [ASSIGNMENTS, byPrincipal(user)],
+        [ELIGIBILITY, byPrincipal(group)],
+        [ELIGIBILITY, byPrincipal(user)],
+      ].sort(),
+    );
+    expect(standIn.requests.every((r) => r.status === 200)).toBe(true);
   });
 
-  it('lists each role once, direct and through a group alike', async () => {
+  it('names each role once: active before eligible, the tenant before an administrative unit', async () => {
     const tenant = sampleTenant();
+    tenant.eligibleAssignments!.push(
+      {
+        principalId: SAMPLE.globalAdmin.id,
+        roleTemplateId: ROLE_TEMPLATES.globalAdministrator,
+        directoryScopeId: '/',
+      },
+      {
+        principalId: SAMPLE.auUserAdmin.id,
+        roleTemplateId: ROLE_TEMPLATES.userAdministrator,
+        directoryScopeId: '/',
+      },
+    );
     tenant.groups
       .find((g) => g.id === SAMPLE.privilegedHelpdeskGroupId)!
       .memberIds.push(SAMPLE.globalAdmin.id);
-    tenant.roles
-      .find((r) => r.roleTemplateId === ROLE_TEMPLATES.globalAdministrator)!
-      .memberIds.push(SAMPLE.privilegedHelpdeskGroupId);
     await restart({ tenant });
     expect(await privilegedRolesOf(graph, SAMPLE.globalAdmin.id)).toEqual([
       'Global Administrator',
       'Privileged Authentication Administrator',
     ]);
+    // active in an administrative unit ranks before eligible for the tenant
+    expect(await privilegedRolesOf(graph, SAMPLE.auUserAdmin.id)).toEqual([
+      'User Administrator (administrative unit)',
+    ]);
   });
 
   it('surfaces a 403 as GraphCallError, explained as the missing RoleManagement.Read.Directory', async () => {
     standIn.setPermissions(['User.Read.All', 'GroupMember.Read.All', 'User.RevokeSessions.All']);
-    const err = await failure(privilegedRolesOf(graph, SAMPLE.globalAdmin.id));
+    const err = await failure(privilegedRolesOf(graph, SAMPLE.eligibleGlobalAdmin.id));
     expect(err).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(explainGraphFailure(err, 'roles').text).toMatch(/RoleManagement\.Read\.Directory/);
+  });
+
+  it('fails closed when Graph hides whether groups are role-assignable (no GroupMember.Read.All)', async () => {
+    standIn.setPermissions(['User.Read.All', 'RoleManagement.Read.Directory']);
+    const err = await failure(privilegedRolesOf(graph, SAMPLE.privilegedViaGroup.id));
+    expect(err).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
+    expect(err.message).toMatch(/GroupMember\.Read\.All/);
+  });
+
+  it('reads eligibility as none when the tenant has no Entra ID P2 (no PIM), and still finds active roles', async () => {
+    await restart({ tenant: { ...sampleTenant(), pimLicensed: false } });
+    expect(await privilegedRolesOf(graph, SAMPLE.eligibleGlobalAdmin.id)).toEqual([]);
+    expect(await privilegedRolesOf(graph, SAMPLE.auUserAdmin.id)).toEqual([
+      'User Administrator (administrative unit)',
+    ]);
+    expect(standIn.requests.filter((r) => r.path === ELIGIBILITY).map((r) => r.status)).toContain(400);
   });
 
   it('answers 404 for an unknown user as GraphCallError', async () => {
@@ -153,34 +184,42 @@ describe('privilegedRolesOf', () => {
     expect(err.status).toBe(404);
   });
 
-  it('fails closed when Graph returns roles with limited information (no template id)', async () => {
-    const limited = {
-      call: async () => ({
-        status: 200,
-        body: { value: [{ '@odata.type': '#microsoft.graph.directoryRole', id: 'x' }] },
-      }),
+  it.each([
+    ['no list', { wrong: [] }],
+    ['an assignment without its role', { value: [{ principalId: SAMPLE.globalAdmin.id }] }],
+  ])('fails closed on an answer of unexpected shape: %s', async (_what, body) => {
+    const odd = {
+      call: async (_m: string, path: string) =>
+        path.includes('transitiveMemberOf') ? { status: 200, body: { value: [] } } : { status: 200, body },
     } as unknown as GraphApi;
-    const err = await failure(privilegedRolesOf(limited, SAMPLE.globalAdmin.id));
-    expect(err).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
-    expect(err.message).toMatch(/RoleManagement\.Read\.Directory/);
+    const err = await failure(privilegedRolesOf(odd, SAMPLE.globalAdmin.id));
+    expect(err).toMatchObject({ code: 'UnexpectedResponse' });
   });
 });
 
 describe('privilegedUsers', () => {
-  it('maps every holder of a privileged role, groups expanded, in a handful of calls', async () => {
+  it('maps every holder, active or eligible, at any scope, groups expanded, in a handful of calls', async () => {
     const holders = await privilegedUsers(graph);
     expect(Object.fromEntries(holders)).toEqual({
       [SAMPLE.globalAdmin.id]: ['Global Administrator'],
       [SAMPLE.privilegedViaGroup.id]: ['Privileged Authentication Administrator'],
       [SAMPLE.userAdmin.id]: ['User Administrator'],
+      [SAMPLE.eligibleGlobalAdmin.id]: ['Global Administrator (eligible)'],
+      [SAMPLE.auUserAdmin.id]: ['User Administrator (administrative unit)'],
+      [SAMPLE.eligibleViaGroup.id]: ['Security Administrator (eligible)'],
     });
-    // the list of roles, the members of the three privileged ones, the one role-assignable group
-    expect(paths()).toHaveLength(5);
-    expect(paths()[0]).toBe('/directoryRoles');
-    expect(standIn.requests[0].query).toEqual({ $select: 'id,displayName,roleTemplateId' });
-    expect(paths().filter((p) => p.endsWith('/members'))).toHaveLength(3);
-    expect(paths()).toContain(
-      `/groups/${SAMPLE.privilegedHelpdeskGroupId}/transitiveMembers/microsoft.graph.user`,
+    // all assignments, all eligibility, the role-assignable groups, and the two that hold privileged roles
+    expect(paths().sort()).toEqual(
+      [
+        ASSIGNMENTS,
+        ELIGIBILITY,
+        '/groups',
+        `/groups/${SAMPLE.privilegedHelpdeskGroupId}/transitiveMembers/microsoft.graph.user`,
+        `/groups/${SAMPLE.tierZeroStandbyGroupId}/transitiveMembers/microsoft.graph.user`,
+      ].sort(),
+    );
+    expect(standIn.requests.find((r) => r.path === '/groups')!.query.$filter).toBe(
+      'isAssignableToRole eq true',
     );
     expect(standIn.requests.every((r) => r.status === 200)).toBe(true);
   });
@@ -201,30 +240,37 @@ describe('privilegedUsers', () => {
       'Security Administrator',
     ]);
     expect(holders.get(SAMPLE.globalAdmin.id)).toEqual(['Global Administrator', 'Security Administrator']);
-    expect(paths().filter((p) => p.startsWith('/groups/'))).toHaveLength(1);
+    expect(paths().filter((p) => p.startsWith(`/groups/${SAMPLE.privilegedHelpdeskGroupId}`))).toHaveLength(
+      1,
+    );
   });
 
-  it('follows nextLink through role members and group members alike', async () => {
+  it('follows nextLink through assignments, eligibility and group members alike', async () => {
     const tenant: Tenant = largeTenant(2500);
     const everyone = tenant.users.map((u) => u.id);
+    const tier1 = '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
     tenant.groups.push({
-      id: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+      id: tier1,
       displayName: 'Tier 1 Helpdesk',
       memberIds: everyone.slice(1200),
       isAssignableToRole: true,
     });
-    tenant.roles.push({
-      id: '6e5d4c3b-2a19-4f8e-9d7c-6b5a49382716',
+    const grant = (principalId: string, directoryScopeId = '/') => ({
+      principalId,
       roleTemplateId: ROLE_TEMPLATES.helpdeskAdministrator,
-      displayName: 'Helpdesk Administrator',
-      memberIds: [...everyone.slice(0, 1200), '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f'],
-      privileged: true,
+      directoryScopeId,
     });
+    tenant.scopedAssignments = everyone.slice(0, 250).map((id) => grant(id, '/administrativeUnits/x'));
+    tenant.eligibleAssignments = [...everyone.slice(250, 500).map((id) => grant(id)), grant(tier1)];
     await restart({ tenant });
     const holders = await privilegedUsers(graph);
-    expect(holders.size).toBe(2500);
-    expect(paths().filter((p) => p.endsWith('/members'))).toHaveLength(2);
-    expect(paths().filter((p) => p.startsWith('/groups/'))).toHaveLength(2);
+    expect(holders.size).toBe(250 + 250 + 1300);
+    expect(holders.get(everyone[0])).toEqual(['Helpdesk Administrator (administrative unit)']);
+    expect(holders.get(everyone[300])).toEqual(['Helpdesk Administrator (eligible)']);
+    expect(holders.get(everyone[2000])).toEqual(['Helpdesk Administrator (eligible)']);
+    expect(paths().filter((p) => p === ASSIGNMENTS).length).toBeGreaterThanOrEqual(3);
+    expect(paths().filter((p) => p === ELIGIBILITY).length).toBeGreaterThanOrEqual(3);
+    expect(paths().filter((p) => p.startsWith(`/groups/${tier1}`))).toHaveLength(2);
   });
 
   it('surfaces a 403 as GraphCallError', async () => {
@@ -232,19 +278,26 @@ describe('privilegedUsers', () => {
     const err = await failure(privilegedUsers(graph));
     expect(err).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
   });
+
+  it('reads eligibility as none without Entra ID P2', async () => {
+    await restart({ tenant: { ...sampleTenant(), pimLicensed: false } });
+    const holders = await privilegedUsers(graph);
+    expect(holders.has(SAMPLE.eligibleGlobalAdmin.id)).toBe(false);
+    expect(holders.get(SAMPLE.auUserAdmin.id)).toEqual(['User Administrator (administrative unit)']);
+  });
 });
 
 describe('markPrivileged', () => {
   it('asks per user for a few users', async () => {
-    const users = [SAMPLE.globalAdmin, SAMPLE.lester, SAMPLE.privilegedViaGroup].map(asUser);
+    const users = [SAMPLE.globalAdmin, SAMPLE.lester, SAMPLE.eligibleGlobalAdmin].map(asUser);
     const marked = await markPrivileged(graph, users);
     expect(marked.map((u) => [u.displayName, u.privilegedRoles])).toEqual([
       ['Patti Fernandez', ['Global Administrator']],
       ['Lester Young', []],
-      ['Grady Archie', ['Privileged Authentication Administrator']],
+      ['Wanda Howard', ['Global Administrator (eligible)']],
     ]);
-    expect(paths().every((p) => p.endsWith('/transitiveMemberOf/microsoft.graph.directoryRole'))).toBe(true);
-    expect(paths()).toHaveLength(3);
+    expect(paths().filter((p) => p.endsWith('/transitiveMemberOf/microsoft.graph.group'))).toHaveLength(3);
+    expect(paths()).not.toContain('/groups');
   });
 
   it(`reads the roles once for more than ${PER_USER_LOOKUP_LIMIT} users`, async () => {
@@ -256,7 +309,14 @@ describe('markPrivileged', () => {
     expect(users.length).toBeGreaterThan(PER_USER_LOOKUP_LIMIT);
     const marked = await markPrivileged(graph, users);
     const flagged = marked.filter((u) => u.privilegedRoles!.length > 0).map((u) => u.displayName);
-    expect(flagged.sort()).toEqual(['Grady Archie', 'Lidia Holloway', 'Patti Fernandez']);
+    expect(flagged.sort()).toEqual([
+      'Alan Steiner',
+      'Bianca Pisani',
+      'Grady Archie',
+      'Lidia Holloway',
+      'Patti Fernandez',
+      'Wanda Howard',
+    ]);
     expect(marked.every((u) => Array.isArray(u.privilegedRoles))).toBe(true);
     expect(paths().some((p) => p.includes('transitiveMemberOf'))).toBe(false);
   });
