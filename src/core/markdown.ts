@@ -11,21 +11,28 @@
  *   Graph failure explained in src/core/graphErrors.ts);
  * - `bareUrl(url)`, a link the bot built itself, kept as a bare URL only if it holds no markup.
  *
- * Escaping: CommonMark's markup characters get a backslash, `&`, `<` and `>` become `&amp;`, `&lt;`
- * and `&gt;` (so no HTML tag, `<at>` mention or entity survives, whichever of markdown and HTML Teams
- * reads first), and line breaks inside a value become one space, so a value cannot start a list,
- * heading, quote or code block of its own. Teams still turns a bare URL in a value into a link that
- * shows that URL (see docs/decisions.md); it can never be disguised.
+ * Escaping is as small as safety allows, because every backslash is a character some Teams surface
+ * may show as it is: inside a line, only the characters that open inline markup get a backslash
+ * (``\ ` * _ ~ [ ] |``: no link, image, emphasis, code span or table cell can start without one of
+ * them), and `&`, `<` and `>` become `&amp;`, `&lt;` and `&gt;` (so no HTML tag, `<at>` mention, autolink
+ * or entity survives, whichever of markdown and HTML Teams reads first). Line breaks inside a value
+ * become one space, and a value that begins like a block (`#`, `+`, `-`, `=`, `1.`, `1)`) has that
+ * marker escaped, so a value cannot start a heading, list, quote or code block of its own. `.`, `-`,
+ * `(`, `)` and `!` elsewhere mean nothing without the characters above, so a UPN or a Graph request-id
+ * reads as it is. Teams still turns a bare URL in a value into a link that shows that URL (see
+ * docs/decisions.md); it can never be disguised.
  */
 
-/** Escaped with a backslash: every character CommonMark or Teams' markdown gives a meaning. */
-const BACKSLASHED = '\\`*_~[](){}#+-.!|=^$';
+/** Escaped with a backslash anywhere in a value: the characters that open inline markup. */
+const INLINE = '\\`*_~[]|';
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 const FROM_ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
 
 const classOf = (chars: string) => chars.replace(/[\\\]^-]/g, '\\$&');
-const ESCAPE = new RegExp(`[${classOf(BACKSLASHED)}&<>]`, 'g');
-const UNESCAPE = new RegExp(`\\\\([${classOf(BACKSLASHED)}])|&(amp|lt|gt);`, 'g');
+const ESCAPE = new RegExp(`[${classOf(INLINE)}&<>]`, 'g');
+/** A block marker at the start of a value (after spaces): heading, list, setext underline, ordered list. */
+const BLOCK_START = /^(\s*)(?:([#+\-=])|(\d{1,9})([.)]))/;
+const UNESCAPE = /\\([\\`*_~[\]|#+\-=.)])|&(amp|lt|gt);/g;
 /** JavaScript's \s lacks NEL (U+0085), which some renderers read as a line break. */
 const WHITESPACE_RUN = /[\s\u0085]+/g;
 const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
@@ -47,7 +54,11 @@ export function collapseLineBreaks(text: string): string {
 
 /** `text` as markdown that renders as exactly that text (its line breaks collapsed to spaces). */
 export function escapeMarkdown(text: string): string {
-  return collapseLineBreaks(text).replace(ESCAPE, (c) => ENTITIES[c] ?? `\\${c}`);
+  return collapseLineBreaks(text)
+    .replace(ESCAPE, (c) => ENTITIES[c] ?? `\\${c}`)
+    .replace(BLOCK_START, (_m, space: string, marker?: string, digits?: string, dot?: string) =>
+      marker !== undefined ? `${space}\\${marker}` : `${space}${digits}\\${dot}`,
+    );
 }
 
 /** The inverse of escapeMarkdown: what a reader sees of an escaped value. */

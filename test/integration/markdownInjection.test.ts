@@ -13,7 +13,7 @@ import { fixtureGuid, SAMPLE, sampleTenant } from '../support/tenantFixture';
 
 const PHISH = '[Re-verify your MFA](https://evil.example/login)';
 /** how PHISH must be written in the markdown the bot sends */
-const PHISH_ESCAPED = '\\[Re\\-verify your MFA\\]\\(https://evil\\.example/login\\)';
+const PHISH_ESCAPED = '\\[Re-verify your MFA\\](https://evil.example/login)';
 
 const phished = {
   id: fixtureGuid('markdown-injection-target'),
@@ -43,7 +43,8 @@ function expectInert(post: RecordedActivity) {
   const text = String(post.body.text);
   expect(post.body.textFormat).toBe('markdown');
   expect(liveMarkup(text)).toEqual([]);
-  expect(text).not.toContain('](http');
+  // a link needs `](` with the bracket unescaped
+  expect(text).not.toMatch(/(^|[^\\])\]\(/);
   return text;
 }
 
@@ -72,7 +73,7 @@ describe('user-chosen names in the texts the bot posts', () => {
 
     await bot.click('signout.confirm', card, admin);
     const post = await bot.waitForText(card.conversationId, /Signed out .*mfa\.phish/);
-    expect(expectInert(post)).toContain(`Signed out ${PHISH_ESCAPED} \\(mfa\\.phish@contoso\\.com\\)`);
+    expect(expectInert(post)).toContain(`Signed out ${PHISH_ESCAPED} (mfa.phish@contoso.com)`);
     const done = await bot.waitForSecurityNotice(/Sign-out done: .*mfa\.phish/);
     expect(expectInert(done)).toContain(PHISH_ESCAPED);
   });
@@ -93,10 +94,10 @@ describe('user-chosen names in the texts the bot posts', () => {
     const notice = await bot.waitForSecurityNotice(/Sign-out requested: \[Re-verify.*zoe/i);
     const text = expectInert(notice);
     expect(text).toMatch(
-      /^Sign-out requested: \\\[Re\\-verify your MFA\\\]\\\(https:\/\/evil\\\.example\/login\\\) asked/,
+      /^Sign-out requested: \\\[Re-verify your MFA\\\]\(https:\/\/evil\.example\/login\) asked/,
     );
     expect(text).toContain(
-      'In \\!\\[logo\\]\\(https://evil\\.example/p\\.png\\) › &lt;a href\\="https://evil\\.example"&gt;General&lt;/a&gt; (https://teams.microsoft.com/l/message/',
+      'In !\\[logo\\](https://evil.example/p.png) › &lt;a href="https://evil.example"&gt;General&lt;/a&gt; (https://teams.microsoft.com/l/message/',
     );
     // the bot's own link to the thread stays a working bare URL
     expect(text).toMatch(/\(https:\/\/teams\.microsoft\.com\/l\/message\/19%3A[A-Za-z0-9%.-]+\/\d+\)\.$/);
@@ -113,7 +114,7 @@ describe('user-chosen names in the texts the bot posts', () => {
     const admin: Actor = { id: SAMPLE.admin.id, name: SAMPLE.admin.name };
     const asked = await bot.say('signout group:"[Wave](https://evil.example)"', admin);
     const answer = await bot.waitForText(asked.conversation.id, /couldn't find a group/);
-    expect(expectInert(answer)).toContain('named "\\[Wave\\]\\(https://evil\\.example\\)"');
+    expect(expectInert(answer)).toContain('named "\\[Wave\\](https://evil.example)"');
   });
 
   it('audits how a request was asked in fields of their own, so a group name cannot pose as an approval', async () => {

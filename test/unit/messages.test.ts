@@ -107,7 +107,7 @@ describe('texts the bot posts', () => {
     const label = threadLabel(activity);
     expect(label.link).toBe('https://teams.microsoft.com/l/message/19%3Aa%5Fb%28c%29%40thread.tacv2/17');
     const line = text.threadText(label).text;
-    expect(line).toBe(`\\[MFA\\]\\(https://evil\\.example\\) › &lt;at&gt;General&lt;/at&gt; (${label.link})`);
+    expect(line).toBe(`\\[MFA\\](https://evil.example) › &lt;at&gt;General&lt;/at&gt; (${label.link})`);
   });
 
   it('a personal chat names the caller, escaped', () => {
@@ -116,7 +116,7 @@ describe('texts the bot posts', () => {
       from: { name: '[x](https://evil.example)' },
     } as unknown as Activity;
     expect(text.threadText(threadLabel(activity)).text).toBe(
-      'a personal chat with \\[x\\]\\(https://evil\\.example\\)',
+      'a personal chat with \\[x\\](https://evil.example)',
     );
   });
 });
