@@ -48,6 +48,12 @@ const httpsUrl = (what: string) =>
     }, `${what} must use https (http is allowed only for localhost)`)
     .transform((u) => u.replace(/\/+$/, ''));
 
+const boolean = (what: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(['true', 'false'], { errorMap: () => ({ message: `${what} must be true or false` }) }),
+  );
+
 const schema = z.object({
   PORT: z.preprocess(blankToUndefined, positiveInt('PORT', 65535).default(3978)),
   BOT_ID: optional(z.string().trim()),
@@ -58,6 +64,7 @@ const schema = z.object({
       errorMap: () => ({ message: 'BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI' }),
     }),
   ),
+  LOCAL_MODE: optional(boolean('LOCAL_MODE')),
   AZURE_TENANT_ID: z.preprocess(
     blankToUndefined,
     z.string({ required_error: 'AZURE_TENANT_ID is required' }).pipe(guid('AZURE_TENANT_ID')),
@@ -141,6 +148,24 @@ const schema = z.object({
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const set = (name: string) => typeof env[name] === 'string' && env[name]!.trim() !== '';
   const problems: string[] = [];
+  const localMode = env.LOCAL_MODE?.trim().toLowerCase() === 'true';
+  const production = env.NODE_ENV?.trim() === 'production' ? 'NODE_ENV=production' : undefined;
+  const appService = set('WEBSITE_INSTANCE_ID')
+    ? 'WEBSITE_INSTANCE_ID is set (Azure App Service)'
+    : undefined;
+  if (!set('BOT_ID') && !localMode) {
+    problems.push(
+      "BOT_ID is not set: set BOT_ID (the bot's Entra app) to serve Teams, or LOCAL_MODE=true to run without inbound authentication on 127.0.0.1 (tests and the playground only)",
+    );
+  }
+  if (localMode && set('BOT_ID')) {
+    problems.push('LOCAL_MODE=true turns off inbound authentication: unset it when BOT_ID is set');
+  }
+  for (const where of [production, appService]) {
+    if (localMode && where) {
+      problems.push(`LOCAL_MODE=true is refused because ${where}: it turns off inbound authentication`);
+    }
+  }
   if (set('AZURE_CLIENT_SECRET') && set('AZURE_CLIENT_CERTIFICATE_PATH')) {
     problems.push('set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both');
   }
@@ -175,6 +200,10 @@ export type StorageConfig =
 
 export interface Config {
   port: number;
+  /** LOCAL_MODE=true: no BOT_ID, no inbound token check, reachable from this machine only */
+  localMode: boolean;
+  /** the address to listen on: 127.0.0.1 in local mode, else every interface */
+  listenHost?: string;
   bot: {
     appId?: string;
     password?: string;
@@ -238,8 +267,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           authorityHost,
         }
       : { kind: 'managedIdentity', clientId: e.AZURE_CLIENT_ID };
+  const localMode = e.LOCAL_MODE === 'true';
   return {
     port: e.PORT,
+    localMode,
+    listenHost: localMode ? '127.0.0.1' : undefined,
     bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type: e.BOT_TYPE },
     tenantId: e.AZURE_TENANT_ID.toLowerCase(),
     credential,

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const botAppId = config.bot.appId ?? '';
-  if (!botAppId) log.warn('BOT_ID is not set: local mode, inbound requests are not authenticated');
+  if (config.localMode) {
+    log.warn('LOCAL_MODE=true: inbound requests are not authenticated; listening on 127.0.0.1 only');
+  }
   if (!config.securityChannelId)
     log.warn('SECURITY_CHANNEL_ID is not set: no security channel notifications');
   if (!config.adminGroupId && config.adminUserIds.length === 0) {
@@ -117,7 +119,9 @@ async function main(): Promise<void> {
     notifier,
     log,
   });
-  const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store)]);
+  const server = await startServer({ port: config.port, host: config.listenHost }, adapter, app, log, [
+    csvLinks.route(store),
+  ]);
 
   await service.sweep();
   const sweep = setInterval(() => {

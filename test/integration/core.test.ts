@@ -535,6 +535,7 @@ describe('fail closed and fail fast', () => {
       '  - AZURE_TENANT_ID is required',
       '  - GRAPH_BASE_URL must use https (http is allowed only for localhost)',
       '  - ADMIN_GROUP_ID must be a GUID',
+      "  - BOT_ID is not set: set BOT_ID (the bot's Entra app) to serve Teams, or LOCAL_MODE=true to run without inbound authentication on 127.0.0.1 (tests and the playground only)",
     ]);
   });
 });

@@ -132,7 +132,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const env = botEnv(
       {
         PORT: String(port),
-        BOT_ID: '',
+        LOCAL_MODE: 'true',
         AZURE_TENANT_ID: tenant.tenantId,
         AZURE_CLIENT_ID: SANDBOX_CLIENT_ID,
         ...(clientCertificate

@@ -1,0 +1,247 @@
+import { spawnSync } from 'node:child_process';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BotDriver, cardOf, type Actor } from '../support/botDriver';
+import { auditEntries, useSandbox } from '../support/sandboxState';
+import { freePort, type Sandbox } from '../support/sandbox';
+import { invokeActivity, messageActivity, postActivity } from '../support/teamsActivity';
+import { SAMPLE } from '../support/tenantFixture';
+
+/**
+ * Issue 9, what reaches /api/messages in local mode (no tokens): bodies that are not activities, channels
+ * other than Teams, other tenants, and how the process refuses to start or where it listens.
+ */
+
+const admin: Actor = { id: SAMPLE.admin.id, name: SAMPLE.admin.name };
+const INTERNAL_TEXT =
+  /Cannot read|undefined|TypeError|RangeError|SyntaxError|Error:|\bat \S+ \(|node_modules|\.js:\d|validateAndFixActivity|req\.body|stack/i;
+
+async function rawPost(botUrl: string, body: string | Buffer, headers: Record<string, string>) {
+  const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers, body });
+  return { status: res.status, text: await res.text() };
+}
+
+/** A non-loopback IPv4 address of this machine, to see who else could reach the bot. */
+function externalAddress(): string {
+  const found = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal);
+  if (!found) throw new Error('this machine has no non-loopback IPv4 address to test the binding with');
+  return found.address;
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setTimeout(3000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+describe('what reaches /api/messages (local mode)', () => {
+  let sb: Sandbox;
+  let bot: BotDriver;
+  useSandbox({}, (s, b) => {
+    sb = s;
+    bot = b;
+  });
+
+  const good = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+    ...messageActivity({
+      text: 'help',
+      from: { aadObjectId: admin.id, name: admin.name },
+      tenantId: SAMPLE.tenantId,
+      serviceUrl: sb.serviceUrl!,
+    }),
+    ...over,
+  });
+  const without = (field: string, inside?: string) => {
+    const a = good() as Record<string, any>;
+    if (inside) delete a[inside][field];
+    else delete a[field];
+    return JSON.stringify(a);
+  };
+  const card = (value: unknown) =>
+    JSON.stringify({
+      ...invokeActivity({
+        verb: 'signout.confirm',
+        data: {},
+        from: { aadObjectId: admin.id, name: admin.name },
+        tenantId: SAMPLE.tenantId,
+        serviceUrl: sb.serviceUrl!,
+        conversationId: '19:x@thread.tacv2;messageid=1',
+        replyToId: '1',
+      }),
+      value,
+    });
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+  const hostile: [string, () => string][] = [
+    ['an empty body', () => ''],
+    ['text that is not JSON', () => 'hello'],
+    ['truncated JSON', () => JSON.stringify(good()).slice(0, 100)],
+    ['a JSON array', () => '[]'],
+    ['a JSON string', () => '"message"'],
+    ['JSON null', () => 'null'],
+    ['an empty object', () => '{}'],
+    ['no type', () => without('type')],
+    ['no from.id', () => without('id', 'from')],
+    ['no from', () => without('from')],
+    ['no recipient.id', () => without('id', 'recipient')],
+    ['no conversation.id', () => without('id', 'conversation')],
+    ['no conversation', () => without('conversation')],
+    ['no serviceUrl', () => without('serviceUrl')],
+    ['no channelId', () => without('channelId')],
+    ['a serviceUrl that is no URL', () => JSON.stringify(good({ serviceUrl: 'javascript:alert(1)' }))],
+    ['a number as type', () => JSON.stringify(good({ type: 5 }))],
+    ['a number as text', () => JSON.stringify(good({ text: 5 }))],
+    ['a string as from', () => JSON.stringify(good({ from: 'x' }))],
+    ['an object as entities', () => JSON.stringify(good({ entities: {} }))],
+    ['a string as channelData', () => JSON.stringify(good({ channelData: 'x' }))],
+    ['a number as the tenant id', () => JSON.stringify(good({ channelData: { tenant: { id: 5 } } }))],
+    ['a number as localTimezone', () => JSON.stringify(good({ localTimezone: 5 }))],
+    ['a string as attachments', () => JSON.stringify(good({ attachments: 'x' }))],
+    [
+      'a string as membersAdded',
+      () => JSON.stringify(good({ type: 'conversationUpdate', membersAdded: 'x' })),
+    ],
+    ['a card click without a value', () => card(undefined)],
+    ['a card click whose action is a string', () => card({ action: 'x' })],
+    ['a card click without a verb', () => card({ action: { type: 'Action.Execute', data: {} } })],
+    ['a body nested 20,000 levels', () => `{"type":"message","x":${nested(20_000)}}`],
+    [
+      'an activity with 5,000 levels in channelData',
+      () => JSON.stringify(good()).replace('"channelData":{', `"channelData":{"deep":${nested(5000)},`),
+    ],
+  ];
+
+  it.each(hostile)(
+    'answers %s with 400 and a short generic message, and changes nothing',
+    async (_what, body) => {
+      const before = { posted: bot.connector.activities.length, audit: (await auditEntries(sb)).length };
+      const res = await rawPost(sb.botUrl, body(), { 'Content-Type': 'application/json' });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.text)).toEqual({ error: expect.any(String) });
+      expect(res.text.length).toBeLessThan(100);
+      expect(res.text).not.toMatch(INTERNAL_TEXT);
+      expect(bot.connector.activities.length).toBe(before.posted);
+      expect((await auditEntries(sb)).length).toBe(before.audit);
+    },
+  );
+
+  it('is still healthy and answers after all of them', async () => {
+    expect((await fetch(`${sb.botUrl}/healthz`)).status).toBe(200);
+    const activity = await bot.say('help', admin);
+    await bot.connector.waitFor((a) => a.conversationId === activity.conversation.id && !!cardOf(a));
+    expect(sb.logs()).not.toMatch(/unhandled turn error/);
+  });
+
+  it.each([
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nhi\r\n--x--\r\n',
+    ],
+    ['application/x-www-form-urlencoded', 'type=message'],
+    ['text/plain', '{"type":"message"}'],
+    ['application/octet-stream', '{"type":"message"}'],
+  ])('refuses a %s body with 415', async (contentType, body) => {
+    const res = await rawPost(sb.botUrl, body, { 'Content-Type': contentType });
+    expect(res.status).toBe(415);
+    expect(res.text).not.toMatch(INTERNAL_TEXT);
+  });
+
+  it('refuses a gzip-encoded body with 415: a small upload must not unpack into a large one', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const res = await rawPost(sb.botUrl, gzipSync(JSON.stringify(good())), {
+      'Content-Type': 'application/json',
+      'Content-Encoding': 'gzip',
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it('refuses a body over 256 KiB with 413, declared or streamed, and takes one just under', async () => {
+    const over = JSON.stringify(good({ text: 'x'.repeat(256 * 1024) }));
+    const declared = await rawPost(sb.botUrl, over, { 'Content-Type': 'application/json' });
+    expect(declared.status).toBe(413);
+    // chunked: no Content-Length to check up front, so the limit applies while reading
+    const streamed = await fetch(`${sb.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: new Blob([over]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    await streamed.arrayBuffer();
+
+    const under = good({ text: `help ${'x'.repeat(200 * 1024)}` });
+    expect((await postActivity(sb.botUrl, under)).status).toBe(200);
+  });
+
+  it.each(['webchat', 'directline', 'emulator', 'MSTeams'])(
+    'serves only Teams: channel %s gets 403, and nothing is written or posted',
+    async (channelId) => {
+      const before = { posted: bot.connector.activities.length, audit: (await auditEntries(sb)).length };
+      const res = await postActivity(sb.botUrl, good({ channelId, text: `signout ${SAMPLE.lester.upn}` }));
+      expect(res.status).toBe(403);
+      expect(bot.connector.activities.length).toBe(before.posted);
+      expect((await auditEntries(sb)).length).toBe(before.audit);
+      expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
+    },
+  );
+});
+
+describe('local mode', () => {
+  let sb: Sandbox;
+  useSandbox({}, (s) => (sb = s));
+
+  it('listens on 127.0.0.1 only', async () => {
+    const port = Number(new URL(sb.botUrl).port);
+    expect(sb.env.LOCAL_MODE).toBe('true');
+    expect(sb.env.BOT_ID).toBeUndefined();
+    expect(await canConnect('127.0.0.1', port)).toBe(true);
+    expect(await canConnect(externalAddress(), port)).toBe(false);
+    expect(sb.logs()).toMatch(/"address":"127\.0\.0\.1".*"msg":"listening"/);
+  });
+});
+
+describe('refusing to start', () => {
+  // a free port, in case the bot wrongly starts: it must not take one another test uses
+  let port = '';
+  beforeAll(async () => {
+    port = String(await freePort());
+  });
+  const start = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [path.join(__dirname, '../../dist/src/index.js')], {
+      env: { PATH: process.env.PATH, AZURE_TENANT_ID: SAMPLE.tenantId, PORT: port, ...env },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+  const problems = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('  - '));
+
+  it('without BOT_ID and without LOCAL_MODE: exit code 2 and one line naming both', () => {
+    const run = start({});
+    expect(run.status).toBe(2);
+    expect(problems(run.stderr)).toEqual([
+      "  - BOT_ID is not set: set BOT_ID (the bot's Entra app) to serve Teams, or LOCAL_MODE=true to run without inbound authentication on 127.0.0.1 (tests and the playground only)",
+    ]);
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, 'LOCAL_MODE=true is refused because NODE_ENV=production'],
+    [{ WEBSITE_INSTANCE_ID: 'a1b2c3' }, 'LOCAL_MODE=true is refused because WEBSITE_INSTANCE_ID is set'],
+  ])('in local mode with %p', (env, line) => {
+    const run = start({ LOCAL_MODE: 'true', ...env });
+    expect(run.status).toBe(2);
+    expect(problems(run.stderr)).toEqual([expect.stringContaining(line)]);
+  });
+});
