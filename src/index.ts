@@ -4,6 +4,7 @@ import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
 import { ConversationPoster } from './bot/conversationPoster';
 import { CsvLinks } from './bot/csvLinks';
+import { ForeignActivityRefusals } from './bot/foreignActivity';
 import { HistoryService } from './bot/historyService';
 import { JobRunner } from './bot/jobRunner';
 import { SecurityNotifier } from './bot/notifier';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
   );
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
+  const foreign = new ForeignActivityRefusals({ audit, notifier, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);
   const approvers = new Authorizer(
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
     audit,
     deliveries,
     notifier,
+    foreign,
     log,
   });
   const server = await startServer({ port: config.port, host: config.listenHost }, adapter, app, log, [
@@ -127,6 +130,9 @@ async function main(): Promise<void> {
   const sweep = setInterval(() => {
     void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
+    void foreign
+      .sweep()
+      .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
   }, SWEEP_MS);
   sweep.unref();
 
@@ -138,6 +144,9 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     await server.close(async () => {
       await jobs.pause();
+      await foreign
+        .flush()
+        .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
       await storage.flush();
       await audit.flush();
     });

@@ -10,7 +10,7 @@ import { cardAttachment, renderHelpCard, renderStatusCard } from '../cards/rende
 import { normalizeMessageText, parseCommand, type Command, type UserRef } from '../core/commandParser';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
 import { RecentKeys } from '../core/recentKeys';
-import { sameTenant, whoMayUse, type AdminPolicy } from '../core/policy';
+import { checkTenant, whoMayUse, type AdminPolicy } from '../core/policy';
 import type { DirectoryUser, Person } from '../core/types';
 import { setAccountEnabled } from '../graph/accountState';
 import { GraphCallError, type GraphApi } from '../graph/client';
@@ -21,6 +21,7 @@ import type { AuditSink } from '../store/auditLog';
 import type { DeliveryLedger } from '../store/deliveryLedger';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
+import type { ForeignActivityRefusals } from './foreignActivity';
 import type { HistoryService } from './historyService';
 import * as text from './messages';
 import type { SecurityNotifier } from './notifier';
@@ -44,6 +45,8 @@ export interface BotDeps {
   /** tells Teams' redelivery of a message from the first delivery, across instances */
   deliveries: DeliveryLedger;
   notifier: SecurityNotifier;
+  /** activities from other tenants: counted, audited and announced per tenant and window */
+  foreign: ForeignActivityRefusals;
   log: Logger;
 }
 /** names not found that get "did you mean" suggestions, each one Graph query */
@@ -91,6 +94,21 @@ export function createBot(d: BotDeps): Application<TurnState> {
         : result.why === 'checkFailed'
           ? text.checkFailed(result.failure)
           : text.REFUSED;
+
+  /**
+   * The tenant check, before anything is written. Another tenant's activity is only counted (see
+   * ForeignActivityRefusals); true when it opened its window, so its sender may get the one answer.
+   */
+  const foreignTenant = async (ctx: TurnContext): Promise<{ refused: boolean; first?: boolean }> => {
+    const a = ctx.activity;
+    const check = checkTenant(
+      d.tenantId,
+      a.conversation?.tenantId,
+      (a.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id,
+    );
+    if (check.ok) return { refused: false };
+    return { refused: true, first: await d.foreign.refuse(check.tenant, a) };
+  };
 
   /** The caller, when they are an admin of this tenant; otherwise answers the refusal itself. */
   const admit = async (ctx: TurnContext, info: ActivityInfo, what: string): Promise<Person | undefined> => {
@@ -270,6 +288,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
   };
 
   app.activity(ActivityTypes.Message, async (ctx) => {
+    const foreign = await foreignTenant(ctx);
+    if (foreign.refused) {
+      if (foreign.first) await ctx.sendActivity(text.FOREIGN_TENANT);
+      return;
+    }
     const info = activityInfo(ctx.activity);
     if (ctx.activity.id && !(await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`))) {
       d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
@@ -279,11 +302,6 @@ export function createBot(d: BotDeps): Application<TurnState> {
       normalizeMessageText(ctx.activity.text ?? '', [ctx.activity.recipient?.name ?? 'Sign-out Bot']),
     );
     d.log.info({ caller: info.caller?.id, command: cmd.kind }, 'message');
-    if (!sameTenant(d.tenantId, info.tenantId)) {
-      await refuse(ctx, info, `use the bot (${cmd.kind})`, `foreign tenant ${info.tenantId ?? 'unknown'}`);
-      await ctx.sendActivity(text.FOREIGN_TENANT);
-      return;
-    }
     try {
       await (handlers[cmd.kind] as (c: TurnContext, i: ActivityInfo, x: Command) => Promise<void>)(
         ctx,
@@ -296,12 +314,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
   });
 
   const onClick = (verb: Verb) => async (ctx: TurnContext, _state: TurnState, raw: unknown) => {
+    // the invoke's answer is its HTTP response: every foreign click gets it, at no cost
+    if ((await foreignTenant(ctx)).refused) return text.FOREIGN_TENANT;
     const info = activityInfo(ctx.activity);
     const what = `${verb} a sign-out`;
-    if (!sameTenant(d.tenantId, info.tenantId)) {
-      await refuse(ctx, info, what, `foreign tenant ${info.tenantId ?? 'unknown'}`);
-      return text.FOREIGN_TENANT;
-    }
     const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
     const requestId = data.requestId;
     if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return text.UNKNOWN_CARD;

@@ -1,5 +1,5 @@
 import { credentialProblem, graphReference, type GraphFailure } from '../core/graphErrors';
-import { formatDuration, formatValidFromLine, type LocalZone } from '../core/timeFormat';
+import { formatDuration, formatUtc, formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import { num, plural } from '../core/wording';
 import {
   FAILED_OUTCOMES,
@@ -13,6 +13,32 @@ import {
 
 export const FOREIGN_TENANT =
   "Sorry, I only work for the organization I was set up for, so I can't help with this request.";
+
+const FOREIGN_LABELS: Record<string, string> = {
+  none: 'with no tenant id',
+  invalid: 'with a tenant id that is not a GUID',
+  conflict: 'whose two tenant ids disagree',
+  overflow: 'from more tenants at once than the bot tracks (counted together)',
+};
+
+/** Names the tenant of a refused activity by id only: nothing else from another organization is shown. */
+export function foreignTenantLabel(tenant: string): string {
+  return FOREIGN_LABELS[tenant] ?? `from tenant ${tenant}`;
+}
+
+const utc = (ms: number) => formatUtc(new Date(ms).toISOString());
+
+/** The one security-channel notice of a foreign tenant's 10-minute window. */
+export function foreignNotice(w: { tenant: string; start: number; end: number }): string {
+  return `Refused: an activity ${foreignTenantLabel(w.tenant)} (another organization) at ${utc(w.start)}. Until ${utc(w.end)}, more from it are counted in the audit log, not posted here.`;
+}
+
+/** Audit detail of a foreign window: its first activity, or the count of the rest when it closes. */
+export function foreignAuditDetail(w: { tenant: string; start: number; end: number }, more?: number): string {
+  return more === undefined
+    ? `foreign tenant: 1 activity ${foreignTenantLabel(w.tenant)} at ${utc(w.start)}; more until ${utc(w.end)} are counted in one line`
+    : `foreign tenant: ${plural(more, 'more activity', 'more activities')} ${foreignTenantLabel(w.tenant)} from ${utc(w.start)} to ${utc(w.end)}`;
+}
 
 export const REFUSED =
   "Sorry, you aren't allowed to use Sign-out Bot. It is limited to the IT and security admins your organization has named. If you need a sign-out, ask your security team.";

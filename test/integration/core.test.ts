@@ -140,7 +140,7 @@ describe('core sign-out, end to end', () => {
     const answer = await bot.click('signout.confirm', card, admin, { tenantId: SAMPLE.foreignTenantId });
     expect(answer.body?.value).toMatch(/only work for the organization/);
     expect(sb.graph.revokeCount(target.id)).toBe(0);
-    await bot.waitForSecurityNotice(/foreign tenant/);
+    await bot.waitForSecurityNotice(new RegExp(`Refused: an activity from tenant ${SAMPLE.foreignTenantId}`));
   });
 
   it('revokes once for a double click and for ten concurrent clicks', async () => {

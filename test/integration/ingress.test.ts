@@ -5,7 +5,13 @@ import * as path from 'node:path';
 import { BotDriver, cardOf, type Actor } from '../support/botDriver';
 import { auditEntries, useSandbox } from '../support/sandboxState';
 import { freePort, type Sandbox } from '../support/sandbox';
-import { invokeActivity, messageActivity, postActivity } from '../support/teamsActivity';
+import {
+  invokeActivity,
+  messageActivity,
+  nextMessageId,
+  postActivity,
+  type TeamsActivity,
+} from '../support/teamsActivity';
 import { SAMPLE } from '../support/tenantFixture';
 
 /**
@@ -198,6 +204,86 @@ describe('what reaches /api/messages (local mode)', () => {
       expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
     },
   );
+
+  it('refuses an activity whose two tenant ids disagree, like one from another tenant', async () => {
+    const activity = messageActivity({
+      text: 'help',
+      from: { aadObjectId: admin.id, name: admin.name },
+      tenantId: SAMPLE.foreignTenantId,
+      serviceUrl: sb.serviceUrl!,
+    });
+    // the conversation says ours, channelData says another
+    activity.conversation.tenantId = SAMPLE.tenantId;
+    expect((await postActivity(sb.botUrl, activity)).status).toBe(200);
+    await bot.waitForSecurityNotice(/Refused: an activity whose two tenant ids disagree/);
+    await bot.waitForText(activity.conversation.id, /only work for the organization/);
+    expect(bot.postedIn(activity.conversation.id).some((a) => cardOf(a))).toBe(false);
+
+    const click = JSON.parse(card({ action: { type: 'Action.Execute', verb: 'signout.confirm', data: {} } }));
+    click.channelData.tenant.id = SAMPLE.foreignTenantId;
+    const answer = await postActivity(sb.botUrl, click);
+    expect(answer.body?.value).toMatch(/only work for the organization/);
+  });
+
+  it("does not let another tenant's message take the delivery claim of a real one", async () => {
+    const id = nextMessageId();
+    const conversationId = `19:it-operations@thread.tacv2;messageid=${id}`;
+    const from = { aadObjectId: admin.id, name: admin.name };
+    const base = { text: 'help', from, serviceUrl: sb.serviceUrl!, id, conversationId };
+    const forged = messageActivity({ ...base, tenantId: '0b7f0f51-0000-4000-8000-00000000f00d' });
+    expect((await postActivity(sb.botUrl, forged)).status).toBe(200);
+    // the same conversation and activity id from our tenant is a first delivery, and is answered
+    await postActivity(sb.botUrl, messageActivity({ ...base, tenantId: SAMPLE.tenantId }));
+    await bot.connector.waitFor((a) => a.conversationId === conversationId && !!cardOf(a));
+  });
+
+  it('answers a flood from another tenant with one notice and a handful of audit lines, and counts them all', async () => {
+    const foreignTenant = '5e1c0a7b-3f4d-4e2a-9b8c-7d6e5f4a3b2c';
+    const auditBefore = (await auditEntries(sb)).length;
+    const from = { aadObjectId: admin.id, name: '[Re-verify your MFA](https://evil.example)' };
+    const flood: TeamsActivity[] = Array.from({ length: 300 }, (_, i) =>
+      i % 3
+        ? messageActivity({
+            text: `signout ${SAMPLE.lester.upn}`,
+            from,
+            tenantId: foreignTenant,
+            serviceUrl: sb.serviceUrl!,
+          })
+        : invokeActivity({
+            verb: 'signout.confirm',
+            data: { requestId: '00000000-0000-4000-8000-000000000000' },
+            from,
+            tenantId: foreignTenant,
+            serviceUrl: sb.serviceUrl!,
+            conversationId: '19:x@thread.tacv2;messageid=1',
+            replyToId: '1',
+          }),
+    );
+    for (let i = 0; i < flood.length; i += 20) {
+      const answers = await Promise.all(flood.slice(i, i + 20).map((a) => postActivity(sb.botUrl, a)));
+      expect(answers.every((r) => r.status === 200)).toBe(true);
+    }
+    const notice = await bot.waitForSecurityNotice(new RegExp(`from tenant ${foreignTenant}`));
+    expect(notice.body.text).not.toMatch(/Re-verify|evil\.example|it-operations|Lester/);
+    const notices = bot.connector.activities.filter((a) => String(a.body?.text).includes(foreignTenant));
+    expect(notices).toHaveLength(1);
+    // one answer to the first message; every click got its answer in the HTTP response
+    const replies = flood.filter((a) => bot.postedIn(a.conversation.id).length > 0);
+    expect(replies.length).toBeLessThanOrEqual(1);
+    expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
+
+    const lines = (await auditEntries(sb)).slice(auditBefore).filter((e) => e.tenantId === foreignTenant);
+    expect(lines).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toMatch(/Re-verify|evil\.example|it-operations/);
+
+    // a graceful stop writes the count of the open window: nothing is lost
+    expect(await sb.stopBot('SIGTERM')).toBe(0);
+    const after = (await auditEntries(sb)).slice(auditBefore).filter((e) => e.tenantId === foreignTenant);
+    expect(after).toHaveLength(2);
+    expect(after[1].detail).toMatch(
+      new RegExp(`^foreign tenant: 299 more activities from tenant ${foreignTenant}`),
+    );
+  });
 });
 
 describe('local mode', () => {

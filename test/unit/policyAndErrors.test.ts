@@ -3,13 +3,15 @@ import {
   bulkSummary,
   checkFailed,
   endedNotice,
+  foreignAuditDetail,
+  foreignNotice,
   groupNotFound,
   notFound,
   notFoundList,
 } from '../../src/bot/messages';
 import { aRequest } from '../support/requests';
 import type { DirectoryUser } from '../../src/core/types';
-import { isListedAdmin, isPolicyConfigured, sameTenant, whoMayUse } from '../../src/core/policy';
+import { checkTenant, isListedAdmin, isPolicyConfigured, whoMayUse } from '../../src/core/policy';
 
 describe('admin policy', () => {
   it('fails closed when nothing is configured', () => {
@@ -25,10 +27,35 @@ describe('admin policy', () => {
     expect(isListedAdmin(p, undefined)).toBe(false);
   });
 
-  it('compares tenants case-insensitively and refuses a missing tenant', () => {
-    expect(sameTenant('AbC', 'abc')).toBe(true);
-    expect(sameTenant('abc', undefined)).toBe(false);
-    expect(sameTenant('abc', 'abd')).toBe(false);
+  describe('checkTenant', () => {
+    const OURS = '11111111-2222-4333-8444-555555555555';
+    const OTHER = '99999999-8888-4777-8666-555555555555';
+
+    it('accepts our tenant from either field, or both when they agree (any case)', () => {
+      expect(checkTenant(OURS, OURS, undefined)).toEqual({ ok: true });
+      expect(checkTenant(OURS, undefined, OURS.toUpperCase())).toEqual({ ok: true });
+      expect(checkTenant(OURS, OURS.toUpperCase(), OURS)).toEqual({ ok: true });
+    });
+
+    it('names another tenant by its id only', () => {
+      expect(checkTenant(OURS, OTHER.toUpperCase(), undefined)).toEqual({ ok: false, tenant: OTHER });
+      expect(checkTenant(OURS, undefined, OTHER)).toEqual({ ok: false, tenant: OTHER });
+    });
+
+    it('refuses two tenant ids that disagree, even when one is ours', () => {
+      expect(checkTenant(OURS, OURS, OTHER)).toEqual({ ok: false, tenant: 'conflict' });
+      expect(checkTenant(OURS, OTHER, OURS)).toEqual({ ok: false, tenant: 'conflict' });
+    });
+
+    it('refuses a missing tenant, and never echoes one that is not a GUID', () => {
+      expect(checkTenant(OURS, undefined, undefined)).toEqual({ ok: false, tenant: 'none' });
+      expect(checkTenant(OURS, '', null)).toEqual({ ok: false, tenant: 'none' });
+      expect(checkTenant(OURS, '[Re-verify](https://evil.example)', undefined)).toEqual({
+        ok: false,
+        tenant: 'invalid',
+      });
+      expect(checkTenant(OURS, 42, undefined)).toEqual({ ok: false, tenant: 'invalid' });
+    });
   });
 
   it('describes who may use the bot without revealing ids', () => {
@@ -120,6 +147,29 @@ describe('checkFailed', () => {
     const text = checkFailed({ status: 503, code: 'ServiceUnavailable', requestId: 'r-9' });
     expect(text).toMatch(/Try again in a minute/);
     expect(text).toContain('(Graph: 503 ServiceUnavailable, request-id r-9)');
+  });
+});
+
+describe('foreign tenant texts', () => {
+  const w = {
+    tenant: '99999999-8888-4777-8666-555555555555',
+    start: Date.UTC(2026, 10, 22, 12, 0, 0),
+    end: Date.UTC(2026, 10, 22, 12, 10, 0),
+  };
+
+  it('give the tenant id, a count and the window, nothing else', () => {
+    expect(foreignNotice(w)).toBe(
+      'Refused: an activity from tenant 99999999-8888-4777-8666-555555555555 (another organization) at 2026-11-22 12:00:00 UTC. Until 2026-11-22 12:10:00 UTC, more from it are counted in the audit log, not posted here.',
+    );
+    expect(foreignAuditDetail(w, 9999)).toBe(
+      'foreign tenant: 9,999 more activities from tenant 99999999-8888-4777-8666-555555555555 from 2026-11-22 12:00:00 UTC to 2026-11-22 12:10:00 UTC',
+    );
+  });
+
+  it('describe tenants that are not a GUID without quoting them', () => {
+    expect(foreignNotice({ ...w, tenant: 'invalid' })).toMatch(/with a tenant id that is not a GUID/);
+    expect(foreignNotice({ ...w, tenant: 'conflict' })).toMatch(/whose two tenant ids disagree/);
+    expect(foreignAuditDetail({ ...w, tenant: 'none' }, 1)).toMatch(/1 more activity with no tenant id/);
   });
 });
 
