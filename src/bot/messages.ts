@@ -1,4 +1,3 @@
-import { credentialProblem, graphReference, type GraphFailure } from '../core/graphErrors';
 import { formatDuration, formatUtc, formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import { num, plural } from '../core/wording';
 import {
@@ -43,15 +42,13 @@ export function foreignAuditDetail(w: { tenant: string; start: number; end: numb
 export const REFUSED =
   "Sorry, you aren't allowed to use Sign-out Bot. It is limited to the IT and security admins your organization has named. If you need a sign-out, ask your security team.";
 
+/** No admin group or list: said to everyone without naming settings (the log and the help card say more). */
 export const UNCONFIGURED =
-  'Sorry, nobody can use Sign-out Bot yet: it has no admins configured, so it refuses every request. Ask whoever deployed it to set ADMIN_GROUP_ID or ADMIN_USER_IDS.';
+  'Sorry, nobody can use Sign-out Bot yet: the bot has no admins configured, so it refuses every request. Ask whoever deployed it.';
 
-/** The admin check could not reach an answer: a passing Graph fault, or a credential that needs fixing. */
-export function checkFailed(f: GraphFailure): string {
-  return f.code === 'AuthenticationFailed' || f.status === 401
-    ? `Sorry, I couldn't check that you are an admin, so I won't act. ${credentialProblem(f)} Ask whoever runs the bot to fix it. ${graphReference(f)}`
-    : `Sorry, I couldn't check that you are an admin just now, so I won't act. Try again in a minute. ${graphReference(f)}`;
-}
+/** The admin check failed (Graph or the bot's credential): the reason is in the log, not told to callers. */
+export const CHECK_FAILED =
+  "Sorry, the bot cannot check who is an admin right now, so it won't act. Try again in a few minutes; if it keeps happening, tell whoever runs the bot (the reason is in its log).";
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here is what I can do:";
 

@@ -1,13 +1,15 @@
 import { credentialProblem, explainGraphFailure } from '../../src/core/graphErrors';
 import {
   bulkSummary,
-  checkFailed,
+  CHECK_FAILED,
   endedNotice,
   foreignAuditDetail,
   foreignNotice,
   groupNotFound,
   notFound,
   notFoundList,
+  REFUSED,
+  UNCONFIGURED,
 } from '../../src/bot/messages';
 import { aRequest } from '../support/requests';
 import type { DirectoryUser } from '../../src/core/types';
@@ -130,23 +132,20 @@ describe('credentialProblem', () => {
   });
 });
 
-describe('checkFailed', () => {
-  it('says a credential problem needs fixing, not waiting', () => {
-    const text = checkFailed({
-      status: 0,
-      code: 'AuthenticationFailed',
-      message: 'the bot could not get a token for Microsoft Graph (AADSTS700027)',
-    });
-    expect(text).toMatch(/couldn't check that you are an admin, so I won't act/);
-    expect(text).toMatch(/certificate .* is not one uploaded to the app registration \(AADSTS700027\)/);
-    expect(text).toMatch(/Ask whoever runs the bot to fix it/);
-    expect(text).not.toMatch(/Try again/);
+describe('refusals to callers who are not listed admins', () => {
+  // a refused caller must not learn which setting is broken: that is for the log and for listed admins
+  it.each([
+    ['no admins configured', UNCONFIGURED],
+    ['admin check failed', CHECK_FAILED],
+    ['not an admin', REFUSED],
+  ])('%s: names no setting, no Entra code and no Graph reference', (_why, text) => {
+    expect(text).not.toMatch(/AADSTS|[A-Z]{2,}_[A-Z_]+|Graph:|request-id|certificate|secret/i);
   });
 
-  it("asks to try again after a passing fault, with Graph's reference", () => {
-    const text = checkFailed({ status: 503, code: 'ServiceUnavailable', requestId: 'r-9' });
-    expect(text).toMatch(/Try again in a minute/);
-    expect(text).toContain('(Graph: 503 ServiceUnavailable, request-id r-9)');
+  it('say what to do next in plain words', () => {
+    expect(UNCONFIGURED).toMatch(/the bot has no admins configured/);
+    expect(UNCONFIGURED).toMatch(/Ask whoever deployed it/);
+    expect(CHECK_FAILED).toMatch(/cannot check who is an admin right now/);
   });
 });
 
