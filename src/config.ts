@@ -144,6 +144,18 @@ const schema = z.object({
   ),
 });
 
+/**
+ * Test-only: where the integration tests' stand-ins sign channel tokens and issue the bot's own connector
+ * token. Unset in every deployment, so botbuilder keeps Microsoft's endpoints; refused in production.
+ * Kept apart from the operator settings above (they are not in the configuration table on purpose).
+ */
+const testOnlySchema = z.object({
+  TEST_ONLY_CHANNEL_OPENID_METADATA_URL: optional(httpsUrl('TEST_ONLY_CHANNEL_OPENID_METADATA_URL')),
+  TEST_ONLY_CHANNEL_TOKEN_ISSUER: optional(z.string().trim()),
+  TEST_ONLY_BOT_LOGIN_URL: optional(httpsUrl('TEST_ONLY_BOT_LOGIN_URL')),
+});
+const TEST_ONLY_NAMES = Object.keys(testOnlySchema.shape);
+
 /** Rules across variables, checked on the raw values so they are reported with every other problem. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const set = (name: string) => typeof env[name] === 'string' && env[name]!.trim() !== '';
@@ -164,6 +176,20 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   for (const where of [production, appService]) {
     if (localMode && where) {
       problems.push(`LOCAL_MODE=true is refused because ${where}: it turns off inbound authentication`);
+    }
+  }
+  const testOnly = TEST_ONLY_NAMES.filter(set);
+  if (testOnly.length) {
+    const names = testOnly.join(', ');
+    for (const where of [production, appService]) {
+      if (where) problems.push(`${names} are for the integration tests only, and refused because ${where}`);
+    }
+    if (!set('BOT_ID')) problems.push(`${names} need BOT_ID: they configure inbound authentication`);
+    if (set('TEST_ONLY_CHANNEL_OPENID_METADATA_URL') !== set('TEST_ONLY_CHANNEL_TOKEN_ISSUER')) {
+      problems.push('set TEST_ONLY_CHANNEL_OPENID_METADATA_URL and TEST_ONLY_CHANNEL_TOKEN_ISSUER together');
+    }
+    if (set('TEST_ONLY_BOT_LOGIN_URL') && set('BOT_ID') && !set('BOT_PASSWORD')) {
+      problems.push('TEST_ONLY_BOT_LOGIN_URL needs BOT_PASSWORD');
     }
   }
   if (set('AZURE_CLIENT_SECRET') && set('AZURE_CLIENT_CERTIFICATE_PATH')) {
@@ -198,6 +224,13 @@ export type GraphCredentialConfig =
 export type StorageConfig =
   { backend: 'file' } | { backend: 'blob'; connectionString: string; containerName: string };
 
+/** Test-only replacements for Microsoft's Bot Framework endpoints (see testOnlySchema). */
+export interface ChannelAuthOverrides {
+  openIdMetadataUrl?: string;
+  tokenIssuer?: string;
+  loginUrl?: string;
+}
+
 export interface Config {
   port: number;
   /** LOCAL_MODE=true: no BOT_ID, no inbound token check, reachable from this machine only */
@@ -209,6 +242,8 @@ export interface Config {
     password?: string;
     tenantId?: string;
     type?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /** test-only, never set in a deployment */
+    testOnly?: ChannelAuthOverrides;
   };
   tenantId: string;
   credential: GraphCredentialConfig;
@@ -239,7 +274,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.merge(testOnlySchema).safeParse(env);
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => {
@@ -268,11 +303,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : { kind: 'managedIdentity', clientId: e.AZURE_CLIENT_ID };
   const localMode = e.LOCAL_MODE === 'true';
+  const testOnly: ChannelAuthOverrides = {
+    openIdMetadataUrl: e.TEST_ONLY_CHANNEL_OPENID_METADATA_URL,
+    tokenIssuer: e.TEST_ONLY_CHANNEL_TOKEN_ISSUER,
+    loginUrl: e.TEST_ONLY_BOT_LOGIN_URL,
+  };
   return {
     port: e.PORT,
     localMode,
     listenHost: localMode ? '127.0.0.1' : undefined,
-    bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type: e.BOT_TYPE },
+    bot: {
+      appId: e.BOT_ID,
+      password: e.BOT_PASSWORD,
+      tenantId: e.BOT_TENANT_ID,
+      type: e.BOT_TYPE,
+      testOnly: Object.values(testOnly).some(Boolean) ? testOnly : undefined,
+    },
     tenantId: e.AZURE_TENANT_ID.toLowerCase(),
     credential,
     disableInstanceDiscovery: !!authorityHost && !PUBLIC_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname),

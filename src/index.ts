@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { createAdapter } from './bot/adapter';
 import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
 import { ConversationPoster } from './bot/conversationPoster';
@@ -44,12 +44,7 @@ async function main(): Promise<void> {
     log.warn('neither ADMIN_GROUP_ID nor ADMIN_USER_IDS is set: nobody is authorized');
   }
 
-  const adapter = new TeamsAdapter({
-    MicrosoftAppId: botAppId,
-    MicrosoftAppPassword: config.bot.password,
-    MicrosoftAppType: config.bot.type,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  });
+  const adapter = createAdapter(config.bot, log);
   const credential = createCredential(config);
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });

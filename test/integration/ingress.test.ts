@@ -152,6 +152,14 @@ describe('what reaches /api/messages (local mode)', () => {
     expect(sb.logs()).not.toMatch(/unhandled turn error/);
   });
 
+  it('answers an invoke it has no handler for with 400, not 501', async () => {
+    const res = await rawPost(sb.botUrl, JSON.stringify({ ...JSON.parse(card({})), name: 'task/fetch' }), {
+      'Content-Type': 'application/json',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).not.toMatch(INTERNAL_TEXT);
+  });
+
   it.each([
     [
       'multipart/form-data; boundary=x',
@@ -233,7 +241,7 @@ describe('what reaches /api/messages (local mode)', () => {
     const forged = messageActivity({ ...base, tenantId: '0b7f0f51-0000-4000-8000-00000000f00d' });
     expect((await postActivity(sb.botUrl, forged)).status).toBe(200);
     // the same conversation and activity id from our tenant is a first delivery, and is answered
-    await postActivity(sb.botUrl, messageActivity({ ...base, tenantId: SAMPLE.tenantId }));
+    await bot.post(messageActivity({ ...base, tenantId: SAMPLE.tenantId }));
     await bot.connector.waitFor((a) => a.conversationId === conversationId && !!cardOf(a));
   });
 
@@ -329,5 +337,21 @@ describe('refusing to start', () => {
     const run = start({ LOCAL_MODE: 'true', ...env });
     expect(run.status).toBe(2);
     expect(problems(run.stderr)).toEqual([expect.stringContaining(line)]);
+  });
+
+  it('with the test-only endpoints in production', () => {
+    const run = start({
+      NODE_ENV: 'production',
+      BOT_ID: SAMPLE.admin.id,
+      BOT_PASSWORD: 'x',
+      TEST_ONLY_CHANNEL_OPENID_METADATA_URL: 'https://stand-in.example/v1/.well-known/openidconfiguration',
+      TEST_ONLY_CHANNEL_TOKEN_ISSUER: 'https://stand-in.example',
+    });
+    expect(run.status).toBe(2);
+    expect(problems(run.stderr)).toEqual([
+      expect.stringMatching(
+        /^ {2}- TEST_ONLY_.* are for the integration tests only, and refused because NODE_ENV=production$/,
+      ),
+    ]);
   });
 });

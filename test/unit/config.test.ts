@@ -139,6 +139,7 @@ describe('loadConfig', () => {
     it('listens on every interface with BOT_ID, as before', () => {
       const c = loadFrom({ AZURE_TENANT_ID: TENANT, BOT_ID: CLIENT, BOT_PASSWORD: 'p' });
       expect(c).toMatchObject({ localMode: false, listenHost: undefined, bot: { appId: CLIENT } });
+      expect(c.bot.testOnly).toBeUndefined();
     });
 
     it('refuses LOCAL_MODE in production, on App Service, with BOT_ID, or spelled otherwise', () => {
@@ -163,6 +164,48 @@ describe('loadConfig', () => {
         loadFrom({ AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'false', BOT_ID: CLIENT, BOT_PASSWORD: 'p' })
           .localMode,
       ).toBe(false);
+    });
+  });
+
+  describe('test-only Bot Framework endpoints', () => {
+    const bot = { AZURE_TENANT_ID: TENANT, BOT_ID: CLIENT, BOT_PASSWORD: 'p' };
+    const endpoints = {
+      TEST_ONLY_CHANNEL_OPENID_METADATA_URL: 'https://localhost:4000/v1/.well-known/openidconfiguration',
+      TEST_ONLY_CHANNEL_TOKEN_ISSUER: 'https://localhost:4000/channel-issuer',
+      TEST_ONLY_BOT_LOGIN_URL: `https://localhost:4001/${TENANT}`,
+    };
+
+    it('are passed on when the bot has an app id', () => {
+      expect(loadFrom({ ...bot, ...endpoints }).bot.testOnly).toEqual({
+        openIdMetadataUrl: endpoints.TEST_ONLY_CHANNEL_OPENID_METADATA_URL,
+        tokenIssuer: endpoints.TEST_ONLY_CHANNEL_TOKEN_ISSUER,
+        loginUrl: endpoints.TEST_ONLY_BOT_LOGIN_URL,
+      });
+    });
+
+    it('are refused in production and on App Service, so a deployment always checks with Microsoft', () => {
+      expect(problemsOf({ ...bot, ...endpoints, NODE_ENV: 'production' }, loadFrom)).toEqual([
+        expect.stringMatching(
+          /^TEST_ONLY_.* are for the integration tests only, and refused because NODE_ENV=production$/,
+        ),
+      ]);
+      expect(problemsOf({ ...bot, ...endpoints, WEBSITE_INSTANCE_ID: 'x' }, loadFrom)).toEqual([
+        expect.stringMatching(
+          /are for the integration tests only, and refused because WEBSITE_INSTANCE_ID is set/,
+        ),
+      ]);
+    });
+
+    it('need BOT_ID, and the metadata URL and the issuer go together', () => {
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'true', ...endpoints }, loadFrom)).toEqual([
+        expect.stringMatching(/need BOT_ID/),
+      ]);
+      expect(
+        problemsOf(
+          { ...bot, TEST_ONLY_CHANNEL_OPENID_METADATA_URL: endpoints.TEST_ONLY_CHANNEL_OPENID_METADATA_URL },
+          loadFrom,
+        ),
+      ).toEqual(['set TEST_ONLY_CHANNEL_OPENID_METADATA_URL and TEST_ONLY_CHANNEL_TOKEN_ISSUER together']);
     });
   });
 

@@ -1,4 +1,8 @@
+import { AuthenticationConstants } from 'botframework-connector';
+import { CallerIdConstants } from 'botbuilder';
+import { PUBLIC_CLOUD, classifyAuthFailure, createAdapter } from '../../src/bot/adapter';
 import { MAX_DEPTH, checkInboundActivity, depthExceeds } from '../../src/core/inboundActivity';
+import { createLogger } from '../../src/log';
 import { invokeActivity, messageActivity } from '../support/teamsActivity';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
@@ -52,5 +56,47 @@ describe('checkInboundActivity', () => {
     expect(depthExceeds(deep, MAX_DEPTH)).toBe(true);
     expect(depthExceeds({ a: { b: { c: [1, 2, { d: 'e' }] } } }, MAX_DEPTH)).toBe(false);
     expect(depthExceeds({ a: { b: {} } }, 2)).toBe(true);
+  });
+});
+
+describe('the adapter', () => {
+  it("spells out botframework-connector's public cloud endpoints exactly", () => {
+    expect(PUBLIC_CLOUD).toEqual({
+      ValidateAuthority: true,
+      ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+      ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+      ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+      OAuthUrl: AuthenticationConstants.OAuthUrl,
+      ToBotFromChannelOpenIdMetadataUrl: AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+      ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+      CallerId: CallerIdConstants.PublicAzureChannel,
+    });
+  });
+
+  it("keeps botbuilder's own defaults when no test-only setting is given", () => {
+    const adapter = createAdapter(
+      { appId: 'app', password: 'p', type: 'SingleTenant', tenantId: TENANT },
+      createLogger('silent'),
+    );
+    expect(adapter.botFrameworkAuthConfig).toEqual({
+      MicrosoftAppId: 'app',
+      MicrosoftAppPassword: 'p',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: TENANT,
+    });
+  });
+
+  it('answers token errors with 401 and unreachable keys with 503', () => {
+    const named = (name: string) => Object.assign(new Error('x'), { name });
+    expect(classifyAuthFailure(named('JsonWebTokenError'))).toBe('rejected');
+    expect(classifyAuthFailure(named('TokenExpiredError'))).toBe('rejected');
+    expect(classifyAuthFailure(Object.assign(new Error('Unauthorized'), { statusCode: 401 }))).toBe(
+      'rejected',
+    );
+    expect(classifyAuthFailure(new TypeError('Cannot read properties of undefined'))).toBe('rejected');
+    expect(classifyAuthFailure(named('FetchError'))).toBe('unavailable');
+    expect(classifyAuthFailure(Object.assign(new Error('Failed to load Keys'), { statusCode: 500 }))).toBe(
+      'unavailable',
+    );
   });
 });
