@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The shape of a Bot Framework activity as the bot reads it, checked before botbuilder sees the body:
  * anything else gets a 4xx with a short generic answer, never a 500 with a library's message. Fields
- * the bot does not read pass through unchecked.
+ * the bot does not read pass through unchecked; optional ones may be null, as senders write them.
  */
 
 /** Teams activities nest about six levels; anything far deeper is an attack on recursive code. */
@@ -15,9 +15,9 @@ const text = (max: number) => z.string().max(max);
 const account = z
   .object({
     id: text(1024).min(1),
-    name: text(1024).optional(),
-    aadObjectId: text(128).optional(),
-    role: text(64).optional(),
+    name: text(1024).nullish(),
+    aadObjectId: text(128).nullish(),
+    role: text(64).nullish(),
   })
   .passthrough();
 const record = z.record(z.unknown());
@@ -25,8 +25,8 @@ const record = z.record(z.unknown());
 const activitySchema = z
   .object({
     type: text(64).min(1),
-    id: text(1024).optional(),
-    name: text(256).optional(),
+    id: text(1024).nullish(),
+    name: text(256).nullish(),
     channelId: text(64).min(1),
     serviceUrl: text(2048).refine((u) => /^https?:\/\/[^/\s]+/i.test(u) && URL.canParse(u), 'not a URL'),
     from: account,
@@ -34,33 +34,33 @@ const activitySchema = z
     conversation: z
       .object({
         id: text(2048).min(1),
-        tenantId: text(128).optional(),
-        conversationType: text(64).optional(),
-        isGroup: z.boolean().optional(),
-        name: text(1024).optional(),
+        tenantId: text(128).nullish(),
+        conversationType: text(64).nullish(),
+        isGroup: z.boolean().nullish(),
+        name: text(1024).nullish(),
       })
       .passthrough(),
-    text: z.string().optional(),
-    textFormat: text(64).optional(),
-    locale: text(64).optional(),
-    timestamp: text(64).optional(),
-    localTimestamp: text(64).optional(),
-    localTimezone: text(128).optional(),
-    replyToId: text(1024).optional(),
-    entities: z.array(record).optional(),
-    attachments: z.array(record).optional(),
-    membersAdded: z.array(account).optional(),
-    membersRemoved: z.array(account).optional(),
+    text: z.string().nullish(),
+    textFormat: text(64).nullish(),
+    locale: text(64).nullish(),
+    timestamp: text(64).nullish(),
+    localTimestamp: text(64).nullish(),
+    localTimezone: text(128).nullish(),
+    replyToId: text(1024).nullish(),
+    entities: z.array(record).nullish(),
+    attachments: z.array(record).nullish(),
+    membersAdded: z.array(account).nullish(),
+    membersRemoved: z.array(account).nullish(),
     channelData: record
       .and(
         z.object({
           tenant: z
-            .object({ id: text(128).optional() })
+            .object({ id: text(128).nullish() })
             .passthrough()
-            .optional(),
+            .nullish(),
         }),
       )
-      .optional(),
+      .nullish(),
     value: z.unknown(),
   })
   .passthrough()

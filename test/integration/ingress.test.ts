@@ -152,6 +152,24 @@ describe('what reaches /api/messages (local mode)', () => {
     expect(sb.logs()).not.toMatch(/unhandled turn error/);
   });
 
+  it('takes null for the optional fields, as some senders write them, and answers', async () => {
+    const a = good() as Record<string, any>;
+    const activity = {
+      ...a,
+      from: { ...a.from, name: null },
+      recipient: { ...a.recipient, name: null },
+      conversation: { ...a.conversation, name: null },
+      localTimezone: null,
+      localTimestamp: null,
+      replyToId: null,
+      entities: null,
+      attachments: null,
+    };
+    expect((await postActivity(sb.botUrl, activity)).status).toBe(200);
+    await bot.connector.waitFor((x) => x.conversationId === a.conversation.id && !!cardOf(x));
+    expect(sb.logs()).not.toMatch(/unhandled turn error/);
+  });
+
   it('answers an invoke it has no handler for with 400, not 501', async () => {
     const res = await rawPost(sb.botUrl, JSON.stringify({ ...JSON.parse(card({})), name: 'task/fetch' }), {
       'Content-Type': 'application/json',
