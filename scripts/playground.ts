@@ -72,7 +72,8 @@ async function main(): Promise<void> {
       botPort,
       // the bot's log lines show up here as you use it in the browser
       botStdout: 'inherit',
-      env: { SECURITY_CHANNEL_ID: security.id },
+      // the Playground sends no tokens: local mode, reachable from this machine only
+      env: { LOCAL_MODE: 'true', SECURITY_CHANNEL_ID: security.id },
     });
     if (stopping) return;
     playground = await startPlayground({ botUrl: sandbox.botUrl, port: PLAYGROUND_DEFAULT_PORT });

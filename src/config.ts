@@ -50,6 +50,12 @@ const httpsUrl = (what: string) =>
     }, `${what} must use https (http is allowed only for localhost)`)
     .transform((u) => u.replace(/\/+$/, ''));
 
+const boolean = (what: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(['true', 'false'], { errorMap: () => ({ message: `${what} must be true or false` }) }),
+  );
+
 const schema = z.object({
   PORT: z.preprocess(blankToUndefined, positiveInt('PORT', 65535).default(3978)),
   BOT_ID: optional(z.string().trim()),
@@ -60,6 +66,7 @@ const schema = z.object({
       errorMap: () => ({ message: 'BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI' }),
     }),
   ),
+  LOCAL_MODE: optional(boolean('LOCAL_MODE')),
   AZURE_TENANT_ID: z.preprocess(
     blankToUndefined,
     z.string({ required_error: 'AZURE_TENANT_ID is required' }).pipe(guid('AZURE_TENANT_ID')),
@@ -146,10 +153,54 @@ const schema = z.object({
 /** Every variable the schema reads, for the check that the deployment passes each one on. */
 export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
 
+/**
+ * Test-only: where the integration tests' stand-ins sign channel tokens and issue the bot's own connector
+ * token. Unset in every deployment, so botbuilder keeps Microsoft's endpoints; refused in production.
+ * Kept apart from the operator settings above (they are not in the configuration table on purpose).
+ */
+const testOnlySchema = z.object({
+  TEST_ONLY_CHANNEL_OPENID_METADATA_URL: optional(httpsUrl('TEST_ONLY_CHANNEL_OPENID_METADATA_URL')),
+  TEST_ONLY_CHANNEL_TOKEN_ISSUER: optional(z.string().trim()),
+  TEST_ONLY_BOT_LOGIN_URL: optional(httpsUrl('TEST_ONLY_BOT_LOGIN_URL')),
+});
+const TEST_ONLY_NAMES = Object.keys(testOnlySchema.shape);
+
 /** Rules across variables, checked on the raw values so they are reported with every other problem. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const set = (name: string) => typeof env[name] === 'string' && env[name]!.trim() !== '';
   const problems: string[] = [];
+  const localMode = env.LOCAL_MODE?.trim().toLowerCase() === 'true';
+  const production = env.NODE_ENV?.trim() === 'production' ? 'NODE_ENV=production' : undefined;
+  const appService = set('WEBSITE_INSTANCE_ID')
+    ? 'WEBSITE_INSTANCE_ID is set (Azure App Service)'
+    : undefined;
+  if (!set('BOT_ID') && !localMode) {
+    problems.push(
+      "BOT_ID is not set: set BOT_ID (the bot's Entra app) to serve Teams, or LOCAL_MODE=true to run without inbound authentication on 127.0.0.1 (tests and the playground only)",
+    );
+  }
+  if (localMode && set('BOT_ID')) {
+    problems.push('LOCAL_MODE=true turns off inbound authentication: unset it when BOT_ID is set');
+  }
+  for (const where of [production, appService]) {
+    if (localMode && where) {
+      problems.push(`LOCAL_MODE=true is refused because ${where}: it turns off inbound authentication`);
+    }
+  }
+  const testOnly = TEST_ONLY_NAMES.filter(set);
+  if (testOnly.length) {
+    const names = testOnly.join(', ');
+    for (const where of [production, appService]) {
+      if (where) problems.push(`${names} are for the integration tests only, and refused because ${where}`);
+    }
+    if (!set('BOT_ID')) problems.push(`${names} need BOT_ID: they configure inbound authentication`);
+    if (set('TEST_ONLY_CHANNEL_OPENID_METADATA_URL') !== set('TEST_ONLY_CHANNEL_TOKEN_ISSUER')) {
+      problems.push('set TEST_ONLY_CHANNEL_OPENID_METADATA_URL and TEST_ONLY_CHANNEL_TOKEN_ISSUER together');
+    }
+    if (set('TEST_ONLY_BOT_LOGIN_URL') && set('BOT_ID') && !set('BOT_PASSWORD')) {
+      problems.push('TEST_ONLY_BOT_LOGIN_URL needs BOT_PASSWORD');
+    }
+  }
   if (set('AZURE_CLIENT_SECRET') && set('AZURE_CLIENT_CERTIFICATE_PATH')) {
     problems.push('set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both');
   }
@@ -182,13 +233,26 @@ export type GraphCredentialConfig =
 export type StorageConfig =
   { backend: 'file' } | { backend: 'blob'; connectionString: string; containerName: string };
 
+/** Test-only replacements for Microsoft's Bot Framework endpoints (see testOnlySchema). */
+export interface ChannelAuthOverrides {
+  openIdMetadataUrl?: string;
+  tokenIssuer?: string;
+  loginUrl?: string;
+}
+
 export interface Config {
   port: number;
+  /** LOCAL_MODE=true: no BOT_ID, no inbound token check, reachable from this machine only */
+  localMode: boolean;
+  /** the address to listen on: 127.0.0.1 in local mode, else every interface */
+  listenHost?: string;
   bot: {
     appId?: string;
     password?: string;
     tenantId?: string;
     type?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /** test-only, never set in a deployment */
+    testOnly?: ChannelAuthOverrides;
   };
   tenantId: string;
   credential: GraphCredentialConfig;
@@ -221,7 +285,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.merge(testOnlySchema).safeParse(env);
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => {
@@ -249,9 +313,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           authorityHost,
         }
       : { kind: 'managedIdentity', clientId: e.AZURE_CLIENT_ID };
+  const localMode = e.LOCAL_MODE === 'true';
+  const testOnly: ChannelAuthOverrides = {
+    openIdMetadataUrl: e.TEST_ONLY_CHANNEL_OPENID_METADATA_URL,
+    tokenIssuer: e.TEST_ONLY_CHANNEL_TOKEN_ISSUER,
+    loginUrl: e.TEST_ONLY_BOT_LOGIN_URL,
+  };
   return {
     port: e.PORT,
-    bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type: e.BOT_TYPE },
+    localMode,
+    listenHost: localMode ? '127.0.0.1' : undefined,
+    bot: {
+      appId: e.BOT_ID,
+      password: e.BOT_PASSWORD,
+      tenantId: e.BOT_TENANT_ID,
+      type: e.BOT_TYPE,
+      testOnly: Object.values(testOnly).some(Boolean) ? testOnly : undefined,
+    },
     tenantId: e.AZURE_TENANT_ID.toLowerCase(),
     credential,
     disableInstanceDiscovery: !!authorityHost && !PUBLIC_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname),

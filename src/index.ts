@@ -1,9 +1,10 @@
 import os from 'node:os';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { createAdapter } from './bot/adapter';
 import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
 import { ConversationPoster } from './bot/conversationPoster';
 import { CsvLinks } from './bot/csvLinks';
+import { ForeignActivityRefusals } from './bot/foreignActivity';
 import { HistoryService } from './bot/historyService';
 import { JobRunner } from './bot/jobRunner';
 import { SecurityNotifier } from './bot/notifier';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const botAppId = config.bot.appId ?? '';
-  if (!botAppId) log.warn('BOT_ID is not set: local mode, inbound requests are not authenticated');
+  if (config.localMode) {
+    log.warn('LOCAL_MODE=true: inbound requests are not authenticated; listening on 127.0.0.1 only');
+  }
   if (!config.securityChannelId)
     log.warn('SECURITY_CHANNEL_ID is not set: no security channel notifications');
   if (!config.adminGroupId && config.adminUserIds.length === 0) {
@@ -44,12 +47,7 @@ async function main(): Promise<void> {
   }
   for (const warning of startupWarnings(config, process.env)) log.warn(warning);
 
-  const adapter = new TeamsAdapter({
-    MicrosoftAppId: botAppId,
-    MicrosoftAppPassword: config.bot.password,
-    MicrosoftAppType: config.bot.type,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  });
+  const adapter = createAdapter(config.bot, log);
   const credential = createCredential(config);
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
@@ -58,6 +56,7 @@ async function main(): Promise<void> {
     log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
   );
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
+  const foreign = new ForeignActivityRefusals({ audit, notifier, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);
   const approvers = new Authorizer(
@@ -124,14 +123,20 @@ async function main(): Promise<void> {
     audit,
     deliveries,
     notifier,
+    foreign,
     log,
   });
-  const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store, audit)]);
+  const server = await startServer({ port: config.port, host: config.listenHost }, adapter, app, log, [
+    csvLinks.route(store, audit),
+  ]);
 
   await service.sweep();
   const sweep = setInterval(() => {
     void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
+    void foreign
+      .sweep()
+      .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
   }, SWEEP_MS);
   sweep.unref();
 
@@ -143,6 +148,9 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     await server.close(async () => {
       await jobs.pause();
+      await foreign
+        .flush()
+        .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
       await storage.flush();
       await audit.flush();
     });

@@ -12,7 +12,7 @@ import { currentBotBlock } from '../core/botBlock';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
 import { isMarkdown, msg, paragraphs, plain, type Markdown } from '../core/markdown';
 import { RecentKeys } from '../core/recentKeys';
-import { sameTenant, whoMayUse, type AdminPolicy } from '../core/policy';
+import { checkTenant, whoMayUse, type AdminPolicy } from '../core/policy';
 import type { DirectoryUser, Person } from '../core/types';
 import { GraphCallError, type GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';
@@ -22,6 +22,7 @@ import type { AuditSink } from '../store/auditLog';
 import type { DeliveryLedger } from '../store/deliveryLedger';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
+import type { ForeignActivityRefusals } from './foreignActivity';
 import type { HistoryService } from './historyService';
 import * as text from './messages';
 import type { SecurityNotifier } from './notifier';
@@ -46,6 +47,8 @@ export interface BotDeps {
   /** tells Teams' redelivery of a message from the first delivery, across instances */
   deliveries: DeliveryLedger;
   notifier: SecurityNotifier;
+  /** activities from other tenants: counted, audited and announced per tenant and window */
+  foreign: ForeignActivityRefusals;
   log: Logger;
 }
 /** names not found that get "did you mean" suggestions, each one Graph query */
@@ -85,14 +88,30 @@ export function createBot(d: BotDeps): Application<TurnState> {
     await d.notifier.notify(text.refusedNotice(info.caller, what, why, info.thread), originOf(ctx.activity));
   };
 
+  // callers refused here are not listed admins (those pass without Graph): no setting names, no codes
   const refusalText = (result: AuthorizationResult) =>
     result.allowed
       ? msg``
       : result.why === 'unconfigured'
         ? text.UNCONFIGURED
         : result.why === 'checkFailed'
-          ? text.checkFailed(result.failure)
+          ? text.CHECK_FAILED
           : text.REFUSED;
+
+  /**
+   * The tenant check, before anything is written. Another tenant's activity is only counted (see
+   * ForeignActivityRefusals); true when it opened its window, so its sender may get the one answer.
+   */
+  const foreignTenant = async (ctx: TurnContext): Promise<{ refused: boolean; first?: boolean }> => {
+    const a = ctx.activity;
+    const check = checkTenant(
+      d.tenantId,
+      a.conversation?.tenantId,
+      (a.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id,
+    );
+    if (check.ok) return { refused: false };
+    return { refused: true, first: await d.foreign.refuse(check.tenant, a) };
+  };
 
   /** The caller, when they are an admin of this tenant; otherwise answers the refusal itself. */
   const admit = async (ctx: TurnContext, info: ActivityInfo, what: string): Promise<Person | undefined> => {
@@ -293,6 +312,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
   };
 
   app.activity(ActivityTypes.Message, async (ctx) => {
+    const foreign = await foreignTenant(ctx);
+    if (foreign.refused) {
+      if (foreign.first) await sendText(ctx, text.FOREIGN_TENANT);
+      return;
+    }
     const info = activityInfo(ctx.activity);
     if (ctx.activity.id && !(await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`))) {
       d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
@@ -302,11 +326,6 @@ export function createBot(d: BotDeps): Application<TurnState> {
       normalizeMessageText(ctx.activity.text ?? '', [ctx.activity.recipient?.name ?? 'Sign-out Bot']),
     );
     d.log.info({ caller: info.caller?.id, command: cmd.kind }, 'message');
-    if (!sameTenant(d.tenantId, info.tenantId)) {
-      await refuse(ctx, info, `use the bot (${cmd.kind})`, `foreign tenant ${info.tenantId ?? 'unknown'}`);
-      await sendText(ctx, text.FOREIGN_TENANT);
-      return;
-    }
     try {
       await (handlers[cmd.kind] as (c: TurnContext, i: ActivityInfo, x: Command) => Promise<void>)(
         ctx,
@@ -319,12 +338,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
   });
 
   const onClick = (verb: Verb) => async (ctx: TurnContext, _state: TurnState, raw: unknown) => {
+    // the invoke's answer is its HTTP response: every foreign click gets it, at no cost
+    if ((await foreignTenant(ctx)).refused) return text.FOREIGN_TENANT;
     const info = activityInfo(ctx.activity);
     const what = `${verb} a sign-out`;
-    if (!sameTenant(d.tenantId, info.tenantId)) {
-      await refuse(ctx, info, what, `foreign tenant ${info.tenantId ?? 'unknown'}`);
-      return text.FOREIGN_TENANT;
-    }
     const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
     const requestId = data.requestId;
     if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return text.UNKNOWN_CARD;

@@ -1,4 +1,4 @@
-import type { GraphFailure } from '../core/graphErrors';
+import { credentialProblem, type GraphFailure } from '../core/graphErrors';
 import { isListedAdmin, isPolicyConfigured, type AdminPolicy } from '../core/policy';
 import type { Directory } from '../graph/directory';
 import type { Logger } from '../log';
@@ -47,8 +47,16 @@ export class Authorizer {
         message: e.message,
         requestId: e.requestId,
       };
+      // the caller is told only that the check failed; what to fix goes to the log
+      const credential = failure.code === 'AuthenticationFailed' || failure.status === 401;
       this.log.warn(
-        { callerId, status: failure.status, code: failure.code, graphRequestId: failure.requestId },
+        {
+          callerId,
+          status: failure.status,
+          code: failure.code,
+          graphRequestId: failure.requestId,
+          ...(credential ? { fix: credentialProblem(failure) } : {}),
+        },
         'admin group check failed; refusing',
       );
       return { allowed: false, why: 'checkFailed', failure };

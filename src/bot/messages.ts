@@ -1,6 +1,5 @@
-import { credentialProblem, graphReference, type GraphFailure } from '../core/graphErrors';
 import { bareUrl, joinMarkdown, msg, plain, type Markdown } from '../core/markdown';
-import { formatDuration, formatValidFromLine, type LocalZone } from '../core/timeFormat';
+import { formatDuration, formatUtc, formatValidFromLine, type LocalZone } from '../core/timeFormat';
 import { num, plural } from '../core/wording';
 import {
   actionOf,
@@ -20,16 +19,39 @@ import {
 
 export const FOREIGN_TENANT = msg`Sorry, I only work for the organization I was set up for, so I can't help with this request.`;
 
+const FOREIGN_LABELS: Record<string, string> = {
+  none: 'with no tenant id',
+  invalid: 'with a tenant id that is not a GUID',
+  conflict: 'whose two tenant ids disagree',
+  overflow: 'from more tenants at once than the bot tracks (counted together)',
+};
+
+/** Names the tenant of a refused activity by id only: nothing else from another organization is shown. */
+export function foreignTenantLabel(tenant: string): string {
+  return FOREIGN_LABELS[tenant] ?? `from tenant ${tenant}`;
+}
+
+const utc = (ms: number) => formatUtc(new Date(ms).toISOString());
+
+/** The one security-channel notice of a foreign tenant's 10-minute window. */
+export function foreignNotice(w: { tenant: string; start: number; end: number }): Markdown {
+  return msg`Refused: an activity ${foreignTenantLabel(w.tenant)} (another organization) at ${utc(w.start)}. Until ${utc(w.end)}, more from it are counted in the audit log, not posted here.`;
+}
+
+/** Audit detail of a foreign window: its first activity, or the count of the rest when it closes. */
+export function foreignAuditDetail(w: { tenant: string; start: number; end: number }, more?: number): string {
+  return more === undefined
+    ? `foreign tenant: 1 activity ${foreignTenantLabel(w.tenant)} at ${utc(w.start)}; more until ${utc(w.end)} are counted in one line`
+    : `foreign tenant: ${plural(more, 'more activity', 'more activities')} ${foreignTenantLabel(w.tenant)} from ${utc(w.start)} to ${utc(w.end)}`;
+}
+
 export const REFUSED = msg`Sorry, you aren't allowed to use Sign-out Bot. It is limited to the IT and security admins your organization has named. If you need a sign-out, ask your security team.`;
 
-export const UNCONFIGURED = msg`Sorry, nobody can use Sign-out Bot yet: it has no admins configured, so it refuses every request. Ask whoever deployed it to set ADMIN_GROUP_ID or ADMIN_USER_IDS.`;
+/** No admin group or list: said to everyone without naming settings (the log and the help card say more). */
+export const UNCONFIGURED = msg`Sorry, nobody can use Sign-out Bot yet: the bot has no admins configured, so it refuses every request. Ask whoever deployed it.`;
 
-/** The admin check could not reach an answer: a passing Graph fault, or a credential that needs fixing. */
-export function checkFailed(f: GraphFailure): Markdown {
-  return f.code === 'AuthenticationFailed' || f.status === 401
-    ? msg`Sorry, I couldn't check that you are an admin, so I won't act. ${credentialProblem(f)} Ask whoever runs the bot to fix it. ${graphReference(f)}`
-    : msg`Sorry, I couldn't check that you are an admin just now, so I won't act. Try again in a minute. ${graphReference(f)}`;
-}
+/** The admin check failed (Graph or the bot's credential): the reason is in the log, not told to callers. */
+export const CHECK_FAILED = msg`Sorry, the bot cannot check who is an admin right now, so it won't act. Try again in a few minutes; if it keeps happening, tell whoever runs the bot (the reason is in its log).`;
 
 export const NOT_UNDERSTOOD = msg`Sorry, I didn't understand that. Here is what I can do:`;
 

@@ -12,8 +12,33 @@ export function isListedAdmin(p: AdminPolicy, userId: string | undefined): boole
   return !!userId && p.adminUserIds.includes(userId.toLowerCase());
 }
 
-export function sameTenant(expected: string, actual: string | undefined): boolean {
-  return !!actual && actual.toLowerCase() === expected.toLowerCase();
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whom a refused activity is counted against: another tenant's id (a GUID, so it is safe to show), or
+ * `none` (no tenant id), `invalid` (one that is not a GUID), `conflict` (two that disagree). Never text
+ * of the sender's choosing.
+ */
+export type ForeignTenant = string;
+
+export type TenantCheck = { ok: true } | { ok: false; tenant: ForeignTenant };
+
+/**
+ * An activity belongs to this tenant when it names it, in `conversation.tenantId` or
+ * `channelData.tenant.id`; when it carries both, they must agree.
+ */
+export function checkTenant(
+  expected: string,
+  conversationTenantId: unknown,
+  channelDataTenantId: unknown,
+): TenantCheck {
+  const ids = [conversationTenantId, channelDataTenantId]
+    .filter((id) => id !== undefined && id !== null && id !== '')
+    .map((id) => (typeof id === 'string' ? id.trim().toLowerCase() : ''));
+  if (ids.length === 0) return { ok: false, tenant: 'none' };
+  if (ids.length === 2 && ids[0] !== ids[1]) return { ok: false, tenant: 'conflict' };
+  if (ids[0] === expected.toLowerCase()) return { ok: true };
+  return { ok: false, tenant: GUID.test(ids[0]) ? ids[0] : 'invalid' };
 }
 
 /** For the help card: who may use the bot, without revealing ids. */

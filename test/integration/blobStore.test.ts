@@ -480,6 +480,31 @@ describe('the bot with STORAGE_BACKEND=blob', () => {
     expect(sb.logs()).toMatch(/message delivered again; already handled/);
   });
 
+  it('writes no delivery claim and one audit line for a flood from another tenant', async () => {
+    const container = new ContainerClient(connectionString, 'it-test');
+    const claims = async () => {
+      const names: string[] = [];
+      for await (const b of container.listBlobsFlat({ prefix: 'deliveries/' })) names.push(b.name);
+      return names.sort();
+    };
+    const claimsBefore = await claims();
+    const auditBefore = (await audit.readAll()).length;
+    const foreignTenant = '7a9d3c2e-1b4f-4a6e-8d0c-2f3e4a5b6c7d';
+    for (let i = 0; i < 20; i++) {
+      const activity = messageActivity({
+        text: `signout ${SAMPLE.lester.upn}`,
+        from: { aadObjectId: admin.id, name: admin.name },
+        tenantId: foreignTenant,
+        serviceUrl: sb.serviceUrl!,
+      });
+      expect((await postActivity(sb.botUrl, activity)).status).toBe(200);
+    }
+    await bot.waitForSecurityNotice(new RegExp(`from tenant ${foreignTenant}`));
+    expect(await claims()).toEqual(claimsBefore);
+    const lines = (await audit.readAll()).slice(auditBefore).filter((e) => e.tenantId === foreignTenant);
+    expect(lines).toHaveLength(1);
+  });
+
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {
     expect(await sb.stopBot('SIGTERM')).toBe(0);
   });

@@ -141,7 +141,7 @@ describe('core sign-out, end to end', () => {
     const answer = await bot.click('signout.confirm', card, admin, { tenantId: SAMPLE.foreignTenantId });
     expect(answer.body?.value).toMatch(/only work for the organization/);
     expect(sb.graph.revokeCount(target.id)).toBe(0);
-    await bot.waitForSecurityNotice(/foreign tenant/);
+    await bot.waitForSecurityNotice(new RegExp(`Refused: an activity from tenant ${SAMPLE.foreignTenantId}`));
   });
 
   it('revokes once for a double click and for ten concurrent clicks', async () => {
@@ -463,7 +463,8 @@ describe('core sign-out across a restart', () => {
 describe('core sign-out with a certificate credential', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-  useSandbox({ credential: 'certificate' }, (s, b) => {
+  // admin is an admin through the group only; secondAdmin is also listed in ADMIN_USER_IDS
+  useSandbox({ credential: 'certificate', env: { ADMIN_USER_IDS: SAMPLE.secondAdmin.id } }, (s, b) => {
     sb = s;
     bot = b;
   });
@@ -477,21 +478,29 @@ describe('core sign-out with a certificate credential', () => {
     expect(sb.entra.tokenRequests).toBeGreaterThan(0);
   });
 
-  it('names the problem when its certificate is not the one uploaded to the app, and changes nothing', async () => {
+  it('names the problem to a listed admin and in the log when its certificate is not the one uploaded, and changes nothing', async () => {
     const pem = sb.env.AZURE_CLIENT_CERTIFICATE_PATH;
     const rotated = makeClientCertificate('rotated-but-not-uploaded');
     fs.copyFileSync(rotated.pemPath, pem);
     await sb.restartBot();
     const before = sb.graph.revokeCount(SAMPLE.zoe.id);
+    const detail =
+      /certificate \(AZURE_CLIENT_CERTIFICATE_PATH\) is not one uploaded to the app registration \(AADSTS700027\)/;
+
+    // an admin only through the group cannot be told apart from anyone else: a plain refusal
     const activity = await bot.say(`signout ${SAMPLE.zoe.upn}`, admin);
     const answer = await bot.waitForText(activity.conversation.id, /./);
-    expect(shown(answer.body.text)).toMatch(/couldn't check that you are an admin, so I won't act/);
-    expect(shown(answer.body.text)).toMatch(
-      /certificate \(AZURE_CLIENT_CERTIFICATE_PATH\) is not one uploaded to the app registration \(AADSTS700027\)/,
-    );
+    expect(shown(answer.body.text)).toMatch(/cannot check who is an admin right now/);
+    expect(shown(answer.body.text)).not.toMatch(/AADSTS|AZURE_|certificate/i);
     expect(await auditEntries(sb)).toContainEqual(
       expect.objectContaining({ event: 'refused', detail: expect.stringMatching(/checkFailed/) }),
     );
+    expect(sb.logs()).toMatch(detail);
+
+    // a listed admin gets past the check and is told what to fix
+    const listed = await bot.say(`signout ${SAMPLE.zoe.upn}`, secondAdmin);
+    const told = await bot.waitForText(listed.conversation.id, /./);
+    expect(shown(told.body.text)).toMatch(detail);
     expect(sb.graph.revokeCount(SAMPLE.zoe.id)).toBe(before);
   });
 
@@ -508,7 +517,9 @@ describe('fail closed and fail fast', () => {
     try {
       const bot = new BotDriver(sb, SAMPLE.tenantId);
       const activity = await bot.say(`signout ${SAMPLE.lester.upn}`, admin);
-      await bot.waitForText(activity.conversation.id, /nobody can use Sign-out Bot yet/);
+      const answer = await bot.waitForText(activity.conversation.id, /nobody can use Sign-out Bot yet/);
+      expect(answer.body.text).toMatch(/Ask whoever deployed it/);
+      expect(answer.body.text).not.toMatch(/ADMIN_GROUP_ID|ADMIN_USER_IDS/);
       expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
       expect(bot.postedIn(activity.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
     } finally {
@@ -516,15 +527,21 @@ describe('fail closed and fail fast', () => {
     }
   });
 
-  it('refuses, naming the setting to fix, when Entra rejects its client secret', async () => {
-    const sb = await startSandbox({ env: { AZURE_CLIENT_SECRET: 'Sbx8Q~an-old-secret-value' } });
+  it('refuses when Entra rejects its client secret, naming the setting to fix only to listed admins and the log', async () => {
+    const sb = await startSandbox({
+      env: { AZURE_CLIENT_SECRET: 'Sbx8Q~an-old-secret-value', ADMIN_USER_IDS: SAMPLE.secondAdmin.id },
+    });
     try {
       const bot = new BotDriver(sb, SAMPLE.tenantId);
-      const activity = await bot.say(`signout ${SAMPLE.lester.upn}`, admin);
-      const answer = await bot.waitForText(activity.conversation.id, /couldn't check that you are an admin/);
-      expect(shown(answer.body.text)).toMatch(
-        /client secret \(AZURE_CLIENT_SECRET\) is wrong \(AADSTS7000215\)/,
-      );
+      const detail = /client secret \(AZURE_CLIENT_SECRET\) is wrong \(AADSTS7000215\)/;
+      for (const caller of [admin, nonAdmin]) {
+        const activity = await bot.say(`signout ${SAMPLE.lester.upn}`, caller);
+        const answer = await bot.waitForText(activity.conversation.id, /cannot check who is an admin/);
+        expect(shown(answer.body.text)).not.toMatch(/AADSTS|AZURE_|ADMIN_|secret/i);
+      }
+      const listed = await bot.say(`signout ${SAMPLE.lester.upn}`, secondAdmin);
+      expect(shown((await bot.waitForText(listed.conversation.id, /./)).body.text)).toMatch(detail);
+      expect(sb.logs()).toMatch(detail);
       expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
       expect(sb.logs()).not.toContain('an-old-secret-value');
     } finally {
@@ -549,6 +566,7 @@ describe('fail closed and fail fast', () => {
       '  - AZURE_TENANT_ID is required',
       '  - GRAPH_BASE_URL must use https (http is allowed only for localhost)',
       '  - ADMIN_GROUP_ID must be a GUID',
+      "  - BOT_ID is not set: set BOT_ID (the bot's Entra app) to serve Teams, or LOCAL_MODE=true to run without inbound authentication on 127.0.0.1 (tests and the playground only)",
     ]);
   });
 });

@@ -29,6 +29,15 @@ export class BotDriver {
     return this.sb.connector;
   }
 
+  /** Posts an activity as the Bot Connector does: with a channel token when the bot requires one. */
+  async post(activity: TeamsActivity): Promise<{ status: number; body: any }> {
+    const auth = this.sb.channelAuth;
+    const headers: Record<string, string> = auth
+      ? { Authorization: `Bearer ${await auth.token({ serviceUrl: activity.serviceUrl })}` }
+      : {};
+    return postActivity(this.sb.botUrl, activity, headers);
+  }
+
   /** Posts a channel message mentioning the bot; returns the activity sent. */
   async say(
     text: string,
@@ -43,7 +52,7 @@ export class BotDriver {
       localTimezone: o.localTimezone,
       conversationId: o.conversationId,
     });
-    const res = await postActivity(this.sb.botUrl, activity);
+    const res = await this.post(activity);
     if (res.status >= 300) throw new Error(`bot answered ${res.status}`);
     return activity;
   }
@@ -111,7 +120,7 @@ export class BotDriver {
       replyToId: card.cardActivityId,
       localTimezone: o.localTimezone,
     });
-    return postActivity(this.sb.botUrl, activity);
+    return this.post(activity);
   }
 
   /** The latest version of a card: the last update of that activity, else the card as first posted. */

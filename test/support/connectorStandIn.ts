@@ -37,6 +37,11 @@ export interface ConnectorStandInOptions {
    * then not recorded. Return undefined to let the stand-in answer.
    */
   intercept?: (call: ConnectorCall) => { status: number; body?: unknown } | undefined;
+  /**
+   * Checks the Authorization header of every call, as the real connector checks the bot's token; a call
+   * it refuses gets 401 and is recorded in `refused`. Unset: anything goes (local mode sends none).
+   */
+  authorize?: (authorization: string | undefined) => boolean;
 }
 
 /**
@@ -48,6 +53,8 @@ export class ConnectorStandIn {
   readonly activities: RecordedActivity[] = [];
   /** requests the stand-in does not serve (answered 404), so a test can see what the bot tried */
   readonly unhandled: { method: string; path: string }[] = [];
+  /** calls refused by `authorize` */
+  readonly refused: { method: string; path: string }[] = [];
   private readonly events = new EventEmitter();
   private server?: http.Server;
   private lastId = 0;
@@ -84,6 +91,7 @@ export class ConnectorStandIn {
   clear(): void {
     this.activities.length = 0;
     this.unhandled.length = 0;
+    this.refused.length = 0;
   }
 
   /** The first recorded activity that matches, already recorded or arriving within timeoutMs. */
@@ -107,7 +115,7 @@ export class ConnectorStandIn {
 
   /** One line per recorded activity, for failure messages. */
   describe(): string {
-    if (this.activities.length === 0 && this.unhandled.length === 0) return '  (nothing)';
+    if (this.activities.length + this.unhandled.length + this.refused.length === 0) return '  (nothing)';
     const lines = this.activities.map((a) => {
       const attachments = (a.body?.attachments ?? [])
         .map((x: { contentType?: string }) => x.contentType)
@@ -115,7 +123,11 @@ export class ConnectorStandIn {
       const text = typeof a.body?.text === 'string' ? JSON.stringify(a.body.text.slice(0, 120)) : '';
       return `  ${a.op} ${a.conversationId} #${a.activityId} ${a.body?.type ?? ''} ${text} ${attachments}`.trimEnd();
     });
-    return [...lines, ...this.unhandled.map((u) => `  unhandled ${u.method} ${u.path}`)].join('\n');
+    return [
+      ...lines,
+      ...this.unhandled.map((u) => `  unhandled ${u.method} ${u.path}`),
+      ...this.refused.map((u) => `  refused (401) ${u.method} ${u.path}`),
+    ].join('\n');
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -123,6 +135,13 @@ export class ConnectorStandIn {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
+    if (this.o.authorize && !this.o.authorize(req.headers.authorization)) {
+      this.refused.push({ method, path: url.pathname });
+      send(res, 401, {
+        error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.' },
+      });
+      return;
+    }
     const body: unknown = raw ? JSON.parse(raw) : undefined;
     const call = route(method, parts, body);
     if (!call) {

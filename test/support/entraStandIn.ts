@@ -71,10 +71,12 @@ export class EntraStandIn {
     await closeServer(server);
   }
 
-  /** Issued here, not expired, not revoked by expireTokens(). */
-  isValidToken(token: string): boolean {
+  /** Issued here, not expired, not revoked by expireTokens(), and for `audience` when one is given. */
+  isValidToken(token: string, audience?: string): boolean {
     const issued = this.tokens.get(token);
-    return !!issued && issued.expiresAt > Date.now();
+    return (
+      !!issued && issued.expiresAt > Date.now() && (audience === undefined || issued.audience === audience)
+    );
   }
 
   /** Every token issued so far stops being valid (as after its lifetime), to test re-acquisition. */

@@ -5,9 +5,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeClientCertificate, makeTestCertificate, sandboxTempDir } from './cert';
+import { ChannelAuthStandIn } from './channelAuthStandIn';
 import { ConnectorStandIn } from './connectorStandIn';
 import { EntraStandIn } from './entraStandIn';
 import { GraphStandIn, type GraphStandInOptions } from './graphStandIn';
+import { TEAMS } from './teamsActivity';
 import { SAMPLE, sampleTenant, type Tenant } from './tenantFixture';
 
 export interface SandboxOptions {
@@ -25,6 +27,12 @@ export interface SandboxOptions {
   botStdout?: 'inherit' | 'capture';
   /** how the bot proves itself to Entra: a client secret (default) or a certificate (private_key_jwt) */
   credential?: 'secret' | 'certificate';
+  /**
+   * `local` (default): LOCAL_MODE=true, no BOT_ID, no tokens either way. `channel`: BOT_ID set, so
+   * every activity needs a channel token (signed by `channelAuth`) and the bot's replies carry a token
+   * from the Entra stand-in, which the connector stand-in checks.
+   */
+  auth?: 'local' | 'channel';
 }
 
 export interface Sandbox {
@@ -32,6 +40,8 @@ export interface Sandbox {
   graph: GraphStandIn;
   entra: EntraStandIn;
   connector?: ConnectorStandIn;
+  /** with auth: 'channel', signs the channel tokens the bot accepts */
+  channelAuth?: ChannelAuthStandIn;
   serviceUrl?: string;
   /** the bot's whole environment */
   env: Record<string, string>;
@@ -48,6 +58,10 @@ export interface Sandbox {
 /** The Graph app registration the bot signs in as. */
 export const SANDBOX_CLIENT_ID = '3f6a9c1e-8b2d-4e5f-a7c0-1d2e3f4a5b6c';
 export const SANDBOX_SECURITY_CHANNEL_ID = '19:security-alerts@thread.tacv2';
+/** The bot's own app (BOT_ID) with auth: 'channel': the one Teams' activities are addressed to. */
+export const SANDBOX_BOT_ID = TEAMS.botId;
+/** The audience of the bot's token for the Bot Connector (botframework-connector's default scope). */
+export const CONNECTOR_AUDIENCE = 'https://api.botframework.com';
 
 const HEALTH_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -92,12 +106,17 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const tenant = o.tenant ?? sampleTenant();
     const clientSecret = `Sbx8Q~${randomBytes(24).toString('base64url')}`;
 
+    const channelMode = o.auth === 'channel';
+    const botPassword = `Bot8Q~${randomBytes(24).toString('base64url')}`;
     const clientCertificate =
       o.credential === 'certificate' ? makeClientCertificate('sign-out-bot-app') : undefined;
     const entra = new EntraStandIn({
       tls,
       tenantId: SAMPLE.tenantId,
-      clients: { [SANDBOX_CLIENT_ID]: clientSecret },
+      clients: {
+        [SANDBOX_CLIENT_ID]: clientSecret,
+        ...(channelMode ? { [SANDBOX_BOT_ID]: botPassword } : {}),
+      },
       certificates: clientCertificate ? { [SANDBOX_CLIENT_ID]: [clientCertificate.cert] } : {},
     });
     const authorityHost = await entra.start();
@@ -112,10 +131,21 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const graphUrl = await graph.start();
     cleanups.push(() => graph.stop());
 
+    let channelAuth: ChannelAuthStandIn | undefined;
+    if (channelMode) {
+      const c = new ChannelAuthStandIn({ tls, appId: SANDBOX_BOT_ID });
+      await c.start();
+      cleanups.push(() => c.stop());
+      channelAuth = c;
+    }
+
     let connector: ConnectorStandIn | undefined;
     let serviceUrl: string | undefined;
     if (o.connector !== false) {
-      const c = new ConnectorStandIn();
+      const bearer = (h: string | undefined) => /^Bearer (.+)$/.exec(h ?? '')?.[1] ?? '';
+      const c = new ConnectorStandIn(
+        channelMode ? { authorize: (h) => entra.isValidToken(bearer(h), CONNECTOR_AUDIENCE) } : {},
+      );
       serviceUrl = await c.start();
       cleanups.push(() => c.stop());
       connector = c;
@@ -129,10 +159,22 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     }
 
     const port = o.botPort || (await freePort());
+    const botIdentity: Record<string, string> = channelAuth
+      ? {
+          BOT_ID: SANDBOX_BOT_ID,
+          BOT_PASSWORD: botPassword,
+          BOT_TYPE: 'SingleTenant',
+          BOT_TENANT_ID: SAMPLE.tenantId,
+          // test-only settings (src/config.ts): the stand-ins instead of Microsoft's endpoints
+          TEST_ONLY_CHANNEL_OPENID_METADATA_URL: channelAuth.metadataUrl,
+          TEST_ONLY_CHANNEL_TOKEN_ISSUER: channelAuth.issuer,
+          TEST_ONLY_BOT_LOGIN_URL: `${authorityHost}/${SAMPLE.tenantId}`,
+        }
+      : { LOCAL_MODE: 'true' };
     const env = botEnv(
       {
         PORT: String(port),
-        BOT_ID: '',
+        ...botIdentity,
         AZURE_TENANT_ID: tenant.tenantId,
         AZURE_CLIENT_ID: SANDBOX_CLIENT_ID,
         ...(clientCertificate
@@ -159,6 +201,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       graph,
       entra,
       connector,
+      channelAuth,
       serviceUrl,
       env,
       dataDir,

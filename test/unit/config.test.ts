@@ -1,11 +1,15 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig as loadFrom } from '../../src/config';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const CLIENT = '66666666-7777-4888-8999-000000000000';
 
-function problemsOf(env: Record<string, string>): string[] {
+/** Most tests are about other settings: they run in local mode unless they set BOT_ID or LOCAL_MODE. */
+const loadConfig = (env: Record<string, string>) =>
+  loadFrom(env.BOT_ID || 'LOCAL_MODE' in env ? env : { LOCAL_MODE: 'true', ...env });
+
+function problemsOf(env: Record<string, string>, load = loadConfig): string[] {
   try {
-    loadConfig(env);
+    load(env);
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -111,6 +115,98 @@ describe('loadConfig', () => {
     const c = loadConfig({ AZURE_TENANT_ID: TENANT, BOT_ID: '', SECURITY_CHANNEL_ID: '', PORT: '' });
     expect(c.bot.appId).toBeUndefined();
     expect(c.port).toBe(3978);
+  });
+
+  describe('BOT_ID or LOCAL_MODE', () => {
+    const NEITHER =
+      "BOT_ID is not set: set BOT_ID (the bot's Entra app) to serve Teams, or LOCAL_MODE=true to run without inbound authentication on 127.0.0.1 (tests and the playground only)";
+
+    it('refuses to start with neither, in one line naming both', () => {
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT }, loadFrom)).toEqual([NEITHER]);
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, BOT_ID: ' ', LOCAL_MODE: 'false' }, loadFrom)).toEqual([
+        NEITHER,
+      ]);
+    });
+
+    it('runs locally on 127.0.0.1 with LOCAL_MODE=true, in any case', () => {
+      for (const value of ['true', 'TRUE', ' True ']) {
+        const c = loadFrom({ AZURE_TENANT_ID: TENANT, LOCAL_MODE: value });
+        expect(c).toMatchObject({ localMode: true, listenHost: '127.0.0.1' });
+        expect(c.bot.appId).toBeUndefined();
+      }
+    });
+
+    it('listens on every interface with BOT_ID, as before', () => {
+      const c = loadFrom({ AZURE_TENANT_ID: TENANT, BOT_ID: CLIENT, BOT_PASSWORD: 'p' });
+      expect(c).toMatchObject({ localMode: false, listenHost: undefined, bot: { appId: CLIENT } });
+      expect(c.bot.testOnly).toBeUndefined();
+    });
+
+    it('refuses LOCAL_MODE in production, on App Service, with BOT_ID, or spelled otherwise', () => {
+      const local = { AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'true' };
+      expect(problemsOf({ ...local, NODE_ENV: 'production' }, loadFrom)).toEqual([
+        'LOCAL_MODE=true is refused because NODE_ENV=production: it turns off inbound authentication',
+      ]);
+      expect(problemsOf({ ...local, WEBSITE_INSTANCE_ID: 'abc123' }, loadFrom)).toEqual([
+        'LOCAL_MODE=true is refused because WEBSITE_INSTANCE_ID is set (Azure App Service): it turns off inbound authentication',
+      ]);
+      expect(problemsOf({ ...local, BOT_ID: CLIENT, BOT_PASSWORD: 'p' }, loadFrom)).toEqual([
+        'LOCAL_MODE=true turns off inbound authentication: unset it when BOT_ID is set',
+      ]);
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'yes' }, loadFrom)).toEqual([
+        'LOCAL_MODE must be true or false',
+        NEITHER,
+      ]);
+    });
+
+    it('accepts LOCAL_MODE=false with BOT_ID', () => {
+      expect(
+        loadFrom({ AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'false', BOT_ID: CLIENT, BOT_PASSWORD: 'p' })
+          .localMode,
+      ).toBe(false);
+    });
+  });
+
+  describe('test-only Bot Framework endpoints', () => {
+    const bot = { AZURE_TENANT_ID: TENANT, BOT_ID: CLIENT, BOT_PASSWORD: 'p' };
+    const endpoints = {
+      TEST_ONLY_CHANNEL_OPENID_METADATA_URL: 'https://localhost:4000/v1/.well-known/openidconfiguration',
+      TEST_ONLY_CHANNEL_TOKEN_ISSUER: 'https://localhost:4000/channel-issuer',
+      TEST_ONLY_BOT_LOGIN_URL: `https://localhost:4001/${TENANT}`,
+    };
+
+    it('are passed on when the bot has an app id', () => {
+      expect(loadFrom({ ...bot, ...endpoints }).bot.testOnly).toEqual({
+        openIdMetadataUrl: endpoints.TEST_ONLY_CHANNEL_OPENID_METADATA_URL,
+        tokenIssuer: endpoints.TEST_ONLY_CHANNEL_TOKEN_ISSUER,
+        loginUrl: endpoints.TEST_ONLY_BOT_LOGIN_URL,
+      });
+    });
+
+    it('are refused in production and on App Service, so a deployment always checks with Microsoft', () => {
+      expect(problemsOf({ ...bot, ...endpoints, NODE_ENV: 'production' }, loadFrom)).toEqual([
+        expect.stringMatching(
+          /^TEST_ONLY_.* are for the integration tests only, and refused because NODE_ENV=production$/,
+        ),
+      ]);
+      expect(problemsOf({ ...bot, ...endpoints, WEBSITE_INSTANCE_ID: 'x' }, loadFrom)).toEqual([
+        expect.stringMatching(
+          /are for the integration tests only, and refused because WEBSITE_INSTANCE_ID is set/,
+        ),
+      ]);
+    });
+
+    it('need BOT_ID, and the metadata URL and the issuer go together', () => {
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'true', ...endpoints }, loadFrom)).toEqual([
+        expect.stringMatching(/need BOT_ID/),
+      ]);
+      expect(
+        problemsOf(
+          { ...bot, TEST_ONLY_CHANNEL_OPENID_METADATA_URL: endpoints.TEST_ONLY_CHANNEL_OPENID_METADATA_URL },
+          loadFrom,
+        ),
+      ).toEqual(['set TEST_ONLY_CHANNEL_OPENID_METADATA_URL and TEST_ONLY_CHANNEL_TOKEN_ISSUER together']);
+    });
   });
 
   describe('storage back-end', () => {

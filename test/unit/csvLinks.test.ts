@@ -82,7 +82,8 @@ describe('CSV download links', () => {
 });
 
 describe('CSV_LINK_TTL_HOURS', () => {
-  const ttl = (value?: string) => loadConfig({ AZURE_TENANT_ID: TENANT, CSV_LINK_TTL_HOURS: value });
+  const ttl = (value?: string) =>
+    loadConfig({ AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'true', CSV_LINK_TTL_HOURS: value });
   const problems = (value: string) => {
     try {
       ttl(value);

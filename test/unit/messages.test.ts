@@ -47,8 +47,7 @@ function everyText(s: string): [string, Markdown][] {
     finishedAt: '2026-11-22T12:01:00Z',
   });
   return [
-    ['checkFailed', text.checkFailed({ status: 401, code: s, message: s, requestId: s })],
-    ['checkFailed (transient)', text.checkFailed({ status: 503, code: s, requestId: s })],
+    ['foreignNotice', text.foreignNotice({ tenant: s, start: 0, end: 600_000 })],
     ['notFound with suggestions', text.notFound(s, [u, u])],
     ['notFound with one suggestion', text.notFound(s, [u])],
     ['groupNotFound', text.groupNotFound(s, false, true)],

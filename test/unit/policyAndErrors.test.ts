@@ -2,9 +2,10 @@ import { credentialProblem, explainGraphFailure } from '../../src/core/graphErro
 import * as messages from '../../src/bot/messages';
 import type { Markdown } from '../../src/core/markdown';
 import { shown } from '../support/markdownReader';
+import { foreignAuditDetail } from '../../src/bot/messages';
 import { aRequest } from '../support/requests';
 import type { DirectoryUser } from '../../src/core/types';
-import { isListedAdmin, isPolicyConfigured, sameTenant, whoMayUse } from '../../src/core/policy';
+import { checkTenant, isListedAdmin, isPolicyConfigured, whoMayUse } from '../../src/core/policy';
 
 /** The bot's texts as a reader sees them (escapes resolved), for matching words. */
 const read =
@@ -12,7 +13,10 @@ const read =
   (...a: A) =>
     shown(f(...a).text);
 const bulkSummary = read(messages.bulkSummary);
-const checkFailed = read(messages.checkFailed);
+const foreignNotice = read(messages.foreignNotice);
+const CHECK_FAILED = shown(messages.CHECK_FAILED.text);
+const REFUSED = shown(messages.REFUSED.text);
+const UNCONFIGURED = shown(messages.UNCONFIGURED.text);
 const endedNotice = read(messages.endedNotice);
 const groupNotFound = read(messages.groupNotFound);
 const notFound = read(messages.notFound);
@@ -32,10 +36,35 @@ describe('admin policy', () => {
     expect(isListedAdmin(p, undefined)).toBe(false);
   });
 
-  it('compares tenants case-insensitively and refuses a missing tenant', () => {
-    expect(sameTenant('AbC', 'abc')).toBe(true);
-    expect(sameTenant('abc', undefined)).toBe(false);
-    expect(sameTenant('abc', 'abd')).toBe(false);
+  describe('checkTenant', () => {
+    const OURS = '11111111-2222-4333-8444-555555555555';
+    const OTHER = '99999999-8888-4777-8666-555555555555';
+
+    it('accepts our tenant from either field, or both when they agree (any case)', () => {
+      expect(checkTenant(OURS, OURS, undefined)).toEqual({ ok: true });
+      expect(checkTenant(OURS, undefined, OURS.toUpperCase())).toEqual({ ok: true });
+      expect(checkTenant(OURS, OURS.toUpperCase(), OURS)).toEqual({ ok: true });
+    });
+
+    it('names another tenant by its id only', () => {
+      expect(checkTenant(OURS, OTHER.toUpperCase(), undefined)).toEqual({ ok: false, tenant: OTHER });
+      expect(checkTenant(OURS, undefined, OTHER)).toEqual({ ok: false, tenant: OTHER });
+    });
+
+    it('refuses two tenant ids that disagree, even when one is ours', () => {
+      expect(checkTenant(OURS, OURS, OTHER)).toEqual({ ok: false, tenant: 'conflict' });
+      expect(checkTenant(OURS, OTHER, OURS)).toEqual({ ok: false, tenant: 'conflict' });
+    });
+
+    it('refuses a missing tenant, and never echoes one that is not a GUID', () => {
+      expect(checkTenant(OURS, undefined, undefined)).toEqual({ ok: false, tenant: 'none' });
+      expect(checkTenant(OURS, '', null)).toEqual({ ok: false, tenant: 'none' });
+      expect(checkTenant(OURS, '[Re-verify](https://evil.example)', undefined)).toEqual({
+        ok: false,
+        tenant: 'invalid',
+      });
+      expect(checkTenant(OURS, 42, undefined)).toEqual({ ok: false, tenant: 'invalid' });
+    });
   });
 
   it('describes who may use the bot without revealing ids', () => {
@@ -110,23 +139,43 @@ describe('credentialProblem', () => {
   });
 });
 
-describe('checkFailed', () => {
-  it('says a credential problem needs fixing, not waiting', () => {
-    const text = checkFailed({
-      status: 0,
-      code: 'AuthenticationFailed',
-      message: 'the bot could not get a token for Microsoft Graph (AADSTS700027)',
-    });
-    expect(text).toMatch(/couldn't check that you are an admin, so I won't act/);
-    expect(text).toMatch(/certificate .* is not one uploaded to the app registration \(AADSTS700027\)/);
-    expect(text).toMatch(/Ask whoever runs the bot to fix it/);
-    expect(text).not.toMatch(/Try again/);
+describe('refusals to callers who are not listed admins', () => {
+  // a refused caller must not learn which setting is broken: that is for the log and for listed admins
+  it.each([
+    ['no admins configured', UNCONFIGURED],
+    ['admin check failed', CHECK_FAILED],
+    ['not an admin', REFUSED],
+  ])('%s: names no setting, no Entra code and no Graph reference', (_why, text) => {
+    expect(text).not.toMatch(/AADSTS|[A-Z]{2,}_[A-Z_]+|Graph:|request-id|certificate|secret/i);
   });
 
-  it("asks to try again after a passing fault, with Graph's reference", () => {
-    const text = checkFailed({ status: 503, code: 'ServiceUnavailable', requestId: 'r-9' });
-    expect(text).toMatch(/Try again in a minute/);
-    expect(text).toContain('(Graph: 503 ServiceUnavailable, request-id r-9)');
+  it('say what to do next in plain words', () => {
+    expect(UNCONFIGURED).toMatch(/the bot has no admins configured/);
+    expect(UNCONFIGURED).toMatch(/Ask whoever deployed it/);
+    expect(CHECK_FAILED).toMatch(/cannot check who is an admin right now/);
+  });
+});
+
+describe('foreign tenant texts', () => {
+  const w = {
+    tenant: '99999999-8888-4777-8666-555555555555',
+    start: Date.UTC(2026, 10, 22, 12, 0, 0),
+    end: Date.UTC(2026, 10, 22, 12, 10, 0),
+  };
+
+  it('give the tenant id, a count and the window, nothing else', () => {
+    expect(foreignNotice(w)).toBe(
+      'Refused: an activity from tenant 99999999-8888-4777-8666-555555555555 (another organization) at 2026-11-22 12:00:00 UTC. Until 2026-11-22 12:10:00 UTC, more from it are counted in the audit log, not posted here.',
+    );
+    expect(foreignAuditDetail(w, 9999)).toBe(
+      'foreign tenant: 9,999 more activities from tenant 99999999-8888-4777-8666-555555555555 from 2026-11-22 12:00:00 UTC to 2026-11-22 12:10:00 UTC',
+    );
+  });
+
+  it('describe tenants that are not a GUID without quoting them', () => {
+    expect(foreignNotice({ ...w, tenant: 'invalid' })).toMatch(/with a tenant id that is not a GUID/);
+    expect(foreignNotice({ ...w, tenant: 'conflict' })).toMatch(/whose two tenant ids disagree/);
+    expect(foreignAuditDetail({ ...w, tenant: 'none' }, 1)).toMatch(/1 more activity with no tenant id/);
   });
 });
 
