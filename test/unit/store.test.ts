@@ -116,6 +116,79 @@ describe('AuditLog', () => {
     expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
   });
 
+  it('cuts a torn last line off before the next append, keeping it in audit.jsonl.torn', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const first = await new AuditLog(file).init();
+    await first.append({ event: 'requested', actor: { id: 'u1' } });
+    // the process died mid-append: half a line, no newline
+    const torn = '{"at":"2026-11-22T12:00:00.000Z","event":"revoked","actor":{"id":"u2"},"targ';
+    await fs.appendFile(file, torn);
+
+    const repairs: { file: string; tornFile: string; bytes: number; kept: boolean }[] = [];
+    const log = await new AuditLog(file, { onTornLine: (t) => repairs.push(t) }).init();
+    await log.append({ event: 'confirmed', actor: { id: 'u3' } });
+
+    // every line of the log is an entry again, the new one included
+    const lines = (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).actor.id)).toEqual(['u1', 'u3']);
+    expect((await log.readAll()).map((e) => e.actor.id)).toEqual(['u1', 'u3']);
+    // nothing is lost: the torn bytes are kept aside, with when and how many
+    const aside = await fs.readFile(`${file}.torn`, 'utf8');
+    expect(aside).toContain(torn);
+    expect(aside).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+    expect(repairs).toEqual([
+      { file, tornFile: `${file}.torn`, bytes: Buffer.byteLength(torn), kept: false },
+    ]);
+  });
+
+  it('repairs a torn line left by a failed append while running, and appends to the .torn file', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const log = await new AuditLog(file).init();
+    await log.append({ event: 'requested', actor: { id: 'u1' } });
+    await fs.appendFile(file, '{"at":"2026-11-22T12:00:00.000Z","ev');
+    await log.append({ event: 'confirmed', actor: { id: 'u2' } });
+    await fs.appendFile(file, '{"at":"2026-11-22T12:00:01.000Z","event":"rév');
+    await log.appendMany([
+      { event: 'revoked', actor: { id: 'u3' } },
+      { event: 'revoked', actor: { id: 'u4' } },
+    ]);
+    const lines = (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).actor.id)).toEqual(['u1', 'u2', 'u3', 'u4']);
+    const aside = await fs.readFile(`${file}.torn`, 'utf8');
+    expect(aside).toContain('{"at":"2026-11-22T12:00:00.000Z","ev');
+    expect(aside).toContain('{"at":"2026-11-22T12:00:01.000Z","event":"rév');
+  });
+
+  it('finds the start of a torn line longer than its read-back chunk', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const log = await new AuditLog(file).init();
+    await log.append({ event: 'requested', actor: { id: 'u1' } });
+    const torn = `{"at":"2026-11-22T12:00:00.000Z","event":"requested","targets":[${'{"id":"x"},'.repeat(20_000)}`;
+    await fs.appendFile(file, torn);
+    await log.append({ event: 'confirmed', actor: { id: 'u2' } });
+    expect(
+      (await fs.readFile(file, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).actor.id),
+    ).toEqual(['u1', 'u2']);
+    expect(await fs.readFile(`${file}.torn`, 'utf8')).toContain(torn);
+  });
+
+  it('ends a complete last entry that only lacks its newline, instead of cutting it', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    await fs.writeFile(
+      file,
+      JSON.stringify({ at: '2026-11-22T12:00:00.000Z', event: 'revoked', actor: { id: 'u1' } }),
+    );
+    const repairs: { kept: boolean }[] = [];
+    const log = await new AuditLog(file, { onTornLine: (t) => repairs.push(t) }).init();
+    await log.append({ event: 'confirmed', actor: { id: 'u2' } });
+    expect((await log.readAll()).map((e) => e.actor.id)).toEqual(['u1', 'u2']);
+    expect(repairs).toMatchObject([{ kept: true }]);
+    await expect(fs.stat(`${file}.torn`)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('appends many entries as one run, in order, between the appends around it', async () => {
     const file = path.join(await tempDir(), 'audit.jsonl');
     const log = await new AuditLog(file).init();
