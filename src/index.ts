@@ -52,9 +52,17 @@ async function main(): Promise<void> {
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
-  const { storage, store, audit, csvLinkKey, deliveries } = await createStores(config, (err) =>
-    log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
-  );
+  const { storage, store, audit, csvLinkKey, deliveries } = await createStores(config, {
+    ledgerError: (err) =>
+      log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
+    tornAuditLine: (t) =>
+      t.kept
+        ? log.warn({ file: t.file, bytes: t.bytes }, `last entry of ${t.file} had no newline; added one`)
+        : log.warn(
+            { file: t.file, bytes: t.bytes, keptIn: t.tornFile },
+            `torn last line of ${t.file} (a crash mid-append) cut off and kept in ${t.tornFile}`,
+          ),
+  });
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
   const foreign = new ForeignActivityRefusals({ audit, notifier, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };

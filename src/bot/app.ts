@@ -19,7 +19,7 @@ import type { Directory } from '../graph/directory';
 import type { TargetResolver } from '../graph/targets';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
-import type { DeliveryLedger } from '../store/deliveryLedger';
+import type { DeliveryClaim, DeliveryLedger } from '../store/deliveryLedger';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
 import type { ForeignActivityRefusals } from './foreignActivity';
@@ -311,17 +311,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
     },
   };
 
-  app.activity(ActivityTypes.Message, async (ctx) => {
-    const foreign = await foreignTenant(ctx);
-    if (foreign.refused) {
-      if (foreign.first) await sendText(ctx, text.FOREIGN_TENANT);
-      return;
-    }
-    const info = activityInfo(ctx.activity);
-    if (ctx.activity.id && !(await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`))) {
-      d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
-      return;
-    }
+  /** Runs the command; a failure is explained in the chat. Throws only when even that cannot be posted. */
+  const answer = async (ctx: TurnContext, info: ActivityInfo) => {
     const cmd = parseCommand(
       normalizeMessageText(ctx.activity.text ?? '', [ctx.activity.recipient?.name ?? 'Sign-out Bot']),
     );
@@ -335,6 +326,30 @@ export function createBot(d: BotDeps): Application<TurnState> {
     } catch (err) {
       await sendText(ctx, describeFailure(err, d.log, 'lookup'));
     }
+  };
+
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    const foreign = await foreignTenant(ctx);
+    if (foreign.refused) {
+      if (foreign.first) await sendText(ctx, text.FOREIGN_TENANT);
+      return;
+    }
+    const info = activityInfo(ctx.activity);
+    // claimed before handling, answered after: a repeat of a message nobody answered is handled again
+    const claim = ctx.activity.id
+      ? await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`)
+      : UNTRACKED;
+    if (!claim) {
+      d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
+      return;
+    }
+    try {
+      await answer(ctx, info);
+    } catch (err) {
+      await claim.release();
+      throw err;
+    }
+    await claim.complete();
   });
 
   const onClick = (verb: Verb) => async (ctx: TurnContext, _state: TurnState, raw: unknown) => {
@@ -411,6 +426,9 @@ export function createBot(d: BotDeps): Application<TurnState> {
 }
 
 const SOMETHING_WRONG = msg`Sorry, something went wrong on my side. Nothing was changed.`;
+
+/** A message without an id cannot be told from its repeats. */
+const UNTRACKED: DeliveryClaim = { complete: async () => undefined, release: async () => undefined };
 
 function describeFailure(err: unknown, log: Logger, action: GraphAction, target?: string): Markdown {
   if (err instanceof GraphCallError) {

@@ -5,12 +5,17 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import type { Config } from '../config';
 import { originAndPath, redactSecrets } from '../core/redact';
-import { AuditLog, type AuditSink } from './auditLog';
+import { AuditLog, type AuditSink, type TornLine } from './auditLog';
 import { createIfAbsent } from './createIfAbsent';
 import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
 import { RequestStore } from './requestStore';
-import { BlobDeliveryLedger, type DeliveryLedger, MemoryDeliveryLedger } from './deliveryLedger';
+import {
+  BlobDeliveryLedger,
+  type DeliveryLedger,
+  type LedgerTimes,
+  MemoryDeliveryLedger,
+} from './deliveryLedger';
 import { blobKey, fileKey } from './sharedKey';
 
 /** The request store's index of unfinished requests (see RequestStore.init). */
@@ -18,6 +23,7 @@ const ACTIVE_INDEX_KEY = 'index/active';
 const CSV_LINK_KEY = 'csv-link.key';
 /** Teams redelivers a message within seconds to minutes; a day's repeats are long past this. */
 const REDELIVERY_WINDOW_MS = 10 * 60_000;
+const DEFAULT_CLAIM_SECONDS = 30;
 
 export interface Stores {
   /** the Storage under `store`; flush() waits for writes in flight */
@@ -32,30 +38,42 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export type StoreConfig = Pick<Config, 'dataDir' | 'storage'>;
+export type StoreConfig = Pick<Config, 'dataDir' | 'storage'> & Partial<Pick<Config, 'deliveryClaimSeconds'>>;
+
+/** What the stores report to whoever runs them (logs, the security channel). */
+export interface StoreEvents {
+  /** the delivery ledger could not answer: the message is handled anyway */
+  ledgerError?: (err: unknown) => void;
+  /** a torn last line of audit.jsonl was repaired before an append */
+  tornAuditLine?: (torn: TornLine) => void;
+}
 
 /**
  * The back-end chosen by STORAGE_BACKEND: `file` keeps requests, audit.jsonl and the link key in
  * DATA_DIR (one instance); `blob` keeps them in one Azure Blob container, for several instances.
  */
-export async function createStores(
-  config: StoreConfig,
-  onLedgerError: (err: unknown) => void = () => undefined,
-): Promise<Stores> {
+export async function createStores(config: StoreConfig, events: StoreEvents = {}): Promise<Stores> {
   const s = config.storage;
-  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName, onLedgerError);
+  const times = {
+    windowMs: REDELIVERY_WINDOW_MS,
+    claimMs: (config.deliveryClaimSeconds ?? DEFAULT_CLAIM_SECONDS) * 1000,
+  };
+  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName, times, events);
   const storage = await new FileStorage(path.join(config.dataDir, 'requests')).init();
   const store = await new RequestStore(storage).init();
-  const audit = await new AuditLog(path.join(config.dataDir, 'audit.jsonl')).init();
+  const audit = await new AuditLog(path.join(config.dataDir, 'audit.jsonl'), {
+    onTornLine: events.tornAuditLine,
+  }).init();
   const csvLinkKey = await fileKey(config.dataDir, CSV_LINK_KEY);
-  const deliveries = new MemoryDeliveryLedger(REDELIVERY_WINDOW_MS);
+  const deliveries = new MemoryDeliveryLedger(times);
   return { storage, store, audit, csvLinkKey, deliveries, close: () => closeAll(storage, audit) };
 }
 
 async function createBlobStores(
   connectionString: string,
   containerName: string,
-  onLedgerError: (err: unknown) => void,
+  times: LedgerTimes,
+  events: StoreEvents,
 ): Promise<Stores> {
   const container = new ContainerClient(connectionString, containerName);
   try {
@@ -65,7 +83,7 @@ async function createBlobStores(
     const store = await new RequestStore(storage).init();
     const audit = await new BlobAuditLog(container).init();
     const csvLinkKey = await blobKey(container, CSV_LINK_KEY);
-    const deliveries = new BlobDeliveryLedger(container, REDELIVERY_WINDOW_MS, onLedgerError);
+    const deliveries = new BlobDeliveryLedger(container, { ...times, onError: events.ledgerError });
     return { storage, store, audit, csvLinkKey, deliveries, close: () => closeAll(storage, audit) };
   } catch (err) {
     // container.url carries a SAS connection string's token in its query: origin and path only
