@@ -9,7 +9,9 @@ import type { SignoutRequest } from '../../src/core/types';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
 import { BlobDeliveryLedger, type BlobDeliveryLedgerOptions } from '../../src/store/deliveryLedger';
 import { createStores } from '../../src/store/createStores';
+import type { Quarantined } from '../../src/store/quarantine';
 import { RequestStore } from '../../src/store/requestStore';
+import { StoreUnavailableError } from '../../src/store/storeHealth';
 import { BotDriver, csvLinkOn, type Actor } from '../support/botDriver';
 import { AZURITE_ACCOUNT_KEY, startAzurite, type Azurite } from '../support/azurite';
 import { freePort, startSandbox, type Sandbox } from '../support/sandbox';
@@ -120,6 +122,66 @@ describe('RequestStore on BlobsStorage', () => {
     expect(other.csvLinkKey.toString('hex')).not.toBe(keys[0]);
     await Promise.all([...first, later, other].map((s) => s.close()));
   });
+});
+
+describe('the blob back-end under faults (issue 10)', () => {
+  const config = (name: string) => ({
+    dataDir: '/nonexistent',
+    storage: { backend: 'blob' as const, connectionString, containerName: name },
+  });
+
+  it('moves a damaged request blob and a damaged index aside, rebuilds the index and runs', async () => {
+    const name = freshContainer();
+    const first = await createStores(config(name));
+    await first.store.create(request('intact'));
+    await first.store.create(request('damaged'));
+    await first.close();
+    const container = new ContainerClient(connectionString, name);
+    const put = (blob: string, text: string) => container.getBlockBlobClient(blob).upload(text, text.length);
+    await put('request%2Fdamaged', '{"id":"damaged","status":"pen');
+    await put('index%2Factive', '{"ids":["intact","dam');
+
+    const moved: Quarantined[] = [];
+    const rebuilt: unknown[] = [];
+    const again = await createStores(config(name), {
+      quarantined: (q) => moved.push(q),
+      indexRebuilt: (r) => rebuilt.push(r),
+    });
+    expect((await again.store.listActive()).map((r) => r.id)).toEqual(['intact']);
+    expect(await again.store.get('damaged')).toBeUndefined();
+    expect(moved.map((q) => q.key).sort()).toEqual(['index/active', 'request/damaged']);
+    // both were found; the damaged one was moved aside as it was read
+    expect(rebuilt).toEqual([{ records: 2, unfinished: 1 }]);
+    const quarantined: string[] = [];
+    for await (const b of container.listBlobsFlat({ prefix: 'quarantine/' })) quarantined.push(b.name);
+    expect(quarantined.sort()).toEqual([
+      expect.stringMatching(/^quarantine\/index%2Factive\.\d{4}-/),
+      expect.stringMatching(/^quarantine\/request%2Fdamaged\.\d{4}-/),
+    ]);
+    const kept = await container.getBlobClient(quarantined.sort()[1]).downloadToBuffer();
+    expect(kept.toString()).toBe('{"id":"damaged","status":"pen');
+    await again.close();
+  });
+
+  it('marks the store unhealthy while the container refuses writes, and heals once it takes them again', async () => {
+    const name = freshContainer();
+    const changes: (string | undefined)[] = [];
+    const stores = await createStores(config(name), { healthChanged: (p) => changes.push(p) });
+    await stores.store.create(request('before'));
+    const container = new ContainerClient(connectionString, name);
+    await container.delete();
+
+    await expect(stores.store.create(request('during'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(stores.health.problem).toMatch(/ContainerNotFound/);
+    await expect(stores.audit.append({ event: 'status', actor: {} })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+
+    await container.create();
+    await eventually(async () => expect(stores.health.problem).toBeUndefined());
+    expect(changes).toEqual([expect.stringMatching(/404 ContainerNotFound/), undefined]);
+    await stores.close();
+  }, 30_000);
 });
 
 describe('BlobAuditLog', () => {
