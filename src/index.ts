@@ -57,7 +57,10 @@ async function main(): Promise<void> {
   const startupNotices = new DeferredNotices();
   const { storage, store, audit, csvLinkKey, deliveries, health } = await createStores(config, {
     ledgerError: (err) =>
-      log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
+      log.warn(
+        { err: (err as Error).message },
+        'delivery ledger unavailable: a repeat of this message may be handled again',
+      ),
     tornAuditLine: (t) =>
       t.kept
         ? log.warn({ file: t.file, bytes: t.bytes }, `last entry of ${t.file} had no newline; added one`)
