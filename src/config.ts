@@ -138,6 +138,10 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('CSV_LINK_TTL_HOURS', MAX_CSV_LINK_TTL_HOURS).default(24),
   ),
+  DELIVERY_CLAIM_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('DELIVERY_CLAIM_SECONDS', 600).default(30),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -275,6 +279,8 @@ export interface Config {
   publicUrl: string;
   /** lifetime of a CSV download link */
   csvLinkTtlHours: number;
+  /** how long a delivery claim lives unless its holder renews it (see DeliveryLedger) */
+  deliveryClaimSeconds: number;
   logLevel: string;
 }
 
@@ -353,6 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     protectedUserIds: e.PROTECTED_USER_IDS.map((id) => id.toLowerCase()),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     csvLinkTtlHours: e.CSV_LINK_TTL_HOURS,
+    deliveryClaimSeconds: e.DELIVERY_CLAIM_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

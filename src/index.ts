@@ -4,9 +4,11 @@ import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
 import { ConversationPoster } from './bot/conversationPoster';
 import { CsvLinks } from './bot/csvLinks';
+import { DeferredNotices } from './bot/deferredNotices';
 import { ForeignActivityRefusals } from './bot/foreignActivity';
 import { HistoryService } from './bot/historyService';
 import { JobRunner } from './bot/jobRunner';
+import * as text from './bot/messages';
 import { SecurityNotifier } from './bot/notifier';
 import { RequestAssessor } from './bot/requestAssessor';
 import { SignoutService } from './bot/signoutService';
@@ -52,9 +54,35 @@ async function main(): Promise<void> {
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
-  const { storage, store, audit, csvLinkKey, deliveries } = await createStores(config, (err) =>
-    log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
-  );
+  const startupNotices = new DeferredNotices();
+  const { storage, store, audit, csvLinkKey, deliveries, health } = await createStores(config, {
+    ledgerError: (err) =>
+      log.warn(
+        { err: (err as Error).message },
+        'delivery ledger unavailable: a repeat of this message may be handled again',
+      ),
+    tornAuditLine: (t) =>
+      t.kept
+        ? log.warn({ file: t.file, bytes: t.bytes }, `last entry of ${t.file} had no newline; added one`)
+        : log.warn(
+            { file: t.file, bytes: t.bytes, keptIn: t.tornFile },
+            `torn last line of ${t.file} (a crash mid-append) cut off and kept in ${t.tornFile}`,
+          ),
+    quarantined: (q) => {
+      if (q.to) log.warn(q, `stored record ${q.from} could not be read; moved aside to ${q.to}`);
+      else log.error(q, `stored record ${q.from} could not be read, nor moved aside; ignored`);
+      startupNotices.add(text.quarantinedNotice(q));
+    },
+    indexRebuilt: (r) =>
+      log.warn(r, 'index of unfinished requests was missing; rebuilt from the request records'),
+    healthChanged: (problem) =>
+      problem
+        ? log.error(
+            { problem },
+            "store refuses writes: /healthz answers 503, commands that write say they can't",
+          )
+        : log.info('store accepts writes again'),
+  });
   const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
   const foreign = new ForeignActivityRefusals({ audit, notifier, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
@@ -122,15 +150,22 @@ async function main(): Promise<void> {
     history: new HistoryService(audit),
     audit,
     deliveries,
+    storeHealth: health,
     notifier,
+    deferredNotices: startupNotices,
     foreign,
     log,
   });
-  const server = await startServer({ port: config.port, host: config.listenHost }, adapter, app, log, [
-    csvLinks.route(store, audit),
-  ]);
+  const server = await startServer(
+    { port: config.port, host: config.listenHost, storeProblem: () => health.problem },
+    adapter,
+    app,
+    log,
+    [csvLinks.route(store, audit)],
+  );
 
-  await service.sweep();
+  // a failure here must not end the process: the interval below tries again
+  await service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
   const sweep = setInterval(() => {
     void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
@@ -151,6 +186,7 @@ async function main(): Promise<void> {
       await foreign
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
+      health.stop();
       await storage.flush();
       await audit.flush();
     });

@@ -16,6 +16,8 @@ export interface ServerOptions {
   port: number;
   /** default: every interface */
   host?: string;
+  /** why the store refuses writes, if it does: /healthz then answers 503 */
+  storeProblem?: () => string | undefined;
 }
 
 /**
@@ -79,7 +81,10 @@ export async function startServer(
     }
   });
   server.get('/healthz', async (_req, res) => {
-    res.send(closing ? 503 : 200, { status: closing ? 'stopping' : 'ok' });
+    const problem = where.storeProblem?.();
+    if (closing) res.send(503, { status: 'stopping' });
+    else if (problem) res.send(503, { status: 'store unavailable', problem });
+    else res.send(200, { status: 'ok' });
   });
 
   await new Promise<void>((resolve) =>

@@ -19,9 +19,11 @@ import type { Directory } from '../graph/directory';
 import type { TargetResolver } from '../graph/targets';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
-import type { DeliveryLedger } from '../store/deliveryLedger';
+import type { DeliveryClaim, DeliveryLedger } from '../store/deliveryLedger';
+import { StoreUnavailableError } from '../store/storeHealth';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
+import type { DeferredNotices } from './deferredNotices';
 import type { ForeignActivityRefusals } from './foreignActivity';
 import type { HistoryService } from './historyService';
 import * as text from './messages';
@@ -46,7 +48,11 @@ export interface BotDeps {
   audit: AuditSink;
   /** tells Teams' redelivery of a message from the first delivery, across instances */
   deliveries: DeliveryLedger;
+  /** whether the store accepts writes: while it does not, commands that write are not started */
+  storeHealth: { readonly problem: string | undefined };
   notifier: SecurityNotifier;
+  /** security notices raised before any activity showed where to post them (start-up) */
+  deferredNotices: DeferredNotices;
   /** activities from other tenants: counted, audited and announced per tenant and window */
   foreign: ForeignActivityRefusals;
   log: Logger;
@@ -57,6 +63,9 @@ const MAX_SUGGESTED = 3;
 const REFUSAL_NOTICE_INTERVAL_MS = 60_000;
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Commands that store something; while the store refuses writes they are answered without starting. */
+const WRITING_COMMANDS: ReadonlySet<Command['kind']> = new Set(['signout', 'unblock']);
 
 type Verb = 'confirm' | 'cancel' | 'approve' | 'reject' | 'choose';
 
@@ -311,21 +320,17 @@ export function createBot(d: BotDeps): Application<TurnState> {
     },
   };
 
-  app.activity(ActivityTypes.Message, async (ctx) => {
-    const foreign = await foreignTenant(ctx);
-    if (foreign.refused) {
-      if (foreign.first) await sendText(ctx, text.FOREIGN_TENANT);
-      return;
-    }
-    const info = activityInfo(ctx.activity);
-    if (ctx.activity.id && !(await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`))) {
-      d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
-      return;
-    }
+  /** Runs the command; a failure is explained in the chat. Throws only when even that cannot be posted. */
+  const answer = async (ctx: TurnContext, info: ActivityInfo) => {
     const cmd = parseCommand(
       normalizeMessageText(ctx.activity.text ?? '', [ctx.activity.recipient?.name ?? 'Sign-out Bot']),
     );
     d.log.info({ caller: info.caller?.id, command: cmd.kind }, 'message');
+    if (d.storeHealth.problem && WRITING_COMMANDS.has(cmd.kind)) {
+      d.log.warn({ problem: d.storeHealth.problem, command: cmd.kind }, 'store refuses writes; not started');
+      await sendText(ctx, text.STORE_UNAVAILABLE);
+      return;
+    }
     try {
       await (handlers[cmd.kind] as (c: TurnContext, i: ActivityInfo, x: Command) => Promise<void>)(
         ctx,
@@ -335,11 +340,39 @@ export function createBot(d: BotDeps): Application<TurnState> {
     } catch (err) {
       await sendText(ctx, describeFailure(err, d.log, 'lookup'));
     }
+  };
+
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    const foreign = await foreignTenant(ctx);
+    if (foreign.refused) {
+      if (foreign.first) await sendText(ctx, text.FOREIGN_TENANT);
+      return;
+    }
+    void d.deferredNotices.deliver(d.notifier, originOf(ctx.activity));
+    const info = activityInfo(ctx.activity);
+    // claimed before handling, answered after: a repeat of a message nobody answered is handled again
+    const claim = ctx.activity.id
+      ? await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`)
+      : UNTRACKED;
+    if (!claim) {
+      d.log.info({ activityId: ctx.activity.id }, 'message delivered again; already handled');
+      return;
+    }
+    try {
+      await answer(ctx, info);
+    } catch (err) {
+      await claim.release();
+      throw err;
+    }
+    await claim.complete();
   });
 
   const onClick = (verb: Verb) => async (ctx: TurnContext, _state: TurnState, raw: unknown) => {
     // the invoke's answer is its HTTP response: every foreign click gets it, at no cost
     if ((await foreignTenant(ctx)).refused) return text.FOREIGN_TENANT;
+    void d.deferredNotices.deliver(d.notifier, originOf(ctx.activity));
+    // every click writes (a transition, an audit line): none can be done now
+    if (d.storeHealth.problem) return text.STORE_UNAVAILABLE;
     const info = activityInfo(ctx.activity);
     const what = `${verb} a sign-out`;
     const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
@@ -404,7 +437,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
   app.error(async (ctx, err) => {
     d.log.error({ err: err.message }, 'unhandled turn error');
     if (ctx.activity.type === ActivityTypes.Message) {
-      await sendText(ctx, SOMETHING_WRONG);
+      await sendText(ctx, err instanceof StoreUnavailableError ? text.STORE_UNAVAILABLE : SOMETHING_WRONG);
     }
   });
   return app;
@@ -412,7 +445,14 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
 const SOMETHING_WRONG = msg`Sorry, something went wrong on my side. Nothing was changed.`;
 
+/** A message without an id cannot be told from its repeats. */
+const UNTRACKED: DeliveryClaim = { complete: async () => undefined, release: async () => undefined };
+
 function describeFailure(err: unknown, log: Logger, action: GraphAction, target?: string): Markdown {
+  if (err instanceof StoreUnavailableError) {
+    log.warn({ problem: err.problem }, 'store refuses writes; command not done');
+    return text.STORE_UNAVAILABLE;
+  }
   if (err instanceof GraphCallError) {
     log.warn({ status: err.status, code: err.code, graphRequestId: err.requestId }, 'graph call failed');
     // Graph's message and the target's name are in it: escaped as a whole

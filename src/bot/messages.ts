@@ -53,6 +53,24 @@ export const UNCONFIGURED = msg`Sorry, nobody can use Sign-out Bot yet: the bot 
 /** The admin check failed (Graph or the bot's credential): the reason is in the log, not told to callers. */
 export const CHECK_FAILED = msg`Sorry, the bot cannot check who is an admin right now, so it won't act. Try again in a few minutes; if it keeps happening, tell whoever runs the bot (the reason is in its log).`;
 
+/** The store refused a write (a read-only or full disk, storage refusing the bot): nothing was done. */
+export const STORE_UNAVAILABLE = msg`Sorry, the bot cannot save anything right now, so it did nothing. Try again in a few minutes; if it keeps happening, tell whoever runs the bot (its log and /healthz say why).`;
+
+/** A stored record that could not be read was moved aside (see src/store/quarantine.ts). */
+export function quarantinedNotice(q: { key: string; from: string; to?: string }): Markdown {
+  if (!q.to)
+    return msg`Warning: Sign-out Bot could not read the stored record ${q.key} and could not move it aside either: it is left at ${q.from} and ignored. Its log says why.`;
+  if (q.key === 'index/active')
+    return msg`Warning: Sign-out Bot could not read its index of unfinished requests and moved it aside to ${q.to}. It rebuilt the index from the request records, so pending cards and running sign-outs carry on.`;
+  const id = q.key.startsWith('request/') ? q.key.slice('request/'.length) : q.key;
+  return msg`Warning: Sign-out Bot could not read the stored request ${id} (it is damaged) and moved it aside to ${q.to}. The bot runs on without it: its card no longer works, and if it was a sign-out in progress, it does not resume. Check its users with status and history, and ask again if needed.`;
+}
+
+/** Notices that waited for a conversation beyond what is kept (see DeferredNotices). */
+export function moreNotices(n: number): Markdown {
+  return msg`…and ${plural(n, 'more warning', 'more warnings')} like these: see the bot's log.`;
+}
+
 export const NOT_UNDERSTOOD = msg`Sorry, I didn't understand that. Here is what I can do:`;
 
 export const UNKNOWN_CARD = msg`This card is no longer valid: I have no record of its request. Ask again if still needed.`;

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 export type AuditEvent =
@@ -87,10 +88,16 @@ export abstract class SerialAppender {
 
 /**
  * Append-only JSON Lines audit log. Each append, of one entry or many, is one write, fsynced before the
- * call returns. A torn last line (crash mid-write) is skipped when reading.
+ * call returns. A process that dies mid-append (or a full disk) leaves a torn last line without its
+ * newline; the next append would glue its own line onto it and be unreadable too. So every append first
+ * checks that the log ends with a newline: a torn line is cut off and kept in `audit.jsonl.torn`, a
+ * complete entry that only lacks its newline gets one. Reading skips a torn line.
  */
 export class AuditLog extends SerialAppender implements AuditSink {
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly options: { onTornLine?: (t: TornLine) => void } = {},
+  ) {
     super();
   }
 
@@ -100,13 +107,47 @@ export class AuditLog extends SerialAppender implements AuditSink {
   }
 
   protected async write(text: string): Promise<void> {
-    const handle = await fs.open(this.file, 'a');
+    const handle = await fs.open(this.file, 'a+');
     try {
+      await this.endWithNewline(handle);
       await handle.appendFile(text, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
+  }
+
+  /** Repairs a torn last line: keeps a complete entry (adds its newline), else cuts it off and keeps it aside. */
+  private async endWithNewline(handle: FileHandle): Promise<void> {
+    const { size } = await handle.stat();
+    if (size === 0 || (await readAt(handle, size - 1, 1))[0] === NEWLINE) return;
+    const start = await lastLineStart(handle, size);
+    const tail = await readAt(handle, start, size - start);
+    const kept = isEntry(tail);
+    if (kept) {
+      await handle.appendFile('\n');
+    } else {
+      await this.keepAside(tail, start);
+      await handle.truncate(start);
+    }
+    await handle.sync();
+    this.options.onTornLine?.({ file: this.file, tornFile: this.tornFile, bytes: tail.length, kept });
+  }
+
+  /** Appends torn bytes, as they were, under a line saying when and where they were cut. */
+  private async keepAside(bytes: Buffer, offset: number): Promise<void> {
+    const header = `--- ${new Date().toISOString()}: ${bytes.length} bytes cut from the end of ${path.basename(this.file)} at byte ${offset} ---\n`;
+    const aside = await fs.open(this.tornFile, 'a');
+    try {
+      await aside.appendFile(Buffer.concat([Buffer.from(header), bytes, Buffer.from('\n')]));
+      await aside.sync();
+    } finally {
+      await aside.close();
+    }
+  }
+
+  private get tornFile(): string {
+    return `${this.file}.torn`;
   }
 
   async readAll(): Promise<AuditEntry[]> {
@@ -127,6 +168,45 @@ export class AuditLog extends SerialAppender implements AuditSink {
       }
     }
     return entries;
+  }
+}
+
+/** A torn last line found before an append. */
+export interface TornLine {
+  file: string;
+  /** where cut bytes are kept */
+  tornFile: string;
+  bytes: number;
+  /** true: it was a whole entry and only got its newline; false: cut off into tornFile */
+  kept: boolean;
+}
+
+const NEWLINE = 0x0a;
+const SCAN_BYTES = 64 * 1024;
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+/** The offset just after the last newline before `size`, or 0; read backwards, a chunk at a time. */
+async function lastLineStart(handle: FileHandle, size: number): Promise<number> {
+  for (let end = size; end > 0;) {
+    const start = Math.max(0, end - SCAN_BYTES);
+    const at = (await readAt(handle, start, end - start)).lastIndexOf(NEWLINE);
+    if (at >= 0) return start + at + 1;
+    end = start;
+  }
+  return 0;
+}
+
+function isEntry(bytes: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }
 

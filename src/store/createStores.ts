@@ -1,23 +1,39 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContainerClient } from '@azure/storage-blob';
-import type { Storage, StoreItems } from 'botbuilder';
+import type { Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import type { Config } from '../config';
 import { originAndPath, redactSecrets } from '../core/redact';
-import { AuditLog, type AuditSink } from './auditLog';
+import { AuditLog, type AuditSink, type TornLine } from './auditLog';
+import { BlobRecords } from './blobRecords';
 import { createIfAbsent } from './createIfAbsent';
 import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
+import { GuardedAudit, GuardedStorage } from './guardedStore';
+import type { Quarantined } from './quarantine';
 import { RequestStore } from './requestStore';
-import { BlobDeliveryLedger, type DeliveryLedger, MemoryDeliveryLedger } from './deliveryLedger';
+import {
+  BlobDeliveryLedger,
+  type DeliveryLedger,
+  type LedgerTimes,
+  MemoryDeliveryLedger,
+} from './deliveryLedger';
 import { blobKey, fileKey } from './sharedKey';
+import { StoreHealth } from './storeHealth';
 
 /** The request store's index of unfinished requests (see RequestStore.init). */
 const ACTIVE_INDEX_KEY = 'index/active';
 const CSV_LINK_KEY = 'csv-link.key';
 /** Teams redelivers a message within seconds to minutes; a day's repeats are long past this. */
 const REDELIVERY_WINDOW_MS = 10 * 60_000;
+const DEFAULT_CLAIM_SECONDS = 30;
+
+/** How often the store is probed with a small write while it refuses writes, and while it accepts them. */
+const PROBE_MS = 5_000;
+const HEALTHY_PROBE_MS = 30_000;
+const PROBE_KEY = 'health/probe';
 
 export interface Stores {
   /** the Storage under `store`; flush() waits for writes in flight */
@@ -28,51 +44,118 @@ export interface Stores {
   csvLinkKey: Buffer;
   /** messages already handled, so Teams' redelivery is not handled twice */
   deliveries: DeliveryLedger;
+  /** whether the store accepts writes (for /healthz and the answers) */
+  health: StoreHealth;
   /** Waits for writes and appends in flight. */
   close(): Promise<void>;
 }
 
-export type StoreConfig = Pick<Config, 'dataDir' | 'storage'>;
+export type StoreConfig = Pick<Config, 'dataDir' | 'storage'> & Partial<Pick<Config, 'deliveryClaimSeconds'>>;
+
+/** What the stores report to whoever runs them (logs, the security channel). */
+export interface StoreEvents {
+  /** the delivery ledger could not answer: the message is handled anyway */
+  ledgerError?: (err: unknown) => void;
+  /** a torn last line of audit.jsonl was repaired before an append */
+  tornAuditLine?: (torn: TornLine) => void;
+  /** a record that could not be read was moved aside */
+  quarantined?: (q: Quarantined) => void;
+  /** the index of unfinished requests was missing and was rebuilt from the records */
+  indexRebuilt?: (r: { records: number; unfinished: number }) => void;
+  /** the store started refusing writes (a short reason), or accepts them again (undefined) */
+  healthChanged?: (problem: string | undefined) => void;
+}
 
 /**
  * The back-end chosen by STORAGE_BACKEND: `file` keeps requests, audit.jsonl and the link key in
  * DATA_DIR (one instance); `blob` keeps them in one Azure Blob container, for several instances.
  */
-export async function createStores(
-  config: StoreConfig,
-  onLedgerError: (err: unknown) => void = () => undefined,
-): Promise<Stores> {
+export async function createStores(config: StoreConfig, events: StoreEvents = {}): Promise<Stores> {
   const s = config.storage;
-  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName, onLedgerError);
-  const storage = await new FileStorage(path.join(config.dataDir, 'requests')).init();
-  const store = await new RequestStore(storage).init();
-  const audit = await new AuditLog(path.join(config.dataDir, 'audit.jsonl')).init();
+  const times = {
+    windowMs: REDELIVERY_WINDOW_MS,
+    claimMs: (config.deliveryClaimSeconds ?? DEFAULT_CLAIM_SECONDS) * 1000,
+  };
+  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName, times, events);
+  const files = await new FileStorage(path.join(config.dataDir, 'requests'), {
+    quarantineDir: path.join(config.dataDir, 'quarantine'),
+    onQuarantine: events.quarantined,
+  }).init();
+  const auditFile = path.join(config.dataDir, 'audit.jsonl');
+  const health = newHealth(events, async () => {
+    await files.write({ [PROBE_KEY]: { at: new Date().toISOString() } });
+    // opening for append fails on a read-only file or folder, and writes nothing
+    await (await fs.open(auditFile, 'a')).close();
+  });
+  const storage = new GuardedStorage(files, health);
+  const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
+  const audit = await new GuardedAudit(
+    new AuditLog(auditFile, { onTornLine: events.tornAuditLine }),
+    health,
+  ).init();
   const csvLinkKey = await fileKey(config.dataDir, CSV_LINK_KEY);
-  const deliveries = new MemoryDeliveryLedger(REDELIVERY_WINDOW_MS);
-  return { storage, store, audit, csvLinkKey, deliveries, close: () => closeAll(storage, audit) };
+  const deliveries = new MemoryDeliveryLedger(times);
+  health.start();
+  return {
+    storage,
+    store,
+    audit,
+    csvLinkKey,
+    deliveries,
+    health,
+    close: () => closeAll(storage, audit, health),
+  };
 }
 
 async function createBlobStores(
   connectionString: string,
   containerName: string,
-  onLedgerError: (err: unknown) => void,
+  times: LedgerTimes,
+  events: StoreEvents,
 ): Promise<Stores> {
   const container = new ContainerClient(connectionString, containerName);
   try {
     await container.createIfNotExists();
     await seedActiveIndex(container);
-    const storage = new TrackedStorage(new BlobsStorage(connectionString, containerName));
-    const store = await new RequestStore(storage).init();
-    const audit = await new BlobAuditLog(container).init();
+    const health = newHealth(events, async () => {
+      const at = new Date().toISOString();
+      await container.getBlockBlobClient(PROBE_KEY).upload(at, at.length);
+    });
+    const records = new BlobRecords(
+      new BlobsStorage(connectionString, containerName),
+      container,
+      events.quarantined,
+    );
+    const storage = new GuardedStorage(records, health);
+    const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
+    const audit = await new GuardedAudit(new BlobAuditLog(container), health).init();
     const csvLinkKey = await blobKey(container, CSV_LINK_KEY);
-    const deliveries = new BlobDeliveryLedger(container, REDELIVERY_WINDOW_MS, onLedgerError);
-    return { storage, store, audit, csvLinkKey, deliveries, close: () => closeAll(storage, audit) };
+    const deliveries = new BlobDeliveryLedger(container, { ...times, onError: events.ledgerError });
+    health.start();
+    return {
+      storage,
+      store,
+      audit,
+      csvLinkKey,
+      deliveries,
+      health,
+      close: () => closeAll(storage, audit, health),
+    };
   } catch (err) {
     // container.url carries a SAS connection string's token in its query: origin and path only
     throw new Error(
       `blob container ${originAndPath(container.url)}: ${redactSecrets((err as Error).message.split('\n')[0])}`,
     );
   }
+}
+
+function newHealth(events: StoreEvents, probe: () => Promise<void>): StoreHealth {
+  return new StoreHealth({
+    probe,
+    probeMs: PROBE_MS,
+    healthyProbeMs: HEALTHY_PROBE_MS,
+    onChange: events.healthChanged,
+  });
 }
 
 /**
@@ -89,37 +172,12 @@ async function seedActiveIndex(container: ContainerClient): Promise<void> {
   );
 }
 
-/** A Storage that remembers its writes and deletes in flight, so shutdown can wait for them. */
-class TrackedStorage implements Storage {
-  private readonly pending = new Set<Promise<unknown>>();
-
-  constructor(private readonly inner: Storage) {}
-
-  read(keys: string[]): Promise<StoreItems> {
-    return this.inner.read(keys);
-  }
-
-  write(changes: StoreItems): Promise<void> {
-    return this.track(this.inner.write(changes));
-  }
-
-  delete(keys: string[]): Promise<void> {
-    return this.track(this.inner.delete(keys));
-  }
-
-  async flush(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
-  }
-
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.pending.add(work);
-    const done = () => this.pending.delete(work);
-    work.then(done, done);
-    return work;
-  }
-}
-
-async function closeAll(storage: { flush(): Promise<void> }, audit: AuditSink): Promise<void> {
+async function closeAll(
+  storage: { flush(): Promise<void> },
+  audit: AuditSink,
+  health: StoreHealth,
+): Promise<void> {
+  health.stop();
   await storage.flush();
   await audit.flush();
 }

@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
+import { quarantineName, type Quarantined } from './quarantine';
+
+/** A record that is there but is not JSON. */
+const DAMAGED = Symbol('damaged');
+
+export type { Quarantined };
+
+export interface FileStorageOptions {
+  /** where records that cannot be parsed are moved; default: `quarantine` beside the folder */
+  quarantineDir?: string;
+  onQuarantine?: (q: Quarantined) => void;
+}
 
 /**
  * botbuilder `Storage` on the local file system: one JSON file per key, written atomically
@@ -9,12 +21,21 @@ import type { Storage, StoreItems } from 'botbuilder';
  * eTags give compare-and-swap with MemoryStorage's semantics: a write whose eTag is set and differs
  * from the stored one fails. Writes to one key are serialised within the process; several processes
  * must not share a folder (use the blob back-end to scale out).
+ *
+ * A file that is not JSON (damaged outside the bot: a copy cut short, a disk fault) is moved to the
+ * quarantine folder as `<file>.<time>` and read as absent, so one bad record cannot stop the bot.
  */
 export class FileStorage implements Storage {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly quarantineDir: string;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: FileStorageOptions = {},
+  ) {
+    this.quarantineDir = options.quarantineDir ?? path.join(path.dirname(dir), 'quarantine');
+  }
 
   async init(): Promise<this> {
     await fs.mkdir(this.dir, { recursive: true });
@@ -29,11 +50,21 @@ export class FileStorage implements Storage {
     const items: StoreItems = {};
     await Promise.all(
       keys.map(async (key) => {
-        const item = await this.readOne(key);
+        let item = await this.readOne(key);
+        if (item === DAMAGED) item = await this.withLock(key, () => this.readOne(key, true));
         if (item !== undefined) items[key] = item;
       }),
     );
     return items;
+  }
+
+  /** The keys stored under a prefix (e.g. `request/`). */
+  async keys(prefix: string): Promise<string[]> {
+    const names = await fs.readdir(this.dir);
+    return names
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => decodeURIComponent(n.slice(0, -'.json'.length)))
+      .filter((k) => k.startsWith(prefix));
   }
 
   async write(changes: StoreItems): Promise<void> {
@@ -42,7 +73,7 @@ export class FileStorage implements Storage {
         this.withLock(key, async () => {
           const wanted = item?.eTag;
           if (wanted && wanted !== '*') {
-            const current = await this.readOne(key);
+            const current = await this.readOne(key, true);
             if (current && current.eTag !== wanted) {
               throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
             }
@@ -62,12 +93,45 @@ export class FileStorage implements Storage {
     await Promise.allSettled([...this.pending]);
   }
 
-  private async readOne(key: string): Promise<Record<string, unknown> | undefined> {
+  /**
+   * The record, or undefined if there is none. One that cannot be parsed is moved aside when the caller
+   * holds the key's lock (so no write can land in between), else reported as DAMAGED.
+   */
+  private async readOne(key: string, locked: true): Promise<Record<string, unknown> | undefined>;
+  private async readOne(key: string): Promise<Record<string, unknown> | typeof DAMAGED | undefined>;
+  private async readOne(
+    key: string,
+    locked = false,
+  ): Promise<Record<string, unknown> | typeof DAMAGED | undefined> {
+    const file = this.fileFor(key);
+    let text: string;
     try {
-      return JSON.parse(await fs.readFile(this.fileFor(key), 'utf8'));
+      text = await fs.readFile(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      if (!locked) return DAMAGED;
+      await this.quarantine(key, file, (err as Error).message);
+      return undefined;
+    }
+  }
+
+  private async quarantine(key: string, file: string, problem: string): Promise<void> {
+    const to = path.join(this.quarantineDir, quarantineName(path.basename(file)));
+    try {
+      await fs.mkdir(this.quarantineDir, { recursive: true });
+      await fs.rename(file, to);
+      this.options.onQuarantine?.({ key, from: file, to, problem });
+    } catch (err) {
+      this.options.onQuarantine?.({
+        key,
+        from: file,
+        problem: `${problem}; it could not be moved: ${(err as Error).message}`,
+      });
     }
   }
 

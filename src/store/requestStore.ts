@@ -3,7 +3,18 @@ import { canTransition, isFinal } from '../core/requestLifecycle';
 import type { RequestStatus, SignoutRequest } from '../core/types';
 
 const ACTIVE_INDEX = 'index/active';
+const REQUEST_PREFIX = 'request/';
 const MAX_CAS_ATTEMPTS = 20;
+/** records read at once while rebuilding the index */
+const REBUILD_BATCH = 100;
+
+/** A Storage that can also list its keys, so a lost index can be rebuilt from the records. */
+export type ListableStorage = Storage & { keys?(prefix: string): Promise<string[]> };
+
+export interface RequestStoreOptions {
+  /** the index was missing (first start, or moved aside as damaged) and was rebuilt from the records */
+  onIndexRebuilt?: (r: { records: number; unfinished: number }) => void;
+}
 
 type Stored<T> = T & { eTag?: string };
 
@@ -16,15 +27,19 @@ export type TransitionResult =
  * An index of unfinished requests lets the bot resume work and expire cards after a restart.
  */
 export class RequestStore {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: ListableStorage,
+    private readonly options: RequestStoreOptions = {},
+  ) {}
 
   /**
    * Creates the index if it is missing, so every later change to it is a compare-and-swap
-   * (botbuilder's Storage has no create-if-absent).
+   * (botbuilder's Storage has no create-if-absent). A missing index is rebuilt from the request
+   * records (none on a first start): running jobs resume and pending cards expire as before.
    */
   async init(): Promise<this> {
     const { eTag } = await this.readIndex();
-    if (!eTag) await this.storage.write({ [ACTIVE_INDEX]: { ids: [] } });
+    if (!eTag) await this.rebuildIndex();
     return this;
   }
 
@@ -69,7 +84,12 @@ export class RequestStore {
   }
 
   async listActive(): Promise<SignoutRequest[]> {
-    const ids = (await this.readIndex()).ids;
+    let index = await this.readIndex();
+    if (!index.eTag) {
+      await this.rebuildIndex();
+      index = await this.readIndex();
+    }
+    const ids = index.ids;
     const found = await Promise.all(ids.map((id) => this.get(id)));
     return found.filter((r): r is SignoutRequest => !!r && !isFinal(r.status));
   }
@@ -100,12 +120,30 @@ export class RequestStore {
     return { ids: item?.ids ?? [], eTag: item?.eTag };
   }
 
+  /** Writes the index anew: the ids of every request record that is not final. */
+  private async rebuildIndex(): Promise<void> {
+    const keys = (await this.storage.keys?.(REQUEST_PREFIX)) ?? [];
+    const ids: string[] = [];
+    for (let i = 0; i < keys.length; i += REBUILD_BATCH) {
+      const items = await this.storage.read(keys.slice(i, i + REBUILD_BATCH));
+      for (const item of Object.values(items) as Stored<SignoutRequest>[]) {
+        if (typeof item?.id === 'string' && !isFinal(item.status)) ids.push(item.id);
+      }
+    }
+    await this.storage.write({ [ACTIVE_INDEX]: { ids } });
+    if (keys.length) this.options.onIndexRebuilt?.({ records: keys.length, unfinished: ids.length });
+  }
+
   private async updateIndex(change: (ids: string[]) => string[]): Promise<void> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const { ids, eTag } = await this.readIndex();
+      if (!eTag) {
+        // lost while running (moved aside as damaged): rebuilt, then changed like any other
+        await this.rebuildIndex();
+        continue;
+      }
       const next = change(ids);
       if (next === ids) return;
-      if (!eTag) throw new Error('request store used before init()');
       try {
         await this.storage.write({ [ACTIVE_INDEX]: { ids: next, eTag } });
         return;

@@ -1,8 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { ContainerClient } from '@azure/storage-blob';
@@ -10,11 +7,14 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { main as exportAudit } from '../../scripts/auditExport';
 import type { SignoutRequest } from '../../src/core/types';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
-import { BlobDeliveryLedger } from '../../src/store/deliveryLedger';
+import { BlobDeliveryLedger, type BlobDeliveryLedgerOptions } from '../../src/store/deliveryLedger';
 import { createStores } from '../../src/store/createStores';
+import type { Quarantined } from '../../src/store/quarantine';
 import { RequestStore } from '../../src/store/requestStore';
+import { StoreUnavailableError } from '../../src/store/storeHealth';
 import { BotDriver, csvLinkOn, type Actor } from '../support/botDriver';
-import { freePort, repoRoot, startSandbox, watchdogScript, type Sandbox } from '../support/sandbox';
+import { AZURITE_ACCOUNT_KEY, startAzurite, type Azurite } from '../support/azurite';
+import { freePort, startSandbox, type Sandbox } from '../support/sandbox';
 import { messageActivity, postActivity } from '../support/teamsActivity';
 import { SAMPLE } from '../support/tenantFixture';
 import { aRequest } from '../support/requests';
@@ -24,12 +24,10 @@ import { aRequest } from '../support/requests';
  * BlobsStorage, the audit log on append blobs, then the real bot using both.
  */
 
-const ACCOUNT_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const ACCOUNT_KEY = AZURITE_ACCOUNT_KEY;
 const VALID_FROM_LINE = /Sessions valid from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/;
 
-let azurite: ChildProcess | undefined;
-let azuriteDir: string | undefined;
+let azurite: Azurite | undefined;
 let connectionString = '';
 /** A fresh container per test, so tests cannot see each other's blobs. */
 function freshContainer(): string {
@@ -40,45 +38,12 @@ const request = (id: string, over: Partial<SignoutRequest> = {}) =>
   aRequest({ id, reason: 'Zoë Ångström: phone lost ✓', ...over });
 
 beforeAll(async () => {
-  const port = await freePort();
-  // in memory, but it may still write a debug log into its working folder
-  const cwd = (azuriteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signout-azurite-')));
-  // the watchdog ends Azurite when this worker goes away, however it ends
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      watchdogScript(),
-      path.join(repoRoot(), 'node_modules/azurite/dist/src/blob/main.js'),
-      '--skipApiVersionCheck',
-      '--disableTelemetry',
-      '--inMemoryPersistence',
-      '--blobPort',
-      String(port),
-      '--silent',
-    ],
-    { cwd, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  azurite = child;
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await waitForPort(port, child, () => output);
-  connectionString =
-    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
-    `BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
+  azurite = await startAzurite();
+  connectionString = azurite.connectionString;
 }, 30_000);
 
 afterAll(async () => {
-  const child = azurite;
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (azuriteDir) fs.rmSync(azuriteDir, { recursive: true, force: true });
+  await azurite?.stop();
 });
 
 describe('RequestStore on BlobsStorage', () => {
@@ -157,6 +122,66 @@ describe('RequestStore on BlobsStorage', () => {
     expect(other.csvLinkKey.toString('hex')).not.toBe(keys[0]);
     await Promise.all([...first, later, other].map((s) => s.close()));
   });
+});
+
+describe('the blob back-end under faults (issue 10)', () => {
+  const config = (name: string) => ({
+    dataDir: '/nonexistent',
+    storage: { backend: 'blob' as const, connectionString, containerName: name },
+  });
+
+  it('moves a damaged request blob and a damaged index aside, rebuilds the index and runs', async () => {
+    const name = freshContainer();
+    const first = await createStores(config(name));
+    await first.store.create(request('intact'));
+    await first.store.create(request('damaged'));
+    await first.close();
+    const container = new ContainerClient(connectionString, name);
+    const put = (blob: string, text: string) => container.getBlockBlobClient(blob).upload(text, text.length);
+    await put('request%2Fdamaged', '{"id":"damaged","status":"pen');
+    await put('index%2Factive', '{"ids":["intact","dam');
+
+    const moved: Quarantined[] = [];
+    const rebuilt: unknown[] = [];
+    const again = await createStores(config(name), {
+      quarantined: (q) => moved.push(q),
+      indexRebuilt: (r) => rebuilt.push(r),
+    });
+    expect((await again.store.listActive()).map((r) => r.id)).toEqual(['intact']);
+    expect(await again.store.get('damaged')).toBeUndefined();
+    expect(moved.map((q) => q.key).sort()).toEqual(['index/active', 'request/damaged']);
+    // both were found; the damaged one was moved aside as it was read
+    expect(rebuilt).toEqual([{ records: 2, unfinished: 1 }]);
+    const quarantined: string[] = [];
+    for await (const b of container.listBlobsFlat({ prefix: 'quarantine/' })) quarantined.push(b.name);
+    expect(quarantined.sort()).toEqual([
+      expect.stringMatching(/^quarantine\/index%2Factive\.\d{4}-/),
+      expect.stringMatching(/^quarantine\/request%2Fdamaged\.\d{4}-/),
+    ]);
+    const kept = await container.getBlobClient(quarantined.sort()[1]).downloadToBuffer();
+    expect(kept.toString()).toBe('{"id":"damaged","status":"pen');
+    await again.close();
+  });
+
+  it('marks the store unhealthy while the container refuses writes, and heals once it takes them again', async () => {
+    const name = freshContainer();
+    const changes: (string | undefined)[] = [];
+    const stores = await createStores(config(name), { healthChanged: (p) => changes.push(p) });
+    await stores.store.create(request('before'));
+    const container = new ContainerClient(connectionString, name);
+    await container.delete();
+
+    await expect(stores.store.create(request('during'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(stores.health.problem).toMatch(/ContainerNotFound/);
+    await expect(stores.audit.append({ event: 'status', actor: {} })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+
+    await container.create();
+    await eventually(async () => expect(stores.health.problem).toBeUndefined());
+    expect(changes).toEqual([expect.stringMatching(/404 ContainerNotFound/), undefined]);
+    await stores.close();
+  }, 30_000);
 });
 
 describe('BlobAuditLog', () => {
@@ -284,34 +309,123 @@ describe('BlobAuditLog', () => {
 
 describe('BlobDeliveryLedger', () => {
   const WINDOW = 10 * 60_000;
-
-  it('lets exactly one of several instances claim a delivery, and each repeat is refused', async () => {
+  const CLAIM = 30_000;
+  const KEY = '19:conv@thread.tacv2|1700000000001';
+  const newContainer = async () => {
     const container = new ContainerClient(connectionString, freshContainer());
     await container.create();
-    const instances = Array.from({ length: 4 }, () => new BlobDeliveryLedger(container, WINDOW));
-    const claims = await Promise.all(instances.map((l) => l.claim('19:conv@thread.tacv2|1700000000001')));
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await instances[0].claim('19:conv@thread.tacv2|1700000000001')).toBe(false);
-    expect(await instances[1].claim('19:conv@thread.tacv2|1700000000002')).toBe(true);
+    return container;
+  };
+  const ledger = (container: ContainerClient, o: Partial<BlobDeliveryLedgerOptions> = {}) =>
+    new BlobDeliveryLedger(container, { windowMs: WINDOW, claimMs: CLAIM, pollMs: 50, ...o });
+  /** Claims, and answers at once when it got the claim: what the bot does with a quick message. */
+  const answer = async (l: BlobDeliveryLedger, key = KEY) => {
+    const claim = await l.claim(key);
+    await claim?.complete();
+    return !!claim;
+  };
+  const claimBlobs = async (container: ContainerClient) => {
+    const found: string[] = [];
+    for await (const b of container.listBlobsFlat({ prefix: 'deliveries/' })) found.push(b.name);
+    return found;
+  };
+
+  it('lets exactly one of several instances handle a delivery, and each repeat is refused', async () => {
+    const container = await newContainer();
+    const instances = Array.from({ length: 4 }, () => ledger(container));
+    const handled = await Promise.all(instances.map((l) => answer(l)));
+    expect(handled.filter(Boolean)).toHaveLength(1);
+    expect(await answer(instances[0])).toBe(false);
+    expect(await answer(instances[3])).toBe(false);
+    expect(await answer(instances[1], '19:conv@thread.tacv2|1700000000002')).toBe(true);
+  });
+
+  it('lets another instance retry a message whose handling failed (the claim was released)', async () => {
+    const container = await newContainer();
+    const [a, b] = [ledger(container), ledger(container)];
+    const first = (await a.claim(KEY))!;
+    await first.release();
+    expect(await answer(b)).toBe(true);
+    expect(await answer(a)).toBe(false);
+  });
+
+  it('makes a repeat wait for a claim in progress, then drop the message once it is answered', async () => {
+    const container = await newContainer();
+    const [a, b] = [ledger(container), ledger(container)];
+    const held = (await a.claim(KEY))!;
+    const repeat = b.claim(KEY);
+    await new Promise((r) => setTimeout(r, 300));
+    await held.complete();
+    expect(await repeat).toBeUndefined();
+  });
+
+  it('lets a repeat take over a claim whose holder died, once it expired', async () => {
+    const container = await newContainer();
+    let now = Date.now();
+    const dead = ledger(container, { now: () => now });
+    const deadClaim = await dead.claim(KEY);
+    // the holder stops renewing (it died): another instance waits the claim out, then takes it
+    const other = ledger(container, { now: () => now, claimMs: CLAIM });
+    const waiting = other.claim(KEY);
+    await new Promise((r) => setTimeout(r, 200));
+    now += CLAIM;
+    const taken = await waiting;
+    expect(taken).toBeDefined();
+    await taken!.complete();
+    expect(await answer(ledger(container, { now: () => now }))).toBe(false);
+    // stops its renewals; the claim is no longer its own, so nothing changes
+    await deadClaim!.release();
+    expect(await answer(ledger(container, { now: () => now }))).toBe(false);
+  });
+
+  it('lets exactly one of two instances take over an expired claim (If-Match on the ETag read)', async () => {
+    const container = await newContainer();
+    let now = Date.now();
+    const held = [await ledger(container, { now: () => now }).claim(KEY)];
+    now += CLAIM + 1;
+    for (let round = 0; round < 5; round++) {
+      const racers = Array.from({ length: 3 }, () => ledger(container, { now: () => now, waitMs: 0 }));
+      const claims = await Promise.all(racers.map((l) => l.claim(KEY)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      held.push(...claims);
+      // the winner dies too: its claim expires for the next round
+      now += CLAIM + 1;
+    }
+    await Promise.all(held.map((c) => c?.release()));
+  });
+
+  it('renews the claim while the holder is alive, so a repeat gives up waiting and drops it', async () => {
+    const container = await newContainer();
+    const claimMs = 1500;
+    const a = ledger(container, { claimMs, pollMs: 100 });
+    const held = (await a.claim(KEY))!;
+    const started = Date.now();
+    expect(await ledger(container, { claimMs, pollMs: 100 }).claim(KEY)).toBeUndefined();
+    // it waited about the claim's lifetime, in which the claim would have expired without renewals
+    expect(Date.now() - started).toBeGreaterThanOrEqual(claimMs);
+    await held.complete();
+  });
+
+  it('takes an empty claim blob, as earlier versions left, for a message already answered', async () => {
+    const container = await newContainer();
+    const first = ledger(container);
+    await answer(first);
+    const [name] = await claimBlobs(container);
+    await container.getBlockBlobClient(name).upload('', 0);
+    expect(await answer(ledger(container))).toBe(false);
   });
 
   it('sweeps claims older than the window, and only those', async () => {
-    const container = new ContainerClient(connectionString, freshContainer());
-    await container.create();
+    const container = await newContainer();
     let now = Date.now();
-    const ledger = new BlobDeliveryLedger(container, WINDOW, undefined, () => now);
-    await ledger.claim('conv|old');
-    const names = async () => {
-      const found: string[] = [];
-      for await (const b of container.listBlobsFlat({ prefix: 'deliveries/' })) found.push(b.name);
-      return found;
-    };
-    expect(await names()).toHaveLength(1);
-    await ledger.sweep();
-    expect(await names()).toHaveLength(1);
+    const l = ledger(container, { now: () => now });
+    await answer(l, 'conv|old');
+    expect(await claimBlobs(container)).toHaveLength(1);
+    await l.sweep();
+    expect(await claimBlobs(container)).toHaveLength(1);
     now += WINDOW + 60_000;
-    await ledger.sweep();
-    expect(await names()).toEqual([]);
+    await l.sweep();
+    expect(await claimBlobs(container)).toEqual([]);
   });
 
   it('handles the message when storage cannot answer, and says why', async () => {
@@ -322,11 +436,14 @@ describe('BlobDeliveryLedger', () => {
       { retryOptions: { maxTries: 1 } },
     );
     const errors: unknown[] = [];
-    const ledger = new BlobDeliveryLedger(down, WINDOW, (err) => errors.push(err));
-    expect(await ledger.claim('conv|1')).toBe(true);
+    const l = ledger(down, { onError: (err) => errors.push(err) });
+    const claim = await l.claim('conv|1');
+    expect(claim).toBeDefined();
     expect(errors).toHaveLength(1);
     // the same instance still drops a repeat it saw itself
-    expect(await ledger.claim('conv|1')).toBe(false);
+    expect(await l.claim('conv|1')).toBeUndefined();
+    await claim!.complete();
+    expect(await l.claim('conv|1')).toBeUndefined();
   });
 });
 
@@ -520,21 +637,5 @@ async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promi
       if (Date.now() > end) throw err;
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-}
-
-/** Resolves once something accepts connections on the port; fails if the child exits first. */
-async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
-  const end = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Azurite exited with ${child.exitCode}:\n${output()}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > end) throw new Error(`Azurite did not listen on ${port}:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

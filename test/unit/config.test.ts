@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       graphBaseUrl: 'https://graph.microsoft.com',
       dataDir: './data',
       confirmationTtlMinutes: 15,
+      deliveryClaimSeconds: 30,
       adminUserIds: [],
       credential: { kind: 'managedIdentity' },
       disableInstanceDiscovery: false,
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
         AZURE_TENANT_ID: TENANT,
         PORT: 'eighty',
         CONFIRMATION_TTL_MINUTES: '0',
+        DELIVERY_CLAIM_SECONDS: '601',
         SECURITY_CHANNEL_ID: 'general',
         BOT_ID: CLIENT,
         BOT_TYPE: 'SingleTenant',
@@ -104,6 +106,7 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         'PORT must be a number',
         'CONFIRMATION_TTL_MINUTES must be at least 1',
+        'DELIVERY_CLAIM_SECONDS must be at most 600',
         'SECURITY_CHANNEL_ID must look like 19:…@thread.tacv2',
         'BOT_PASSWORD is required when BOT_ID is set',
         'BOT_TENANT_ID is required for a SingleTenant bot',

@@ -36,6 +36,7 @@ const NOT_DEPLOYED: Record<string, string> = {
   PORT: 'App Service tells the app which port to listen on',
   LOCAL_MODE: 'runs without authentication; the bot refuses it on App Service',
   AZURE_CLIENT_CERTIFICATE_PATH: 'the deployment signs in with the client secret aadApp/create makes',
+  DELIVERY_CLAIM_SECONDS: 'a timing whose default suits Teams; the integration tests shorten it',
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SignoutRequest } from '../../src/core/types';
 import { AuditLog } from '../../src/store/auditLog';
 import { packLines } from '../../src/store/blobAuditLog';
-import { FileStorage } from '../../src/store/fileStorage';
+import { FileStorage, type Quarantined } from '../../src/store/fileStorage';
 import { RequestStore } from '../../src/store/requestStore';
 import { aRequest } from '../support/requests';
 
@@ -55,6 +55,54 @@ describe('FileStorage', () => {
     expect((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('moves a record it cannot parse to the quarantine folder, names it, and reads it as absent', async () => {
+    const root = await tempDir();
+    const dir = path.join(root, 'requests');
+    const moved: Quarantined[] = [];
+    const s = await new FileStorage(dir, {
+      quarantineDir: path.join(root, 'quarantine'),
+      onQuarantine: (q) => moved.push(q),
+    }).init();
+    await s.write({ 'request/ok': { v: 1 }, 'request/torn': { v: 2 } });
+    const tornFile = path.join(dir, 'request%2Ftorn.json');
+    await fs.writeFile(tornFile, '{"v":2,"reason":"Unterminated');
+
+    const items = await s.read(['request/ok', 'request/torn']);
+    expect(Object.keys(items)).toEqual(['request/ok']);
+    expect(moved).toEqual([
+      {
+        key: 'request/torn',
+        from: tornFile,
+        to: expect.stringMatching(/quarantine\/request%2Ftorn\.json\.\d{4}-\d{2}-\d{2}T[\d-]+Z$/),
+        problem: expect.stringMatching(/JSON/),
+      },
+    ]);
+    expect(await fs.readFile(moved[0].to!, 'utf8')).toBe('{"v":2,"reason":"Unterminated');
+    await expect(fs.stat(tornFile)).rejects.toMatchObject({ code: 'ENOENT' });
+    // once moved, the key is free: a new record can be written
+    await s.write({ 'request/torn': { v: 3, eTag: '*' } });
+    expect((await s.read(['request/torn']))['request/torn'].v).toBe(3);
+    expect(moved).toHaveLength(1);
+  });
+
+  it('moves a damaged record once when several reads find it at the same time', async () => {
+    const root = await tempDir();
+    const moved: Quarantined[] = [];
+    const s = await new FileStorage(path.join(root, 'requests'), {
+      onQuarantine: (q) => moved.push(q),
+    }).init();
+    await fs.writeFile(path.join(root, 'requests', 'k.json'), '{');
+    await Promise.all(Array.from({ length: 5 }, () => s.read(['k'])));
+    expect(moved).toHaveLength(1);
+    expect(await fs.readdir(path.join(root, 'quarantine'))).toHaveLength(1);
+  });
+
+  it('lists the keys under a prefix', async () => {
+    const s = await new FileStorage(await tempDir()).init();
+    await s.write({ 'request/a': {}, 'request/b': {}, 'index/active': {} });
+    expect((await s.keys('request/')).sort()).toEqual(['request/a', 'request/b']);
+  });
+
   it('deletes', async () => {
     const s = await new FileStorage(await tempDir()).init();
     await s.write({ k: { v: 1 } });
@@ -97,6 +145,43 @@ describe('RequestStore', () => {
     expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'c']);
   });
 
+  it('rebuilds a missing index from the request records, keeping the unfinished ones', async () => {
+    const dir = await tempDir();
+    const storage = await new FileStorage(dir).init();
+    const store = await new RequestStore(storage).init();
+    await store.create(request('pending'));
+    await store.create(request('running', { status: 'running' }));
+    await store.create(request('done'));
+    await store.transition('done', ['pending'], 'expired');
+    await storage.delete(['index/active']);
+
+    const rebuilt: { records: number; unfinished: number }[] = [];
+    const again = await new RequestStore(storage, { onIndexRebuilt: (r) => rebuilt.push(r) }).init();
+    expect((await again.listActive()).map((r) => r.id).sort()).toEqual(['pending', 'running']);
+    expect(rebuilt).toEqual([{ records: 3, unfinished: 2 }]);
+    // and keeps it up to date from there
+    await again.create(request('new'));
+    expect((await again.listActive()).map((r) => r.id).sort()).toEqual(['new', 'pending', 'running']);
+  });
+
+  it('rebuilds the index when it goes missing while running', async () => {
+    const storage = await new FileStorage(await tempDir()).init();
+    const store = await new RequestStore(storage).init();
+    await store.create(request('a'));
+    await storage.delete(['index/active']);
+    await store.create(request('b'));
+    expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it('starts a new store with an empty index and says nothing', async () => {
+    const rebuilt: unknown[] = [];
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init(), {
+      onIndexRebuilt: (r) => rebuilt.push(r),
+    }).init();
+    expect(await store.listActive()).toEqual([]);
+    expect(rebuilt).toEqual([]);
+  });
+
   it('patches without changing the status', async () => {
     const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
     await store.create(request('p'));
@@ -114,6 +199,79 @@ describe('AuditLog', () => {
     const entries = await log.readAll();
     expect(entries.map((e) => e.actor.id)).toEqual(['u1', 'u2', 'u3']);
     expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+  });
+
+  it('cuts a torn last line off before the next append, keeping it in audit.jsonl.torn', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const first = await new AuditLog(file).init();
+    await first.append({ event: 'requested', actor: { id: 'u1' } });
+    // the process died mid-append: half a line, no newline
+    const torn = '{"at":"2026-11-22T12:00:00.000Z","event":"revoked","actor":{"id":"u2"},"targ';
+    await fs.appendFile(file, torn);
+
+    const repairs: { file: string; tornFile: string; bytes: number; kept: boolean }[] = [];
+    const log = await new AuditLog(file, { onTornLine: (t) => repairs.push(t) }).init();
+    await log.append({ event: 'confirmed', actor: { id: 'u3' } });
+
+    // every line of the log is an entry again, the new one included
+    const lines = (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).actor.id)).toEqual(['u1', 'u3']);
+    expect((await log.readAll()).map((e) => e.actor.id)).toEqual(['u1', 'u3']);
+    // nothing is lost: the torn bytes are kept aside, with when and how many
+    const aside = await fs.readFile(`${file}.torn`, 'utf8');
+    expect(aside).toContain(torn);
+    expect(aside).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+    expect(repairs).toEqual([
+      { file, tornFile: `${file}.torn`, bytes: Buffer.byteLength(torn), kept: false },
+    ]);
+  });
+
+  it('repairs a torn line left by a failed append while running, and appends to the .torn file', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const log = await new AuditLog(file).init();
+    await log.append({ event: 'requested', actor: { id: 'u1' } });
+    await fs.appendFile(file, '{"at":"2026-11-22T12:00:00.000Z","ev');
+    await log.append({ event: 'confirmed', actor: { id: 'u2' } });
+    await fs.appendFile(file, '{"at":"2026-11-22T12:00:01.000Z","event":"rév');
+    await log.appendMany([
+      { event: 'revoked', actor: { id: 'u3' } },
+      { event: 'revoked', actor: { id: 'u4' } },
+    ]);
+    const lines = (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).actor.id)).toEqual(['u1', 'u2', 'u3', 'u4']);
+    const aside = await fs.readFile(`${file}.torn`, 'utf8');
+    expect(aside).toContain('{"at":"2026-11-22T12:00:00.000Z","ev');
+    expect(aside).toContain('{"at":"2026-11-22T12:00:01.000Z","event":"rév');
+  });
+
+  it('finds the start of a torn line longer than its read-back chunk', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const log = await new AuditLog(file).init();
+    await log.append({ event: 'requested', actor: { id: 'u1' } });
+    const torn = `{"at":"2026-11-22T12:00:00.000Z","event":"requested","targets":[${'{"id":"x"},'.repeat(20_000)}`;
+    await fs.appendFile(file, torn);
+    await log.append({ event: 'confirmed', actor: { id: 'u2' } });
+    expect(
+      (await fs.readFile(file, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).actor.id),
+    ).toEqual(['u1', 'u2']);
+    expect(await fs.readFile(`${file}.torn`, 'utf8')).toContain(torn);
+  });
+
+  it('ends a complete last entry that only lacks its newline, instead of cutting it', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    await fs.writeFile(
+      file,
+      JSON.stringify({ at: '2026-11-22T12:00:00.000Z', event: 'revoked', actor: { id: 'u1' } }),
+    );
+    const repairs: { kept: boolean }[] = [];
+    const log = await new AuditLog(file, { onTornLine: (t) => repairs.push(t) }).init();
+    await log.append({ event: 'confirmed', actor: { id: 'u2' } });
+    expect((await log.readAll()).map((e) => e.actor.id)).toEqual(['u1', 'u2']);
+    expect(repairs).toMatchObject([{ kept: true }]);
+    await expect(fs.stat(`${file}.torn`)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('appends many entries as one run, in order, between the appends around it', async () => {
