@@ -85,7 +85,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
       conversationId: info.conversationId,
     });
     if (refusalNotices.checkAndMark(`${info.tenantId}|${info.caller?.id ?? ctx.activity.from?.id}`)) return;
-    await d.notifier.notify(text.refusedNotice(info.caller, what, why, info.thread), originOf(ctx.activity));
+    // also on card clicks, which Teams must get an answer to within about 5 s
+    d.notifier.notifyInBackground(
+      text.refusedNotice(info.caller, what, why, info.thread),
+      originOf(ctx.activity),
+    );
   };
 
   // callers refused here are not listed admins (those pass without Graph): no setting names, no codes

@@ -3,17 +3,20 @@ import { cardAttachment } from '../cards/render';
 import type { Markdown } from '../core/markdown';
 import type { SignoutRequest } from '../core/types';
 import type { Logger } from '../log';
+import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
 import { sendText } from './replies';
 
 /**
  * Proactive posts into a request's conversation: replacing its card for everyone and writing in its
- * thread. Failures are logged, never thrown: the sign-out they report has already happened.
+ * thread. Failures are logged, never thrown: the sign-out they report has already happened. A post the
+ * Bot Connector does not answer within `timeoutMs` is dropped, so a hanging connector never holds up a job.
  */
 export class ConversationPoster {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
     private readonly log: Logger,
+    private readonly timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
   ) {}
 
   async updateCard(req: SignoutRequest, card: object): Promise<void> {
@@ -30,16 +33,19 @@ export class ConversationPoster {
 
   private async within(req: SignoutRequest, logic: (ctx: TurnContext) => Promise<unknown>): Promise<void> {
     try {
-      await this.adapter.continueConversationAsync(
-        this.botAppId,
-        req.conversation.reference as Partial<ConversationReference>,
-        async (ctx) => {
-          await logic(ctx);
-        },
+      await withinTimeout(
+        this.adapter.continueConversationAsync(
+          this.botAppId,
+          req.conversation.reference as Partial<ConversationReference>,
+          async (ctx) => {
+            await logic(ctx);
+          },
+        ),
+        this.timeoutMs,
       );
     } catch (err) {
       this.log.error(
-        { requestId: req.id, err: (err as Error).message },
+        { requestId: req.id, err: (err as Error).message, timedOut: err instanceof ConnectorTimeoutError },
         'could not post to the conversation',
       );
     }
