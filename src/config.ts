@@ -138,6 +138,18 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('CSV_LINK_TTL_HOURS', MAX_CSV_LINK_TTL_HOURS).default(24),
   ),
+  CONNECTOR_TIMEOUT_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('CONNECTOR_TIMEOUT_SECONDS', 120).default(15),
+  ),
+  SHUTDOWN_GRACE_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('SHUTDOWN_GRACE_SECONDS', 600).default(20),
+  ),
+  GRAPH_MAX_PAUSE_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('GRAPH_MAX_PAUSE_SECONDS', 3600).default(300),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -275,6 +287,15 @@ export interface Config {
   publicUrl: string;
   /** lifetime of a CSV download link */
   csvLinkTtlHours: number;
+  /** how long the bot waits for what (docs/decisions.md, Durability) */
+  waits: {
+    /** each call to the Bot Connector: a post, a card update, a reply */
+    connectorTimeoutMs: number;
+    /** from SIGTERM to exit, whatever is still in flight */
+    shutdownGraceMs: number;
+    /** the longest pause a Graph Retry-After may impose on a bulk job */
+    graphMaxPauseMs: number;
+  };
   logLevel: string;
 }
 
@@ -353,6 +374,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     protectedUserIds: e.PROTECTED_USER_IDS.map((id) => id.toLowerCase()),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     csvLinkTtlHours: e.CSV_LINK_TTL_HOURS,
+    waits: {
+      connectorTimeoutMs: e.CONNECTOR_TIMEOUT_SECONDS * 1000,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+      graphMaxPauseMs: e.GRAPH_MAX_PAUSE_SECONDS * 1000,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   }
   for (const warning of startupWarnings(config, process.env)) log.warn(warning);
 
-  const adapter = createAdapter(config.bot, log);
+  const { connectorTimeoutMs, shutdownGraceMs, graphMaxPauseMs } = config.waits;
+  const adapter = createAdapter(config.bot, log, connectorTimeoutMs);
   const credential = createCredential(config);
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
@@ -55,7 +56,14 @@ async function main(): Promise<void> {
   const { storage, store, audit, csvLinkKey, deliveries } = await createStores(config, (err) =>
     log.warn({ err: (err as Error).message }, 'delivery ledger unavailable; handling the message'),
   );
-  const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
+  const notifier = new SecurityNotifier(
+    adapter,
+    botAppId,
+    config.securityChannelId,
+    config.tenantId,
+    log,
+    connectorTimeoutMs,
+  );
   const foreign = new ForeignActivityRefusals({ audit, notifier, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);
@@ -73,7 +81,7 @@ async function main(): Promise<void> {
     // App Service's front end is then the TCP peer, and appends the client's address to this header
     trustForwardedFor: !!process.env.WEBSITE_INSTANCE_ID,
   });
-  const poster = new ConversationPoster(adapter, botAppId, log);
+  const poster = new ConversationPoster(adapter, botAppId, log, connectorTimeoutMs);
   const jobs: JobRunner = new JobRunner({
     store,
     graph,
@@ -82,6 +90,7 @@ async function main(): Promise<void> {
     audit,
     // the write budget binds in every tier; the smallest tier is the safe assumption
     limits: limitsForTenantSize(0),
+    graphMaxPauseMs,
     log,
     onProgress: (req): Promise<void> => service.progress(req),
     onFinished: (req): Promise<void> => service.finished(req),
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
     audit,
     deliveries,
     notifier,
+    poster,
     foreign,
     log,
   });
@@ -144,13 +154,23 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, graceSeconds: shutdownGraceMs / 1000 }, 'shutting down');
     clearInterval(sweep);
+    // Whatever hangs (the Bot Connector, Graph, storage), the process ends within the grace. Jobs stay
+    // `running` in the store: the next start, or another instance, resumes them.
+    setTimeout(() => {
+      log.warn(
+        { graceSeconds: shutdownGraceMs / 1000 },
+        'stopping before work in flight ended: unfinished jobs resume at the next start',
+      );
+      process.exit(1);
+    }, shutdownGraceMs);
     await server.close(async () => {
       await jobs.pause();
       await foreign
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
+      await notifier.settle();
       await storage.flush();
       await audit.flush();
     });

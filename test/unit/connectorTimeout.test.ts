@@ -90,6 +90,22 @@ describe('a Bot Connector that never answers', () => {
     expect(connector.held.map((c) => c.op)).toEqual(['update']);
   });
 
+  it('ConversationPoster sends the updates of one card one at a time, the newest waiting one winning', async () => {
+    connector.hang('updates');
+    const poster = new ConversationPoster(adapter, '', log, 5000);
+    const reference = TurnContext.getConversationReference(incoming());
+    const req = {
+      id: 'r2',
+      conversation: { reference, cardActivityId: '1700000000001' },
+    } as unknown as SignoutRequest;
+    const sent = ['first', 'second', 'third'].map((title) => poster.updateCard(req, { title }));
+    await connector.waitForHeld((c) => c.op === 'update', 5000);
+    expect(connector.held).toHaveLength(1);
+    await connector.release();
+    await Promise.all(sent);
+    expect(connector.activities.map((a) => a.body.attachments[0].content.title)).toEqual(['first', 'third']);
+  });
+
   it('SecurityNotifier sends in the background without waiting, and settles within the timeout', async () => {
     connector.hang('all');
     const notifier = new SecurityNotifier(adapter, '', TEAMS.securityChannelId, TENANT, log, TIMEOUT_MS);

@@ -70,7 +70,7 @@ describe('ForeignActivityRefusals', () => {
       appendMany: async (es: readonly NewAuditEntry[]) => void lines.push(...es),
     } as unknown as AuditSink;
     const notifier = {
-      notifyInBackground: (t: Markdown) => void notices.push(shown(t.text)),
+      notify: async (t: Markdown) => void notices.push(shown(t.text)),
     } as unknown as SecurityNotifier;
     const refusals = new ForeignActivityRefusals({
       audit,
