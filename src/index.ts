@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       await foreign
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
-      await notifier.settle();
+      await Promise.all([notifier.settle(), poster.settle()]);
       await storage.flush();
       await audit.flush();
     });

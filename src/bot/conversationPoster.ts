@@ -27,6 +27,7 @@ interface Waiting {
 export class ConversationPoster {
   /** per card: undefined while an update is in flight and none waits */
   private readonly lanes = new Map<string, Waiting | undefined>();
+  private readonly draining = new Set<Promise<void>>();
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -49,6 +50,11 @@ export class ConversationPoster {
     void this.replaceCard(reference, activityId, card, { cardActivityId: activityId });
   }
 
+  /** At shutdown: the card updates still going out (each bounded by `timeoutMs`). */
+  async settle(): Promise<void> {
+    while (this.draining.size) await Promise.allSettled([...this.draining]);
+  }
+
   async post(req: SignoutRequest, text: Markdown): Promise<void> {
     await this.within(req.conversation.reference as Reference, { requestId: req.id }, (ctx) =>
       sendText(ctx, text),
@@ -69,7 +75,10 @@ export class ConversationPoster {
         return;
       }
       this.lanes.set(key, undefined);
-      void this.drain(key, activityId, { reference, card, fields, done: [resolve] });
+      const drained = this.drain(key, activityId, { reference, card, fields, done: [resolve] }).finally(() =>
+        this.draining.delete(drained),
+      );
+      this.draining.add(drained);
     });
   }
 

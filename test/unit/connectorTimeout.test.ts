@@ -101,8 +101,14 @@ describe('a Bot Connector that never answers', () => {
     const sent = ['first', 'second', 'third'].map((title) => poster.updateCard(req, { title }));
     await connector.waitForHeld((c) => c.op === 'update', 5000);
     expect(connector.held).toHaveLength(1);
+    let settled = false;
+    const settling = poster.settle().then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
     await connector.release();
     await Promise.all(sent);
+    await settling;
+    expect(settled).toBe(true);
     expect(connector.activities.map((a) => a.body.attachments[0].content.title)).toEqual(['first', 'third']);
   });
 
