@@ -77,6 +77,15 @@ param graphBaseUrl string = ''
 @description('AZURE_AUTHORITY_HOST: Entra authority (national clouds). Empty: the public cloud.')
 param azureAuthorityHost string = ''
 
+@description('CONNECTOR_TIMEOUT_SECONDS: how long each call to the Bot Connector may take. Empty: 15.')
+param connectorTimeoutSeconds string = ''
+
+@description('SHUTDOWN_GRACE_SECONDS: from stop to exit, below WEBSITES_CONTAINER_STOP_TIME_LIMIT. Empty: 20.')
+param shutdownGraceSeconds string = ''
+
+@description('GRAPH_MAX_PAUSE_SECONDS: the longest pause a Graph Retry-After may impose on a bulk job. Empty: 300.')
+param graphMaxPauseSeconds string = ''
+
 @description('LOG_LEVEL: pino log level. Empty: info.')
 param logLevel string = ''
 
@@ -189,6 +198,11 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     STORAGE_BACKEND: 'blob'
     AZURE_STORAGE_CONNECTION_STRING: storageConnectionString
     AZURE_STORAGE_CONTAINER_NAME: blobContainer.name
+    CONNECTOR_TIMEOUT_SECONDS: connectorTimeoutSeconds
+    SHUTDOWN_GRACE_SECONDS: shutdownGraceSeconds
+    GRAPH_MAX_PAUSE_SECONDS: graphMaxPauseSeconds
+    // App Service waits 5 s after SIGTERM by default; the bot needs SHUTDOWN_GRACE_SECONDS (20)
+    WEBSITES_CONTAINER_STOP_TIME_LIMIT: '30'
     LOG_LEVEL: logLevel
   }
 }

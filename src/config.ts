@@ -142,6 +142,18 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('DELIVERY_CLAIM_SECONDS', 600).default(30),
   ),
+  CONNECTOR_TIMEOUT_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('CONNECTOR_TIMEOUT_SECONDS', 120).default(15),
+  ),
+  SHUTDOWN_GRACE_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('SHUTDOWN_GRACE_SECONDS', 600).default(20),
+  ),
+  GRAPH_MAX_PAUSE_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('GRAPH_MAX_PAUSE_SECONDS', 3600).default(300),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -281,6 +293,15 @@ export interface Config {
   csvLinkTtlHours: number;
   /** how long a delivery claim lives unless its holder renews it (see DeliveryLedger) */
   deliveryClaimSeconds: number;
+  /** how long the bot waits for what (docs/decisions.md, Durability) */
+  waits: {
+    /** each call to the Bot Connector: a post, a card update, a reply */
+    connectorTimeoutMs: number;
+    /** from SIGTERM to exit, whatever is still in flight */
+    shutdownGraceMs: number;
+    /** the longest pause a Graph Retry-After may impose on a bulk job */
+    graphMaxPauseMs: number;
+  };
   logLevel: string;
 }
 
@@ -360,6 +381,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     csvLinkTtlHours: e.CSV_LINK_TTL_HOURS,
     deliveryClaimSeconds: e.DELIVERY_CLAIM_SECONDS,
+    waits: {
+      connectorTimeoutMs: e.CONNECTOR_TIMEOUT_SECONDS * 1000,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+      graphMaxPauseMs: e.GRAPH_MAX_PAUSE_SECONDS * 1000,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   }
   for (const warning of startupWarnings(config, process.env)) log.warn(warning);
 
-  const adapter = createAdapter(config.bot, log);
+  const { connectorTimeoutMs, shutdownGraceMs, graphMaxPauseMs } = config.waits;
+  const adapter = createAdapter(config.bot, log, connectorTimeoutMs);
   const credential = createCredential(config);
   const graph = new GraphApi(credential, config.graphBaseUrl);
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
@@ -83,7 +84,14 @@ async function main(): Promise<void> {
           )
         : log.info('store accepts writes again'),
   });
-  const notifier = new SecurityNotifier(adapter, botAppId, config.securityChannelId, config.tenantId, log);
+  const notifier = new SecurityNotifier(
+    adapter,
+    botAppId,
+    config.securityChannelId,
+    config.tenantId,
+    log,
+    connectorTimeoutMs,
+  );
   const foreign = new ForeignActivityRefusals({ audit, notifier, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const authorizer = new Authorizer(policy, directory, log);
@@ -101,7 +109,7 @@ async function main(): Promise<void> {
     // App Service's front end is then the TCP peer, and appends the client's address to this header
     trustForwardedFor: !!process.env.WEBSITE_INSTANCE_ID,
   });
-  const poster = new ConversationPoster(adapter, botAppId, log);
+  const poster = new ConversationPoster(adapter, botAppId, log, connectorTimeoutMs);
   const jobs: JobRunner = new JobRunner({
     store,
     graph,
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
     audit,
     // the write budget binds in every tier; the smallest tier is the safe assumption
     limits: limitsForTenantSize(0),
+    graphMaxPauseMs,
     log,
     onProgress: (req): Promise<void> => service.progress(req),
     onFinished: (req): Promise<void> => service.finished(req),
@@ -153,6 +162,7 @@ async function main(): Promise<void> {
     storeHealth: health,
     notifier,
     deferredNotices: startupNotices,
+    poster,
     foreign,
     log,
   });
@@ -179,14 +189,24 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, graceSeconds: shutdownGraceMs / 1000 }, 'shutting down');
     clearInterval(sweep);
+    // Whatever hangs (the Bot Connector, Graph, storage), the process ends within the grace. Jobs stay
+    // `running` in the store: the next start, or another instance, resumes them.
+    setTimeout(() => {
+      log.warn(
+        { graceSeconds: shutdownGraceMs / 1000 },
+        'stopping before work in flight ended: unfinished jobs resume at the next start',
+      );
+      process.exit(1);
+    }, shutdownGraceMs);
     await server.close(async () => {
       await jobs.pause();
       await foreign
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
       health.stop();
+      await Promise.all([notifier.settle(), poster.settle()]);
       await storage.flush();
       await audit.flush();
     });

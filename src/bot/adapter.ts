@@ -8,6 +8,7 @@ import type {
 } from 'botframework-connector';
 import type { ChannelAuthOverrides, Config } from '../config';
 import type { Logger } from '../log';
+import { DEFAULT_CONNECTOR_TIMEOUT_MS, withConnectorTimeout } from './connectorTimeout';
 
 type Logic = (context: TurnContext) => Promise<void>;
 
@@ -51,14 +52,22 @@ export function classifyAuthFailure(err: unknown): AuthFailure {
  * The TeamsAdapter with two answers of its own. A request whose token fails the check gets 401 with a
  * short body, whatever the token library threw (botbuilder answers 500 with the library's message for a
  * bad signature or `alg: none`). An invoke no route answers gets 400, not botbuilder's 501.
+ * Every call it makes to the Bot Connector gives up after `connectorTimeoutMs` (CONNECTOR_TIMEOUT_SECONDS).
  */
 export class SignoutBotAdapter extends TeamsAdapter {
   constructor(
     settings: ConstructorParameters<typeof TeamsAdapter>[0],
     credentialsFactory: ServiceClientCredentialsFactory | undefined,
     private readonly log: Logger,
+    private readonly connectorTimeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
   ) {
     super(settings, credentialsFactory);
+    // proactive posts (continueConversationAsync) take their connector client from this factory; the
+    // turns of inbound activities from authenticateRequest's, bounded in processActivity below
+    const auth = this.botFrameworkAuthentication;
+    const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+    auth.createConnectorFactory = (identity) =>
+      withConnectorTimeout(createConnectorFactory(identity), connectorTimeoutMs);
   }
 
   protected override processActivity(
@@ -93,6 +102,12 @@ export class SignoutBotAdapter extends TeamsAdapter {
     } else {
       authenticated = auth;
     }
+    if (authenticated.connectorFactory) {
+      authenticated = {
+        ...authenticated,
+        connectorFactory: withConnectorTimeout(authenticated.connectorFactory, this.connectorTimeoutMs),
+      };
+    }
     const response = await super.processActivity(authenticated, activity, logic);
     if (response?.status === 501)
       return { status: 400, body: { error: 'this bot does not handle that invoke' } };
@@ -101,7 +116,11 @@ export class SignoutBotAdapter extends TeamsAdapter {
 }
 
 /** The adapter for the bot's configuration: Microsoft's endpoints, unless the tests say otherwise. */
-export function createAdapter(bot: Config['bot'], log: Logger): SignoutBotAdapter {
+export function createAdapter(
+  bot: Config['bot'],
+  log: Logger,
+  connectorTimeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
+): SignoutBotAdapter {
   const identity = {
     MicrosoftAppId: bot.appId ?? '',
     MicrosoftAppPassword: bot.password,
@@ -109,7 +128,7 @@ export function createAdapter(bot: Config['bot'], log: Logger): SignoutBotAdapte
     MicrosoftAppTenantId: bot.tenantId,
   };
   const o = bot.testOnly;
-  if (!o) return new SignoutBotAdapter(identity, undefined, log);
+  if (!o) return new SignoutBotAdapter(identity, undefined, log, connectorTimeoutMs);
   log.warn('TEST_ONLY_* settings in use: Bot Framework endpoints replaced by test stand-ins');
   const settings = {
     ...identity,
@@ -118,7 +137,12 @@ export function createAdapter(bot: Config['bot'], log: Logger): SignoutBotAdapte
     ...(o.tokenIssuer ? { ToBotFromChannelTokenIssuer: o.tokenIssuer } : {}),
     ...(o.loginUrl ? { ToChannelFromBotLoginUrl: o.loginUrl } : {}),
   };
-  return new SignoutBotAdapter(settings, o.loginUrl ? testLoginCredentials(bot, o) : undefined, log);
+  return new SignoutBotAdapter(
+    settings,
+    o.loginUrl ? testLoginCredentials(bot, o) : undefined,
+    log,
+    connectorTimeoutMs,
+  );
 }
 
 /**

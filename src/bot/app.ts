@@ -1,4 +1,4 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TurnContext } from 'botbuilder';
 import {
   AdaptiveCardActionExecuteResponseType,
   Application,
@@ -24,6 +24,7 @@ import { StoreUnavailableError } from '../store/storeHealth';
 import { activityInfo, type ActivityInfo } from './activityInfo';
 import type { AuthorizationResult, Authorizer } from './authorizer';
 import type { DeferredNotices } from './deferredNotices';
+import type { ConversationPoster } from './conversationPoster';
 import type { ForeignActivityRefusals } from './foreignActivity';
 import type { HistoryService } from './historyService';
 import * as text from './messages';
@@ -53,6 +54,8 @@ export interface BotDeps {
   notifier: SecurityNotifier;
   /** security notices raised before any activity showed where to post them (start-up) */
   deferredNotices: DeferredNotices;
+  /** replaces a clicked card for everyone */
+  poster: ConversationPoster;
   /** activities from other tenants: counted, audited and announced per tenant and window */
   foreign: ForeignActivityRefusals;
   log: Logger;
@@ -79,7 +82,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
     botAppId: d.botAppId,
     removeRecipientMention: false,
     startTypingTimer: false,
-    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+    // the clicker gets the new card in the invoke's answer; everyone else through `answered` below
+    adaptiveCards: {
+      actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_INTERACTOR,
+    },
   });
 
   const refusalNotices = new RecentKeys(REFUSAL_NOTICE_INTERVAL_MS);
@@ -94,7 +100,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
       conversationId: info.conversationId,
     });
     if (refusalNotices.checkAndMark(`${info.tenantId}|${info.caller?.id ?? ctx.activity.from?.id}`)) return;
-    await d.notifier.notify(text.refusedNotice(info.caller, what, why, info.thread), originOf(ctx.activity));
+    const notice = text.refusedNotice(info.caller, what, why, info.thread);
+    // a click must be answered within about 5 s, whatever the Bot Connector does
+    if (ctx.activity.type === ActivityTypes.Invoke)
+      d.notifier.notifyInBackground(notice, originOf(ctx.activity));
+    else await d.notifier.notify(notice, originOf(ctx.activity));
   };
 
   // callers refused here are not listed admins (those pass without Graph): no setting names, no codes
@@ -422,11 +432,20 @@ export function createBot(d: BotDeps): Application<TurnState> {
       return describeFailure(err, d.log, 'lookup');
     }
   };
-  // a private answer to the clicker is text like any other: escaped Markdown, sent as its text
+  /**
+   * A private answer to the clicker is text like any other: escaped Markdown, sent as its text. A card
+   * goes to the clicker in the invoke's answer, and replaces the message for everyone in the background
+   * (teams-ai's REPLACE_FOR_ALL updates it before answering: a hanging connector left clicks unanswered).
+   */
   const answered =
     (handler: ReturnType<typeof onClick>) => async (ctx: TurnContext, state: TurnState, raw: unknown) => {
       const answer = await handler(ctx, state, raw);
-      return isMarkdown(answer) ? answer.text : answer;
+      if (isMarkdown(answer)) return answer.text;
+      if (typeof answer !== 'string' && ctx.activity.replyToId) {
+        const reference = TurnContext.getConversationReference(ctx.activity);
+        d.poster.replaceCardInBackground(reference, ctx.activity.replyToId, answer);
+      }
+      return answer;
     };
   app.adaptiveCards.actionExecute('signout.confirm', answered(onClick('confirm')));
   app.adaptiveCards.actionExecute('signout.cancel', answered(onClick('cancel')));

@@ -37,7 +37,10 @@ export class ForeignActivityRefusals {
     if (!opened) return false;
     this.d.log.warn({ tenant: window.tenant }, 'activity from another tenant refused; more are counted');
     await this.d.audit.append(entry(window, text.foreignAuditDetail(window)));
-    await this.d.notifier.notify(text.foreignNotice(window), originOf(activity));
+    // a click must be answered within about 5 s, whatever the Bot Connector does
+    if (activity.type === 'invoke')
+      this.d.notifier.notifyInBackground(text.foreignNotice(window), originOf(activity));
+    else await this.d.notifier.notify(text.foreignNotice(window), originOf(activity));
     return true;
   }
 

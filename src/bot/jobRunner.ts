@@ -28,6 +28,8 @@ export interface JobRunnerDeps {
   /** read before an unblock: the bot only reverses its own blocks */
   audit: Pick<AuditSink, 'readAll'>;
   limits: ThrottleLimits;
+  /** the longest pause a Graph Retry-After may impose on a bulk job (GRAPH_MAX_PAUSE_SECONDS) */
+  graphMaxPauseMs?: number;
   log: Logger;
   /** called with the latest state of a bulk request, at most every progressIntervalMs */
   onProgress: (req: SignoutRequest) => Promise<void>;
@@ -205,6 +207,7 @@ export class JobRunner {
               ratePerSecond: latest.ratePerSecond,
               etaMs: latest.etaMs,
               throttled: latest.throttled,
+              pausedUntil: latest.pausedUntil ? new Date(latest.pausedUntil).toISOString() : undefined,
             }
           : cur.progress,
       }));
@@ -219,6 +222,12 @@ export class JobRunner {
       block: req.block,
       progressIntervalMs: Math.min(interval, 1000),
       onProgress: (p) => (latest = p),
+      maxPauseMs: this.d.graphMaxPauseMs,
+      // nothing answers until Graph's pause ends: show it now (serialized with onOutcome)
+      onPaused: async (p) => {
+        latest = p;
+        await flush();
+      },
       onOutcome: async (o) => {
         buffer.push(o);
         if (Date.now() - lastFlush >= interval) await flush();

@@ -170,7 +170,7 @@ export class SignoutService {
       detail: `picked by ${clicker.name} from ${req.choices.length} users named "${req.source}"`,
       conversationId: info.conversationId,
     });
-    await this.d.notifier.notify(
+    this.d.notifier.notifyInBackground(
       text.requestedNotice(moved.request, req.thread ?? info.thread),
       originOf(ctx.activity),
     );
@@ -282,7 +282,7 @@ export class SignoutService {
       reason: v.reason,
       conversationId: info.conversationId,
     });
-    await this.d.notifier.notify(
+    this.d.notifier.notifyInBackground(
       text.approvalNotice(moved.request, v.verdict, approver, req.thread ?? info.thread),
       originOf(ctx.activity),
     );
@@ -316,7 +316,7 @@ export class SignoutService {
     if (decision === 'stop') {
       this.d.jobs.stop(requestId);
     } else if (!req.choices) {
-      await this.d.notifier.notify(
+      this.d.notifier.notifyInBackground(
         text.endedNotice(current, current.thread ?? info.thread),
         originOf(ctx.activity),
       );
@@ -468,7 +468,7 @@ export class SignoutService {
       actor: who,
       detail: what,
     });
-    await this.d.notifier.notify(
+    this.d.notifier.notifyInBackground(
       text.refusedNotice(who, what, 'two-person rule', req.thread ?? info.thread),
       originOf(ctx.activity),
     );
@@ -481,7 +481,8 @@ export class SignoutService {
     if (moved.ok) {
       this.d.log.info({ requestId: req.id }, 'sign-out request expired');
       await this.d.audit.append({ event: 'expired', tenantId: req.tenantId, requestId: req.id, actor: {} });
-      if (!req.choices) await this.d.notifier.notify(text.endedNotice(moved.request, req.thread), origin);
+      if (!req.choices)
+        this.d.notifier.notifyInBackground(text.endedNotice(moved.request, req.thread), origin);
     }
     return moved.request ?? req;
   }

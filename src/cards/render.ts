@@ -702,6 +702,12 @@ export function progressCardData(req: SignoutRequest, o: CardOptions = {}): Prog
       text: 'Sign-in is blocked first (accountEnabled = false), then the sessions are revoked.',
       color: 'Warning',
     });
+  const pausedUntil = req.progress?.pausedUntil;
+  if (pausedUntil && Date.parse(pausedUntil) > now.getTime())
+    notes.push({
+      text: `Paused by Graph until ${formatInstant(pausedUntil, o.zone)}: Microsoft Graph asked the bot to wait (throttling). The job goes on by itself then.`,
+      color: 'Warning',
+    });
   return {
     requestId: req.id,
     title: `Signing out ${plural(total, 'user')}…`,

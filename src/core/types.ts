@@ -111,5 +111,13 @@ export interface SignoutRequest {
   /** which bot instance runs the job, renewed while it runs; a stale one may be taken over */
   runner?: { instance: string; heartbeatAt: string };
   /** live figures of a running bulk job */
-  progress?: { done: number; total: number; ratePerSecond: number; etaMs?: number; throttled: number };
+  progress?: {
+    done: number;
+    total: number;
+    ratePerSecond: number;
+    etaMs?: number;
+    throttled: number;
+    /** Graph's Retry-After holds the job back until then (ISO) */
+    pausedUntil?: string;
+  };
 }

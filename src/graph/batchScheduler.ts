@@ -1,5 +1,6 @@
 import { BudgetPacer } from '../core/tokenBucket';
 import { INVALID_BATCH_RESPONSE, outcomeUnknown, type GraphFailure } from '../core/graphErrors';
+import { parseRetryAfter } from '../core/retryAfter';
 import type { TargetOutcome } from '../core/types';
 import {
   PHASES,
@@ -31,6 +32,7 @@ import { requestCost, type ThrottleLimits } from './throttleLimits';
  */
 
 export type { BatchItem, BatchItemResponse } from './bulkPhases';
+export { parseRetryAfter } from '../core/retryAfter';
 
 /**
  * Thin I/O seam: posts one JSON $batch (<= 20 items) and returns its responses. Throws on transport
@@ -45,18 +47,29 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The longest delay one Node timer holds (2^31-1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
+  // a longer delay would fire at once (and a loop around it would spin), so long sleeps are chunked
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
+      let left = ms > 0 ? ms : 0;
+      let timer: NodeJS.Timeout | undefined;
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
+      const next = () => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        left -= step;
+        timer = setTimeout(left > 0 ? next : done, step);
+      };
       signal?.addEventListener('abort', done, { once: true });
+      next();
     }),
 };
 
@@ -75,6 +88,8 @@ export interface BulkProgress {
   /** users done per second over the run so far */
   ratePerSecond: number;
   etaMs: number | undefined;
+  /** while Graph's Retry-After holds every request back: until when (clock ms) */
+  pausedUntil?: number;
 }
 
 export interface BulkRevokeOptions {
@@ -94,6 +109,13 @@ export interface BulkRevokeOptions {
   onOutcome?: (o: TargetOutcome) => void | Promise<void>;
   /** called at most every progressIntervalMs */
   onProgress?: (p: BulkProgress) => void;
+  /**
+   * Called when Graph's Retry-After pauses the whole run for longer than progressIntervalMs (no batch
+   * answers meanwhile, so onProgress would stay silent). Serialized with onOutcome, and fatal like it.
+   */
+  onPaused?: (p: BulkProgress) => void | Promise<void>;
+  /** longest pause a Retry-After may impose; default DEFAULT_MAX_PAUSE_MS. Graph is asked again then */
+  maxPauseMs?: number;
   /** default 3000 */
   progressIntervalMs?: number;
   /**
@@ -133,6 +155,11 @@ export const DEFAULT_CONCURRENCY = 8;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 const THROTTLE_BACKOFF_MAX_MS = 60_000;
+/**
+ * Graph may ask for an hour, or give a date a year ahead. The run asks again after this instead: a
+ * 429 costs nothing, and a user throttled for maxThrottledMs fails as throttled anyway.
+ */
+export const DEFAULT_MAX_PAUSE_MS = 5 * 60_000;
 
 type Budget = 'resourceUnits' | 'writes';
 
@@ -169,6 +196,7 @@ class BulkRun {
   private readonly maxAttempts: number;
   private readonly maxThrottledMs: number;
   private readonly batchTimeoutMs: number;
+  private readonly maxPauseMs: number;
   private readonly progressIntervalMs: number;
   private readonly random: () => number;
   private readonly pacer: BudgetPacer<Budget>;
@@ -198,6 +226,7 @@ class BulkRun {
     this.maxAttempts = Math.max(1, Math.floor(o.maxAttempts ?? 5));
     this.maxThrottledMs = o.maxThrottledMs ?? 15 * 60_000;
     this.batchTimeoutMs = o.batchTimeoutMs ?? 120_000;
+    this.maxPauseMs = Math.max(0, o.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS);
     this.progressIntervalMs = o.progressIntervalMs ?? 3000;
     this.random = o.random ?? Math.random;
     this.firstPhase = o.block ? 'block' : 'revoke';
@@ -380,8 +409,11 @@ class BulkRun {
 
     if (sawThrottle) {
       this.consecutiveThrottles++;
-      const pauseMs = throttleMs ?? this.backoff(this.consecutiveThrottles, THROTTLE_BACKOFF_MAX_MS);
-      this.pacer.pause(now + pauseMs, now);
+      const asked = throttleMs ?? this.backoff(this.consecutiveThrottles, THROTTLE_BACKOFF_MAX_MS);
+      const pausedBefore = this.pacer.pausedFor(now);
+      this.pacer.pause(now + Math.min(asked, this.maxPauseMs), now);
+      const pausedFor = this.pacer.pausedFor(now);
+      if (pausedFor > pausedBefore && pausedFor > this.progressIntervalMs) this.reportPause();
     } else {
       this.consecutiveThrottles = 0;
     }
@@ -460,6 +492,23 @@ class BulkRun {
     }
   }
 
+  /** Tells onPaused, in turn with the outcomes, that nothing will move until the pause ends. */
+  private reportPause(): void {
+    const cb = this.o.onPaused;
+    if (!cb) return;
+    const progress = this.progress();
+    this.chain(() => cb(progress));
+  }
+
+  private chain(step: () => void | Promise<void>): void {
+    this.outcomeChain = this.outcomeChain.then(step).catch((error: unknown) => {
+      if (!this.fatal) {
+        this.fatal = { error };
+        this.wake();
+      }
+    });
+  }
+
   private record(user: UserRun, outcome: TargetOutcome): void {
     this.open.delete(user);
     if (user.blocked) outcome = { ...outcome, blocked: true };
@@ -470,14 +519,7 @@ class BulkRun {
     const cb = this.o.onOutcome;
     if (!cb) return;
     const settled = outcome;
-    this.outcomeChain = this.outcomeChain
-      .then(() => cb(settled))
-      .catch((error: unknown) => {
-        if (!this.fatal) {
-          this.fatal = { error };
-          this.wake();
-        }
-      });
+    this.chain(() => cb(settled));
   }
 
   private maybeProgress(): void {
@@ -512,7 +554,16 @@ class BulkRun {
       };
       etaMs = Math.round(Math.max(observed, this.pacer.timeToSpend(needed, now)));
     }
-    return { total, done, ...this.counts, elapsedMs, ratePerSecond, etaMs };
+    const pausedFor = done < total ? this.pacer.pausedFor(now) : 0;
+    return {
+      total,
+      done,
+      ...this.counts,
+      elapsedMs,
+      ratePerSecond,
+      etaMs,
+      ...(pausedFor > 0 ? { pausedUntil: now + pausedFor } : {}),
+    };
   }
 
   private promoteDue(now: number): void {
@@ -608,15 +659,6 @@ function mismatch(items: BatchItem[], responses: unknown): string | undefined {
   }
   if (seen.size !== wanted.size) return 'the batch answer had no response for some requests';
   return undefined;
-}
-
-/** Retry-After in ms: delay-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function failureFromResponse(r: BatchItemResponse, now: number): FailureFields {

@@ -16,6 +16,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { Config } from '../config';
+import { parseRetryAfter } from '../core/retryAfter';
 
 export function createCredential(
   config: Pick<Config, 'credential' | 'disableInstanceDiscovery'>,
@@ -84,9 +85,10 @@ export class GraphApi {
       scopes: [`${root.origin}/.default`],
     });
     const maxRetryAfter = o.maxRetryAfterSeconds ?? 30;
+    // seconds or an HTTP date: the SDK reads both, and would sleep up to 180 s for a date far ahead
     const acceptableWait = (res: Response | undefined) => {
-      const after = Number(res?.headers?.get('Retry-After'));
-      return !Number.isFinite(after) || after <= maxRetryAfter;
+      const after = parseRetryAfter(res?.headers?.get('Retry-After'), Date.now());
+      return after === undefined || after <= maxRetryAfter * 1000;
     };
     // the SDK's RetryHandler resends 429, 503 and 504 for every method, POST included
     const retry = new RetryHandlerOptions(3, o.maxRetries ?? 3, (_delay, _attempt, _req, _opts, res) =>
@@ -147,13 +149,13 @@ export class GraphApi {
     const error = (
       body as { error?: { code?: string; message?: string; innerError?: Record<string, string> } }
     )?.error;
-    const retryAfter = Number(res.headers.get('Retry-After'));
+    const retryAfterMs = parseRetryAfter(res.headers.get('Retry-After'), Date.now());
     throw new GraphCallError(
       res.status,
       error?.code ?? `HTTP${res.status}`,
       error?.message ?? res.statusText,
       error?.innerError?.['request-id'] ?? requestId,
-      Number.isFinite(retryAfter) ? retryAfter : undefined,
+      retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
     );
   }
 }

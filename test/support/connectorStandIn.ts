@@ -30,6 +30,16 @@ export interface ConnectorCall {
   body: unknown;
 }
 
+/** Which calls a hanging connector accepts and never answers: card updates, new posts, or everything. */
+export type HangMode = 'updates' | 'posts' | 'all';
+
+/** A call accepted by a hanging connector and not answered (yet). */
+export interface HeldCall extends ConnectorCall {
+  at: number;
+  /** the bot closed the connection: it stopped waiting (a timeout, or the process ended) */
+  gaveUp: boolean;
+}
+
 export interface ConnectorStandInOptions {
   port?: number;
   /**
@@ -55,7 +65,13 @@ export class ConnectorStandIn {
   readonly unhandled: { method: string; path: string }[] = [];
   /** calls refused by `authorize` */
   readonly refused: { method: string; path: string }[] = [];
+  /** calls held unanswered by hang(), in arrival order; release() answers them */
+  readonly held: HeldCall[] = [];
+  /** held calls whose caller had given up (closed the connection) when they were released */
+  readonly abandoned: HeldCall[] = [];
   private readonly events = new EventEmitter();
+  private hanging: HangMode | undefined;
+  private readonly resumes: (() => Promise<void>)[] = [];
   private server?: http.Server;
   private lastId = 0;
 
@@ -83,6 +99,9 @@ export class ConnectorStandIn {
   }
 
   async stop(): Promise<void> {
+    this.hanging = undefined;
+    this.held.length = 0;
+    this.resumes.length = 0;
     const server = this.server;
     this.server = undefined;
     await closeServer(server);
@@ -94,28 +113,64 @@ export class ConnectorStandIn {
     this.refused.length = 0;
   }
 
+  /**
+   * Fault mode: from now on, calls of this kind are accepted (the request is read) and never answered,
+   * as a Bot Connector that hangs. They are not recorded until release().
+   */
+  hang(mode: HangMode): void {
+    this.hanging = mode;
+  }
+
+  /** Ends the fault mode and answers the held calls as usual (recording them), in arrival order. */
+  async release(): Promise<void> {
+    this.hanging = undefined;
+    this.held.length = 0;
+    for (const resume of this.resumes.splice(0)) await resume();
+  }
+
+  /** The first held call the bot gave up on that matches, already or within timeoutMs. */
+  waitForGiveUp(pred: (c: HeldCall) => boolean, timeoutMs = 10000): Promise<HeldCall> {
+    return this.waitOn(
+      'gaveUp',
+      this.held.filter((c) => c.gaveUp),
+      pred,
+      timeoutMs,
+    );
+  }
+
+  /** The first held call that matches, already held or arriving within timeoutMs. */
+  waitForHeld(pred: (c: HeldCall) => boolean, timeoutMs = 10000): Promise<HeldCall> {
+    return this.waitOn('held', this.held, pred, timeoutMs);
+  }
+
   /** The first recorded activity that matches, already recorded or arriving within timeoutMs. */
   waitFor(pred: (a: RecordedActivity) => boolean, timeoutMs = 10000): Promise<RecordedActivity> {
-    const found = this.activities.find(pred);
+    return this.waitOn('record', this.activities, pred, timeoutMs);
+  }
+
+  private waitOn<T>(event: string, seen: T[], pred: (x: T) => boolean, timeoutMs: number): Promise<T> {
+    const found = seen.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const onRecord = (a: RecordedActivity) => {
-        if (!pred(a)) return;
+      const onEvent = (x: T) => {
+        if (!pred(x)) return;
         clearTimeout(timer);
-        this.events.off('record', onRecord);
-        resolve(a);
+        this.events.off(event, onEvent);
+        resolve(x);
       };
       const timer = setTimeout(() => {
-        this.events.off('record', onRecord);
-        reject(new Error(`No matching activity within ${timeoutMs} ms. Recorded:\n${this.describe()}`));
+        this.events.off(event, onEvent);
+        const what = event === 'held' ? 'held call' : 'activity';
+        reject(new Error(`No matching ${what} within ${timeoutMs} ms. Recorded:\n${this.describe()}`));
       }, timeoutMs);
-      this.events.on('record', onRecord);
+      this.events.on(event, onEvent);
     });
   }
 
   /** One line per recorded activity, for failure messages. */
   describe(): string {
-    if (this.activities.length + this.unhandled.length + this.refused.length === 0) return '  (nothing)';
+    if (this.activities.length + this.held.length + this.unhandled.length + this.refused.length === 0)
+      return '  (nothing)';
     const lines = this.activities.map((a) => {
       const attachments = (a.body?.attachments ?? [])
         .map((x: { contentType?: string }) => x.contentType)
@@ -125,6 +180,7 @@ export class ConnectorStandIn {
     });
     return [
       ...lines,
+      ...this.held.map((h) => `  held ${h.op} ${h.conversationId} #${h.activityId ?? ''}`.trimEnd()),
       ...this.unhandled.map((u) => `  unhandled ${u.method} ${u.path}`),
       ...this.refused.map((u) => `  refused (401) ${u.method} ${u.path}`),
     ].join('\n');
@@ -151,6 +207,29 @@ export class ConnectorStandIn {
       });
       return;
     }
+    if (this.hanging && holds(this.hanging, call.op)) {
+      const held: HeldCall = { ...call, at: Date.now(), gaveUp: false };
+      res.once('close', () => {
+        held.gaveUp = !res.writableEnded;
+        if (held.gaveUp) this.events.emit('gaveUp', held);
+      });
+      this.held.push(held);
+      this.resumes.push(async () => {
+        if (held.gaveUp || res.destroyed) this.abandoned.push(held);
+        else this.answer(req, res, call, body);
+      });
+      this.events.emit('held', held);
+      return;
+    }
+    this.answer(req, res, call, body);
+  }
+
+  private answer(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    call: ConnectorCall,
+    body: unknown,
+  ): void {
     const intercepted = this.o.intercept?.(call);
     if (intercepted) {
       send(res, intercepted.status, intercepted.body);
@@ -225,6 +304,13 @@ export class ConnectorStandIn {
     this.lastId = Math.max(Date.now(), this.lastId + 1);
     return String(this.lastId);
   }
+}
+
+function holds(mode: HangMode, op: ConnectorOp): boolean {
+  if (mode === 'all') return true;
+  return mode === 'updates'
+    ? op === 'update'
+    : op === 'send' || op === 'reply' || op === 'createConversation';
 }
 
 function route(method: string, parts: string[], body: unknown): ConnectorCall | undefined {

@@ -53,6 +53,8 @@ export interface Fault {
   code?: string;
   message?: string;
   retryAfterSeconds?: number;
+  /** the Retry-After header as sent, e.g. an HTTP date; wins over retryAfterSeconds */
+  retryAfter?: string;
   /** default 1; Infinity allowed */
   times?: number;
   /** destroy the socket instead of answering (top-level requests only; batch items ignore it) */
@@ -903,7 +905,8 @@ export class GraphStandIn {
       if (fault?.delayMs) await this.hold(fault.delayMs);
       if (fault && fault.status >= 400) {
         if (fault.afterEffect) await this.route(call).catch(() => undefined);
-        const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
+        const retryAfter =
+          fault.retryAfter ?? fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
         throw new GraphError(
           fault.status,
           fault.code ?? DEFAULT_CODES[fault.status] ?? 'UnknownError',

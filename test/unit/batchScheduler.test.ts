@@ -3,6 +3,8 @@ import {
   graphBatchTransport,
   parseRetryAfter,
   runBulkRevoke,
+  systemClock,
+  MAX_TIMER_MS,
   type BatchItem,
   type BatchItemResponse,
   type BulkProgress,
@@ -793,12 +795,112 @@ describe('runBulkRevoke with $batch answers that do not match their requests', (
   });
 });
 
+describe('a very long wait asked by Graph (issue 10, item 8)', () => {
+  const HOUR = { status: 429, code: 'TooManyRequests', headers: { 'Retry-After': '3600' } };
+
+  it('caps a Retry-After of an hour at five minutes, and reports until when it pauses', async () => {
+    const { graph, start } = setup({
+      latencyMs: 200,
+      fault: (kind, _id, call) => (kind === 'revoke' && call === 1 ? HOUR : undefined),
+    });
+    const paused: BulkProgress[] = [];
+    const result = await start({ userIds: users(5), onPaused: (p) => void paused.push(p) });
+
+    expect(result.outcomes.map((o) => o.kind)).toEqual(Array(5).fill('revoked'));
+    const [throttled, retried] = graph.arrivals;
+    expect(throttled.statuses).toEqual(Array(5).fill(429));
+    // answered at 200 ms; the retry leaves 5 minutes later and takes 100 ms to arrive
+    expect(retried.at).toBe(200 + 5 * 60_000 + 100);
+    expect(paused).toHaveLength(1);
+    expect(paused[0].pausedUntil).toBe(200 + 5 * 60_000);
+    expect(result.progress.pausedUntil).toBeUndefined();
+  });
+
+  it('takes the cap from maxPauseMs', async () => {
+    const { graph, start } = setup({
+      latencyMs: 200,
+      fault: (kind, _id, call) => (kind === 'revoke' && call === 1 ? HOUR : undefined),
+    });
+    await start({ userIds: users(2), maxPauseMs: 2000 });
+
+    expect(graph.arrivals[1].at).toBe(200 + 2000 + 100);
+  });
+
+  it('retries an HTTP date a year ahead every five minutes, and fails its users as throttled after 15', async () => {
+    const t0 = Date.UTC(2026, 10, 22, 12);
+    const aYearAhead = new Date(t0 + 365 * 24 * 3600_000).toUTCString();
+    const { clock, graph, start } = setup(
+      {
+        latencyMs: 200,
+        fault: (kind) =>
+          kind === 'revoke'
+            ? { status: 429, code: 'TooManyRequests', headers: { 'Retry-After': aYearAhead } }
+            : undefined,
+      },
+      t0,
+    );
+    const result = await start({ userIds: users(3) });
+
+    expect(result.outcomes.map((o) => [o.kind, o.code])).toEqual(
+      Array(3).fill(['failed', 'TooManyRequests']),
+    );
+    // at 0, 5, 10 and 15 minutes: the fourth is past maxThrottledMs (15 min)
+    expect(graph.arrivals.map((a) => Math.floor((a.at - t0) / 60_000))).toEqual([0, 5, 10, 15]);
+    expect(clock.now() - t0).toBeLessThan(16 * 60_000);
+  });
+});
+
+describe('systemClock.sleep', () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
+  const DAY = 24 * 3600_000;
+
+  it('sleeps longer than one Node timer can hold (2^31-1 ms, about 24.8 days) in chunks', async () => {
+    jest.useFakeTimers();
+    const setTimer = jest.spyOn(global, 'setTimeout');
+    let woke = false;
+    void systemClock.sleep(30 * DAY).then(() => (woke = true));
+
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(woke).toBe(false);
+    await jest.advanceTimersByTimeAsync(30 * DAY - 2000);
+    expect(woke).toBe(false);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(woke).toBe(true);
+    const delays = setTimer.mock.calls.map(([, ms]) => ms ?? 0);
+    expect(delays.length).toBeGreaterThan(1);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(MAX_TIMER_MS);
+  });
+
+  it('ends a long sleep on abort, and a sleep of nothing at once', async () => {
+    jest.useFakeTimers();
+    const ctl = new AbortController();
+    let woke = false;
+    void systemClock.sleep(40 * DAY, ctl.signal).then(() => (woke = true));
+    await jest.advanceTimersByTimeAsync(26 * DAY);
+    expect(woke).toBe(false);
+    ctl.abort();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(woke).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+    let nothing = false;
+    void systemClock.sleep(Number.NaN).then(() => (nothing = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(nothing).toBe(true);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads delay-seconds and HTTP dates', () => {
     expect(parseRetryAfter('7', 0)).toBe(7000);
     expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:30 GMT', 10_000)).toBe(20_000);
     expect(parseRetryAfter(undefined, 0)).toBeUndefined();
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
+    expect(parseRetryAfter('-5', 0)).toBe(0);
+    expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:05 GMT', 10_000)).toBe(0);
+    expect(parseRetryAfter('1e400', 0)).toBeUndefined();
   });
 });
 

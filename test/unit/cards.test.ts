@@ -1040,6 +1040,25 @@ describe('progress card', () => {
     expect(facts(end)[1]).toEqual(['Time left', 'finishing']);
   });
 
+  it("says until when Graph paused the job, in UTC and the reader's local time, while the pause lasts", () => {
+    const paused = request({
+      ...running,
+      progress: { ...running.progress!, pausedUntil: '2026-11-22T12:41:03.400Z' },
+    });
+    const during = renderProgressCard(paused, { zone: BERLIN, now: new Date('2026-11-22T12:36:03Z') });
+    expect(cardProblems(during)).toEqual([]);
+    expect(allText(during)).toContain(
+      'Paused by Graph until 2026-11-22 12:41:03 UTC (13:41:03 Europe/Berlin): Microsoft Graph asked the bot to wait (throttling). The job goes on by itself then.',
+    );
+    const utcOnly = renderProgressCard(paused, { now: new Date('2026-11-22T12:36:03Z') });
+    expect(allText(utcOnly)).toContain('Paused by Graph until 2026-11-22 12:41:03 UTC:');
+    const after = renderProgressCard(paused, { zone: BERLIN, now: new Date('2026-11-22T12:41:04Z') });
+    expect(allText(after)).not.toMatch(/Paused by Graph/);
+    expect(allText(renderProgressCard(running, { now: new Date('2026-11-22T12:36:03Z') }))).not.toMatch(
+      /Paused/,
+    );
+  });
+
   it('renderResultCard shows it for a running bulk request, not for a small one', () => {
     expect(allText(renderResultCard(running))).toContain('40 of 100 done');
     const small = renderResultCard(request({ status: 'running', ...confirmed, targets: users(3) }));

@@ -285,4 +285,40 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  describe('how long the bot waits (issue 10, items 6 and 8)', () => {
+    it('waits 15 s for the Bot Connector, 20 s for shutdown and at most 5 min for Graph by default', () => {
+      expect(loadConfig({ AZURE_TENANT_ID: TENANT }).waits).toEqual({
+        connectorTimeoutMs: 15_000,
+        shutdownGraceMs: 20_000,
+        graphMaxPauseMs: 300_000,
+      });
+      expect(
+        loadConfig({
+          AZURE_TENANT_ID: TENANT,
+          CONNECTOR_TIMEOUT_SECONDS: ' 2 ',
+          SHUTDOWN_GRACE_SECONDS: '',
+          GRAPH_MAX_PAUSE_SECONDS: '3600',
+        }).waits,
+      ).toEqual({ connectorTimeoutMs: 2000, shutdownGraceMs: 20_000, graphMaxPauseMs: 3_600_000 });
+    });
+
+    it('refuses waits that are not whole seconds in range, one line each', () => {
+      expect(
+        problemsOf({
+          AZURE_TENANT_ID: TENANT,
+          CONNECTOR_TIMEOUT_SECONDS: '0',
+          SHUTDOWN_GRACE_SECONDS: 'soon',
+          GRAPH_MAX_PAUSE_SECONDS: '3601',
+        }),
+      ).toEqual([
+        'CONNECTOR_TIMEOUT_SECONDS must be at least 1',
+        'SHUTDOWN_GRACE_SECONDS must be a number',
+        'GRAPH_MAX_PAUSE_SECONDS must be at most 3600',
+      ]);
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, CONNECTOR_TIMEOUT_SECONDS: '1.5' })).toEqual([
+        'CONNECTOR_TIMEOUT_SECONDS must be a whole number',
+      ]);
+    });
+  });
 });

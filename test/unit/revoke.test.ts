@@ -112,6 +112,37 @@ describe('revokeUserSessions', () => {
     expect(reads()).toHaveLength(1);
   });
 
+  it.each([
+    ['an HTTP date a year ahead', () => new Date(Date.now() + 365 * 24 * 3600_000).toUTCString()],
+    ['an hour in seconds', () => '3600'],
+  ])(
+    'fails at once as throttled when Retry-After is %s, instead of waiting',
+    async (_what, retryAfter) => {
+      standIn.inject({ method: 'POST', path: REVOKE, status: 429, retryAfter: retryAfter() });
+      await expect(revokeUserSessions(graph, target.id, fast)).rejects.toMatchObject({
+        status: 429,
+        code: 'TooManyRequests',
+      });
+      expect(posts().map((r) => r.status)).toEqual([429]);
+      expect(standIn.revokeCount(target.id)).toBe(0);
+    },
+    10_000,
+  );
+
+  it('reads an HTTP date Retry-After into the error, in whole seconds', async () => {
+    standIn.inject({
+      method: 'GET',
+      path: READ,
+      status: 429,
+      retryAfter: new Date(Date.now() + 3600_000).toUTCString(),
+    });
+    const failure = await graph.call('GET', `/users/${target.id}`).catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(GraphCallError);
+    expect((failure as GraphCallError).retryAfterSeconds).toBeGreaterThan(3590);
+    expect((failure as GraphCallError).retryAfterSeconds).toBeLessThanOrEqual(3600);
+  });
+
   it('reports a revoke whose read-back fails as revoked, without a time', async () => {
     standIn.inject({ method: 'GET', path: READ, status: 500 });
     const outcome = await revokeUserSessions(graph, target.id, fast);

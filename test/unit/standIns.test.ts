@@ -432,6 +432,50 @@ describe('ConnectorStandIn', () => {
     );
   });
 
+  it('hangs: holds card updates unanswered while posts go through, and answers them on release', async () => {
+    connector.hang('updates');
+    let updated = false;
+    const turn = inTurn(channelMessage(), async (ctx) => {
+      const sent = await ctx.sendActivity('posted');
+      await ctx.updateActivity({ type: 'message', id: sent!.id, text: 'updated' });
+      updated = true;
+    });
+    const held = await connector.waitForHeld((c) => c.op === 'update', 5000);
+    expect(held.body).toMatchObject({ text: 'updated' });
+    expect(connector.activities.map((a) => a.op)).toEqual(['reply']);
+    expect(updated).toBe(false);
+    await connector.release();
+    await turn;
+    expect(updated).toBe(true);
+    expect(connector.held).toEqual([]);
+    expect(connector.activities.map((a) => a.op)).toEqual(['reply', 'update']);
+  });
+
+  it('hangs posts, or everything; a call whose caller gave up is not recorded on release', async () => {
+    connector.hang('posts');
+    const controller = new AbortController();
+    const posted = fetch(
+      `${serviceUrl}v3/conversations/${encodeURIComponent(TEAMS.securityChannelId)}/activities`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'hello' }),
+        signal: controller.signal,
+      },
+    );
+    await connector.waitForHeld((c) => c.op === 'send', 5000);
+    controller.abort();
+    await expect(posted).rejects.toThrow();
+    connector.hang('all');
+    const deleted = fetch(`${serviceUrl}v3/conversations/c1/activities/1`, { method: 'DELETE' });
+    await connector.waitForHeld((c) => c.op === 'delete', 5000);
+    await connector.waitForGiveUp((c) => c.op === 'send', 5000);
+    await connector.release();
+    expect((await deleted).status).toBe(200);
+    expect(connector.abandoned.map((c) => c.op)).toEqual(['send']);
+    expect(connector.activities.map((a) => a.op)).toEqual(['delete']);
+  });
+
   it('lets a test fail a call; such calls are not recorded', async () => {
     await expect(
       inTurn(channelMessage(), async (ctx) => {
