@@ -34,15 +34,14 @@ export interface JobRunnerDeps {
   /** called once with the request in its final state */
   onFinished: (req: SignoutRequest) => Promise<void>;
   progressIntervalMs?: number;
-  /** stable per host (App Service's WEBSITE_INSTANCE_ID, else the host name) */
+  /** this process in job claims (INSTANCE_ID) */
   instance: string;
+  /** a job whose runner has not renewed its claim for this long is taken over by another instance */
+  leaseMs: number;
   now?: () => Date;
 }
 
 const READ_BACK_BATCH = 20;
-/** A job whose runner has not renewed its claim for this long is taken over by another instance. */
-export const LEASE_MS = 60_000;
-const HEARTBEAT_MS = 15_000;
 
 /**
  * Runs confirmed sign-outs after the click has been answered: one user through single Graph calls,
@@ -57,10 +56,12 @@ export class JobRunner {
   private pausing = false;
   /** this host, as the runner of the jobs it claims: a restart on the same host resumes at once */
   readonly instance: string;
+  readonly leaseMs: number;
 
   constructor(private readonly d: JobRunnerDeps) {
     this.now = d.now ?? (() => new Date());
     this.instance = d.instance;
+    this.leaseMs = d.leaseMs;
   }
 
   start(req: SignoutRequest, resumed = false): void {
@@ -108,7 +109,7 @@ export class JobRunner {
       return;
     }
     req = claimed;
-    const heartbeat = setInterval(() => void this.claim(req.id).catch(() => undefined), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => void this.claim(req.id).catch(() => undefined), this.leaseMs / 4);
     try {
       await this.work(req, resumed, signal);
     } finally {
@@ -124,7 +125,7 @@ export class JobRunner {
     const now = this.now();
     const claimed = await this.d.store.patch(requestId, (cur) => {
       const r = cur.runner;
-      const free = !r || r.instance === this.instance || now.getTime() - Date.parse(r.heartbeatAt) > LEASE_MS;
+      const free = !r || r.instance === this.instance || now.getTime() - Date.parse(r.heartbeatAt) > this.leaseMs;
       return cur.status === 'running' && free
         ? { runner: { instance: this.instance, heartbeatAt: now.toISOString() } }
         : undefined;

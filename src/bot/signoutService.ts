@@ -17,7 +17,7 @@ import type { AuditSink, NewAuditEntry } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
-import { LEASE_MS, type JobRunner } from './jobRunner';
+import type { JobRunner } from './jobRunner';
 import * as text from './messages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
 import { sendCard } from './replies';
@@ -332,7 +332,7 @@ export class SignoutService {
   async sweep(): Promise<void> {
     for (const req of await this.d.store.listActive()) {
       if (req.status === 'running' && !this.d.jobs.isRunning(req.id)) {
-        const stale = !req.runner || Date.now() - Date.parse(req.runner.heartbeatAt) > LEASE_MS;
+        const stale = !req.runner || Date.now() - Date.parse(req.runner.heartbeatAt) > this.d.jobs.leaseMs;
         if (stale || req.runner?.instance === this.d.jobs.instance) {
           this.d.log.info({ requestId: req.id }, 'resuming interrupted sign-out');
           this.d.jobs.start(req, true);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { JobRunner, LEASE_MS } from '../../src/bot/jobRunner';
+import { JobRunner } from '../../src/bot/jobRunner';
 import type { SignoutRequest } from '../../src/core/types';
 import type { GraphApi } from '../../src/graph/client';
 import type { Directory } from '../../src/graph/directory';
@@ -14,6 +14,7 @@ import { RequestStore } from '../../src/store/requestStore';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 const NOW = new Date('2026-11-22T12:00:00Z');
+const LEASE_MS = 60_000;
 
 function running(runner?: SignoutRequest['runner']): SignoutRequest {
   return {
@@ -59,6 +60,7 @@ async function setup(instance: string, existing: SignoutRequest) {
     onProgress: async () => undefined,
     onFinished: async (r) => void finished.push(r),
     instance,
+    leaseMs: LEASE_MS,
     now: () => NOW,
   });
   return { store, jobs, calls, finished };
