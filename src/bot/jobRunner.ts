@@ -125,7 +125,8 @@ export class JobRunner {
     const now = this.now();
     const claimed = await this.d.store.patch(requestId, (cur) => {
       const r = cur.runner;
-      const free = !r || r.instance === this.instance || now.getTime() - Date.parse(r.heartbeatAt) > this.leaseMs;
+      const free =
+        !r || r.instance === this.instance || now.getTime() - Date.parse(r.heartbeatAt) > this.leaseMs;
       return cur.status === 'running' && free
         ? { runner: { instance: this.instance, heartbeatAt: now.toISOString() } }
         : undefined;
