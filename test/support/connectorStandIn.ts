@@ -58,6 +58,12 @@ export class ConnectorStandIn {
   private readonly events = new EventEmitter();
   private server?: http.Server;
   private lastId = 0;
+  private readonly held = new Set<{
+    matches: (c: ConnectorCall) => boolean;
+    seen: (c: ConnectorCall) => void;
+    open: Promise<void>;
+    release: () => void;
+  }>();
 
   constructor(private readonly o: ConnectorStandInOptions = {}) {}
 
@@ -83,9 +89,32 @@ export class ConnectorStandIn {
   }
 
   async stop(): Promise<void> {
+    for (const h of [...this.held]) h.release();
     const server = this.server;
     this.server = undefined;
     await closeServer(server);
+  }
+
+  /**
+   * Leaves the calls that match unanswered, as a hung Bot Connector does, until release(). A call is
+   * recorded once answered; one whose caller has gone by then is dropped. `arrived` resolves with the
+   * first matching call.
+   */
+  hold(matches: (call: ConnectorCall) => boolean): { arrived: Promise<ConnectorCall>; release: () => void } {
+    let seen!: (c: ConnectorCall) => void;
+    let open!: () => void;
+    const arrived = new Promise<ConnectorCall>((r) => (seen = r));
+    const h = {
+      matches,
+      seen,
+      open: new Promise<void>((r) => (open = r)),
+      release: () => {
+        this.held.delete(h);
+        open();
+      },
+    };
+    this.held.add(h);
+    return { arrived, release: h.release };
   }
 
   clear(): void {
@@ -150,6 +179,12 @@ export class ConnectorStandIn {
         error: { code: 'NotFound', message: `The stand-in does not serve ${method} ${url.pathname}` },
       });
       return;
+    }
+    const hold = [...this.held].find((h) => h.matches(call));
+    if (hold) {
+      hold.seen(call);
+      await hold.open;
+      if (req.socket.destroyed) return;
     }
     const intercepted = this.o.intercept?.(call);
     if (intercepted) {
