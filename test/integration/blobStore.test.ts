@@ -14,6 +14,7 @@ import { BlobDeliveryLedger } from '../../src/store/deliveryLedger';
 import { createStores } from '../../src/store/createStores';
 import { RequestStore } from '../../src/store/requestStore';
 import { BotDriver, csvLinkOn, type Actor } from '../support/botDriver';
+import { expectJobInvariants } from '../support/jobInvariants';
 import { freePort, repoRoot, startSandbox, watchdogScript, type Sandbox } from '../support/sandbox';
 import { messageActivity, postActivity } from '../support/teamsActivity';
 import { SAMPLE } from '../support/tenantFixture';
@@ -445,8 +446,10 @@ describe('the bot with STORAGE_BACKEND=blob', () => {
 
   it("serves a bulk job's CSV link from an instance with an empty DATA_DIR", async () => {
     const card = await bot.requestSignout(`signout ${SAMPLE.lester.upn} ${SAMPLE.zoe.upn}`, admin);
+    const before = sb.graph.revokeCounts();
     await bot.click('signout.confirm', card, admin);
     await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    await expectJobInvariants(sb, card.requestId, before);
     const link = csvLinkOn(await bot.waitForCardText(card.cardActivityId, /\/exports\//), sb.botUrl);
     // another instance: nothing of the first one's disk
     await sb.stopBot('SIGTERM');
