@@ -47,6 +47,7 @@ export class JobLease {
     if (!claimed.ok) return undefined;
     this.renewedAt = at;
     this.timer = setInterval(() => void this.renew(), this.d.leaseMs / 4);
+    this.timer.unref();
     return claimed.request;
   }
 
