@@ -85,10 +85,12 @@ export class JobLease {
         this.renewedAt = at;
       } else {
         this.lost = true;
-        this.d.log.warn(
-          { requestId: this.requestId, runner: renewed.request?.runner?.instance },
-          'this instance no longer holds the job; it stops before its next batch',
-        );
+        // a job that has just ended needs no runner: nothing to say
+        if (renewed.request && needsRunner(renewed.request))
+          this.d.log.warn(
+            { requestId: this.requestId, runner: renewed.request?.runner?.instance },
+            'this instance no longer holds the job; it stops before its next batch',
+          );
       }
     } catch (err) {
       // the claim lapses by itself if the store stays out of reach (see valid())

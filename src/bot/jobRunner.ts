@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { currentBotBlock } from '../core/botBlock';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
 import { heldBy, mayClaim, type RunnerIdentity } from '../core/jobClaim';
+import { isFinal } from '../core/requestLifecycle';
 import { notYetAudited, outcomeAuditEntries } from '../core/outcomeAudit';
 import {
   actionOf,
@@ -233,7 +234,7 @@ export class JobRunner {
     const { lease } = job;
     let req = await this.d.store.get(job.req.id);
     if (!req || !heldBy(req, this.me)) return lease.lose();
-    if (!req.auditedAt && (req.status === 'running' || req.status === 'cancelled')) {
+    if (!req.auditedAt) {
       let lines = outcomeAuditEntries(req);
       if (resumed) lines = notYetAudited(lines, await this.d.audit.readAll());
       if (!lease.valid()) return;
@@ -251,21 +252,25 @@ export class JobRunner {
     );
   }
 
-  /** Stores the end of a job whose outcomes were just audited: done or failed, or the end of a cancelled one. */
+  /**
+   * Stores the end of a job whose outcomes were just audited: done or failed, or, for a job that a
+   * cancel (or a version before issue 10) ended already, only that it is audited.
+   */
   private async end(req: SignoutRequest): Promise<SignoutRequest | undefined> {
-    const stamp = { auditedAt: this.now().toISOString(), finishedAt: this.now().toISOString() };
+    const now = this.now().toISOString();
+    const stamp = (cur: SignoutRequest) => ({ auditedAt: now, finishedAt: cur.finishedAt ?? now });
     const mine = (cur: SignoutRequest) =>
       heldBy(cur, this.me) && !cur.auditedAt && cur.outcomes.length === req.outcomes.length;
     const anyRevoked = req.outcomes.some((o) => !FAILED_OUTCOMES.includes(o.kind));
     const ended = await this.d.store.transition(req.id, ['running'], anyRevoked ? 'done' : 'failed', (cur) =>
       mine(cur)
-        ? { ...stamp, error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message }
+        ? { ...stamp(cur), error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message }
         : undefined,
     );
     if (ended.ok) return ended.request;
     // a cancel may have come in since: the same outcomes end the cancelled job
     const stopped = await this.d.store.patch(req.id, (cur) =>
-      mine(cur) && cur.status === 'cancelled' ? stamp : undefined,
+      mine(cur) && isFinal(cur.status) ? stamp(cur) : undefined,
     );
     return stopped.ok ? stopped.request : undefined;
   }

@@ -58,7 +58,7 @@ export class ConnectorStandIn {
   private readonly events = new EventEmitter();
   private server?: http.Server;
   private lastId = 0;
-  private readonly held = new Set<{
+  private readonly holdRules = new Set<{
     matches: (c: ConnectorCall) => boolean;
     seen: (c: ConnectorCall) => void;
     open: Promise<void>;
@@ -89,7 +89,7 @@ export class ConnectorStandIn {
   }
 
   async stop(): Promise<void> {
-    for (const h of [...this.held]) h.release();
+    for (const h of [...this.holdRules]) h.release();
     const server = this.server;
     this.server = undefined;
     await closeServer(server);
@@ -109,11 +109,11 @@ export class ConnectorStandIn {
       seen,
       open: new Promise<void>((r) => (open = r)),
       release: () => {
-        this.held.delete(h);
+        this.holdRules.delete(h);
         open();
       },
     };
-    this.held.add(h);
+    this.holdRules.add(h);
     return { arrived, release: h.release };
   }
 
@@ -180,7 +180,7 @@ export class ConnectorStandIn {
       });
       return;
     }
-    const hold = [...this.held].find((h) => h.matches(call));
+    const hold = [...this.holdRules].find((h) => h.matches(call));
     if (hold) {
       hold.seen(call);
       await hold.open;
