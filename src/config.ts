@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -118,6 +119,16 @@ const schema = z.object({
   CONFIRMATION_TTL_MINUTES: z.preprocess(
     blankToUndefined,
     positiveInt('CONFIRMATION_TTL_MINUTES', 24 * 60).default(15),
+  ),
+  // advanced: how often unanswered cards expire and interrupted or approved sign-outs start (tests use 1)
+  SWEEP_SECONDS: z.preprocess(blankToUndefined, positiveInt('SWEEP_SECONDS', 3600).default(30)),
+  // advanced: a job whose runner has not renewed its claim for this long is taken over (tests use 2)
+  JOB_LEASE_SECONDS: z.preprocess(blankToUndefined, positiveInt('JOB_LEASE_SECONDS', 3600).default(60)),
+  INSTANCE_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'INSTANCE_ID must be 1-200 letters, digits and . _ : -'),
   ),
   APPROVAL_POLICY: z.preprocess(
     blankToUndefined,
@@ -282,6 +293,12 @@ export interface Config {
   /** where requests and the audit log live (DATA_DIR is still used for the CSV link key) */
   storage: StorageConfig;
   confirmationTtlMinutes: number;
+  /** how often the sweep expires cards and starts interrupted or approved jobs */
+  sweepSeconds: number;
+  /** how long a job's claim lasts without renewal (renewed every quarter of it) */
+  jobLeaseSeconds: number;
+  /** this process in job claims: INSTANCE_ID, else WEBSITE_INSTANCE_ID, else host name and process id */
+  instanceId: string;
   approvalPolicy: 'none' | 'privileged' | 'bulk' | 'always';
   bulkApprovalThreshold: number;
   /** who may approve: APPROVER_GROUP_ID, else the admins */
@@ -374,6 +391,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : { backend: 'file' },
     confirmationTtlMinutes: e.CONFIRMATION_TTL_MINUTES,
+    sweepSeconds: e.SWEEP_SECONDS,
+    jobLeaseSeconds: e.JOB_LEASE_SECONDS,
+    instanceId: e.INSTANCE_ID ?? (env.WEBSITE_INSTANCE_ID?.trim() || `${os.hostname()}:${process.pid}`),
     approvalPolicy: e.APPROVAL_POLICY,
     bulkApprovalThreshold: e.BULK_APPROVAL_THRESHOLD,
     approverGroupId: (e.APPROVER_GROUP_ID ?? e.ADMIN_GROUP_ID)?.toLowerCase(),

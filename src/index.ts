@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { createAdapter } from './bot/adapter';
 import { createBot } from './bot/app';
 import { Authorizer } from './bot/authorizer';
@@ -22,8 +21,6 @@ import { createLogger } from './log';
 import { startServer } from './server';
 import { createStores } from './store/createStores';
 import { startupWarnings } from './startupWarnings';
-
-const SWEEP_MS = 30_000;
 
 /** Composition root: config → credential and clients → store → app → server. */
 async function main(): Promise<void> {
@@ -122,7 +119,8 @@ async function main(): Promise<void> {
     log,
     onProgress: (req): Promise<void> => service.progress(req),
     onFinished: (req): Promise<void> => service.finished(req),
-    instance: process.env.WEBSITE_INSTANCE_ID || os.hostname(),
+    instance: config.instanceId,
+    leaseMs: config.jobLeaseSeconds * 1000,
   });
   const service: SignoutService = new SignoutService({
     botAppId,
@@ -182,7 +180,7 @@ async function main(): Promise<void> {
     void foreign
       .sweep()
       .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
-  }, SWEEP_MS);
+  }, config.sweepSeconds * 1000);
   sweep.unref();
 
   let stopping = false;

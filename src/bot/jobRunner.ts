@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { currentBotBlock } from '../core/botBlock';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
+import { heldBy, mayClaim, type RunnerIdentity } from '../core/jobClaim';
+import { isFinal } from '../core/requestLifecycle';
+import { notYetAudited, outcomeAuditEntries } from '../core/outcomeAudit';
 import {
   actionOf,
   FAILED_OUTCOMES,
@@ -15,8 +19,29 @@ import { revokeUserSessions } from '../graph/revoke';
 import type { ThrottleLimits } from '../graph/throttleLimits';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
-import type { RequestStore } from '../store/requestStore';
+import type { RequestStore, TransitionResult } from '../store/requestStore';
+import { JobLease, systemLeaseClocks } from './jobLease';
+import { LatestOnly } from './latestOnly';
 import * as text from './messages';
+
+/** One run of a job in this process. */
+interface Job {
+  req: SignoutRequest;
+  lease: JobLease;
+  progress: LatestOnly<SignoutRequest>;
+}
+
+/** `outcomes` after `more`, keeping the first outcome of a user (one outcome per user, whatever runs twice). */
+function withOutcomes(outcomes: TargetOutcome[], more: TargetOutcome[]): TargetOutcome[] {
+  const known = new Set(outcomes.map((o) => o.userId));
+  const added: TargetOutcome[] = [];
+  for (const o of more) {
+    if (known.has(o.userId)) continue;
+    known.add(o.userId);
+    added.push(o);
+  }
+  return [...outcomes, ...added];
+}
 
 export interface JobRunnerDeps {
   store: RequestStore;
@@ -25,44 +50,58 @@ export interface JobRunnerDeps {
   /** for $batch: no SDK retries, the bulk scheduler paces and retries per item */
   batchGraph: GraphApi;
   directory: Directory;
-  /** read before an unblock: the bot only reverses its own blocks */
-  audit: Pick<AuditSink, 'readAll'>;
+  /** the job's outcomes go here before its end is stored; read before an unblock (the bot only reverses its own blocks) */
+  audit: Pick<AuditSink, 'readAll' | 'appendMany'>;
   limits: ThrottleLimits;
   /** the longest pause a Graph Retry-After may impose on a bulk job (GRAPH_MAX_PAUSE_SECONDS) */
   graphMaxPauseMs?: number;
   log: Logger;
-  /** called with the latest state of a bulk request, at most every progressIntervalMs */
+  /**
+   * called with the latest state of a bulk request, at most every progressIntervalMs; the job does not
+   * wait for it (see LatestOnly)
+   */
   onProgress: (req: SignoutRequest) => Promise<void>;
-  /** called once with the request in its final state */
+  /** called once the job's end and its audit lines are stored, to report it (card, thread, security channel) */
   onFinished: (req: SignoutRequest) => Promise<void>;
   progressIntervalMs?: number;
-  /** stable per host (App Service's WEBSITE_INSTANCE_ID, else the host name) */
+  /** this process in job claims (INSTANCE_ID) */
   instance: string;
+  /** a job whose runner has not renewed its claim for this long is taken over by another instance */
+  leaseMs: number;
   now?: () => Date;
+  /** a clock that never steps back (default performance.now), for the lease */
+  monotonic?: () => number;
 }
 
 const READ_BACK_BATCH = 20;
-/** A job whose runner has not renewed its claim for this long is taken over by another instance. */
-export const LEASE_MS = 60_000;
-const HEARTBEAT_MS = 15_000;
 
 /**
  * Runs confirmed sign-outs after the click has been answered: one user through single Graph calls,
  * many through the pacing bulk scheduler. Outcomes are checkpointed in the store as they come, so a
  * restart resumes without revoking anyone twice; a cancel stops further revokes. An unblock request
  * is one PATCH per target, made only while the bot's audit log still shows the block as its own.
+ *
+ * One process runs a job at a time (JobLease). Every write of the job's outcomes and of its end is a
+ * compare-and-swap that requires this process to hold the job. A job ends in three steps, each of
+ * which a runner that resumes it picks up where it stopped: its outcomes go into the audit log, then
+ * done/failed (or the end of a cancelled job) is stored with `auditedAt`, then it is reported in Teams
+ * and stored as `reportedAt`.
  */
 export class JobRunner {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly controllers = new Map<string, AbortController>();
   private readonly now: () => Date;
+  private readonly monotonic: () => number;
   private pausing = false;
-  /** this host, as the runner of the jobs it claims: a restart on the same host resumes at once */
-  readonly instance: string;
+  /** this process, as the runner of the jobs it claims */
+  readonly me: RunnerIdentity;
+  readonly leaseMs: number;
 
   constructor(private readonly d: JobRunnerDeps) {
     this.now = d.now ?? (() => new Date());
-    this.instance = d.instance;
+    this.monotonic = d.monotonic ?? systemLeaseClocks.monotonic;
+    this.me = { instance: d.instance, token: randomUUID() };
+    this.leaseMs = d.leaseMs;
   }
 
   start(req: SignoutRequest, resumed = false): void {
@@ -88,6 +127,15 @@ export class JobRunner {
     return this.controllers.has(requestId);
   }
 
+  /**
+   * The sweep may start this job here: no process holds it, or this one does (its run stopped), or
+   * its holder has not renewed its claim for a whole lease. A restarted process is a new runner, so
+   * after a crash it waits for the lease like any other instance.
+   */
+  mayTakeOver(req: SignoutRequest): boolean {
+    return !this.isRunning(req.id) && mayClaim(req, this.me, this.now().getTime(), this.leaseMs);
+  }
+
   /** Stops starting new revokes for a job running in this process. */
   stop(requestId: string): void {
     this.controllers.get(requestId)?.abort();
@@ -104,93 +152,142 @@ export class JobRunner {
   }
 
   private async run(req: SignoutRequest, resumed: boolean, signal: AbortSignal): Promise<void> {
-    const claimed = await this.claim(req.id);
+    const lease = new JobLease(req.id, {
+      store: this.d.store,
+      me: this.me,
+      leaseMs: this.leaseMs,
+      clocks: { now: this.now, monotonic: this.monotonic },
+      log: this.d.log,
+    });
+    const claimed = await lease.take();
     if (!claimed) {
       this.d.log.info({ requestId: req.id }, 'another instance runs this job');
       return;
     }
-    req = claimed;
-    const heartbeat = setInterval(() => void this.claim(req.id).catch(() => undefined), HEARTBEAT_MS);
+    let released = false;
     try {
-      await this.work(req, resumed, signal);
+      released = await this.work(claimed, resumed, signal, lease);
     } finally {
-      clearInterval(heartbeat);
+      await lease.end(released);
+    }
+  }
+
+  /** @returns true when the job is handed back (shutdown) rather than ended or lost */
+  private async work(
+    req: SignoutRequest,
+    resumed: boolean,
+    signal: AbortSignal,
+    lease: JobLease,
+  ): Promise<boolean> {
+    const job = {
+      req,
+      lease,
+      progress: new LatestOnly(this.d.onProgress, (err) => this.progressFailed(req, err)),
+    };
+    if (req.status === 'running') {
+      await this.revokeAll(job, resumed, signal);
+      if (this.pausing) return true;
+    } else if (req.status === 'cancelled' && !req.auditedAt && resumed) {
+      // stopped by a cancel, then interrupted: revokes of the lost run that Graph carried out still count
+      await this.recordEarlierRevokes(
+        job,
+        req.targets.filter((t) => !req.outcomes.some((o) => o.userId === t.id)),
+      );
+    }
+    if (!lease.valid()) {
+      this.d.log.warn(
+        { requestId: req.id },
+        'this instance no longer holds the job (another took it over, or its claim lapsed): stopped before its next batch',
+      );
+      return false;
+    }
+    await this.finish(job, resumed);
+    return false;
+  }
+
+  private async revokeAll(job: Job, resumed: boolean, signal: AbortSignal): Promise<void> {
+    const { req, lease } = job;
+    const finished = new Set(req.outcomes.map((o) => o.userId));
+    let remaining = req.targets.filter((t) => !finished.has(t.id));
+    if (actionOf(req) === 'unblock') {
+      for (const target of remaining) {
+        if (!lease.valid()) return;
+        await this.checkpoint(job, [await this.unblockOne(req, target)]);
+      }
+    } else if (req.targets.length === 1) {
+      if (req.block) remaining = await this.blockSignIn(job, remaining);
+      for (const target of remaining) {
+        const outcome = await this.revokeOne(job, target, resumed);
+        // blockSignIn returned only the users whose block Graph confirmed
+        if (outcome) await this.checkpoint(job, [req.block ? { ...outcome, blocked: true } : outcome]);
+      }
+    } else {
+      await this.runBulk(job, remaining, resumed, signal);
     }
   }
 
   /**
-   * Takes (or renews) the job's lease: only one instance runs a job, and a job whose instance died is
-   * taken over once its lease is stale. Returns the request, or undefined when another instance holds it.
+   * The end of a job, in an order that survives a crash at any point: its outcomes into the audit log,
+   * then its end in the store (marked audited), then the report in Teams (marked reported). A runner
+   * that resumes a job whose audit may have been written before a crash writes only the lines that are
+   * missing, so each user gets exactly one outcome line.
    */
-  private async claim(requestId: string): Promise<SignoutRequest | undefined> {
-    const now = this.now();
-    const claimed = await this.d.store.patch(requestId, (cur) => {
-      const r = cur.runner;
-      const free = !r || r.instance === this.instance || now.getTime() - Date.parse(r.heartbeatAt) > LEASE_MS;
-      return cur.status === 'running' && free
-        ? { runner: { instance: this.instance, heartbeatAt: now.toISOString() } }
-        : undefined;
-    });
-    return claimed.ok ? claimed.request : undefined;
+  private async finish(job: Job, resumed: boolean): Promise<void> {
+    const { lease } = job;
+    let req = await this.d.store.get(job.req.id);
+    if (!req || !heldBy(req, this.me)) return lease.lose();
+    if (!req.auditedAt) {
+      let lines = outcomeAuditEntries(req);
+      if (resumed) lines = notYetAudited(lines, await this.d.audit.readAll());
+      if (!lease.valid()) return;
+      await this.d.audit.appendMany(lines);
+      const ended = await this.end(req);
+      if (!ended) return lease.lose();
+      req = ended;
+    }
+    if (!req.auditedAt || req.reportedAt) return;
+    // the final card must not be overwritten by a progress update still on its way
+    await job.progress.close();
+    await this.d.onFinished(req);
+    await this.d.store.patch(req.id, (cur) =>
+      heldBy(cur, this.me) && !cur.reportedAt ? { reportedAt: this.now().toISOString() } : undefined,
+    );
   }
 
-  private async work(req: SignoutRequest, resumed: boolean, signal: AbortSignal): Promise<void> {
-    const finished = new Set(req.outcomes.map((o) => o.userId));
-    let remaining = req.targets.filter((t) => !finished.has(t.id));
-    if (actionOf(req) === 'unblock') {
-      for (const target of remaining) await this.checkpoint(req.id, [await this.unblockOne(req, target)]);
-    } else if (req.targets.length === 1) {
-      if (req.block) remaining = await this.blockSignIn(req, remaining);
-      for (const target of remaining) {
-        const outcome = await this.revokeOne(req, target, resumed);
-        // blockSignIn returned only the users whose block Graph confirmed
-        await this.checkpoint(req.id, [req.block ? { ...outcome, blocked: true } : outcome]);
-      }
-    } else {
-      await this.runBulk(req, remaining, resumed, signal);
-    }
-    if (this.pausing) {
-      // hand the job over at once rather than after the lease runs out
-      await this.d.store.patch(req.id, (cur) =>
-        cur.runner?.instance === this.instance ? { runner: undefined } : undefined,
-      );
-      return;
-    }
-    const current = await this.d.store.get(req.id);
-    if (!current) return;
-    if (current.status === 'running') {
-      const anyRevoked = current.outcomes.some((o) => !FAILED_OUTCOMES.includes(o.kind));
-      const final = await this.d.store.transition(
-        req.id,
-        ['running'],
-        anyRevoked ? 'done' : 'failed',
-        (cur) => ({
-          finishedAt: this.now().toISOString(),
-          error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message,
-        }),
-      );
-      if (final.ok) await this.d.onFinished(final.request);
-    } else if (current.status === 'cancelled') {
-      const final = await this.d.store.patch(req.id, () => ({ finishedAt: this.now().toISOString() }));
-      if (final.request) await this.d.onFinished(final.request);
-    }
+  /**
+   * Stores the end of a job whose outcomes were just audited: done or failed, or, for a job that a
+   * cancel (or a version before issue 10) ended already, only that it is audited.
+   */
+  private async end(req: SignoutRequest): Promise<SignoutRequest | undefined> {
+    const now = this.now().toISOString();
+    const stamp = (cur: SignoutRequest) => ({ auditedAt: now, finishedAt: cur.finishedAt ?? now });
+    const mine = (cur: SignoutRequest) =>
+      heldBy(cur, this.me) && !cur.auditedAt && cur.outcomes.length === req.outcomes.length;
+    const anyRevoked = req.outcomes.some((o) => !FAILED_OUTCOMES.includes(o.kind));
+    const ended = await this.d.store.transition(req.id, ['running'], anyRevoked ? 'done' : 'failed', (cur) =>
+      mine(cur)
+        ? { ...stamp(cur), error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message }
+        : undefined,
+    );
+    if (ended.ok) return ended.request;
+    // a cancel may have come in since: the same outcomes end the cancelled job
+    const stopped = await this.d.store.patch(req.id, (cur) =>
+      mine(cur) && isFinal(cur.status) ? stamp(cur) : undefined,
+    );
+    return stopped.ok ? stopped.request : undefined;
   }
 
   private async runBulk(
-    req: SignoutRequest,
+    job: Job,
     remaining: DirectoryUser[],
     resumed: boolean,
     signal: AbortSignal,
   ): Promise<void> {
+    const { req, lease } = job;
     const log = this.d.log.child({ requestId: req.id });
     if (resumed && req.startedAt) {
-      const earlier = await this.revokedSince(remaining, req.startedAt, !!req.block);
-      if (earlier.length) {
-        log.info({ count: earlier.length }, 'revoked before a restart; not revoking again');
-        await this.checkpoint(req.id, earlier);
-        const done = new Set(earlier.map((o) => o.userId));
-        remaining = remaining.filter((t) => !done.has(t.id));
-      }
+      const done = new Set((await this.recordEarlierRevokes(job, remaining)).map((o) => o.userId));
+      remaining = remaining.filter((t) => !done.has(t.id));
     }
     const buffer: TargetOutcome[] = [];
     let latest: BulkProgress | undefined;
@@ -198,27 +295,43 @@ export class JobRunner {
     const interval = this.d.progressIntervalMs ?? 3000;
     const flush = async () => {
       lastFlush = Date.now();
-      const saved = await this.d.store.patch(req.id, (cur) => ({
-        outcomes: [...cur.outcomes, ...buffer.splice(0)],
-        progress: latest
-          ? {
-              done: cur.targets.length - remaining.length + latest.done,
-              total: cur.targets.length,
-              ratePerSecond: latest.ratePerSecond,
-              etaMs: latest.etaMs,
-              throttled: latest.throttled,
-              pausedUntil: latest.pausedUntil ? new Date(latest.pausedUntil).toISOString() : undefined,
-            }
-          : cur.progress,
-      }));
-      if (saved.request?.status === 'cancelled') this.stop(req.id);
-      if (saved.request) await this.d.onProgress(saved.request);
+      // taken once: the store runs the change again after an eTag conflict
+      const taken = buffer.splice(0);
+      let saved: TransitionResult;
+      try {
+        saved = await this.d.store.patch(req.id, (cur) =>
+          this.mayRecord(cur)
+            ? {
+                outcomes: withOutcomes(cur.outcomes, taken),
+                progress: latest
+                  ? {
+                      done: cur.targets.length - remaining.length + latest.done,
+                      total: cur.targets.length,
+                      ratePerSecond: latest.ratePerSecond,
+                      etaMs: latest.etaMs,
+                      throttled: latest.throttled,
+                      pausedUntil: latest.pausedUntil
+                        ? new Date(latest.pausedUntil).toISOString()
+                        : undefined,
+                    }
+                  : cur.progress,
+              }
+            : undefined,
+        );
+      } catch (err) {
+        buffer.unshift(...taken);
+        throw err;
+      }
+      if (!saved.ok) return this.notRecorded(job, taken);
+      if (saved.request.status === 'cancelled') this.stop(req.id);
+      job.progress.push(saved.request);
     };
     const result = await runBulkRevoke({
       userIds: remaining.map((t) => t.id),
       transport: graphBatchTransport(this.d.batchGraph),
       limits: this.d.limits,
       signal,
+      mayContinue: () => lease.valid(),
       block: req.block,
       progressIntervalMs: Math.min(interval, 1000),
       onProgress: (p) => (latest = p),
@@ -236,9 +349,54 @@ export class JobRunner {
     latest = result.progress;
     await flush();
     log.info(
-      { ...result.progress, targets: req.targets.length, cancelled: result.cancelled },
+      { ...result.progress, targets: req.targets.length, cancelled: result.cancelled, halted: result.halted },
       'bulk sign-out finished',
     );
+  }
+
+  /**
+   * After a restart or a takeover: users of `users` whose sessions are already valid only from after
+   * the job started were revoked by an earlier run (perhaps in a batch that was on its way when that
+   * run stopped), and are recorded now instead of being revoked again.
+   */
+  private async recordEarlierRevokes(job: Job, users: DirectoryUser[]): Promise<TargetOutcome[]> {
+    const { req } = job;
+    if (!req.startedAt || !users.length) return [];
+    const earlier = await this.revokedSince(users, req.startedAt, !!req.block);
+    if (earlier.length) {
+      this.d.log.info(
+        { requestId: req.id, count: earlier.length },
+        'revoked before a restart; not revoking again',
+      );
+      await this.checkpoint(job, earlier);
+    }
+    return earlier;
+  }
+
+  /** The job's outcomes may be written: this process holds it, and its end is not stored yet. */
+  private mayRecord(cur: SignoutRequest): boolean {
+    return heldBy(cur, this.me) && (cur.status === 'running' || cur.status === 'cancelled') && !cur.auditedAt;
+  }
+
+  /**
+   * Outcomes this runner got from Graph after it lost the job: the runner that holds it now reads
+   * every user without an outcome before sending anything (recordEarlierRevokes), so a revoke that
+   * took effect is recorded there; here it is only logged.
+   */
+  private notRecorded(job: Job, outcomes: TargetOutcome[]): void {
+    job.lease.lose();
+    if (!outcomes.length) return;
+    this.d.log.warn(
+      {
+        requestId: job.req.id,
+        outcomes: outcomes.map((o) => ({ userId: o.userId, kind: o.kind, graphRequestId: o.requestId })),
+      },
+      'outcomes not recorded: another instance holds the job now and checks these users itself',
+    );
+  }
+
+  private progressFailed(req: SignoutRequest, err: unknown): void {
+    this.d.log.warn({ requestId: req.id, err: (err as Error)?.message }, 'progress card not updated');
   }
 
   /**
@@ -247,14 +405,15 @@ export class JobRunner {
    * simply blocks again. A user who cannot be blocked is not revoked either: the admin asked for both,
    * and gets a clear reason instead of half of it.
    */
-  private async blockSignIn(req: SignoutRequest, users: DirectoryUser[]): Promise<DirectoryUser[]> {
+  private async blockSignIn(job: Job, users: DirectoryUser[]): Promise<DirectoryUser[]> {
     const blocked: DirectoryUser[] = [];
     for (const user of users) {
+      if (!job.lease.valid()) break;
       try {
         await setAccountEnabled(this.d.graph, user.id, false);
         blocked.push(user);
       } catch (err) {
-        await this.checkpoint(req.id, [this.failedWrite(req, user, err, 'block')]);
+        await this.checkpoint(job, [this.failedWrite(job.req, user, err, 'block')]);
       }
     }
     return blocked;
@@ -310,20 +469,27 @@ export class JobRunner {
     };
   }
 
-  private async checkpoint(requestId: string, outcomes: TargetOutcome[]): Promise<void> {
-    await this.d.store.patch(requestId, (cur) => ({ outcomes: [...cur.outcomes, ...outcomes] }));
+  /** Stores outcomes, if this process still holds the job (see notRecorded). */
+  private async checkpoint(job: Job, outcomes: TargetOutcome[]): Promise<void> {
+    const saved = await this.d.store.patch(job.req.id, (cur) =>
+      this.mayRecord(cur) ? { outcomes: withOutcomes(cur.outcomes, outcomes) } : undefined,
+    );
+    if (!saved.ok) this.notRecorded(job, outcomes);
   }
 
+  /** The user's outcome, or undefined when this runner may no longer act (see JobLease). */
   private async revokeOne(
-    req: SignoutRequest,
+    job: Job,
     target: DirectoryUser,
     resumed: boolean,
-  ): Promise<TargetOutcome> {
+  ): Promise<TargetOutcome | undefined> {
+    const { req } = job;
     const log = this.d.log.child({ requestId: req.id, target: target.id });
     try {
       const [earlier] =
         resumed && req.startedAt ? await this.revokedSince([target], req.startedAt, false) : [];
       if (earlier) log.info('revoked before a restart; not revoking again');
+      if (!earlier && !job.lease.valid()) return undefined;
       const outcome = earlier ?? (await revokeUserSessions(this.d.graph, target.id));
       log.info(
         { kind: outcome.kind, validFrom: outcome.validFrom, graphRequestId: outcome.requestId },

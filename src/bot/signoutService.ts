@@ -4,7 +4,7 @@ import type { CsvLink } from '../cards/render';
 import { canApprove } from '../core/approvalPolicy';
 import { requestedFields } from '../core/history';
 import type { Markdown } from '../core/markdown';
-import { decideCancel, decideConfirm } from '../core/requestLifecycle';
+import { decideCancel, decideConfirm, needsRunner } from '../core/requestLifecycle';
 import {
   actionOf,
   type DirectoryUser,
@@ -13,11 +13,11 @@ import {
   type SignoutRequest,
 } from '../core/types';
 import type { Logger } from '../log';
-import type { AuditSink, NewAuditEntry } from '../store/auditLog';
+import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
-import { LEASE_MS, type JobRunner } from './jobRunner';
+import type { JobRunner } from './jobRunner';
 import * as text from './messages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
 import { sendCard } from './replies';
@@ -326,15 +326,15 @@ export class SignoutService {
 
   /**
    * At start-up and then every few seconds: run jobs that have no live runner (this process restarted,
-   * or another instance died), start approved requests that never started, and expire cards nobody
-   * answered in time. A job another live instance runs is left to it (see JobRunner's lease).
+   * or another instance died), finish jobs that ended but were not reported, start approved requests
+   * that never started, and expire cards nobody answered in time. A job another live instance runs is
+   * left to it (see JobLease).
    */
   async sweep(): Promise<void> {
     for (const req of await this.d.store.listActive()) {
-      if (req.status === 'running' && !this.d.jobs.isRunning(req.id)) {
-        const stale = !req.runner || Date.now() - Date.parse(req.runner.heartbeatAt) > LEASE_MS;
-        if (stale || req.runner?.instance === this.d.jobs.instance) {
-          this.d.log.info({ requestId: req.id }, 'resuming interrupted sign-out');
+      if (needsRunner(req)) {
+        if (this.d.jobs.mayTakeOver(req)) {
+          this.d.log.info({ requestId: req.id, status: req.status }, 'resuming interrupted sign-out');
           this.d.jobs.start(req, true);
         }
       } else if (req.status === 'approved') {
@@ -362,7 +362,11 @@ export class SignoutService {
     await this.d.poster.updateCard(req, cardFor(req, { zone: zoneFromString(req.confirmerTimeZone) }));
   }
 
-  /** The end of a job: card for everyone, lines in the thread, audit, security channel. */
+  /**
+   * The end of a job, reported: card for everyone, lines in the thread, security channel. Its audit
+   * lines are already written (JobRunner.finish); after a crash this may run again, so a post may
+   * come twice but is never lost.
+   */
   async finished(req: SignoutRequest): Promise<void> {
     const zone = zoneFromString(req.confirmerTimeZone);
     const bulk = req.targets.length > 1;
@@ -371,31 +375,6 @@ export class SignoutService {
       cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined }),
     );
     await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
-    const byId = new Map(req.targets.map((t) => [t.id, t]));
-    const actor = req.approvedBy ?? req.confirmedBy ?? {};
-    await this.d.audit.appendMany(
-      req.outcomes.flatMap((o): NewAuditEntry[] => {
-        const targets = [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }];
-        // A block that succeeded is recorded even when the revoke after it failed: it is what
-        // lets `unblock` tell the bot's blocks from anyone else's.
-        const blocked: NewAuditEntry[] = o.blocked
-          ? [{ event: 'blocked', tenantId: req.tenantId, requestId: req.id, actor, targets }]
-          : [];
-        return [
-          ...blocked,
-          {
-            event: o.kind === 'revoked' ? 'revoked' : o.kind === 'unblocked' ? 'unblocked' : 'failed',
-            tenantId: req.tenantId,
-            requestId: req.id,
-            actor,
-            targets,
-            outcome: o.kind,
-            graphRequestIds: o.requestId ? [o.requestId] : undefined,
-            detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
-          },
-        ];
-      }),
-    );
     await this.d.notifier.notify(text.endedNotice(req, req.thread, zone), originOfReference(req));
   }
 

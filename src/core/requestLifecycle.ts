@@ -24,6 +24,19 @@ export function isFinal(status: RequestStatus): boolean {
   return TRANSITIONS[status].length === 0;
 }
 
+/**
+ * Nothing more to do for a request: it is final, and if it ran as a job, its end has been reported. A
+ * job that ended stays unsettled until then, so the sweep finishes it after a crash.
+ */
+export function isSettled(req: Pick<SignoutRequest, 'status' | 'startedAt' | 'reportedAt'>): boolean {
+  return isFinal(req.status) && (!req.startedAt || !!req.reportedAt);
+}
+
+/** A job that still needs a runner: running, or ended but not yet reported. */
+export function needsRunner(req: Pick<SignoutRequest, 'status' | 'startedAt' | 'reportedAt'>): boolean {
+  return req.status === 'running' || (isFinal(req.status) && !isSettled(req));
+}
+
 export function isExpired(req: Pick<SignoutRequest, 'expiresAt'>, now: Date): boolean {
   return now.getTime() >= Date.parse(req.expiresAt);
 }

@@ -103,6 +103,12 @@ export interface BulkRevokeOptions {
   /** cancel: stop starting new revokes; revokes already sent are still recorded */
   signal?: AbortSignal;
   /**
+   * Asked right before each batch is sent (a job's runner checks that it still holds the job). False
+   * halts the run: nothing more is sent, answers in flight are still recorded, and users in the
+   * middle of their steps get no outcome, for whoever resumes the job to check.
+   */
+  mayContinue?: () => boolean;
+  /**
    * Each user's final outcome as soon as known. Calls are serialized (never two at once). If it
    * throws, no new revokes start and runBulkRevoke rejects with that error once in-flight batches end.
    */
@@ -142,6 +148,8 @@ export interface BulkRevokeOptions {
 export interface BulkRevokeResult {
   outcomes: TargetOutcome[];
   cancelled: boolean;
+  /** mayContinue said no */
+  halted: boolean;
   progress: BulkProgress;
 }
 
@@ -216,6 +224,7 @@ class BulkRun {
   private lastProgressAt: number;
   private outcomeChain: Promise<void> = Promise.resolve();
   private fatal: { error: unknown } | undefined;
+  private halted = false;
 
   private dirty = false;
   private waker: AbortController | undefined;
@@ -253,17 +262,22 @@ class BulkRun {
     try {
       await this.dispatch();
       while (this.inFlight > 0) await this.wait(Infinity);
-      if (this.stopping()) this.closeOpenUsers();
+      if (this.stopping() && !this.halted) this.closeOpenUsers();
       await this.outcomeChain;
     } finally {
       this.o.signal?.removeEventListener('abort', onAbort);
     }
     if (this.fatal) throw this.fatal.error;
-    return { outcomes: this.outcomes, cancelled: !!this.o.signal?.aborted, progress: this.progress() };
+    return {
+      outcomes: this.outcomes,
+      cancelled: !!this.o.signal?.aborted,
+      halted: this.halted,
+      progress: this.progress(),
+    };
   }
 
   private stopping(): boolean {
-    return !!this.o.signal?.aborted || !!this.fatal;
+    return !!this.o.signal?.aborted || !!this.fatal || this.halted;
   }
 
   private readyCount(): number {
@@ -292,6 +306,10 @@ class BulkRun {
       if (waitMs > 0) {
         await this.wait(Math.min(waitMs, this.untilNextDelayed(now)));
         continue;
+      }
+      if (this.o.mayContinue && !this.o.mayContinue()) {
+        this.halted = true;
+        return;
       }
       this.pacer.take(cost, now);
       const users = this.commit(plan, now);

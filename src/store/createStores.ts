@@ -50,7 +50,8 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export type StoreConfig = Pick<Config, 'dataDir' | 'storage'> & Partial<Pick<Config, 'deliveryClaimSeconds'>>;
+export type StoreConfig = Pick<Config, 'dataDir' | 'storage'> &
+  Partial<Pick<Config, 'deliveryClaimSeconds' | 'instanceId'>>;
 
 /** What the stores report to whoever runs them (logs, the security channel). */
 export interface StoreEvents {
@@ -76,7 +77,13 @@ export async function createStores(config: StoreConfig, events: StoreEvents = {}
     windowMs: REDELIVERY_WINDOW_MS,
     claimMs: (config.deliveryClaimSeconds ?? DEFAULT_CLAIM_SECONDS) * 1000,
   };
-  if (s.backend === 'blob') return createBlobStores(s.connectionString, s.containerName, times, events);
+  if (s.backend === 'blob')
+    return createBlobStores(
+      s.connectionString,
+      s.containerName,
+      { ...times, instance: config.instanceId },
+      events,
+    );
   const files = await new FileStorage(path.join(config.dataDir, 'requests'), {
     quarantineDir: path.join(config.dataDir, 'quarantine'),
     onQuarantine: events.quarantined,
@@ -110,7 +117,7 @@ export async function createStores(config: StoreConfig, events: StoreEvents = {}
 async function createBlobStores(
   connectionString: string,
   containerName: string,
-  times: LedgerTimes,
+  times: LedgerTimes & { instance?: string },
   events: StoreEvents,
 ): Promise<Stores> {
   const container = new ContainerClient(connectionString, containerName);

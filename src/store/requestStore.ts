@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder';
-import { canTransition, isFinal } from '../core/requestLifecycle';
+import { canTransition, isSettled } from '../core/requestLifecycle';
 import type { RequestStatus, SignoutRequest } from '../core/types';
 
 const ACTIVE_INDEX = 'index/active';
@@ -55,34 +55,41 @@ export class RequestStore {
 
   /**
    * Moves a request to `to` if its current status is one of `from` and the move is allowed,
-   * applying `patch` in the same write. Loses cleanly (ok: false) to a concurrent writer.
+   * applying `patch` in the same write; a patch of undefined refuses the move (e.g. not the job's
+   * runner). Loses cleanly (ok: false) to a concurrent writer.
    */
   async transition(
     id: string,
     from: readonly RequestStatus[],
     to: RequestStatus,
-    patch: (current: SignoutRequest) => Partial<SignoutRequest> = () => ({}),
+    patch: (current: SignoutRequest) => Partial<SignoutRequest> | undefined = () => ({}),
   ): Promise<TransitionResult> {
-    const result = await this.compareAndSwap(id, (current) =>
-      from.includes(current.status) && canTransition(current.status, to)
-        ? { ...current, ...patch(current), status: to }
-        : undefined,
+    return this.settleAfter(
+      await this.compareAndSwap(id, (current) => {
+        if (!from.includes(current.status) || !canTransition(current.status, to)) return undefined;
+        const p = patch(current);
+        return p ? { ...current, ...p, status: to } : undefined;
+      }),
     );
-    if (result.ok && isFinal(to)) await this.updateIndex((ids) => ids.filter((x) => x !== id));
-    return result;
   }
 
-  /** Changes a request without changing its status (progress checkpoints, outcomes). */
+  /**
+   * Changes a request without changing its status (progress checkpoints, outcomes); a change of
+   * undefined writes nothing (ok: false).
+   */
   async patch(
     id: string,
     change: (current: SignoutRequest) => Partial<SignoutRequest> | undefined,
   ): Promise<TransitionResult> {
-    return this.compareAndSwap(id, (current) => {
-      const p = change(current);
-      return p ? { ...current, ...p, status: current.status } : undefined;
-    });
+    return this.settleAfter(
+      await this.compareAndSwap(id, (current) => {
+        const p = change(current);
+        return p ? { ...current, ...p, status: current.status } : undefined;
+      }),
+    );
   }
 
+  /** Requests with something left to do: not final, or a job whose end is not yet reported. */
   async listActive(): Promise<SignoutRequest[]> {
     let index = await this.readIndex();
     if (!index.eTag) {
@@ -91,7 +98,16 @@ export class RequestStore {
     }
     const ids = index.ids;
     const found = await Promise.all(ids.map((id) => this.get(id)));
-    return found.filter((r): r is SignoutRequest => !!r && !isFinal(r.status));
+    return found.filter((r): r is SignoutRequest => !!r && !isSettled(r));
+  }
+
+  /** A request with nothing left to do leaves the index of active ones. */
+  private async settleAfter(result: TransitionResult): Promise<TransitionResult> {
+    if (result.ok && isSettled(result.request)) {
+      const id = result.request.id;
+      await this.updateIndex((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : ids));
+    }
+    return result;
   }
 
   private async compareAndSwap(
@@ -127,7 +143,7 @@ export class RequestStore {
     for (let i = 0; i < keys.length; i += REBUILD_BATCH) {
       const items = await this.storage.read(keys.slice(i, i + REBUILD_BATCH));
       for (const item of Object.values(items) as Stored<SignoutRequest>[]) {
-        if (typeof item?.id === 'string' && !isFinal(item.status)) ids.push(item.id);
+        if (typeof item?.id === 'string' && !isSettled(item)) ids.push(item.id);
       }
     }
     await this.storage.write({ [ACTIVE_INDEX]: { ids } });

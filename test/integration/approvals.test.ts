@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { expectJobInvariants } from '../support/jobInvariants';
 import { shown } from '../support/markdownReader';
 import { auditEntries, expireRequest, useSandbox } from '../support/sandboxState';
 import type { Sandbox } from '../support/sandbox';
@@ -243,8 +244,10 @@ describe('privileged targets and containment (default policy: privileged)', () =
 
   it('blocks a whole search result before revoking, each write paced in $batch', async () => {
     const card = await bot.requestSignout('signout --block search:"Test User" -- phishing wave', admin);
+    const before = sb.graph.revokeCounts();
     await bot.click('signout.confirm', card, admin);
     await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    await expectJobInvariants(sb, card.requestId, before);
     for (const u of SAMPLE.testUsers) {
       expect(sb.graph.user(u.id)!.accountEnabled).toBe(false);
       const writes = sb.graph.requests.filter(
@@ -295,6 +298,7 @@ describe('--block without User.EnableDisableAccount.All', () => {
     const card = await bot.requestSignout('signout --block group:"Migration Wave 1"', admin);
     await bot.click('signout.confirm', card, admin);
     await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    await expectJobInvariants(sb, card.requestId);
     const final = await bot.waitForCardText(card.cardActivityId, /User\.EnableDisableAccount\.All/);
     expect(JSON.stringify(final)).toMatch(/User\.EnableDisableAccount\.All/);
     for (const id of group) expect(sb.graph.revokeCount(id)).toBe(0);

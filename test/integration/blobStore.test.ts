@@ -14,6 +14,7 @@ import { RequestStore } from '../../src/store/requestStore';
 import { StoreUnavailableError } from '../../src/store/storeHealth';
 import { BotDriver, csvLinkOn, type Actor } from '../support/botDriver';
 import { AZURITE_ACCOUNT_KEY, startAzurite, type Azurite } from '../support/azurite';
+import { expectJobInvariants } from '../support/jobInvariants';
 import { freePort, startSandbox, type Sandbox } from '../support/sandbox';
 import { messageActivity, postActivity } from '../support/teamsActivity';
 import { SAMPLE } from '../support/tenantFixture';
@@ -562,8 +563,10 @@ describe('the bot with STORAGE_BACKEND=blob', () => {
 
   it("serves a bulk job's CSV link from an instance with an empty DATA_DIR", async () => {
     const card = await bot.requestSignout(`signout ${SAMPLE.lester.upn} ${SAMPLE.zoe.upn}`, admin);
+    const before = sb.graph.revokeCounts();
     await bot.click('signout.confirm', card, admin);
     await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    await expectJobInvariants(sb, card.requestId, before);
     const link = csvLinkOn(await bot.waitForCardText(card.cardActivityId, /\/exports\//), sb.botUrl);
     // another instance: nothing of the first one's disk
     await sb.stopBot('SIGTERM');

@@ -6,6 +6,7 @@ import {
   type Actor,
   type PostedCard,
 } from '../support/botDriver';
+import { expectJobInvariants } from '../support/jobInvariants';
 import { shown } from '../support/markdownReader';
 import { useSandbox, waitUntil } from '../support/sandboxState';
 import type { Sandbox } from '../support/sandbox';
@@ -33,9 +34,11 @@ describe('bulk sign-out on the sample tenant', () => {
   afterEach(() => sb.graph.clearFaults());
 
   async function confirmAndWait(card: PostedCard, by: Actor = admin) {
+    const before = sb.graph.revokeCounts();
     const answer = await bot.click('signout.confirm', card, by);
     expect(answer.status).toBe(200);
     await bot.waitForText(card.conversationId, SUMMARY, 30_000);
+    await expectJobInvariants(sb, card.requestId, before);
     return bot.waitForCardText(card.cardActivityId, /\/exports\//);
   }
 
@@ -140,11 +143,13 @@ describe('bulk sign-out on the sample tenant', () => {
     });
     expect(own.body?.value).toMatch(/own request/);
     const before = sampleTenant().users.length;
+    const revokesBefore = sb.graph.revokeCounts();
     const ok = await bot.click('signout.approve', card, secondAdmin, {
       data: { requestId: card.requestId, confirmText: 'Contoso.com' },
     });
     expect(ok.status).toBe(200);
     await bot.waitForText(card.conversationId, SUMMARY, 30_000);
+    await expectJobInvariants(sb, card.requestId, revokesBefore);
     // everyone but the privileged (403 without the PAA role) got a revoke
     const revokedUsers = sampleTenant().users.filter((u) => sb.graph.revokeCount(u.id) > 0).length;
     expect(revokedUsers).toBeGreaterThan(before / 2);
@@ -167,9 +172,11 @@ describe('bulk sign-out on the sample tenant', () => {
     });
     const card = await bot.requestSignout(`signout ${a.upn} ${b.upn} ${c.upn} ${d.upn}`, admin);
     const before = Object.fromEntries([a, c, d].map((u) => [u.id, sb.graph.revokeCount(u.id)]));
+    const revokesBefore = sb.graph.revokeCounts();
     await bot.click('signout.confirm', card, admin);
     const summary = await bot.waitForText(card.conversationId, SUMMARY, 30_000);
     expect(shown(summary.body.text)).toMatch(/3 signed out, 1 failed/);
+    await expectJobInvariants(sb, card.requestId, revokesBefore);
     for (const u of [a, c, d]) expect(sb.graph.revokeCount(u.id)).toBe(before[u.id] + 1);
     const final = await bot.waitForCardText(card.cardActivityId, /Request_ResourceNotFound|no user/);
     expect(JSON.stringify(final)).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
@@ -217,7 +224,8 @@ describe('bulk sign-out of a large group: progress, cancel and a crash', () => {
       return {
         tenant,
         graph: { latencyMs: 250, jitterMs: 20 },
-        env: { APPROVAL_POLICY: 'none' },
+        // a restarted process takes a crashed job over once the lease has run out
+        env: { APPROVAL_POLICY: 'none', JOB_LEASE_SECONDS: '2', SWEEP_SECONDS: '1' },
       };
     },
     (s, b) => {
@@ -239,6 +247,8 @@ describe('bulk sign-out of a large group: progress, cancel and a crash', () => {
     expect(revoked).toBeLessThan(399);
     expect(shown(summary.body.text)).toMatch(/not started/);
     expect(tenant.users.every((u) => sb.graph.revokeCount(u.id) <= 1)).toBe(true);
+    const { request } = await expectJobInvariants(sb, card.requestId);
+    expect(request.status).toBe('cancelled');
   }, 120_000);
 
   it('resumes after a crash in the middle of a job without revoking anyone twice', async () => {
@@ -257,6 +267,7 @@ describe('bulk sign-out of a large group: progress, cancel and a crash', () => {
     for (const u of tenant.users.slice(1)) {
       expect(sb.graph.revokeCount(u.id) - (revokesBefore.get(u.id) ?? 0)).toBe(1);
     }
+    await expectJobInvariants(sb, card.requestId, revokesBefore);
     const progressUpdates = bot.connector.activities.filter(
       (a) => a.activityId === card.cardActivityId && a.op === 'update',
     );

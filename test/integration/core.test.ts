@@ -416,7 +416,8 @@ describe('core sign-out, end to end', () => {
 describe('core sign-out across a restart', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-  useSandbox({}, (s, b) => {
+  // a restarted process is a new runner: it takes a crashed job over once the lease has run out
+  useSandbox({ env: { JOB_LEASE_SECONDS: '2', SWEEP_SECONDS: '1' } }, (s, b) => {
     sb = s;
     bot = b;
   });

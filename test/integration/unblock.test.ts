@@ -1,4 +1,5 @@
 import { BotDriver, cardText, findAction, type Actor, type PostedCard } from '../support/botDriver';
+import { expectJobInvariants } from '../support/jobInvariants';
 import { auditEntries, expireRequest, useSandbox } from '../support/sandboxState';
 import { DEFAULT_PERMISSIONS } from '../support/graphStandIn';
 import type { Sandbox } from '../support/sandbox';
@@ -34,7 +35,7 @@ describe('unblock (default policy: privileged)', () => {
   const patches = (id: string) =>
     sb.graph.requests.filter((r) => r.method === 'PATCH' && r.path.includes(id));
 
-  /** A request's audit entries once one of them is `last` (the bot writes them after its thread post). */
+  /** A request's audit entries once one of them is `last`. */
   async function trailUntil(requestId: string, last: string): Promise<any[]> {
     const end = Date.now() + 15_000;
     for (;;) {
@@ -156,8 +157,10 @@ describe('unblock (default policy: privileged)', () => {
 
   it('unblocks users blocked by a bulk `signout --block`', async () => {
     const bulk = await bot.requestSignout(`signout --block ${t2.upn} ${t3.upn} -- phishing wave`, admin);
+    const before = sb.graph.revokeCounts();
     await bot.click('signout.confirm', bulk, admin);
     await bot.waitForText(bulk.conversationId, /Bulk sign-out finished/, 30_000);
+    await expectJobInvariants(sb, bulk.requestId, before);
     expect([enabled(t2.id), enabled(t3.id)]).toEqual([false, false]);
     const blocked = (await trailUntil(bulk.requestId, 'revoked')).filter((e) => e.event === 'blocked');
     expect(blocked.map((e) => e.targets[0].id).sort()).toEqual([t2.id, t3.id].sort());

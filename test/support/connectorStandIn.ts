@@ -40,6 +40,25 @@ export interface HeldCall extends ConnectorCall {
   gaveUp: boolean;
 }
 
+/** Calls that a hold (hang() or hold()) leaves unanswered, and what to do with them once it ends. */
+interface HoldRule {
+  matches: (call: ConnectorCall) => boolean;
+  /** answers (true) or closes unanswered and unrecorded (false) one held call */
+  resumes: { call: HeldCall; resume: (answer: boolean) => void }[];
+  /** called with each call it holds */
+  onHeld?: (call: HeldCall) => void;
+}
+
+/** One hold made by hold(): its first call, and how it ends. */
+export interface Hold {
+  /** the first call it held */
+  arrived: Promise<HeldCall>;
+  /** answers the held calls as usual (recording them), in arrival order, and lets later ones through */
+  release: () => void;
+  /** closes the held calls unanswered and unrecorded, as a connector whose caller is gone, and lets later ones through */
+  drop: () => void;
+}
+
 export interface ConnectorStandInOptions {
   port?: number;
   /**
@@ -65,13 +84,14 @@ export class ConnectorStandIn {
   readonly unhandled: { method: string; path: string }[] = [];
   /** calls refused by `authorize` */
   readonly refused: { method: string; path: string }[] = [];
-  /** calls held unanswered by hang(), in arrival order; release() answers them */
+  /** calls held unanswered by hang() or hold(), in arrival order, until their hold ends */
   readonly held: HeldCall[] = [];
   /** held calls whose caller had given up (closed the connection) when they were released */
   readonly abandoned: HeldCall[] = [];
   private readonly events = new EventEmitter();
-  private hanging: HangMode | undefined;
-  private readonly resumes: (() => Promise<void>)[] = [];
+  /** the rule of hang(), if on */
+  private hanging: HoldRule | undefined;
+  private readonly holdRules = new Set<HoldRule>();
   private server?: http.Server;
   private lastId = 0;
 
@@ -99,9 +119,7 @@ export class ConnectorStandIn {
   }
 
   async stop(): Promise<void> {
-    this.hanging = undefined;
-    this.held.length = 0;
-    this.resumes.length = 0;
+    for (const rule of [...this.holdRules]) this.endHold(rule, false);
     const server = this.server;
     this.server = undefined;
     await closeServer(server);
@@ -118,14 +136,37 @@ export class ConnectorStandIn {
    * as a Bot Connector that hangs. They are not recorded until release().
    */
   hang(mode: HangMode): void {
-    this.hanging = mode;
+    if (this.hanging) {
+      this.hanging.matches = (c) => holds(mode, c.op);
+      return;
+    }
+    this.hanging = { matches: (c) => holds(mode, c.op), resumes: [] };
+    this.holdRules.add(this.hanging);
   }
 
-  /** Ends the fault mode and answers the held calls as usual (recording them), in arrival order. */
+  /**
+   * Leaves the calls that match unanswered, as a hung Bot Connector does, until the hold is released
+   * or dropped: e.g. a job's final card update, so that a test can stop the bot while it waits on it.
+   */
+  hold(matches: (call: ConnectorCall) => boolean): Hold {
+    const rule: HoldRule = { matches, resumes: [] };
+    const arrived = new Promise<HeldCall>((resolve) => (rule.onHeld = resolve));
+    this.holdRules.add(rule);
+    return { arrived, release: () => this.endHold(rule, true), drop: () => this.endHold(rule, false) };
+  }
+
+  /** Ends every hold (hang() and hold()) and answers the held calls as usual, in arrival order. */
   async release(): Promise<void> {
-    this.hanging = undefined;
-    this.held.length = 0;
-    for (const resume of this.resumes.splice(0)) await resume();
+    for (const rule of [...this.holdRules]) this.endHold(rule, true);
+  }
+
+  private endHold(rule: HoldRule, answer: boolean): void {
+    this.holdRules.delete(rule);
+    if (this.hanging === rule) this.hanging = undefined;
+    const ended = new Set(rule.resumes.map((r) => r.call));
+    const kept = this.held.filter((c) => !ended.has(c));
+    this.held.splice(0, this.held.length, ...kept);
+    for (const { resume } of rule.resumes.splice(0)) resume(answer);
   }
 
   /** The first held call the bot gave up on that matches, already or within timeoutMs. */
@@ -207,17 +248,23 @@ export class ConnectorStandIn {
       });
       return;
     }
-    if (this.hanging && holds(this.hanging, call.op)) {
+    const rule = [...this.holdRules].find((r) => r.matches(call));
+    if (rule) {
       const held: HeldCall = { ...call, at: Date.now(), gaveUp: false };
       res.once('close', () => {
         held.gaveUp = !res.writableEnded;
         if (held.gaveUp) this.events.emit('gaveUp', held);
       });
       this.held.push(held);
-      this.resumes.push(async () => {
-        if (held.gaveUp || res.destroyed) this.abandoned.push(held);
-        else this.answer(req, res, call, body);
+      rule.resumes.push({
+        call: held,
+        resume: (answer) => {
+          if (held.gaveUp || res.destroyed) this.abandoned.push(held);
+          else if (answer) this.answer(req, res, call, body);
+          else res.destroy();
+        },
       });
+      rule.onHeld?.(held);
       this.events.emit('held', held);
       return;
     }

@@ -665,6 +665,7 @@ export class GraphStandIn {
   private server?: https.Server;
   private origin = '';
   private readonly holds = new Set<() => void>();
+  private batchGate?: { cut: Promise<void>; arrived: () => void };
   private random = mulberry32(0x5eed);
 
   constructor(private readonly o: GraphStandInOptions) {
@@ -713,6 +714,26 @@ export class GraphStandIn {
     this.faults = [];
   }
 
+  /**
+   * Holds each $batch that arrives from now on before Graph sees it, as a stalled network would, until
+   * drop() (or stop()) cuts their connections: they never reach Graph. `arrived` resolves when the
+   * first one comes in.
+   */
+  holdBatches(): { arrived: Promise<void>; drop: () => void } {
+    let cut!: () => void;
+    let arrived!: () => void;
+    const first = new Promise<void>((r) => (arrived = r));
+    const gate = { cut: new Promise<void>((r) => (cut = r)), arrived: () => arrived() };
+    this.batchGate = gate;
+    const drop = () => {
+      if (this.batchGate === gate) this.batchGate = undefined;
+      this.holds.delete(drop);
+      cut();
+    };
+    this.holds.add(drop);
+    return { arrived: first, drop };
+  }
+
   setPermissions(p: string[]): void {
     this.permissions = new Set(p);
   }
@@ -720,6 +741,11 @@ export class GraphStandIn {
   /** Revoke calls answered 200 for this user (guests included: Graph accepts them). */
   revokeCount(userId: string): number {
     return this.revokes.get(userId.toLowerCase()) ?? 0;
+  }
+
+  /** Every user's revoke count so far (lower-case ids), e.g. to tell a later job's revokes apart. */
+  revokeCounts(): Map<string, number> {
+    return new Map(this.revokes);
   }
 
   /** 429s sent, top-level and per $batch item, faults included. */
@@ -784,6 +810,12 @@ export class GraphStandIn {
       const isBatch = call.path.toLowerCase() === '/$batch';
       const items = isBatch && isObject(body.value) ? body.value.requests : undefined;
       const itemCount = Array.isArray(items) ? Math.min(items.length, MAX_BATCH) : 0;
+      const gate = isBatch ? this.batchGate : undefined;
+      if (gate) {
+        gate.arrived();
+        await gate.cut;
+        return 'destroyed';
+      }
       await this.hold(this.latency() * (1 + itemCount * BATCH_ITEM_LATENCY_SHARE));
       this.authenticate(req.headers.authorization);
       if (body.error) throw body.error;

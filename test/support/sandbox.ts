@@ -52,7 +52,27 @@ export interface Sandbox {
   restartBot(): Promise<void>;
   /** @returns the exit code (null when a signal ended it) */
   stopBot(signal?: NodeJS.Signals): Promise<number | null>;
+  /** the bot's process id while it runs */
+  pid(): number | undefined;
+  /** sends the bot a signal and returns at once (SIGSTOP freezes it as a paused VM is, SIGCONT wakes it) */
+  signal(signal: NodeJS.Signals): void;
+  /**
+   * Starts another bot process on the same stand-ins, with the same settings but its own port and
+   * DATA_DIR: a second instance of a scaled-out bot (give it STORAGE_BACKEND=blob to share a store).
+   * stop() stops it too.
+   */
+  startInstance(env?: Record<string, string | undefined>): Promise<BotInstance>;
   stop(): Promise<void>;
+}
+
+/** One more bot process of a sandbox (see Sandbox.startInstance). */
+export interface BotInstance {
+  url: string;
+  logs(): string;
+  pid(): number | undefined;
+  signal(signal: NodeJS.Signals): void;
+  /** @returns the exit code (null when a signal ended it) */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** The Graph app registration the bot signs in as. */
@@ -211,6 +231,29 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         await bot.start();
       },
       stopBot: (signal: NodeJS.Signals = 'SIGTERM') => bot.stop(signal),
+      pid: () => bot.pid(),
+      signal: (signal) => bot.signal(signal),
+      startInstance: async (overrides = {}) => {
+        const instanceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signout-bot-data-'));
+        cleanups.push(() => fs.rmSync(instanceDir, { recursive: true, force: true }));
+        const instancePort = await freePort();
+        const other = new BotProcess(
+          root,
+          entry,
+          { ...botEnv({ ...env, PORT: String(instancePort), DATA_DIR: instanceDir }, overrides) },
+          `http://127.0.0.1:${instancePort}`,
+          'capture',
+        );
+        cleanups.push(async () => void (await other.stop('SIGTERM')));
+        await other.start();
+        return {
+          url: other.url,
+          logs: () => other.logs(),
+          pid: () => other.pid(),
+          signal: (signal) => other.signal(signal),
+          stop: (signal: NodeJS.Signals = 'SIGTERM') => other.stop(signal),
+        };
+      },
       stop: cleanUp,
     };
   } catch (err) {
@@ -273,11 +316,22 @@ class BotProcess {
     await this.waitHealthy(child);
   }
 
+  pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (!this.child) throw new Error('the bot is not running');
+    this.child.kill(signal);
+  }
+
   async stop(signal: NodeJS.Signals): Promise<number | null> {
     const child = this.child;
     const exited = this.exited;
     if (!child || !exited) return exited ? exited : null;
     child.kill(signal);
+    // a frozen process only acts on the signal once woken
+    if (signal !== 'SIGKILL') child.kill('SIGCONT');
     const timer = setTimeout(() => {
       this.keep(`[sandbox] bot ignored ${signal} for ${STOP_TIMEOUT_MS} ms: SIGKILL\n`);
       child.kill('SIGKILL');

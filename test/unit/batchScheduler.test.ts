@@ -635,6 +635,28 @@ describe('runBulkRevoke', () => {
     expect(calls).toBeLessThan(200);
   });
 
+  it('asks mayContinue right before each batch; a no halts it without settling users in mid-step', async () => {
+    const { clock, graph, start } = setup({ latencyMs: 200 });
+    // the runner's lease lapses while the first wave of batches is out
+    let allowed = true;
+    void clock.sleep(100).then(() => (allowed = false));
+    let asked = 0;
+    const result = await start({
+      userIds: users(400),
+      mayContinue: () => {
+        asked++;
+        return allowed;
+      },
+    });
+
+    expect(result).toMatchObject({ halted: true, cancelled: false });
+    expect(asked).toBe(DEFAULT_CONCURRENCY + 1);
+    expect(graph.arrivals).toHaveLength(DEFAULT_CONCURRENCY);
+    // revoked but not read back: no outcome, the next runner checks them
+    expect(graph.executed.revoke.size).toBe(DEFAULT_CONCURRENCY * 20);
+    expect(result.outcomes).toEqual([]);
+  });
+
   it('refuses limits that cannot afford a single revoke', () => {
     expect(() =>
       runBulkRevoke({

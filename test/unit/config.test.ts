@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { ConfigError, loadConfig as loadFrom } from '../../src/config';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
@@ -27,6 +28,8 @@ describe('loadConfig', () => {
       dataDir: './data',
       confirmationTtlMinutes: 15,
       deliveryClaimSeconds: 30,
+      sweepSeconds: 30,
+      jobLeaseSeconds: 60,
       adminUserIds: [],
       credential: { kind: 'managedIdentity' },
       disableInstanceDiscovery: false,
@@ -98,6 +101,9 @@ describe('loadConfig', () => {
         PORT: 'eighty',
         CONFIRMATION_TTL_MINUTES: '0',
         DELIVERY_CLAIM_SECONDS: '601',
+        SWEEP_SECONDS: '1.5',
+        JOB_LEASE_SECONDS: '0',
+        INSTANCE_ID: 'web 1',
         SECURITY_CHANNEL_ID: 'general',
         BOT_ID: CLIENT,
         BOT_TYPE: 'SingleTenant',
@@ -107,11 +113,27 @@ describe('loadConfig', () => {
         'PORT must be a number',
         'CONFIRMATION_TTL_MINUTES must be at least 1',
         'DELIVERY_CLAIM_SECONDS must be at most 600',
+        'SWEEP_SECONDS must be a whole number',
+        'JOB_LEASE_SECONDS must be at least 1',
+        'INSTANCE_ID must be 1-200 letters, digits and . _ : -',
         'SECURITY_CHANNEL_ID must look like 19:…@thread.tacv2',
         'BOT_PASSWORD is required when BOT_ID is set',
         'BOT_TENANT_ID is required for a SingleTenant bot',
       ]),
     );
+  });
+
+  it("names this process in job claims: INSTANCE_ID, else App Service's instance, else host and process id", () => {
+    expect(loadConfig({ AZURE_TENANT_ID: TENANT }).instanceId).toBe(`${os.hostname()}:${process.pid}`);
+    expect(loadConfig({ AZURE_TENANT_ID: TENANT, INSTANCE_ID: ' web-1 ' }).instanceId).toBe('web-1');
+    const appService = {
+      AZURE_TENANT_ID: TENANT,
+      BOT_ID: CLIENT,
+      BOT_PASSWORD: 'p',
+      WEBSITE_INSTANCE_ID: 'f00d',
+    };
+    expect(loadFrom(appService).instanceId).toBe('f00d');
+    expect(loadFrom({ ...appService, INSTANCE_ID: 'pinned' }).instanceId).toBe('pinned');
   });
 
   it('treats empty values as unset, as env files leave them', () => {

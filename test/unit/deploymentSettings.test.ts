@@ -37,6 +37,9 @@ const NOT_DEPLOYED: Record<string, string> = {
   LOCAL_MODE: 'runs without authentication; the bot refuses it on App Service',
   AZURE_CLIENT_CERTIFICATE_PATH: 'the deployment signs in with the client secret aadApp/create makes',
   DELIVERY_CLAIM_SECONDS: 'a timing whose default suits Teams; the integration tests shorten it',
+  INSTANCE_ID: 'App Service sets WEBSITE_INSTANCE_ID, which is the default, distinct per instance',
+  SWEEP_SECONDS: 'advanced: the default suits every deployment; the tests shorten it',
+  JOB_LEASE_SECONDS: 'advanced: the default suits every deployment; the tests shorten it',
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,102 +1,128 @@
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { JobRunner, LEASE_MS } from '../../src/bot/jobRunner';
 import type { SignoutRequest } from '../../src/core/types';
-import type { GraphApi } from '../../src/graph/client';
-import type { Directory } from '../../src/graph/directory';
-import { limitsForTenantSize } from '../../src/graph/throttleLimits';
-import { FileStorage } from '../../src/store/fileStorage';
-import { RequestStore } from '../../src/store/requestStore';
+import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../support/jobHarness';
 
-/** One job, one runner: the lease that keeps two bot instances from running the same job. */
+/** One job, one runner: the claim that keeps two bot instances (or a frozen one) from running a job twice. */
 
-const USER = '11111111-1111-4111-8111-111111111111';
-const NOW = new Date('2026-11-22T12:00:00Z');
+const LEASE_MS = 60_000;
+const USERS = userIds(100);
 
-function running(runner?: SignoutRequest['runner']): SignoutRequest {
-  return {
-    id: 'r1',
-    tenantId: 't',
-    status: 'running',
-    createdAt: NOW.toISOString(),
-    expiresAt: NOW.toISOString(),
-    startedAt: NOW.toISOString(),
-    requester: { id: 'a', name: 'A' },
-    reason: '',
-    targets: [{ id: USER, displayName: 'Lester', userPrincipalName: 'lester@contoso.com' }],
-    conversation: { reference: {} },
-    outcomes: [],
-    runner,
-  };
+async function started(h: Harness, job: SignoutRequest, resumed = true): Promise<void> {
+  await h.store.create(job);
+  h.jobs.start((await h.store.get(job.id))!, resumed);
 }
 
-async function setup(instance: string, existing: SignoutRequest) {
-  const store = await new RequestStore(
-    await new FileStorage(await fs.mkdtemp(path.join(os.tmpdir(), 'lease-'))).init(),
-  ).init();
-  await store.create(existing);
-  const calls: string[] = [];
-  const graph = {
-    call: async (method: string, p: string) => {
-      calls.push(`${method} ${p}`);
-      return {
-        status: 200,
-        body: { value: true, signInSessionsValidFromDateTime: NOW.toISOString(), userType: 'Member' },
-      };
-    },
-  } as unknown as GraphApi;
-  const finished: SignoutRequest[] = [];
-  const jobs = new JobRunner({
-    store,
-    graph,
-    batchGraph: graph,
-    directory: { getUser: async () => undefined } as unknown as Directory,
-    audit: { readAll: async () => [] },
-    limits: limitsForTenantSize(0),
-    log: pino({ level: 'silent' }),
-    onProgress: async () => undefined,
-    onFinished: async (r) => void finished.push(r),
-    instance,
-    now: () => NOW,
-  });
-  return { store, jobs, calls, finished };
-}
+const ranOut = (h: Harness) => waitFor(() => !h.jobs.isRunning('r1'), 'the run to end');
 
 describe('job lease', () => {
   it('leaves a job to the live instance that holds it', async () => {
-    const t = await setup(
-      'B',
-      running({ instance: 'A', heartbeatAt: new Date(NOW.getTime() - 5_000).toISOString() }),
-    );
-    t.jobs.start((await t.store.get('r1'))!, true);
-    await t.jobs.pause();
-    expect(t.calls).toEqual([]);
-    expect((await t.store.get('r1'))?.runner?.instance).toBe('A');
+    const h = await jobHarness({ instance: 'B' });
+    const fresh = new Date(NOW.getTime() - 5_000).toISOString();
+    await started(h, aJob({ runner: { instance: 'A', token: 'a', heartbeatAt: fresh } }));
+    await ranOut(h);
+    expect(h.graph.batches).toEqual([]);
+    expect((await h.store.get('r1'))?.runner?.instance).toBe('A');
+    expect(h.jobs.mayTakeOver((await h.store.get('r1'))!)).toBe(false);
   });
 
-  it('takes over a job whose instance stopped renewing its lease, and runs it once', async () => {
+  it('takes over a job whose runner stopped renewing its claim, and runs it once', async () => {
+    const h = await jobHarness({ instance: 'B' });
     const stale = new Date(NOW.getTime() - LEASE_MS - 1).toISOString();
-    const t = await setup('B', running({ instance: 'A', heartbeatAt: stale }));
-    t.jobs.start((await t.store.get('r1'))!, true);
-    await waitFor(() => t.finished.length === 1);
-    expect(t.calls.filter((c) => c.startsWith('POST'))).toEqual([`POST /users/${USER}/revokeSignInSessions`]);
-    expect(t.finished[0]).toMatchObject({ status: 'done', runner: { instance: 'B' } });
+    await started(h, aJob({ runner: { instance: 'A', token: 'a', heartbeatAt: stale } }));
+    await waitFor(() => h.finished.length === 1, 'the job to end');
+    expect(aJob().targets.map((t) => h.graph.revokeCount(t.id))).toEqual([1, 1, 1]);
+    expect(h.finished[0]).toMatchObject({
+      status: 'done',
+      runner: { instance: 'B', token: h.jobs.me.token },
+    });
   });
 
-  it('resumes at once after a restart on the same host', async () => {
-    const t = await setup('A', running({ instance: 'A', heartbeatAt: NOW.toISOString() }));
-    t.jobs.start((await t.store.get('r1'))!, true);
-    await waitFor(() => t.finished.length === 1);
-    expect(t.finished[0].status).toBe('done');
+  it('waits for the lease after a crash, also when the new process has the same INSTANCE_ID', async () => {
+    const h = await jobHarness({ instance: 'A' });
+    await started(
+      h,
+      aJob({ runner: { instance: 'A', token: 'before-the-crash', heartbeatAt: NOW.toISOString() } }),
+    );
+    await ranOut(h);
+    expect(h.graph.batches).toEqual([]);
+    expect((await h.store.get('r1'))?.runner?.token).toBe('before-the-crash');
+  });
+
+  it('resumes at once a job that a graceful shutdown handed back', async () => {
+    const h = await jobHarness({ instance: 'A' });
+    await started(h, aJob({ runner: undefined }));
+    await waitFor(() => h.finished.length === 1, 'the job to end');
+    expect(h.finished[0].status).toBe('done');
+  });
+
+  it('stops before its next batch once its last renewal is older than half the lease (a frozen process)', async () => {
+    let offset = 0;
+    const h = await jobHarness({
+      now: () => new Date(NOW.getTime() + offset),
+      monotonic: () => offset,
+      leaseMs: LEASE_MS,
+    });
+    // the process is frozen while its first batch is out, and wakes half a lease later
+    h.graph.beforeBatch = (_items, n) => void (n === 1 && (offset += LEASE_MS / 2));
+    await started(h, aJob({ userIds: USERS }), false);
+    await ranOut(h);
+    expect(h.graph.batches).toHaveLength(1);
+    expect(h.log).toContain(
+      'this instance no longer holds the job (another took it over, or its claim lapsed): stopped before its next batch',
+    );
+    const stopped = (await h.store.get('r1'))!;
+    expect(stopped).toMatchObject({ status: 'running', outcomes: [] });
+    expect(h.finished).toEqual([]);
+
+    // the same process renews and resumes it at once: the users revoked by that batch are read, not revoked again
+    expect(h.jobs.mayTakeOver(stopped)).toBe(true);
+    h.jobs.start(stopped, true);
+    await waitFor(() => h.finished.length === 1, 'the job to end');
+    expect(USERS.filter((id) => h.graph.revokeCount(id) !== 1)).toEqual([]);
+    expect(h.finished[0]).toMatchObject({ status: 'done' });
+    expect(h.finished[0].outcomes).toHaveLength(USERS.length);
+  });
+
+  it('stops when a renewal finds that another instance took the job over, recording nothing more', async () => {
+    const h = await jobHarness({ now: () => new Date(), leaseMs: 400 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    h.graph.beforeBatch = () => held;
+    await started(h, aJob({ userIds: USERS, startedAt: new Date().toISOString() }), false);
+    await waitFor(() => h.graph.batches.length > 0, 'the first batch');
+    const sent = h.graph.batches.length;
+    await h.store.patch('r1', () => ({
+      runner: { instance: 'B', token: 'b', heartbeatAt: new Date(Date.now() + 60_000).toISOString() },
+    }));
+    await waitFor(() =>
+      h.log.includes('this instance no longer holds the job; it stops before its next batch'),
+    );
+    release();
+    await ranOut(h);
+    expect(h.graph.batches).toHaveLength(sent);
+    const stored = (await h.store.get('r1'))!;
+    expect(stored).toMatchObject({ status: 'running', outcomes: [], runner: { instance: 'B' } });
+    expect(h.finished).toEqual([]);
+  });
+
+  it('refuses the end of a job taken over while it was audited; the new runner writes no line twice', async () => {
+    const a = await jobHarness({ instance: 'A' });
+    const b = await jobHarness({ instance: 'B', with: a });
+    // with clocks far apart, B takes the job over while A still trusts its claim and writes the audit
+    a.audit.beforeAppend = async () => {
+      a.audit.beforeAppend = () => undefined;
+      await a.store.patch('r1', () => ({
+        runner: { ...b.jobs.me, heartbeatAt: NOW.toISOString() },
+      }));
+    };
+    await started(a, aJob({ userIds: USERS }), false);
+    await ranOut(a);
+    expect(a.finished).toEqual([]);
+    expect((await a.store.get('r1'))?.status).toBe('running');
+
+    b.jobs.start((await b.store.get('r1'))!, true);
+    await waitFor(() => b.finished.length === 1, 'B to end the job');
+    expect(b.finished[0]).toMatchObject({ status: 'done', runner: { instance: 'B' } });
+    expect([...a.audit.outcomeLines('r1').values()]).toEqual(USERS.map(() => 1));
+    expect(USERS.filter((id) => a.graph.revokeCount(id) !== 1)).toEqual([]);
   });
 });
-
-async function waitFor(cond: () => boolean): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

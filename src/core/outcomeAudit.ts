@@ -1,0 +1,43 @@
+import type { AuditEntry, NewAuditEntry } from '../store/auditLog';
+import type { SignoutRequest } from './types';
+
+/**
+ * The audit lines of a job's outcomes: per user, `blocked` when Graph confirmed a block (it is what
+ * lets `unblock` tell the bot's blocks from anyone else's, so it is written even when the revoke after
+ * it failed), then one outcome line (`revoked`, `unblocked` or `failed`).
+ */
+export function outcomeAuditEntries(req: SignoutRequest): NewAuditEntry[] {
+  const byId = new Map(req.targets.map((t) => [t.id, t]));
+  const actor = req.approvedBy ?? req.confirmedBy ?? {};
+  return req.outcomes.flatMap((o): NewAuditEntry[] => {
+    const targets = [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }];
+    const blocked: NewAuditEntry[] = o.blocked
+      ? [{ event: 'blocked', tenantId: req.tenantId, requestId: req.id, actor, targets }]
+      : [];
+    return [
+      ...blocked,
+      {
+        event: o.kind === 'revoked' ? 'revoked' : o.kind === 'unblocked' ? 'unblocked' : 'failed',
+        tenantId: req.tenantId,
+        requestId: req.id,
+        actor,
+        targets,
+        outcome: o.kind,
+        graphRequestIds: o.requestId ? [o.requestId] : undefined,
+        detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
+      },
+    ];
+  });
+}
+
+/**
+ * The entries the log does not hold yet, by request, event and user: what a job must still write after
+ * a crash that may have come between its audit append and the change that marks it audited.
+ */
+export function notYetAudited(entries: NewAuditEntry[], log: readonly AuditEntry[]): NewAuditEntry[] {
+  const keyOf = (e: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>) =>
+    JSON.stringify([e.requestId, e.event, e.targets?.[0]?.id]);
+  const requestIds = new Set(entries.map((e) => e.requestId));
+  const written = new Set(log.filter((e) => requestIds.has(e.requestId)).map(keyOf));
+  return entries.filter((e) => !written.has(keyOf(e)));
+}

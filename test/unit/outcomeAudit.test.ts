@@ -1,0 +1,63 @@
+import { notYetAudited, outcomeAuditEntries } from '../../src/core/outcomeAudit';
+import type { AuditEntry } from '../../src/store/auditLog';
+import { aRequest } from '../support/requests';
+
+const target = (id: string) => ({ id, displayName: id, userPrincipalName: `${id}@contoso.com` });
+
+describe('outcomeAuditEntries', () => {
+  it('writes one outcome line per user, after a blocked line when Graph confirmed the block', () => {
+    const req = aRequest({
+      targets: [target('u1'), target('u2'), target('u3')],
+      confirmedBy: { id: 'c', name: 'C' },
+      outcomes: [
+        { userId: 'u1', kind: 'revoked', validFrom: '2026-11-22T12:00:01Z', blocked: true, requestId: 'g1' },
+        {
+          userId: 'u2',
+          kind: 'failed',
+          code: 'ServiceUnavailable',
+          message: 'Graph did not answer',
+          blocked: true,
+        },
+        { userId: 'u3', kind: 'unblocked', requestId: 'g3' },
+      ],
+    });
+    const lines = outcomeAuditEntries(req);
+    expect(lines.map((e) => [e.event, e.targets?.[0].id, e.outcome])).toEqual([
+      ['blocked', 'u1', undefined],
+      ['revoked', 'u1', 'revoked'],
+      ['blocked', 'u2', undefined],
+      ['failed', 'u2', 'failed'],
+      ['unblocked', 'u3', 'unblocked'],
+    ]);
+    expect(lines[1]).toMatchObject({
+      requestId: 'r1',
+      actor: { id: 'c' },
+      targets: [{ id: 'u1', upn: 'u1@contoso.com' }],
+      graphRequestIds: ['g1'],
+      detail: 'validFrom 2026-11-22T12:00:01Z',
+    });
+    expect(lines[3].detail).toBe('Graph did not answer');
+  });
+});
+
+describe('notYetAudited', () => {
+  it('leaves out the lines a log already holds for the request, by event and user', () => {
+    const req = aRequest({
+      targets: [target('u1'), target('u2')],
+      outcomes: [
+        { userId: 'u1', kind: 'revoked', blocked: true },
+        { userId: 'u2', kind: 'revoked', blocked: true },
+      ],
+    });
+    const lines = outcomeAuditEntries(req);
+    // a crash cut the first append after u1's lines; another request's line for u2 does not count
+    const log = [...lines.slice(0, 2), { ...lines[3], requestId: 'other' }].map(
+      (e) => ({ at: '2026-11-22T12:00:00Z', ...e }) as AuditEntry,
+    );
+    expect(notYetAudited(lines, log).map((e) => [e.event, e.targets?.[0].id])).toEqual([
+      ['blocked', 'u2'],
+      ['revoked', 'u2'],
+    ]);
+    expect(notYetAudited(lines, [])).toEqual(lines);
+  });
+});
