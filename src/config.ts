@@ -110,6 +110,8 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('CONFIRMATION_TTL_MINUTES', 24 * 60).default(15),
   ),
+  // advanced: how often unanswered cards expire and interrupted or approved sign-outs start (tests use 1)
+  SWEEP_SECONDS: z.preprocess(blankToUndefined, positiveInt('SWEEP_SECONDS', 3600).default(30)),
   APPROVAL_POLICY: z.preprocess(
     blankToUndefined,
     z
@@ -193,6 +195,8 @@ export interface Config {
   /** where requests and the audit log live (DATA_DIR is still used for the CSV link key) */
   storage: StorageConfig;
   confirmationTtlMinutes: number;
+  /** how often the sweep expires cards and starts interrupted or approved jobs */
+  sweepSeconds: number;
   approvalPolicy: 'none' | 'privileged' | 'bulk' | 'always';
   bulkApprovalThreshold: number;
   /** who may approve: APPROVER_GROUP_ID, else the admins */
@@ -258,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : { backend: 'file' },
     confirmationTtlMinutes: e.CONFIRMATION_TTL_MINUTES,
+    sweepSeconds: e.SWEEP_SECONDS,
     approvalPolicy: e.APPROVAL_POLICY,
     bulkApprovalThreshold: e.BULK_APPROVAL_THRESHOLD,
     approverGroupId: (e.APPROVER_GROUP_ID ?? e.ADMIN_GROUP_ID)?.toLowerCase(),

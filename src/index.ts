@@ -18,8 +18,6 @@ import { createLogger } from './log';
 import { startServer } from './server';
 import { createStores } from './store/createStores';
 
-const SWEEP_MS = 30_000;
-
 /** Composition root: config → credential and clients → store → app → server. */
 async function main(): Promise<void> {
   let config: Config;
@@ -123,7 +121,7 @@ async function main(): Promise<void> {
   const sweep = setInterval(() => {
     void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
-  }, SWEEP_MS);
+  }, config.sweepSeconds * 1000);
   sweep.unref();
 
   let stopping = false;

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       graphBaseUrl: 'https://graph.microsoft.com',
       dataDir: './data',
       confirmationTtlMinutes: 15,
+      sweepSeconds: 30,
       adminUserIds: [],
       credential: { kind: 'managedIdentity' },
       disableInstanceDiscovery: false,
@@ -92,6 +93,7 @@ describe('loadConfig', () => {
         AZURE_TENANT_ID: TENANT,
         PORT: 'eighty',
         CONFIRMATION_TTL_MINUTES: '0',
+        SWEEP_SECONDS: '1.5',
         SECURITY_CHANNEL_ID: 'general',
         BOT_ID: CLIENT,
         BOT_TYPE: 'SingleTenant',
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         'PORT must be a number',
         'CONFIRMATION_TTL_MINUTES must be at least 1',
+        'SWEEP_SECONDS must be a whole number',
         'SECURITY_CHANNEL_ID must look like 19:…@thread.tacv2',
         'BOT_PASSWORD is required when BOT_ID is set',
         'BOT_TENANT_ID is required for a SingleTenant bot',
