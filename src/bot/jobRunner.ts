@@ -150,11 +150,13 @@ export class JobRunner {
           error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message,
         }),
       );
-      if (final.ok) await this.d.onFinished(final.request);
-    } else if (current.status === 'cancelled') {
-      const final = await this.d.store.patch(req.id, () => ({ finishedAt: this.now().toISOString() }));
-      if (final.request) await this.d.onFinished(final.request);
+      if (final.ok) return this.d.onFinished(final.request);
     }
+    // Cancelled while it ran, also when the cancel beat the move to done above: report the end once.
+    const stopped = await this.d.store.patch(req.id, (cur) =>
+      cur.status === 'cancelled' && !cur.finishedAt ? { finishedAt: this.now().toISOString() } : undefined,
+    );
+    if (stopped.ok) await this.d.onFinished(stopped.request);
   }
 
   private async runBulk(
