@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     log,
     onProgress: (req): Promise<void> => service.progress(req),
-    onFinished: (req): Promise<void> => service.finished(req),
+    onFinished: (req, again): Promise<void> => service.finished(req, again),
     instance: process.env.WEBSITE_INSTANCE_ID || os.hostname(),
   });
   const service: SignoutService = new SignoutService({

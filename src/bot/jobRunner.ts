@@ -20,8 +20,11 @@ export interface JobRunnerDeps {
   log: Logger;
   /** called with the latest state of a bulk request, at most every progressIntervalMs */
   onProgress: (req: SignoutRequest) => Promise<void>;
-  /** called once with the request in its final state */
-  onFinished: (req: SignoutRequest) => Promise<void>;
+  /**
+   * called with the request in its final state; `again` when a stop may have interrupted an earlier
+   * report of it (the job was resumed), so audit lines already written must not be written twice
+   */
+  onFinished: (req: SignoutRequest, again: boolean) => Promise<void>;
   progressIntervalMs?: number;
   /** stable per host (App Service's WEBSITE_INSTANCE_ID, else the host name) */
   instance: string;
@@ -113,7 +116,7 @@ export class JobRunner {
     const claimed = await this.d.store.patch(requestId, (cur) => {
       const r = cur.runner;
       const free = !r || r.instance === this.instance || now.getTime() - Date.parse(r.heartbeatAt) > LEASE_MS;
-      return cur.status === 'running' && free
+      return (cur.status === 'running' || cur.reportPending) && free
         ? { runner: { instance: this.instance, heartbeatAt: now.toISOString() } }
         : undefined;
     });
@@ -121,42 +124,66 @@ export class JobRunner {
   }
 
   private async work(req: SignoutRequest, resumed: boolean, signal: AbortSignal): Promise<void> {
-    const finished = new Set(req.outcomes.map((o) => o.userId));
-    let remaining = req.targets.filter((t) => !finished.has(t.id));
-    if (req.targets.length === 1) {
-      if (req.block) remaining = await this.blockSignIn(req, remaining);
-      for (const target of remaining)
-        await this.checkpoint(req.id, [await this.revokeOne(req, target, resumed)]);
-    } else {
-      await this.runBulk(req, remaining, resumed, signal);
+    if (req.status === 'running') {
+      const finished = new Set(req.outcomes.map((o) => o.userId));
+      let remaining = req.targets.filter((t) => !finished.has(t.id));
+      if (req.targets.length === 1) {
+        if (req.block) remaining = await this.blockSignIn(req, remaining);
+        for (const target of remaining)
+          await this.checkpoint(req.id, [await this.revokeOne(req, target, resumed)]);
+      } else {
+        await this.runBulk(req, remaining, resumed, signal);
+      }
+      if (this.pausing) {
+        // hand the job over at once rather than after the lease runs out
+        await this.d.store.patch(req.id, (cur) =>
+          cur.runner?.instance === this.instance ? { runner: undefined } : undefined,
+        );
+        return;
+      }
+    } else if (!req.finishedAt) {
+      // Cancelled while it ran, and the bot stopped before the job ended: revoke nobody else, but record
+      // the revokes Graph accepted before the stop.
+      const recorded = new Set(req.outcomes.map((o) => o.userId));
+      const open = req.targets.filter((t) => !recorded.has(t.id));
+      const earlier = req.startedAt && open.length ? await this.revokedSince(open, req.startedAt) : [];
+      if (earlier.length) await this.checkpoint(req.id, earlier);
     }
-    if (this.pausing) {
-      // hand the job over at once rather than after the lease runs out
-      await this.d.store.patch(req.id, (cur) =>
-        cur.runner?.instance === this.instance ? { runner: undefined } : undefined,
-      );
-      return;
-    }
-    const current = await this.d.store.get(req.id);
-    if (!current) return;
-    if (current.status === 'running') {
+    await this.finish(req.id, resumed);
+  }
+
+  /**
+   * Records the end of the job, then reports it. The request stays active until the report is out, so a
+   * stop in between (a crash, a deploy) has the report made again after the restart.
+   */
+  private async finish(requestId: string, again: boolean): Promise<void> {
+    let current = await this.d.store.get(requestId);
+    if (current?.status === 'running') {
       const anyRevoked = current.outcomes.some((o) => !FAILED_OUTCOMES.includes(o.kind));
-      const final = await this.d.store.transition(
-        req.id,
+      const ended = await this.d.store.transition(
+        requestId,
         ['running'],
         anyRevoked ? 'done' : 'failed',
         (cur) => ({
           finishedAt: this.now().toISOString(),
           error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message,
+          reportPending: true,
         }),
       );
-      if (final.ok) return this.d.onFinished(final.request);
+      // losing means a cancel came first: the job ends as cancelled below
+      current = ended.ok ? ended.request : await this.d.store.get(requestId);
     }
-    // Cancelled while it ran, also when the cancel beat the move to done above: report the end once.
-    const stopped = await this.d.store.patch(req.id, (cur) =>
-      cur.status === 'cancelled' && !cur.finishedAt ? { finishedAt: this.now().toISOString() } : undefined,
-    );
-    if (stopped.ok) await this.d.onFinished(stopped.request);
+    if (current?.status === 'cancelled' && !current.finishedAt) {
+      const stopped = await this.d.store.patch(requestId, (cur) =>
+        cur.status === 'cancelled' && !cur.finishedAt
+          ? { finishedAt: this.now().toISOString(), reportPending: true }
+          : undefined,
+      );
+      current = stopped.request;
+    }
+    if (!current?.reportPending) return;
+    await this.d.onFinished(current, again);
+    await this.d.store.reported(requestId);
   }
 
   private async runBulk(

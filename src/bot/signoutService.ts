@@ -292,6 +292,8 @@ export class SignoutService {
     const moved = await this.d.store.transition(req.id, from, 'cancelled', () => ({
       cancelledBy: clicker,
       finishedAt: decision === 'stop' ? undefined : this.now().toISOString(),
+      // a stopped job reports its end itself, after a restart if need be
+      reportPending: decision === 'stop' || undefined,
     }));
     const current = moved.request ?? req;
     if (!moved.ok) return { card: this.card(current, info) };
@@ -310,12 +312,13 @@ export class SignoutService {
 
   /**
    * At start-up and then every few seconds: run jobs that have no live runner (this process restarted,
-   * or another instance died), start approved requests that never started, and expire cards nobody
-   * answered in time. A job another live instance runs is left to it (see JobRunner's lease).
+   * or another instance died), including ended jobs whose report a stop interrupted, start approved
+   * requests that never started, and expire cards nobody answered in time. A job another live instance
+   * runs is left to it (see JobRunner's lease).
    */
   async sweep(): Promise<void> {
     for (const req of await this.d.store.listActive()) {
-      if (req.status === 'running' && !this.d.jobs.isRunning(req.id)) {
+      if ((req.status === 'running' || req.reportPending) && !this.d.jobs.isRunning(req.id)) {
         const stale = !req.runner || Date.now() - Date.parse(req.runner.heartbeatAt) > LEASE_MS;
         if (stale || req.runner?.instance === this.d.jobs.instance) {
           this.d.log.info({ requestId: req.id }, 'resuming interrupted sign-out');
@@ -346,8 +349,11 @@ export class SignoutService {
     await this.d.poster.updateCard(req, cardFor(req, { zone: zoneFromString(req.confirmerTimeZone) }));
   }
 
-  /** The end of a job: card for everyone, lines in the thread, audit, security channel. */
-  async finished(req: SignoutRequest): Promise<void> {
+  /**
+   * The end of a job: card for everyone, lines in the thread, audit, security channel. `again` when an
+   * earlier report may have been interrupted: the card and posts are repeated, the audit lines are not.
+   */
+  async finished(req: SignoutRequest, again = false): Promise<void> {
     const zone = zoneFromString(req.confirmerTimeZone);
     const bulk = req.targets.length > 1;
     await this.d.poster.updateCard(
@@ -356,19 +362,32 @@ export class SignoutService {
     );
     await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
     const byId = new Map(req.targets.map((t) => [t.id, t]));
+    const audited = again ? await this.auditedOutcomes(req.id) : new Set<string>();
     await this.d.audit.appendMany(
-      req.outcomes.map((o) => ({
-        event: o.kind === 'revoked' ? 'revoked' : 'failed',
-        tenantId: req.tenantId,
-        requestId: req.id,
-        actor: req.approvedBy ?? req.confirmedBy ?? {},
-        targets: [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }],
-        outcome: o.kind,
-        graphRequestIds: o.requestId ? [o.requestId] : undefined,
-        detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
-      })),
+      req.outcomes
+        .filter((o) => !audited.has(o.userId))
+        .map((o) => ({
+          event: o.kind === 'revoked' ? 'revoked' : 'failed',
+          tenantId: req.tenantId,
+          requestId: req.id,
+          actor: req.approvedBy ?? req.confirmedBy ?? {},
+          targets: [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }],
+          outcome: o.kind,
+          graphRequestIds: o.requestId ? [o.requestId] : undefined,
+          detail: o.validFrom ? `validFrom ${o.validFrom}` : o.message,
+        })),
     );
     await this.d.notifier.notify(text.endedNotice(req, req.thread ?? '', zone), originOfReference(req));
+  }
+
+  /** Users whose outcome in this request the audit log already has. */
+  private async auditedOutcomes(requestId: string): Promise<Set<string>> {
+    const entries = await this.d.audit.readAll();
+    return new Set(
+      entries
+        .filter((e) => e.requestId === requestId && (e.event === 'revoked' || e.event === 'failed'))
+        .flatMap((e) => (e.targets ?? []).map((t) => t.id)),
+    );
   }
 
   private card(req: SignoutRequest, info: ActivityInfo): object {

@@ -90,6 +90,11 @@ export interface SignoutRequest {
   confirmPhrases?: string[];
   /** which bot instance runs the job, renewed while it runs; a stale one may be taken over */
   runner?: { instance: string; heartbeatAt: string };
+  /**
+   * The job ended (done, failed, or cancelled while it ran) and its report (card, thread post, audit lines,
+   * security notice) may not be out yet. Such a request stays active, so a job reports it after a restart.
+   */
+  reportPending?: boolean;
   /** live figures of a running bulk job */
   progress?: { done: number; total: number; ratePerSecond: number; etaMs?: number; throttled: number };
 }

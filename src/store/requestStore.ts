@@ -13,7 +13,8 @@ export type TransitionResult =
 /**
  * Sign-out requests on any botbuilder `Storage`. Every change is a compare-and-swap on the record's
  * eTag, so two clicks, a Teams retry or two bot instances racing cannot both win a transition.
- * An index of unfinished requests lets the bot resume work and expire cards after a restart.
+ * An index of unfinished requests (and finished jobs not yet reported) lets the bot resume work, report
+ * what a stop interrupted, and expire cards after a restart.
  */
 export class RequestStore {
   constructor(private readonly storage: Storage) {}
@@ -53,8 +54,16 @@ export class RequestStore {
         ? { ...current, ...patch(current), status: to }
         : undefined,
     );
-    if (result.ok && isFinal(to)) await this.updateIndex((ids) => ids.filter((x) => x !== id));
+    if (result.ok && isFinal(to) && !result.request.reportPending) await this.leaveIndex(id);
     return result;
+  }
+
+  /** The end of a job has been reported: the request stops being active. */
+  async reported(id: string): Promise<void> {
+    const result = await this.patch(id, (cur) =>
+      cur.reportPending ? { reportPending: undefined } : undefined,
+    );
+    if (result.ok && isFinal(result.request.status)) await this.leaveIndex(id);
   }
 
   /** Changes a request without changing its status (progress checkpoints, outcomes). */
@@ -68,10 +77,11 @@ export class RequestStore {
     });
   }
 
+  /** Requests not final yet, and finished ones whose report is still pending. */
   async listActive(): Promise<SignoutRequest[]> {
     const ids = (await this.readIndex()).ids;
     const found = await Promise.all(ids.map((id) => this.get(id)));
-    return found.filter((r): r is SignoutRequest => !!r && !isFinal(r.status));
+    return found.filter((r): r is SignoutRequest => !!r && (!isFinal(r.status) || !!r.reportPending));
   }
 
   private async compareAndSwap(
@@ -92,6 +102,10 @@ export class RequestStore {
       }
     }
     throw new Error(`request ${id}: too much contention`);
+  }
+
+  private leaveIndex(id: string): Promise<void> {
+    return this.updateIndex((ids) => ids.filter((x) => x !== id));
   }
 
   private async readIndex(): Promise<{ ids: string[]; eTag?: string }> {

@@ -30,6 +30,12 @@ export interface ConnectorCall {
   body: unknown;
 }
 
+interface Hold {
+  pred: (call: ConnectorCall) => boolean;
+  /** true: answer the call; false: drop it */
+  waiting: ((answer: boolean) => void)[];
+}
+
 export interface ConnectorStandInOptions {
   port?: number;
   /**
@@ -49,6 +55,7 @@ export class ConnectorStandIn {
   /** requests the stand-in does not serve (answered 404), so a test can see what the bot tried */
   readonly unhandled: { method: string; path: string }[] = [];
   private readonly events = new EventEmitter();
+  private holds: Hold[] = [];
   private server?: http.Server;
   private lastId = 0;
 
@@ -76,9 +83,38 @@ export class ConnectorStandIn {
   }
 
   async stop(): Promise<void> {
+    for (const h of this.holds.splice(0)) for (const go of h.waiting.splice(0)) go(false);
     const server = this.server;
     this.server = undefined;
     await closeServer(server);
+  }
+
+  /**
+   * Holds the answer to calls that match (e.g. the bot's final card update), so a test can stop the bot
+   * while it waits on one. `held` resolves with the first such call; `release()` answers the held calls
+   * and lets later ones through, `drop()` closes them unanswered and unrecorded (their bot is gone).
+   */
+  hold(pred: (call: ConnectorCall) => boolean): {
+    held: Promise<ConnectorCall>;
+    release: () => void;
+    drop: () => void;
+  } {
+    let onHeld: (call: ConnectorCall) => void = () => undefined;
+    const held = new Promise<ConnectorCall>((resolve) => (onHeld = resolve));
+    const entry: Hold = {
+      pred: (call) => {
+        if (!pred(call)) return false;
+        onHeld(call);
+        return true;
+      },
+      waiting: [],
+    };
+    this.holds.push(entry);
+    const end = (answer: boolean) => {
+      this.holds = this.holds.filter((h) => h !== entry);
+      for (const go of entry.waiting.splice(0)) go(answer);
+    };
+    return { held, release: () => end(true), drop: () => end(false) };
   }
 
   clear(): void {
@@ -135,6 +171,11 @@ export class ConnectorStandIn {
     const intercepted = this.o.intercept?.(call);
     if (intercepted) {
       send(res, intercepted.status, intercepted.body);
+      return;
+    }
+    const hold = this.holds.find((h) => h.pred(call));
+    if (hold && !(await new Promise<boolean>((resolve) => hold.waiting.push(resolve)))) {
+      res.destroy();
       return;
     }
 

@@ -69,7 +69,10 @@ it('reports a bulk job whose end races a cancel, once, with every revoke', async
   const racing = Object.create(store) as RequestStore;
   racing.transition = async (id, from, to, patch) => {
     if (to === 'done' || to === 'failed') {
-      await store.transition(id, ['running'], 'cancelled', () => ({ cancelledBy: { id: 'b', name: 'B' } }));
+      await store.transition(id, ['running'], 'cancelled', () => ({
+        cancelledBy: { id: 'b', name: 'B' },
+        reportPending: true,
+      }));
     }
     return store.transition(id, from, to, patch);
   };
@@ -93,5 +96,7 @@ it('reports a bulk job whose end races a cancel, once, with every revoke', async
   expect(finished).toHaveLength(1);
   expect(finished[0]).toMatchObject({ status: 'cancelled', finishedAt: NOW.toISOString() });
   expect(finished[0].outcomes.map((o) => [o.userId, o.kind])).toEqual(USERS.map((id) => [id, 'revoked']));
-  expect((await store.get('r1'))?.finishedAt).toBe(NOW.toISOString());
+  const after = await store.get('r1');
+  expect([after?.finishedAt, after?.reportPending]).toEqual([NOW.toISOString(), undefined]);
+  expect(await store.listActive()).toEqual([]);
 });

@@ -97,6 +97,16 @@ describe('RequestStore', () => {
     expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'c']);
   });
 
+  it('keeps a finished job listed until its end is reported', async () => {
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
+    await store.create(request('j', { status: 'running' }));
+    await store.transition('j', ['running'], 'done', () => ({ reportPending: true }));
+    expect((await store.listActive()).map((r) => [r.id, r.status])).toEqual([['j', 'done']]);
+    await store.reported('j');
+    expect(await store.listActive()).toEqual([]);
+    expect((await store.get('j'))?.reportPending).toBeUndefined();
+  });
+
   it('patches without changing the status', async () => {
     const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
     await store.create(request('p'));
