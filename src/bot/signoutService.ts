@@ -297,11 +297,11 @@ export class SignoutService {
     }));
     const current = moved.request ?? req;
     if (!moved.ok) return { card: this.card(current, info) };
+    // no new batch once the cancel is stored, not even while its audit line is written
+    if (decision === 'stop') this.d.jobs.stop(requestId);
     this.d.log.info({ requestId, clicker: clicker.id, running: decision === 'stop' }, 'sign-out cancelled');
     await this.d.audit.append({ event: 'cancelled', tenantId: req.tenantId, requestId, actor: clicker });
-    if (decision === 'stop') {
-      this.d.jobs.stop(requestId);
-    } else if (!req.choices) {
+    if (decision !== 'stop' && !req.choices) {
       await this.d.notifier.notify(
         text.endedNotice(current, current.thread ?? info.thread),
         originOf(ctx.activity),
