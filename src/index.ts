@@ -117,13 +117,8 @@ async function main(): Promise<void> {
   });
   const server = await startServer(config.port, adapter, app, log, [csvLinks.route(store)]);
 
-  await service.sweep();
-  const sweep = setInterval(() => {
-    void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
-    void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
-  }, config.sweepSeconds * 1000);
-  sweep.unref();
-
+  // Signals are handled before the first sweep, which may resume jobs: a stop during it is graceful too.
+  let sweep: NodeJS.Timeout | undefined = undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -140,6 +135,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  await service.sweep();
+  if (stopping) return;
+  sweep = setInterval(() => {
+    void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+    void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
+  }, config.sweepSeconds * 1000);
+  sweep.unref();
 }
 
 main().catch((err) => {

@@ -6,7 +6,7 @@ import { requestedDetail } from '../core/history';
 import { decideCancel, decideConfirm } from '../core/requestLifecycle';
 import type { DirectoryUser, Person, SignoutRequest } from '../core/types';
 import type { Logger } from '../log';
-import type { AuditSink } from '../store/auditLog';
+import type { AuditEntry, AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
@@ -54,6 +54,7 @@ export type ClickAnswer = { card: object } | { message: string };
  */
 export class SignoutService {
   private readonly now: () => Date;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly d: SignoutServiceDeps) {
     this.now = d.now ?? (() => new Date());
@@ -316,9 +317,16 @@ export class SignoutService {
    * requests that never started, and expire cards nobody answered in time. A job another live instance
    * runs is left to it (see JobRunner's lease).
    */
-  async sweep(): Promise<void> {
+  sweep(): Promise<void> {
+    // one at a time: a slow sweep must not overlap the next and report the same end twice
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
     for (const req of await this.d.store.listActive()) {
-      if ((req.status === 'running' || req.reportPending) && !this.d.jobs.isRunning(req.id)) {
+      const job = req.status === 'running' || (!!req.reportPending && !!req.startedAt);
+      if (job && !this.d.jobs.isRunning(req.id)) {
         const stale = !req.runner || Date.now() - Date.parse(req.runner.heartbeatAt) > LEASE_MS;
         if (stale || req.runner?.instance === this.d.jobs.instance) {
           this.d.log.info({ requestId: req.id }, 'resuming interrupted sign-out');
@@ -334,14 +342,32 @@ export class SignoutService {
     await this.expireDue();
   }
 
+  /**
+   * Expires requests nobody answered in time. The expiry is stored with `reportPending` until its audit
+   * line, notice and card are out, so a stop in between has the next sweep finish the report.
+   */
   async expireDue(): Promise<void> {
     const now = this.now();
     for (const req of await this.d.store.listActive()) {
-      if (decideConfirm(req, now) === 'expire') {
-        const expired = await this.expire(req, originOfReference(req));
-        if (expired.status === 'expired') await this.d.poster.updateCard(expired, cardFor(expired));
+      if (req.status === 'expired' && req.reportPending) {
+        await this.reportExpiry(req, true);
+      } else if (decideConfirm(req, now) === 'expire') {
+        const moved = await this.d.store.transition(req.id, ['pending', 'approved'], 'expired', () => ({
+          finishedAt: now.toISOString(),
+          reportPending: true,
+        }));
+        if (moved.ok) await this.reportExpiry(moved.request, false);
       }
     }
+  }
+
+  /** Audit line, security-channel notice and card of an expiry the sweep found; `again` after a stop. */
+  private async reportExpiry(req: SignoutRequest, again: boolean): Promise<void> {
+    if (!again || (await this.auditedLines(req.id, ['expired'])).length === 0) await this.announceExpiry(req);
+    else if (!req.choices)
+      await this.d.notifier.notify(text.endedNotice(req, req.thread ?? ''), originOfReference(req));
+    await this.d.poster.updateCard(req, cardFor(req));
+    await this.d.store.reported(req.id);
   }
 
   /** Progress of a bulk job: the card, updated in place. */
@@ -362,7 +388,13 @@ export class SignoutService {
     );
     await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
     const byId = new Map(req.targets.map((t) => [t.id, t]));
-    const audited = again ? await this.auditedOutcomes(req.id) : new Set<string>();
+    const audited = new Set(
+      again
+        ? (await this.auditedLines(req.id, ['revoked', 'failed']))
+            .flatMap((e) => e.targets ?? [])
+            .map((t) => t.id)
+        : [],
+    );
     await this.d.audit.appendMany(
       req.outcomes
         .filter((o) => !audited.has(o.userId))
@@ -380,13 +412,10 @@ export class SignoutService {
     await this.d.notifier.notify(text.endedNotice(req, req.thread ?? '', zone), originOfReference(req));
   }
 
-  /** Users whose outcome in this request the audit log already has. */
-  private async auditedOutcomes(requestId: string): Promise<Set<string>> {
-    const entries = await this.d.audit.readAll();
-    return new Set(
-      entries
-        .filter((e) => e.requestId === requestId && (e.event === 'revoked' || e.event === 'failed'))
-        .flatMap((e) => (e.targets ?? []).map((t) => t.id)),
+  /** What the audit log already has of a request, for a report made again after a stop. */
+  private async auditedLines(requestId: string, events: string[]): Promise<AuditEntry[]> {
+    return (await this.d.audit.readAll()).filter(
+      (e) => e.requestId === requestId && events.includes(e.event),
     );
   }
 
@@ -469,13 +498,14 @@ export class SignoutService {
     const moved = await this.d.store.transition(req.id, ['pending', 'approved'], 'expired', () => ({
       finishedAt: this.now().toISOString(),
     }));
-    if (moved.ok) {
-      this.d.log.info({ requestId: req.id }, 'sign-out request expired');
-      await this.d.audit.append({ event: 'expired', tenantId: req.tenantId, requestId: req.id, actor: {} });
-      if (!req.choices)
-        await this.d.notifier.notify(text.endedNotice(moved.request, req.thread ?? ''), origin);
-    }
+    if (moved.ok) await this.announceExpiry(moved.request, origin);
     return moved.request ?? req;
+  }
+
+  private async announceExpiry(req: SignoutRequest, origin = originOfReference(req)): Promise<void> {
+    this.d.log.info({ requestId: req.id }, 'sign-out request expired');
+    await this.d.audit.append({ event: 'expired', tenantId: req.tenantId, requestId: req.id, actor: {} });
+    if (!req.choices) await this.d.notifier.notify(text.endedNotice(req, req.thread ?? ''), origin);
   }
 }
 
