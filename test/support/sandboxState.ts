@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { SignoutRequest } from '../../src/core/types';
 import { BotDriver } from './botDriver';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 import { SAMPLE } from './tenantFixture';
@@ -13,12 +15,32 @@ export async function auditEntries(sb: Sandbox): Promise<any[]> {
     .map((l) => JSON.parse(l));
 }
 
-/** Time passes for one request: its stored expiry moves into the past (the file store reads from disk). */
+function requestFile(sb: Sandbox, requestId: string): string {
+  return path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${requestId}`)}.json`);
+}
+
+/** A request as the file store holds it (undefined when there is none). */
+export async function storedRequest(sb: Sandbox, requestId: string): Promise<SignoutRequest | undefined> {
+  const text = await fs.readFile(requestFile(sb, requestId), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  return text === undefined ? undefined : (JSON.parse(text) as SignoutRequest);
+}
+
+/**
+ * Time passes for one request: its stored expiry moves into the past (the file store reads from disk).
+ * Written like the store writes (temp file, rename) with a new eTag, so a bot reading at the same moment
+ * sees the old or the new record, and a write based on the old one loses its compare-and-swap.
+ */
 export async function expireRequest(sb: Sandbox, requestId: string): Promise<void> {
-  const file = path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${requestId}`)}.json`);
+  const file = requestFile(sb, requestId);
   const stored = JSON.parse(await fs.readFile(file, 'utf8'));
   stored.expiresAt = new Date(Date.now() - 1000).toISOString();
-  await fs.writeFile(file, JSON.stringify(stored));
+  stored.eTag = randomUUID();
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(stored));
+  await fs.rename(tmp, file);
 }
 
 export async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
