@@ -172,17 +172,8 @@ async function main(): Promise<void> {
     [csvLinks.route(store, audit)],
   );
 
-  // a failure here must not end the process: the interval below tries again
-  await service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
-  const sweep = setInterval(() => {
-    void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
-    void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
-    void foreign
-      .sweep()
-      .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
-  }, config.sweepSeconds * 1000);
-  sweep.unref();
-
+  // Signals are handled before the first sweep, which may resume jobs: a stop during it is graceful too.
+  let sweep: NodeJS.Timeout | undefined = undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -213,6 +204,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  // a failure here must not end the process: the interval below tries again
+  await service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+  if (stopping) return;
+  sweep = setInterval(() => {
+    void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+    void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
+    void foreign
+      .sweep()
+      .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
+  }, config.sweepSeconds * 1000);
+  sweep.unref();
 }
 
 main().catch((err) => {

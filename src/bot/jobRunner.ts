@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { currentBotBlock } from '../core/botBlock';
 import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
 import { heldBy, mayClaim, type RunnerIdentity } from '../core/jobClaim';
-import { isFinal } from '../core/requestLifecycle';
-import { notYetAudited, outcomeAuditEntries } from '../core/outcomeAudit';
+import { endAuditEntries, notYetAudited } from '../core/outcomeAudit';
 import {
   actionOf,
   FAILED_OUTCOMES,
@@ -18,7 +17,7 @@ import type { Directory } from '../graph/directory';
 import { revokeUserSessions } from '../graph/revoke';
 import type { ThrottleLimits } from '../graph/throttleLimits';
 import type { Logger } from '../log';
-import type { AuditSink } from '../store/auditLog';
+import type { AuditEntry, AuditSink } from '../store/auditLog';
 import type { RequestStore, TransitionResult } from '../store/requestStore';
 import { JobLease, systemLeaseClocks } from './jobLease';
 import { LatestOnly } from './latestOnly';
@@ -50,7 +49,7 @@ export interface JobRunnerDeps {
   /** for $batch: no SDK retries, the bulk scheduler paces and retries per item */
   batchGraph: GraphApi;
   directory: Directory;
-  /** the job's outcomes go here before its end is stored; read before an unblock (the bot only reverses its own blocks) */
+  /** a request's end goes here before it is marked audited; read before an unblock (the bot only reverses its own blocks) */
   audit: Pick<AuditSink, 'readAll' | 'appendMany'>;
   limits: ThrottleLimits;
   /** the longest pause a Graph Retry-After may impose on a bulk job (GRAPH_MAX_PAUSE_SECONDS) */
@@ -61,7 +60,10 @@ export interface JobRunnerDeps {
    * wait for it (see LatestOnly)
    */
   onProgress: (req: SignoutRequest) => Promise<void>;
-  /** called once the job's end and its audit lines are stored, to report it (card, thread, security channel) */
+  /**
+   * called once a request's end and its audit lines are stored, to report it (card, thread, security
+   * channel): the end of a job, or of a request that never ran (cancelled, expired, rejected)
+   */
   onFinished: (req: SignoutRequest) => Promise<void>;
   progressIntervalMs?: number;
   /** this process in job claims (INSTANCE_ID) */
@@ -82,10 +84,11 @@ const READ_BACK_BATCH = 20;
  * is one PATCH per target, made only while the bot's audit log still shows the block as its own.
  *
  * One process runs a job at a time (JobLease). Every write of the job's outcomes and of its end is a
- * compare-and-swap that requires this process to hold the job. A job ends in three steps, each of
- * which a runner that resumes it picks up where it stopped: its outcomes go into the audit log, then
- * done/failed (or the end of a cancelled job) is stored with `auditedAt`, then it is reported in Teams
- * and stored as `reportedAt`.
+ * compare-and-swap that requires this process to hold the job. Every end of a request is finished here,
+ * in three steps, each of which a runner that resumes it picks up where it stopped: its audit lines (the
+ * event that ended it, the job's outcomes), then `auditedAt` (for a job, in the same write as
+ * done/failed), then the report in Teams and `reportedAt`. An end that a click or the sweep stored (a
+ * cancel, an expiry, a rejection) is held by the process that stored it, which starts it here at once.
  */
 export class JobRunner {
   private readonly inFlight = new Set<Promise<void>>();
@@ -104,8 +107,12 @@ export class JobRunner {
     this.leaseMs = d.leaseMs;
   }
 
-  start(req: SignoutRequest, resumed = false): void {
-    if (this.pausing || this.controllers.has(req.id)) return;
+  /**
+   * Runs the job (or finishes the end) of a request in the background; `resumed` after a crash or a
+   * takeover. The promise resolves when this run ends (at once if it does not start), and never rejects.
+   */
+  start(req: SignoutRequest, resumed = false): Promise<void> {
+    if (this.pausing || this.controllers.has(req.id)) return Promise.resolve();
     const controller = new AbortController();
     this.controllers.set(req.id, controller);
     const job = this.run(req, resumed, controller.signal)
@@ -120,6 +127,7 @@ export class JobRunner {
         this.inFlight.delete(job);
       });
     this.inFlight.add(job);
+    return job;
   }
 
   /** True while this process runs the request's job. */
@@ -134,6 +142,14 @@ export class JobRunner {
    */
   mayTakeOver(req: SignoutRequest): boolean {
     return !this.isRunning(req.id) && mayClaim(req, this.me, this.now().getTime(), this.leaseMs);
+  }
+
+  /**
+   * A claim of this process, fresh now: written with the end of a request (a cancel, an expiry, a
+   * rejection) by the process that stores it, which then finishes it (start) before anyone else may.
+   */
+  claimNow(): NonNullable<SignoutRequest['runner']> {
+    return { ...this.me, heartbeatAt: this.now().toISOString() };
   }
 
   /** Stops starting new revokes for a job running in this process. */
@@ -201,8 +217,7 @@ export class JobRunner {
       );
       return false;
     }
-    await this.finish(job, resumed);
-    return false;
+    return this.finish(job, resumed);
   }
 
   private async revokeAll(job: Job, resumed: boolean, signal: AbortSignal): Promise<void> {
@@ -227,54 +242,68 @@ export class JobRunner {
   }
 
   /**
-   * The end of a job, in an order that survives a crash at any point: its outcomes into the audit log,
-   * then its end in the store (marked audited), then the report in Teams (marked reported). A runner
-   * that resumes a job whose audit may have been written before a crash writes only the lines that are
-   * missing, so each user gets exactly one outcome line.
+   * The end of a request, in an order that survives a crash at any point: its audit lines, then its end
+   * in the store marked audited, then the report in Teams marked reported. A runner that resumes an end
+   * whose audit may have been written before a crash writes only the lines that are missing, so each
+   * line is written once; so does a runner whose job a cancel ended while it audited its outcomes.
+   * @returns true when the end is handed back unreported (shutdown)
    */
-  private async finish(job: Job, resumed: boolean): Promise<void> {
+  private async finish(job: Job, resumed: boolean): Promise<boolean> {
     const { lease } = job;
     let req = await this.d.store.get(job.req.id);
-    if (!req || !heldBy(req, this.me)) return lease.lose();
-    if (!req.auditedAt) {
-      let lines = outcomeAuditEntries(req);
-      if (resumed) lines = notYetAudited(lines, await this.d.audit.readAll());
-      if (!lease.valid()) return;
+    if (!req || !heldBy(req, this.me)) return this.lost(lease);
+    // what the log holds of the request: after a crash, anything; else what this run writes below
+    const written: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>[] =
+      resumed && !req.auditedAt ? await this.d.audit.readAll() : [];
+    while (!req.auditedAt) {
+      const lines = notYetAudited(endAuditEntries(req), written);
+      if (!lease.valid()) return false;
       await this.d.audit.appendMany(lines);
+      written.push(...lines);
       const ended = await this.end(req);
-      if (!ended) return lease.lose();
-      req = ended;
+      if (!ended.request || !heldBy(ended.request, this.me)) return this.lost(lease);
+      // not ended: a cancel came in since the lines were made; audit what it adds, then end again
+      req = ended.request;
     }
-    if (!req.auditedAt || req.reportedAt) return;
+    if (req.reportedAt) return false;
     // the final card must not be overwritten by a progress update still on its way
     await job.progress.close();
     await this.d.onFinished(req);
+    // a report made while this process stops may be cut short by the shutdown deadline: handed back
+    // unmarked, it is made again at the next start (its posts may then come twice)
+    if (this.pausing) return true;
     await this.d.store.patch(req.id, (cur) =>
       heldBy(cur, this.me) && !cur.reportedAt ? { reportedAt: this.now().toISOString() } : undefined,
     );
+    return false;
+  }
+
+  private lost(lease: JobLease): false {
+    lease.lose();
+    return false;
   }
 
   /**
-   * Stores the end of a job whose outcomes were just audited: done or failed, or, for a job that a
-   * cancel (or a version before issue 10) ended already, only that it is audited.
+   * Stores the end of a request whose audit lines were just written for the state `req`: a running job
+   * becomes done or failed; an end stored already (a cancel, an expiry, a rejection) is marked audited.
+   * Writes nothing when the request has changed since (ok: false, with the request as it is now).
    */
-  private async end(req: SignoutRequest): Promise<SignoutRequest | undefined> {
+  private async end(req: SignoutRequest): Promise<TransitionResult> {
     const now = this.now().toISOString();
     const stamp = (cur: SignoutRequest) => ({ auditedAt: now, finishedAt: cur.finishedAt ?? now });
-    const mine = (cur: SignoutRequest) =>
-      heldBy(cur, this.me) && !cur.auditedAt && cur.outcomes.length === req.outcomes.length;
+    const unchanged = (cur: SignoutRequest) =>
+      heldBy(cur, this.me) &&
+      !cur.auditedAt &&
+      cur.status === req.status &&
+      cur.outcomes.length === req.outcomes.length;
+    if (req.status !== 'running')
+      return this.d.store.patch(req.id, (cur) => (unchanged(cur) ? stamp(cur) : undefined));
     const anyRevoked = req.outcomes.some((o) => !FAILED_OUTCOMES.includes(o.kind));
-    const ended = await this.d.store.transition(req.id, ['running'], anyRevoked ? 'done' : 'failed', (cur) =>
-      mine(cur)
+    return this.d.store.transition(req.id, ['running'], anyRevoked ? 'done' : 'failed', (cur) =>
+      unchanged(cur)
         ? { ...stamp(cur), error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message }
         : undefined,
     );
-    if (ended.ok) return ended.request;
-    // a cancel may have come in since: the same outcomes end the cancelled job
-    const stopped = await this.d.store.patch(req.id, (cur) =>
-      mine(cur) && isFinal(cur.status) ? stamp(cur) : undefined,
-    );
-    return stopped.ok ? stopped.request : undefined;
   }
 
   private async runBulk(

@@ -10,11 +10,12 @@ import {
   type DirectoryUser,
   type Person,
   type RequestAction,
+  type RequestStatus,
   type SignoutRequest,
 } from '../core/types';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
-import type { RequestStore } from '../store/requestStore';
+import type { RequestStore, TransitionResult } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
 import type { JobRunner } from './jobRunner';
@@ -64,6 +65,7 @@ export type ClickAnswer = { card: object } | { message: Markdown };
  */
 export class SignoutService {
   private readonly now: () => Date;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly d: SignoutServiceDeps) {
     this.now = d.now ?? (() => new Date());
@@ -146,7 +148,7 @@ export class SignoutService {
     if (req.status !== 'pending' || !req.choices) return { card: cardFor(req, { zone: info.zone }) };
     if (!chosen) return { message: text.UNKNOWN_CARD };
     if (decideConfirm(req, this.now()) === 'expire')
-      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+      return { card: cardFor(await this.expire(req), { zone: info.zone }) };
     const assessed = await assess(req, chosen);
     if (!('targets' in assessed)) return { message: assessed };
     const moved = await this.d.store.patch(req.id, (cur) =>
@@ -190,8 +192,7 @@ export class SignoutService {
     if (req.status === 'pending' && req.choices) return { message: text.PICK_FIRST };
     if (req.status === 'pending' && req.approval?.required) return { message: text.NEEDS_APPROVAL };
     const decision = decideConfirm(req, this.now());
-    if (decision === 'expire')
-      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+    if (decision === 'expire') return { card: cardFor(await this.expire(req), { zone: info.zone }) };
     if (decision === 'nothing') return { card: this.card(req, info) };
     if (req.confirmPhrases && !matchesPhrase(data.confirmText, req.confirmPhrases)) {
       return { message: text.WRONG_CONFIRM_TEXT };
@@ -235,7 +236,6 @@ export class SignoutService {
         rejectionReason: why,
         finishedAt: this.now().toISOString(),
       }),
-      reason: why,
     });
   }
 
@@ -250,7 +250,6 @@ export class SignoutService {
       verdict: 'approved' | 'rejected';
       problem: (req: SignoutRequest) => Markdown | undefined;
       patch: () => Partial<SignoutRequest>;
-      reason?: string;
     },
   ): Promise<ClickAnswer> {
     const found = await this.load(requestId, info);
@@ -267,28 +266,31 @@ export class SignoutService {
       return { message: allowed.why === 'ownRequest' ? text.OWN_REQUEST : text.NOT_APPROVER };
     }
     if (decideConfirm(req, this.now()) === 'expire') {
-      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+      return { card: cardFor(await this.expire(req), { zone: info.zone }) };
     }
     const problem = v.problem(req);
     if (problem) return { message: problem };
-    const moved = await this.d.store.transition(req.id, ['pending'], v.verdict, v.patch);
+    if (v.verdict === 'rejected') {
+      // an end: audited and reported by the job runner (see end())
+      const rejected = await this.end(req, ['pending'], 'rejected', v.patch);
+      if (rejected.ok) this.d.log.info({ requestId, approver: approver.id }, 'sign-out rejected');
+      return { card: this.card(rejected.request ?? req, info) };
+    }
+    const moved = await this.d.store.transition(req.id, ['pending'], 'approved', v.patch);
     if (!moved.ok) return { card: this.card(moved.request ?? req, info) };
-    this.d.log.info({ requestId, approver: approver.id }, `sign-out ${v.verdict}`);
+    this.d.log.info({ requestId, approver: approver.id }, 'sign-out approved');
     await this.d.audit.append({
-      event: v.verdict,
+      event: 'approved',
       tenantId: req.tenantId,
       requestId,
       actor: approver,
-      reason: v.reason,
       conversationId: info.conversationId,
     });
     this.d.notifier.notifyInBackground(
-      text.approvalNotice(moved.request, v.verdict, approver, req.thread ?? info.thread),
+      text.approvalNotice(moved.request, 'approved', approver, req.thread ?? info.thread),
       originOf(ctx.activity),
     );
-    return v.verdict === 'approved'
-      ? this.start(ctx, info, approver, moved.request, ['approved'])
-      : { card: this.card(moved.request, info) };
+    return this.start(ctx, info, approver, moved.request, ['approved']);
   }
 
   async cancel(
@@ -301,40 +303,44 @@ export class SignoutService {
     if ('message' in found) return found;
     const req = found.req;
     const decision = decideCancel(req, this.now());
-    if (decision === 'expire')
-      return { card: cardFor(await this.expire(req, originOf(ctx.activity)), { zone: info.zone }) };
+    if (decision === 'expire') return { card: cardFor(await this.expire(req), { zone: info.zone }) };
     if (decision === 'nothing') return { card: this.card(req, info) };
-    const from = decision === 'stop' ? (['running'] as const) : (['pending', 'approved'] as const);
-    const moved = await this.d.store.transition(req.id, from, 'cancelled', () => ({
-      cancelledBy: clicker,
-      finishedAt: decision === 'stop' ? undefined : this.now().toISOString(),
-    }));
+    const moved =
+      decision === 'stop'
+        ? await this.d.store.transition(req.id, ['running'], 'cancelled', () => ({ cancelledBy: clicker }))
+        : await this.end(req, ['pending', 'approved'], 'cancelled', () => ({
+            cancelledBy: clicker,
+            finishedAt: this.now().toISOString(),
+          }));
     const current = moved.request ?? req;
     if (!moved.ok) return { card: this.card(current, info) };
+    // No new batch once the cancel is stored. The job's runner audits the cancel with the outcomes it
+    // has, and reports it (see JobRunner.finish).
+    if (decision === 'stop') this.d.jobs.stop(requestId);
     this.d.log.info({ requestId, clicker: clicker.id, running: decision === 'stop' }, 'sign-out cancelled');
-    await this.d.audit.append({ event: 'cancelled', tenantId: req.tenantId, requestId, actor: clicker });
-    if (decision === 'stop') {
-      this.d.jobs.stop(requestId);
-    } else if (!req.choices) {
-      this.d.notifier.notifyInBackground(
-        text.endedNotice(current, current.thread ?? info.thread),
-        originOf(ctx.activity),
-      );
-    }
     return { card: this.card(current, info) };
   }
 
   /**
    * At start-up and then every few seconds: run jobs that have no live runner (this process restarted,
-   * or another instance died), finish jobs that ended but were not reported, start approved requests
-   * that never started, and expire cards nobody answered in time. A job another live instance runs is
-   * left to it (see JobLease).
+   * or another instance died), finish ends that were not audited or reported (a crash interrupted them),
+   * start approved requests that never started, and expire cards nobody answered in time. What another
+   * live instance holds is left to it (see JobLease).
    */
-  async sweep(): Promise<void> {
+  sweep(): Promise<void> {
+    // one at a time: a slow sweep must not overlap the next one
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
     for (const req of await this.d.store.listActive()) {
       if (needsRunner(req)) {
         if (this.d.jobs.mayTakeOver(req)) {
-          this.d.log.info({ requestId: req.id, status: req.status }, 'resuming interrupted sign-out');
+          this.d.log.info(
+            { requestId: req.id, status: req.status },
+            req.status === 'running' ? 'resuming interrupted sign-out' : 'finishing an interrupted end',
+          );
           this.d.jobs.start(req, true);
         }
       } else if (req.status === 'approved') {
@@ -350,10 +356,8 @@ export class SignoutService {
   async expireDue(): Promise<void> {
     const now = this.now();
     for (const req of await this.d.store.listActive()) {
-      if (decideConfirm(req, now) === 'expire') {
-        const expired = await this.expire(req, originOfReference(req));
-        if (expired.status === 'expired') await this.d.poster.updateCard(expired, cardFor(expired));
-      }
+      // finished before the next request: the sweep reports what it expires before it sweeps again
+      if (decideConfirm(req, now) === 'expire') await this.expire(req, { wait: true });
     }
   }
 
@@ -363,11 +367,12 @@ export class SignoutService {
   }
 
   /**
-   * The end of a job, reported: card for everyone, lines in the thread, security channel. Its audit
-   * lines are already written (JobRunner.finish); after a crash this may run again, so a post may
-   * come twice but is never lost.
+   * The end of a request, reported: card for everyone, for a job its lines in the thread, and the
+   * security channel. Its audit lines are already written (JobRunner.finish); after a crash this may run
+   * again, so a post may come twice but is never lost.
    */
   async finished(req: SignoutRequest): Promise<void> {
+    if (!req.startedAt) return this.endedUnstarted(req);
     const zone = zoneFromString(req.confirmerTimeZone);
     const bulk = req.targets.length > 1;
     await this.d.poster.updateCard(
@@ -376,6 +381,41 @@ export class SignoutService {
     );
     await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
     await this.d.notifier.notify(text.endedNotice(req, req.thread, zone), originOfReference(req));
+  }
+
+  /** A request that ended before it ran: cancelled, expired or rejected. */
+  private async endedUnstarted(req: SignoutRequest): Promise<void> {
+    await this.d.poster.updateCard(req, cardFor(req));
+    const origin = originOfReference(req);
+    if (req.status === 'rejected' && req.rejectedBy) {
+      await this.d.notifier.notify(text.approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
+    } else if (!req.choices) {
+      // a choice card was never announced: its end is not either
+      await this.d.notifier.notify(text.endedNotice(req, req.thread), origin);
+    }
+  }
+
+  /**
+   * Stores the end of a request that has not run (a cancel, an expiry, a rejection) with this process's
+   * claim on it, and has the job runner audit and report it (JobRunner.finish): in the background, or
+   * with `wait` before this returns. A kill at any point leaves the rest to the sweep.
+   */
+  private async end(
+    req: SignoutRequest,
+    from: readonly RequestStatus[],
+    to: 'cancelled' | 'expired' | 'rejected',
+    patch: () => Partial<SignoutRequest>,
+    o: { wait?: boolean } = {},
+  ): Promise<TransitionResult> {
+    const moved = await this.d.store.transition(req.id, from, to, () => ({
+      ...patch(),
+      runner: this.d.jobs.claimNow(),
+    }));
+    if (moved.ok) {
+      const finishing = this.d.jobs.start(moved.request);
+      if (o.wait) await finishing;
+    }
+    return moved;
   }
 
   private card(req: SignoutRequest, info: ActivityInfo): object {
@@ -453,16 +493,15 @@ export class SignoutService {
     );
   }
 
-  private async expire(req: SignoutRequest, origin: ProactiveOrigin | undefined): Promise<SignoutRequest> {
-    const moved = await this.d.store.transition(req.id, ['pending', 'approved'], 'expired', () => ({
-      finishedAt: this.now().toISOString(),
-    }));
-    if (moved.ok) {
-      this.d.log.info({ requestId: req.id }, 'sign-out request expired');
-      await this.d.audit.append({ event: 'expired', tenantId: req.tenantId, requestId: req.id, actor: {} });
-      if (!req.choices)
-        this.d.notifier.notifyInBackground(text.endedNotice(moved.request, req.thread), origin);
-    }
+  private async expire(req: SignoutRequest, o: { wait?: boolean } = {}): Promise<SignoutRequest> {
+    const moved = await this.end(
+      req,
+      ['pending', 'approved'],
+      'expired',
+      () => ({ finishedAt: this.now().toISOString() }),
+      o,
+    );
+    if (moved.ok) this.d.log.info({ requestId: req.id }, 'sign-out request expired');
     return moved.request ?? req;
   }
 }

@@ -118,7 +118,11 @@ function decodeEntities(s: string): string {
   return s.replace(
     /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{0,31}));/g,
     (whole, dec?: string, hex?: string, name?: string) => {
-      if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+      if (name !== undefined) {
+        // own keys only: `&constructor;` must not find Object.prototype's
+        const key = name.toLowerCase();
+        return Object.hasOwn(NAMED_ENTITIES, key) ? NAMED_ENTITIES[key] : whole;
+      }
       const cp = dec !== undefined ? parseInt(dec, 10) : parseInt(hex as string, 16);
       if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return '';
       return String.fromCodePoint(cp);
@@ -529,8 +533,8 @@ function readVerb(text: string): { verb: Verb; argsStart: number } | undefined {
   };
   const first = word();
   if (first === 'sign') return word() === 'out' ? { verb: 'signout', argsStart: i } : undefined;
-  const verb = VERBS[first];
-  return verb ? { verb, argsStart: i } : undefined;
+  // own keys only: `constructor` or `__proto__` must not find Object.prototype's
+  return Object.hasOwn(VERBS, first) ? { verb: VERBS[first], argsStart: i } : undefined;
 }
 
 /**

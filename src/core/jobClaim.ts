@@ -17,11 +17,12 @@ export function heldBy(req: Pick<SignoutRequest, 'runner'>, me: RunnerIdentity):
 }
 
 /**
- * This process may claim the job: it needs a runner, and none holds it (a graceful shutdown gave it
- * up), or this process does, or the holder has not renewed its claim for a whole lease.
+ * This process may claim the job (or the end of a request, see needsRunner): it needs a runner, and
+ * none holds it (a graceful shutdown gave it up), or this process does, or the holder has not renewed
+ * its claim for a whole lease.
  */
 export function mayClaim(
-  req: Pick<SignoutRequest, 'status' | 'startedAt' | 'reportedAt' | 'runner'>,
+  req: Pick<SignoutRequest, 'status' | 'reportedAt' | 'runner'>,
   me: RunnerIdentity,
   nowMs: number,
   leaseMs: number,

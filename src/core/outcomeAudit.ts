@@ -2,6 +2,39 @@ import type { AuditEntry, NewAuditEntry } from '../store/auditLog';
 import type { SignoutRequest } from './types';
 
 /**
+ * The audit lines of a request's end, written by whoever holds the request before the end is marked
+ * audited: the event that ended it, if one did (a cancel, an expiry, a rejection), then the outcomes of
+ * its job, if it ran one.
+ */
+export function endAuditEntries(req: SignoutRequest): NewAuditEntry[] {
+  return [...endEventEntries(req), ...outcomeAuditEntries(req)];
+}
+
+function endEventEntries(req: SignoutRequest): NewAuditEntry[] {
+  const base = { tenantId: req.tenantId, requestId: req.id };
+  switch (req.status) {
+    case 'cancelled':
+      return [{ event: 'cancelled', ...base, actor: req.cancelledBy ?? {} }];
+    case 'expired':
+      return [{ event: 'expired', ...base, actor: {} }];
+    case 'rejected': {
+      const conversation = (req.conversation.reference as { conversation?: { id?: unknown } }).conversation;
+      return [
+        {
+          event: 'rejected',
+          ...base,
+          actor: req.rejectedBy ?? {},
+          reason: req.rejectionReason,
+          conversationId: typeof conversation?.id === 'string' ? conversation.id : undefined,
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
  * The audit lines of a job's outcomes: per user, `blocked` when Graph confirmed a block (it is what
  * lets `unblock` tell the bot's blocks from anyone else's, so it is written even when the revoke after
  * it failed), then one outcome line (`revoked`, `unblocked` or `failed`).
@@ -31,10 +64,14 @@ export function outcomeAuditEntries(req: SignoutRequest): NewAuditEntry[] {
 }
 
 /**
- * The entries the log does not hold yet, by request, event and user: what a job must still write after
- * a crash that may have come between its audit append and the change that marks it audited.
+ * The entries the log does not hold yet, by request, event and user: what the end of a request must
+ * still write after a crash that may have come between its audit append and the change that marks it
+ * audited, or after a cancel that came in while its outcomes were audited.
  */
-export function notYetAudited(entries: NewAuditEntry[], log: readonly AuditEntry[]): NewAuditEntry[] {
+export function notYetAudited(
+  entries: NewAuditEntry[],
+  log: readonly Pick<AuditEntry, 'requestId' | 'event' | 'targets'>[],
+): NewAuditEntry[] {
   const keyOf = (e: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>) =>
     JSON.stringify([e.requestId, e.event, e.targets?.[0]?.id]);
   const requestIds = new Set(entries.map((e) => e.requestId));

@@ -25,16 +25,28 @@ export function isFinal(status: RequestStatus): boolean {
 }
 
 /**
- * Nothing more to do for a request: it is final, and if it ran as a job, its end has been reported. A
- * job that ended stays unsettled until then, so the sweep finishes it after a crash.
+ * Nothing more to do for a request: it ended, and its end has been audited and reported (`reportedAt`).
+ * Every end is finished in steps by whoever holds the request (see JobRunner): until the report is
+ * out, the request stays in the index of active ones, so the sweep finishes it after a crash.
  */
-export function isSettled(req: Pick<SignoutRequest, 'status' | 'startedAt' | 'reportedAt'>): boolean {
-  return isFinal(req.status) && (!req.startedAt || !!req.reportedAt);
+export function isSettled(req: Pick<SignoutRequest, 'status' | 'reportedAt'>): boolean {
+  return isFinal(req.status) && !!req.reportedAt;
 }
 
-/** A job that still needs a runner: running, or ended but not yet reported. */
-export function needsRunner(req: Pick<SignoutRequest, 'status' | 'startedAt' | 'reportedAt'>): boolean {
+/** A request that still needs a runner: a running job, or an end not yet audited and reported. */
+export function needsRunner(req: Pick<SignoutRequest, 'status' | 'reportedAt'>): boolean {
   return req.status === 'running' || (isFinal(req.status) && !isSettled(req));
+}
+
+/**
+ * Ended by a version that audited and reported an end at once and stored neither step (before issue
+ * 10): nothing is left to finish. An end stored since then is audited, or held by the process that
+ * stored it, or (a cancelled job) has no finish time until it is audited.
+ */
+export function endedBeforeSteps(
+  req: Pick<SignoutRequest, 'status' | 'finishedAt' | 'auditedAt' | 'reportedAt' | 'runner'>,
+): boolean {
+  return isFinal(req.status) && !!req.finishedAt && !req.auditedAt && !req.reportedAt && !req.runner?.token;
 }
 
 export function isExpired(req: Pick<SignoutRequest, 'expiresAt'>, now: Date): boolean {

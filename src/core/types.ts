@@ -109,14 +109,17 @@ export interface SignoutRequest {
   /** `signout all`: what the admin must type to confirm (user count, primary domain), lower-case */
   confirmPhrases?: string[];
   /**
-   * who runs the job: INSTANCE_ID, a token of that process (absent before issue 10), and when it last
-   * renewed the claim. Only that process writes the job's outcomes and its end; a claim older than the
-   * lease may be taken over.
+   * who runs the job, or finishes the request's end: INSTANCE_ID, a token of that process (absent
+   * before issue 10), and when it last renewed the claim. Only that process writes the job's outcomes
+   * and the request's end; a claim older than the lease may be taken over.
    */
   runner?: { instance: string; token?: string; heartbeatAt: string };
-  /** when the job's outcomes went into the audit log: its end, written in the same change as done/failed */
+  /**
+   * when the audit lines of the request's end were written (the event that ended it, its job's
+   * outcomes); for a job, stored in the same change as done/failed
+   */
   auditedAt?: string;
-  /** when the job's end was posted (card, thread, security channel); until then a runner finishes it */
+  /** when the request's end was posted (card, thread, security channel); until then a runner finishes it */
   reportedAt?: string;
   /** live figures of a running bulk job */
   progress?: {

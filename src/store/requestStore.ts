@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder';
-import { canTransition, isSettled } from '../core/requestLifecycle';
+import { canTransition, endedBeforeSteps, isSettled } from '../core/requestLifecycle';
 import type { RequestStatus, SignoutRequest } from '../core/types';
 
 const ACTIVE_INDEX = 'index/active';
@@ -24,7 +24,8 @@ export type TransitionResult =
 /**
  * Sign-out requests on any botbuilder `Storage`. Every change is a compare-and-swap on the record's
  * eTag, so two clicks, a Teams retry or two bot instances racing cannot both win a transition.
- * An index of unfinished requests lets the bot resume work and expire cards after a restart.
+ * An index of active requests (unfinished, or ended but not yet audited and reported) lets the bot
+ * resume work, finish ends a crash interrupted, and expire cards after a restart.
  */
 export class RequestStore {
   constructor(
@@ -136,14 +137,17 @@ export class RequestStore {
     return { ids: item?.ids ?? [], eTag: item?.eTag };
   }
 
-  /** Writes the index anew: the ids of every request record that is not final. */
+  /**
+   * Writes the index anew: the ids of every request record with something left to do, that is not
+   * final or whose end is not yet reported (but not the ends of versions that reported at once).
+   */
   private async rebuildIndex(): Promise<void> {
     const keys = (await this.storage.keys?.(REQUEST_PREFIX)) ?? [];
     const ids: string[] = [];
     for (let i = 0; i < keys.length; i += REBUILD_BATCH) {
       const items = await this.storage.read(keys.slice(i, i + REBUILD_BATCH));
       for (const item of Object.values(items) as Stored<SignoutRequest>[]) {
-        if (typeof item?.id === 'string' && !isSettled(item)) ids.push(item.id);
+        if (typeof item?.id === 'string' && !isSettled(item) && !endedBeforeSteps(item)) ids.push(item.id);
       }
     }
     await this.storage.write({ [ACTIVE_INDEX]: { ids } });

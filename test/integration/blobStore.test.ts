@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('RequestStore on BlobsStorage', () => {
-  it('creates, reads back (non-ASCII intact) and lists unfinished requests', async () => {
+  it('creates, reads back (non-ASCII intact) and lists active requests', async () => {
     const name = freshContainer();
     const store = await new RequestStore(new BlobsStorage(connectionString, name)).init();
     await Promise.all(['a', 'b', 'c'].map((id) => store.create(request(id))));
@@ -56,6 +56,10 @@ describe('RequestStore on BlobsStorage', () => {
     expect(await store.get('missing')).toBeUndefined();
     expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
     expect((await store.transition('b', ['pending'], 'expired')).ok).toBe(true);
+    // ended, but its audit line and its report are still to come
+    expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
+    const at = new Date().toISOString();
+    expect((await store.patch('b', () => ({ auditedAt: at, reportedAt: at }))).ok).toBe(true);
     expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'c']);
     // another instance sees the same
     const other = await new RequestStore(new BlobsStorage(connectionString, name)).init();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BotDriver } from './botDriver';
@@ -13,12 +14,23 @@ export async function auditEntries(sb: Sandbox): Promise<any[]> {
     .map((l) => JSON.parse(l));
 }
 
-/** Time passes for one request: its stored expiry moves into the past (the file store reads from disk). */
+function requestFile(sb: Sandbox, requestId: string): string {
+  return path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${requestId}`)}.json`);
+}
+
+/**
+ * Time passes for one request: its stored expiry moves into the past (the file store reads from disk).
+ * Written like the store writes (temp file, rename) with a new eTag, so a bot reading at the same moment
+ * sees the old or the new record, and a write based on the old one loses its compare-and-swap.
+ */
 export async function expireRequest(sb: Sandbox, requestId: string): Promise<void> {
-  const file = path.join(sb.dataDir, 'requests', `${encodeURIComponent(`request/${requestId}`)}.json`);
+  const file = requestFile(sb, requestId);
   const stored = JSON.parse(await fs.readFile(file, 'utf8'));
   stored.expiresAt = new Date(Date.now() - 1000).toISOString();
-  await fs.writeFile(file, JSON.stringify(stored));
+  stored.eTag = randomUUID();
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(stored));
+  await fs.rename(tmp, file);
 }
 
 export async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {

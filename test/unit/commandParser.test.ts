@@ -118,6 +118,8 @@ describe('normalizeMessageText', () => {
     ],
     ['empty', '', ''],
     ['only markup', '<p><at>Sign-out Bot</at>&nbsp;</p>', ''],
+    // found by the property test: the entity table answered Object.prototype's `constructor`
+    ['an entity named like an Object member stays text', 'a &constructor; b', 'a &constructor; b'],
   ])('%s', (_label, raw, expected) => {
     expect(normalizeMessageText(raw)).toBe(expected);
   });
@@ -165,6 +167,11 @@ describe('parseCommand: verbs', () => {
     ['', 'help'],
     ['   ', 'help'],
     ['hello', 'unknown'],
+    // found by the property test: these found Object.prototype members in the verb table, and the
+    // parser answered undefined instead of a Command
+    ['__proto__', 'unknown'],
+    ['constructor a@b.co', 'unknown'],
+    ['Constructor', 'unknown'],
     ['logout a@b.co', 'unknown'],
     ['log out a@b.co', 'unknown'],
     ['sign in a@b.co', 'unknown'],

@@ -1,4 +1,12 @@
-import { canTransition, decideCancel, decideConfirm, isFinal } from '../../src/core/requestLifecycle';
+import {
+  canTransition,
+  decideCancel,
+  decideConfirm,
+  endedBeforeSteps,
+  isFinal,
+  isSettled,
+  needsRunner,
+} from '../../src/core/requestLifecycle';
 import type { RequestStatus } from '../../src/core/types';
 import { aRequest } from '../support/requests';
 
@@ -49,5 +57,38 @@ describe('cancel while running', () => {
     const now = new Date('2026-11-22T12:01:00Z');
     expect(decideCancel(aRequest({ status: 'running', targets: [user('a'), user('b')] }), now)).toBe('stop');
     expect(decideCancel(aRequest({ status: 'running', targets: [user('a')] }), now)).toBe('nothing');
+  });
+});
+
+describe('the end of a request, in steps', () => {
+  const at = '2026-11-22T12:00:00Z';
+  const claim = { instance: 'web1', token: 't', heartbeatAt: at };
+
+  it('is settled only once its end is reported, and needs a runner until then', () => {
+    for (const status of ['done', 'failed', 'cancelled', 'expired', 'rejected'] as const) {
+      const ended = aRequest({ status, finishedAt: at, runner: claim });
+      expect([isSettled(ended), needsRunner(ended)]).toEqual([false, true]);
+      const audited = { ...ended, auditedAt: at };
+      expect([isSettled(audited), needsRunner(audited)]).toEqual([false, true]);
+      const reported = { ...audited, reportedAt: at };
+      expect([isSettled(reported), needsRunner(reported)]).toEqual([true, false]);
+    }
+    expect(needsRunner(aRequest({ status: 'running' }))).toBe(true);
+    expect(needsRunner(aRequest({ status: 'pending' }))).toBe(false);
+    expect(needsRunner(aRequest({ status: 'approved' }))).toBe(false);
+  });
+
+  it("tells an end of a version before issue 10 (audited and reported at once) from today's", () => {
+    expect(endedBeforeSteps(aRequest({ status: 'expired', finishedAt: at }))).toBe(true);
+    expect(
+      endedBeforeSteps(
+        aRequest({ status: 'done', finishedAt: at, runner: { instance: 'h', heartbeatAt: at } }),
+      ),
+    ).toBe(true);
+    // today: held by the process that stored it, audited, or (a stopped job) not finished before its audit
+    expect(endedBeforeSteps(aRequest({ status: 'expired', finishedAt: at, runner: claim }))).toBe(false);
+    expect(endedBeforeSteps(aRequest({ status: 'done', finishedAt: at, auditedAt: at }))).toBe(false);
+    expect(endedBeforeSteps(aRequest({ status: 'cancelled', startedAt: at }))).toBe(false);
+    expect(endedBeforeSteps(aRequest({ status: 'running', startedAt: at }))).toBe(false);
   });
 });

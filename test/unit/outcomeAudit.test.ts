@@ -1,4 +1,4 @@
-import { notYetAudited, outcomeAuditEntries } from '../../src/core/outcomeAudit';
+import { endAuditEntries, notYetAudited, outcomeAuditEntries } from '../../src/core/outcomeAudit';
 import type { AuditEntry } from '../../src/store/auditLog';
 import { aRequest } from '../support/requests';
 
@@ -37,6 +37,52 @@ describe('outcomeAuditEntries', () => {
       detail: 'validFrom 2026-11-22T12:00:01Z',
     });
     expect(lines[3].detail).toBe('Graph did not answer');
+  });
+});
+
+describe('endAuditEntries', () => {
+  const megan = { id: 'm', name: 'Megan' };
+
+  it('writes the event that ended a request before its outcomes', () => {
+    const stopped = aRequest({
+      status: 'cancelled',
+      startedAt: '2026-11-22T12:00:00Z',
+      cancelledBy: megan,
+      targets: [target('u1'), target('u2')],
+      outcomes: [{ userId: 'u1', kind: 'revoked' }],
+    });
+    expect(endAuditEntries(stopped).map((e) => [e.event, e.actor, e.targets?.[0].id])).toEqual([
+      ['cancelled', megan, undefined],
+      ['revoked', {}, 'u1'],
+    ]);
+  });
+
+  it('writes one line for a request that ended before it ran, and none of its own for a job that ran out', () => {
+    expect(endAuditEntries(aRequest({ status: 'expired' }))).toEqual([
+      { event: 'expired', tenantId: 't', requestId: 'r1', actor: {} },
+    ]);
+    const rejected = aRequest({
+      status: 'rejected',
+      rejectedBy: megan,
+      rejectionReason: 'wrong user',
+      conversation: { reference: { conversation: { id: '19:abc@thread.tacv2;messageid=1' } } },
+    });
+    expect(endAuditEntries(rejected)).toEqual([
+      {
+        event: 'rejected',
+        tenantId: 't',
+        requestId: 'r1',
+        actor: megan,
+        reason: 'wrong user',
+        conversationId: '19:abc@thread.tacv2;messageid=1',
+      },
+    ]);
+    const done = aRequest({
+      status: 'done',
+      targets: [target('u1')],
+      outcomes: [{ userId: 'u1', kind: 'revoked' }],
+    });
+    expect(endAuditEntries(done).map((e) => e.event)).toEqual(['revoked']);
   });
 });
 

@@ -137,31 +137,70 @@ describe('RequestStore', () => {
     expect((await store.get('r2'))?.status).toBe('cancelled');
   });
 
-  it('lists unfinished requests, and forgets them once final', async () => {
+  it('lists unfinished requests, and forgets them once their end is reported', async () => {
     const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
     await Promise.all([store.create(request('a')), store.create(request('b')), store.create(request('c'))]);
     expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
     await store.transition('b', ['pending'], 'expired');
+    // its audit line and its report are still to come
+    expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
+    await store.patch('b', () => ({ auditedAt: '2026-11-22T12:00:01Z', reportedAt: '2026-11-22T12:00:02Z' }));
     expect((await store.listActive()).map((r) => r.id).sort()).toEqual(['a', 'c']);
   });
 
-  it('rebuilds a missing index from the request records, keeping the unfinished ones', async () => {
+  // the lifecycle property test found reports lost to a kill between a job's end and its report
+  it('keeps a finished job listed until its end is reported', async () => {
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
+    await store.create(request('j', { status: 'running', startedAt: '2026-11-22T12:00:00Z' }));
+    await store.transition('j', ['running'], 'done', () => ({ auditedAt: '2026-11-22T12:00:01Z' }));
+    expect((await store.listActive()).map((r) => [r.id, r.status])).toEqual([['j', 'done']]);
+    await store.patch('j', () => ({ reportedAt: '2026-11-22T12:00:02Z' }));
+    expect(await store.listActive()).toEqual([]);
+  });
+
+  it('rebuilds a missing index from the request records, keeping those with something left to do', async () => {
     const dir = await tempDir();
     const storage = await new FileStorage(dir).init();
     const store = await new RequestStore(storage).init();
+    const at = '2026-11-22T12:00:00Z';
     await store.create(request('pending'));
     await store.create(request('running', { status: 'running' }));
-    await store.create(request('done'));
-    await store.transition('done', ['pending'], 'expired');
+    // ended and reported: nothing left
+    await store.create(request('reported', { status: 'expired', finishedAt: at, reportedAt: at }));
+    // a job ended and audited, then a crash before its report
+    await store.create(
+      request('unreported', { status: 'done', startedAt: at, finishedAt: at, auditedAt: at }),
+    );
+    // a cancel stored by a process that died before it wrote the audit line
+    await store.create(
+      request('unaudited', {
+        status: 'cancelled',
+        finishedAt: at,
+        runner: { instance: 'web1', token: 'x', heartbeatAt: at },
+      }),
+    );
+    // ended by a version that audited and reported an end at once (before issue 10)
+    await store.create(request('old', { status: 'done', startedAt: at, finishedAt: at }));
     await storage.delete(['index/active']);
 
     const rebuilt: { records: number; unfinished: number }[] = [];
     const again = await new RequestStore(storage, { onIndexRebuilt: (r) => rebuilt.push(r) }).init();
-    expect((await again.listActive()).map((r) => r.id).sort()).toEqual(['pending', 'running']);
-    expect(rebuilt).toEqual([{ records: 3, unfinished: 2 }]);
+    expect((await again.listActive()).map((r) => r.id).sort()).toEqual([
+      'pending',
+      'running',
+      'unaudited',
+      'unreported',
+    ]);
+    expect(rebuilt).toEqual([{ records: 6, unfinished: 4 }]);
     // and keeps it up to date from there
     await again.create(request('new'));
-    expect((await again.listActive()).map((r) => r.id).sort()).toEqual(['new', 'pending', 'running']);
+    expect((await again.listActive()).map((r) => r.id).sort()).toEqual([
+      'new',
+      'pending',
+      'running',
+      'unaudited',
+      'unreported',
+    ]);
   });
 
   it('rebuilds the index when it goes missing while running', async () => {
