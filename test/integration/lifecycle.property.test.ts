@@ -586,11 +586,11 @@ describe('request lifecycle under random clicks, expiry, cancel and restarts (pr
 describe('request lifecycle: a bot killed while it reports the end of a sign-out', () => {
   let sb: Sandbox;
   let bot: BotDriver;
-  const [first, second, third, fourth, fifth] = POOL.slice(-5);
+  const [first, second, third, fourth, fifth, sixth] = POOL.slice(-6);
   useSandbox(
     () => {
       const tenant = sampleTenant();
-      tenant.users.push(...POOL.slice(-5).map((u) => ({ ...u })));
+      tenant.users.push(...POOL.slice(-6).map((u) => ({ ...u })));
       return {
         tenant,
         // a held post ends within a graceful stop's wait (see the last test)
@@ -700,6 +700,26 @@ describe('request lifecycle: a bot killed while it reports the end of a sign-out
       (e) => e.requestId === card.requestId && e.event === 'expired',
     );
     expect(expired).toHaveLength(1);
+    await sb.restartBot();
+  }, 120_000);
+
+  it('finishes a cancel that a crash interrupted: card for everyone and one audit line', async () => {
+    const card = await bot.requestSignout(`signout ${sixth.userPrincipalName}`, admin);
+    const { arrived, drop } = bot.connector.hold(isCardUpdate(card));
+    const cancel = await bot.click('signout.cancel', card, admin);
+    expect(cardText(cancel.body?.value)).toMatch(/Sign-out cancelled/);
+    await arrived; // the clicker has the cancelled card; the channel still shows the buttons
+    await sb.stopBot('SIGKILL');
+    drop();
+    await sb.restartBot();
+
+    await bot.waitForCardText(card.cardActivityId, /Sign-out cancelled/, 20_000);
+    expect(await sb.stopBot('SIGTERM')).toBe(0);
+    const cancelled = (await auditEntries(sb)).filter(
+      (e) => e.requestId === card.requestId && e.event === 'cancelled',
+    );
+    expect(cancelled).toHaveLength(1);
+    expect((await storedRequest(sb, card.requestId))?.reportedAt).toBeDefined();
     await sb.restartBot();
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { SignoutRequest } from '../../src/core/types';
-import { aJob, jobHarness, userIds, waitFor, type Harness } from '../support/jobHarness';
+import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../support/jobHarness';
 
 /**
  * Issue 10, items 3-5: a job's outcomes are recorded and audited exactly once, before its end is stored
@@ -117,6 +117,10 @@ describe('the end of a job', () => {
     expect(h.finished[0]).toMatchObject({ status: 'cancelled', auditedAt: expect.any(String) });
     expect(h.finished[0].outcomes).toHaveLength(USERS.length);
     expect([...h.audit.outcomeLines('r1').values()]).toEqual(USERS.map(() => 1));
+    // the cancel's own line, which the runner adds once it sees the cancel
+    expect(h.audit.entries.filter((e) => e.event === 'cancelled').map((e) => e.actor)).toEqual([
+      { id: 'c', name: 'C' },
+    ]);
     await waitFor(() => !h.jobs.isRunning('r1'));
     expect(h.finished).toHaveLength(1);
   });
@@ -142,4 +146,51 @@ describe('the end of a job', () => {
     await waitFor(() => h.finished.length === 1, 'the report');
     expect(progressCalls).toBe(1);
   });
+});
+
+describe('the end of a request that never ran', () => {
+  const at = NOW.toISOString();
+  const megan = { id: 'm', name: 'Megan' };
+  const ends: [string, Partial<SignoutRequest>][] = [
+    ['cancelled', { status: 'cancelled', cancelledBy: megan }],
+    ['expired', { status: 'expired' }],
+    ['rejected', { status: 'rejected', rejectedBy: megan, rejectionReason: 'wrong user' }],
+  ];
+
+  it.each(ends)('%s: audits it once, then reports it, then leaves the active index', async (event, over) => {
+    const h = await jobHarness();
+    const end = aJob({ ...over, startedAt: undefined, finishedAt: at, runner: h.jobs.claimNow() });
+    await h.store.create(end);
+    await h.jobs.start(end);
+    expect(h.audit.entries.map((e) => [e.event, e.requestId])).toEqual([[event, 'r1']]);
+    expect(h.finished.map((r) => [r.status, !!r.auditedAt, !!r.reportedAt])).toEqual([[event, true, false]]);
+    expect((await h.store.get('r1'))?.reportedAt).toBe(at);
+    expect(await h.store.listActive()).toEqual([]);
+  });
+
+  it.each(ends)(
+    '%s: a crash after its audit line has the next runner report it without a second line',
+    async (event, over) => {
+      const crashed = await jobHarness({
+        onFinished: async () => {
+          throw new Error('killed while reporting');
+        },
+      });
+      const end = aJob({ ...over, startedAt: undefined, finishedAt: at, runner: crashed.jobs.claimNow() });
+      await crashed.store.create(end);
+      await crashed.jobs.start(end);
+      const interrupted = (await crashed.store.get('r1'))!;
+      expect(interrupted.reportedAt).toBeUndefined();
+      expect((await crashed.store.listActive()).map((r) => r.id)).toEqual(['r1']);
+
+      // another process: it may take the end over once the claim is a lease old
+      const later = () => new Date(NOW.getTime() + 61_000);
+      const next = await jobHarness({ with: crashed, now: later });
+      expect(next.jobs.mayTakeOver(interrupted)).toBe(true);
+      await next.jobs.start(interrupted, true);
+      expect(next.finished.map((r) => r.status)).toEqual([event]);
+      expect(crashed.audit.entries.map((e) => e.event)).toEqual([event]);
+      expect(await next.store.listActive()).toEqual([]);
+    },
+  );
 });
