@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BotDriver, cardOf, type Actor } from '../support/botDriver';
 import { CONNECTOR_AUDIENCE, SANDBOX_BOT_ID, type Sandbox } from '../support/sandbox';
-import { auditEntries, useSandbox } from '../support/sandboxState';
+import { auditEntries, auditTrailUntil, useSandbox } from '../support/sandboxState';
 import { messageActivity, postActivity, type TeamsActivity } from '../support/teamsActivity';
 import { SAMPLE } from '../support/tenantFixture';
 
@@ -105,6 +105,8 @@ describe('inbound authentication with BOT_ID set', () => {
     const answer = await bot.click('signout.cancel', card, admin);
     expect(answer.status).toBe(200);
     expect(answer.body?.type).toBe('application/vnd.microsoft.card.adaptive');
+    // audited after the answer: wait, so that the tests below count the log at rest
+    await auditTrailUntil(sb, card.requestId, 'cancelled');
   });
 
   const refusals: [string, (a: TeamsActivity) => Promise<string | undefined>][] = [

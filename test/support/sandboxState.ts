@@ -33,6 +33,25 @@ export async function expireRequest(sb: Sandbox, requestId: string): Promise<voi
   await fs.rename(tmp, file);
 }
 
+/**
+ * A request's audit entries once one of them is `event`: the end of a request (a cancel, an expiry, a
+ * rejection) is audited in the background, after the click that caused it is answered.
+ */
+export async function auditTrailUntil(
+  sb: Sandbox,
+  requestId: string,
+  event: string,
+  timeoutMs = 15_000,
+): Promise<any[]> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const trail = (await auditEntries(sb)).filter((e) => e.requestId === requestId);
+    if (trail.some((e) => e.event === event)) return trail;
+    if (Date.now() > end) throw new Error(`no ${event} entry for ${requestId}: ${JSON.stringify(trail)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
