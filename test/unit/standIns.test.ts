@@ -476,6 +476,34 @@ describe('ConnectorStandIn', () => {
     expect(connector.activities.map((a) => a.op)).toEqual(['delete']);
   });
 
+  it('holds the calls a test picks: release answers them, drop closes them unrecorded, later ones pass', async () => {
+    const url = (id: string) => `${serviceUrl}v3/conversations/c1/activities/${id}`;
+    const put = (id: string) =>
+      fetch(url(id), {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'message', id, text: `card ${id}` }),
+      });
+    const first = connector.hold((c) => c.op === 'update' && c.activityId === '1');
+    const answered = put('1');
+    expect(await first.arrived).toMatchObject({ op: 'update', activityId: '1' });
+    // other calls are not held
+    expect((await put('2')).status).toBe(200);
+    expect(connector.activities.map((a) => a.activityId)).toEqual(['2']);
+    first.release();
+    expect((await answered).status).toBe(200);
+    expect(connector.activities.map((a) => a.activityId)).toEqual(['2', '1']);
+
+    const second = connector.hold((c) => c.op === 'update');
+    const dropped = put('3');
+    await second.arrived;
+    second.drop();
+    await expect(dropped).rejects.toThrow();
+    expect((await put('4')).status).toBe(200);
+    expect(connector.held).toEqual([]);
+    expect(connector.activities.map((a) => a.activityId)).toEqual(['2', '1', '4']);
+  });
+
   it('lets a test fail a call; such calls are not recorded', async () => {
     await expect(
       inTurn(channelMessage(), async (ctx) => {
