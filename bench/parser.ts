@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { normalizeMessageText, parseCommand } from '../src/core/commandParser';
+import { normalizeMessageText, parseCommand } from '../src/commands/parser';
 import { HUGE_MARKUP_TEXTS, NEAR_LIMIT_TEXTS, randomMessages } from '../test/support/hostileText';
 
 /**

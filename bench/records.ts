@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HistoryService } from '../src/bot/historyService';
-import { outcomesToCsv } from '../src/core/outcomesCsv';
-import type { DirectoryUser, SignoutRequest } from '../src/core/types';
-import { AuditLog, type NewAuditEntry, toJsonLines } from '../src/store/auditLog';
+import { outcomesToCsv } from '../src/domain/outcomesCsv';
+import type { DirectoryUser, SignoutRequest } from '../src/domain/types';
+import { AuditLog, toJsonLines } from '../src/store/auditLog';
+import { type NewAuditEntry } from '../src/domain/audit';
 
 /**
  * `npm run bench` (second part): what the bot does with its records after a big job, on this machine's

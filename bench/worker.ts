@@ -1,7 +1,7 @@
 import { graphBatchTransport, runBulkRevoke } from '../src/graph/batchScheduler';
 import { GraphApi, GraphCallError, createCredential } from '../src/graph/client';
 import { revokeUserSessions } from '../src/graph/revoke';
-import type { TargetOutcome } from '../src/core/types';
+import type { TargetOutcome } from '../src/domain/types';
 import type { FromWorker, ToWorker, WorkerJob, WorkerResult } from './protocol';
 
 /**

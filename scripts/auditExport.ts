@@ -4,7 +4,7 @@
  *   npm run audit:export -- --since 2026-11-01 [--until 2026-11-30] [--data-dir DIR] [--bom] > audit.csv
  *
  * Reads the log where the bot keeps it, line by line, so a log of any size streams through in constant
- * memory, and writes RFC 4180 CSV to stdout (columns and formula-injection guard: src/core/auditCsv.ts).
+ * memory, and writes RFC 4180 CSV to stdout (columns and formula-injection guard: src/domain/auditCsv.ts).
  * Progress notes and problems go to stderr. The log is:
  * - DATA_DIR/audit.jsonl, with DATA_DIR from --data-dir, else the environment, else ./data;
  * - with STORAGE_BACKEND=blob in the environment and no --data-dir, the append blobs in the container
@@ -26,11 +26,11 @@ import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
 import { ContainerClient } from '@azure/storage-blob';
 import { DEFAULT_CONTAINER_NAME } from '../src/config';
-import { auditCsvHeader, auditCsvRow, UTF8_BOM } from '../src/core/auditCsv';
-import { originAndPath, redactSecrets } from '../src/core/redact';
+import { auditCsvHeader, auditCsvRow, UTF8_BOM } from '../src/domain/auditCsv';
+import { originAndPath, redactSecrets } from '../src/domain/redact';
 import { BlobAuditLog } from '../src/store/blobAuditLog';
-import { parseInstant } from '../src/core/timeFormat';
-import type { AuditEntry } from '../src/store/auditLog';
+import { parseInstant } from '../src/domain/timeFormat';
+import type { AuditEntry } from '../src/domain/audit';
 
 export const USAGE =
   'Usage: npm run audit:export -- [--since YYYY-MM-DD|ISO-TIME] [--until YYYY-MM-DD|ISO-TIME] [--data-dir DIR] [--bom] > audit.csv';

@@ -16,9 +16,9 @@ import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
-import { redactSecrets } from './core/redact';
+import { redactSecrets } from './domain/redact';
 import { createLogger } from './log';
-import { startServer } from './server';
+import { startServer } from './bot/server';
 import { createStores } from './store/createStores';
 import { startupWarnings } from './startupWarnings';
 

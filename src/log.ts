@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { redactSecrets } from './core/redact';
+import { redactSecrets } from './domain/redact';
 
 /**
  * Structured logs, one line per decision. Credentials and tokens are redacted wherever they appear,

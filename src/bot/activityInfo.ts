@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
-import { zoneFromActivity, type LocalZone } from '../core/timeFormat';
-import type { Person, ThreadLabel } from '../core/types';
+import { zoneFromActivity, type LocalZone } from '../domain/timeFormat';
+import type { Person, ThreadLabel } from '../domain/types';
 
 /** What the bot needs to know about who sent an activity, from where, and in which time zone. */
 export interface ActivityInfo {

@@ -7,13 +7,14 @@ import {
   type TeamsAdapter,
 } from '@microsoft/teams-ai';
 import { renderHelpCard, renderStatusCard } from '../cards/render';
-import { normalizeMessageText, parseCommand, type Command, type UserRef } from '../core/commandParser';
-import { currentBotBlock } from '../core/botBlock';
-import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
-import { isMarkdown, msg, paragraphs, plain, type Markdown } from '../core/markdown';
-import { RecentKeys } from '../core/recentKeys';
-import { checkTenant, whoMayUse, type AdminPolicy } from '../core/policy';
-import type { DirectoryUser, Person } from '../core/types';
+import { normalizeMessageText, parseCommand } from '../commands/parser';
+import { type Command, type UserRef } from '../domain/command';
+import { currentBotBlock } from '../domain/botBlock';
+import { explainGraphFailure, type GraphAction } from '../domain/graphErrors';
+import { isMarkdown, msg, paragraphs, plain, type Markdown } from '../domain/markdown';
+import { RecentKeys } from '../domain/recentKeys';
+import { checkTenant, whoMayUse, type AdminPolicy } from '../domain/policy';
+import type { DirectoryUser, Person } from '../domain/types';
 import { GraphCallError, type GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';
 import type { TargetResolver } from '../graph/targets';

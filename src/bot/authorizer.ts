@@ -1,5 +1,5 @@
-import { credentialProblem, type GraphFailure } from '../core/graphErrors';
-import { isListedAdmin, isPolicyConfigured, type AdminPolicy } from '../core/policy';
+import { credentialProblem, type GraphFailure } from '../domain/graphErrors';
+import { isListedAdmin, isPolicyConfigured, type AdminPolicy } from '../domain/policy';
 import type { Directory } from '../graph/directory';
 import type { Logger } from '../log';
 

@@ -1,7 +1,7 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import { cardAttachment } from '../cards/render';
-import type { Markdown } from '../core/markdown';
-import type { SignoutRequest } from '../core/types';
+import { cardAttachment } from './replies';
+import type { Markdown } from '../domain/markdown';
+import type { SignoutRequest } from '../domain/types';
 import type { Logger } from '../log';
 import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
 import { sendText } from './replies';

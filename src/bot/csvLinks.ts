@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Request, Server } from 'restify';
 import type { CsvLink } from '../cards/render';
-import { outcomesToCsv } from '../core/outcomesCsv';
+import { outcomesToCsv } from '../domain/outcomesCsv';
 import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 

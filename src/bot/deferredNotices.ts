@@ -1,4 +1,4 @@
-import type { Markdown } from '../core/markdown';
+import type { Markdown } from '../domain/markdown';
 import { moreNotices } from './messages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
 

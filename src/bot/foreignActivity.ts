@@ -1,8 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { ForeignActivityTally, type ForeignWindow } from '../core/foreignTally';
-import type { ForeignTenant } from '../core/policy';
+import { ForeignActivityTally, type ForeignWindow } from '../domain/foreignTally';
+import type { ForeignTenant } from '../domain/policy';
 import type { Logger } from '../log';
-import type { AuditSink, NewAuditEntry } from '../store/auditLog';
+import type { AuditSink } from '../store/auditLog';
+import type { NewAuditEntry } from '../domain/audit';
 import * as text from './messages';
 import type { SecurityNotifier } from './notifier';
 import { originOf } from './signoutService';

@@ -1,7 +1,7 @@
 import { renderHistoryCard } from '../cards/render';
-import { buildHistory } from '../core/history';
-import type { LocalZone } from '../core/timeFormat';
-import type { DirectoryUser } from '../core/types';
+import { buildHistory } from '../domain/history';
+import type { LocalZone } from '../domain/timeFormat';
+import type { DirectoryUser } from '../domain/types';
 import type { AuditSink } from '../store/auditLog';
 
 /** `history [user] [n]`: the last audited actions, read from the audit log, as a card. */

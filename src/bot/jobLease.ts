@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { heldBy, mayClaim, type RunnerIdentity } from '../core/jobClaim';
-import { needsRunner } from '../core/requestLifecycle';
-import type { SignoutRequest } from '../core/types';
+import { heldBy, mayClaim, type RunnerIdentity } from '../domain/jobClaim';
+import { needsRunner } from '../domain/requestLifecycle';
+import type { SignoutRequest } from '../domain/types';
 import type { Logger } from '../log';
 import type { RequestStore } from '../store/requestStore';
 

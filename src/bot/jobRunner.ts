@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { currentBotBlock } from '../core/botBlock';
-import { explainGraphFailure, type GraphAction } from '../core/graphErrors';
-import { heldBy, mayClaim, type RunnerIdentity } from '../core/jobClaim';
-import { endAuditEntries, notYetAudited } from '../core/outcomeAudit';
+import { currentBotBlock } from '../domain/botBlock';
+import { explainGraphFailure, type GraphAction } from '../domain/graphErrors';
+import { heldBy, mayClaim, type RunnerIdentity } from '../domain/jobClaim';
+import { endAuditEntries, notYetAudited } from '../domain/outcomeAudit';
 import {
   actionOf,
   FAILED_OUTCOMES,
   type DirectoryUser,
   type SignoutRequest,
   type TargetOutcome,
-} from '../core/types';
+} from '../domain/types';
 import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/batchScheduler';
 import { setAccountEnabled } from '../graph/accountState';
 import { GraphCallError, type GraphApi } from '../graph/client';
@@ -17,7 +17,8 @@ import type { Directory } from '../graph/directory';
 import { revokeUserSessions } from '../graph/revoke';
 import type { ThrottleLimits } from '../graph/throttleLimits';
 import type { Logger } from '../log';
-import type { AuditEntry, AuditSink } from '../store/auditLog';
+import type { AuditEntry } from '../domain/audit';
+import type { AuditSink } from '../store/auditLog';
 import type { RequestStore, TransitionResult } from '../store/requestStore';
 import { JobLease, systemLeaseClocks } from './jobLease';
 import { LatestOnly } from './latestOnly';

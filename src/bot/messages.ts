@@ -1,6 +1,6 @@
-import { bareUrl, joinMarkdown, msg, plain, type Markdown } from '../core/markdown';
-import { formatDuration, formatUtc, formatValidFromLine, type LocalZone } from '../core/timeFormat';
-import { num, plural } from '../core/wording';
+import { bareUrl, joinMarkdown, msg, plain, type Markdown } from '../domain/markdown';
+import { formatDuration, formatUtc, formatValidFromLine, type LocalZone } from '../domain/timeFormat';
+import { num, plural } from '../domain/wording';
 import {
   actionOf,
   FAILED_OUTCOMES,
@@ -10,7 +10,7 @@ import {
   type SignoutRequest,
   type TargetOutcome,
   type ThreadLabel,
-} from '../core/types';
+} from '../domain/types';
 
 /**
  * Plain-words texts the bot posts. Kept apart so they are easy to review and test. Each is Markdown

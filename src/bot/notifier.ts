@@ -1,5 +1,5 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
-import type { Markdown } from '../core/markdown';
+import type { Markdown } from '../domain/markdown';
 import type { Logger } from '../log';
 import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
 import { sendText } from './replies';

@@ -5,8 +5,8 @@ import {
   selfTargetProblem,
   selfUnblockProblem,
   type ApprovalPolicy,
-} from '../core/approvalPolicy';
-import type { DirectoryUser, Person, RequestAction } from '../core/types';
+} from '../domain/approvalPolicy';
+import type { DirectoryUser, Person, RequestAction } from '../domain/types';
 import { GraphCallError, type GraphApi } from '../graph/client';
 import { markPrivileged } from '../graph/roles';
 import type { Logger } from '../log';

@@ -5,7 +5,7 @@ import {
   renderResultCard,
   type CardOptions,
 } from '../cards/render';
-import type { SignoutRequest } from '../core/types';
+import type { SignoutRequest } from '../domain/types';
 
 /** The one card that shows a request's current state, so every path shows the same truth. */
 export function cardFor(req: SignoutRequest, o: CardOptions = {}): object {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { CsvLink } from '../cards/render';
-import { canApprove } from '../core/approvalPolicy';
-import { requestedFields } from '../core/history';
-import type { Markdown } from '../core/markdown';
-import { decideCancel, decideConfirm, needsRunner } from '../core/requestLifecycle';
+import { canApprove } from '../domain/approvalPolicy';
+import { requestedFields } from '../domain/history';
+import type { Markdown } from '../domain/markdown';
+import { decideCancel, decideConfirm, needsRunner } from '../domain/requestLifecycle';
 import {
   actionOf,
   type DirectoryUser,
@@ -12,7 +12,7 @@ import {
   type RequestAction,
   type RequestStatus,
   type SignoutRequest,
-} from '../core/types';
+} from '../domain/types';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
 import type { RequestStore, TransitionResult } from '../store/requestStore';

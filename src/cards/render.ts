@@ -1,7 +1,6 @@
-import { CardFactory, type Attachment } from 'botbuilder';
 import { Template } from 'adaptivecards-templating';
-import type { HistoryItem, HistoryTone } from '../core/history';
-import { num, plural } from '../core/wording';
+import type { HistoryItem, HistoryTone } from '../domain/history';
+import { num, plural } from '../domain/wording';
 import {
   formatDuration,
   formatInstant,
@@ -10,7 +9,7 @@ import {
   parseInstant,
   zoneLabel,
   type LocalZone,
-} from '../core/timeFormat';
+} from '../domain/timeFormat';
 import {
   actionOf,
   FAILED_OUTCOMES,
@@ -19,7 +18,7 @@ import {
   type SignoutRequest,
   type TargetOutcome,
   type TargetOutcomeKind,
-} from '../core/types';
+} from '../domain/types';
 import choiceTemplate from './choice.json';
 import confirmTemplate from './confirm.json';
 import helpTemplate from './help.json';
@@ -83,10 +82,6 @@ export function renderTemplate(template: object, data: object): object {
     templates.set(template, t);
   }
   return t.expand({ $root: data }) as object;
-}
-
-export function cardAttachment(card: object): Attachment {
-  return CardFactory.adaptiveCard(card);
 }
 
 /** Size of a card as Teams counts it: UTF-8 bytes of its JSON. */

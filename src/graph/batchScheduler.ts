@@ -1,7 +1,7 @@
-import { BudgetPacer } from '../core/tokenBucket';
-import { INVALID_BATCH_RESPONSE, outcomeUnknown, type GraphFailure } from '../core/graphErrors';
-import { parseRetryAfter } from '../core/retryAfter';
-import type { TargetOutcome } from '../core/types';
+import { BudgetPacer } from '../domain/tokenBucket';
+import { INVALID_BATCH_RESPONSE, outcomeUnknown, type GraphFailure } from '../domain/graphErrors';
+import { parseRetryAfter } from '../domain/retryAfter';
+import type { TargetOutcome } from '../domain/types';
 import {
   PHASES,
   PLAN_ORDER,
@@ -32,7 +32,7 @@ import { requestCost, type ThrottleLimits } from './throttleLimits';
  */
 
 export type { BatchItem, BatchItemResponse } from './bulkPhases';
-export { parseRetryAfter } from '../core/retryAfter';
+export { parseRetryAfter } from '../domain/retryAfter';
 
 /**
  * Thin I/O seam: posts one JSON $batch (<= 20 items) and returns its responses. Throws on transport

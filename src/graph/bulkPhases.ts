@@ -5,8 +5,8 @@ import {
   unconfirmedRevokeText,
   type GraphAction,
   type GraphFailure,
-} from '../core/graphErrors';
-import type { TargetOutcome } from '../core/types';
+} from '../domain/graphErrors';
+import type { TargetOutcome } from '../domain/types';
 import { revokeTookEffect } from './revoke';
 
 /**

@@ -16,7 +16,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { Config } from '../config';
-import { parseRetryAfter } from '../core/retryAfter';
+import { parseRetryAfter } from '../domain/retryAfter';
 
 export function createCredential(
   config: Pick<Config, 'credential' | 'disableInstanceDiscovery'>,

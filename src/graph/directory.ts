@@ -1,6 +1,6 @@
-import type { UserRef } from '../core/commandParser';
-import { odataString } from '../core/odata';
-import type { DirectoryUser } from '../core/types';
+import type { UserRef } from '../domain/command';
+import { odataString } from '../domain/odata';
+import type { DirectoryUser } from '../domain/types';
 import { GraphCallError, type GraphApi } from './client';
 
 export const USER_FIELDS = [

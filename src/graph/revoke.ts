@@ -1,10 +1,10 @@
-import type { TargetOutcome } from '../core/types';
+import type { TargetOutcome } from '../domain/types';
 import {
   GUEST_MESSAGE,
   explainGraphFailure,
   outcomeUnknown,
   unconfirmedRevokeText,
-} from '../core/graphErrors';
+} from '../domain/graphErrors';
 import { GraphCallError, type GraphApi } from './client';
 
 interface ReadBack {

@@ -1,6 +1,6 @@
-import { odataString } from '../core/odata';
-import { privilegedRoleNames, type RoleGrant } from '../core/privilegedRoles';
-import type { DirectoryUser } from '../core/types';
+import { odataString } from '../domain/odata';
+import { privilegedRoleNames, type RoleGrant } from '../domain/privilegedRoles';
+import type { DirectoryUser } from '../domain/types';
 import { GraphCallError, type GraphApi } from './client';
 
 /**

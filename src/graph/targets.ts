@@ -1,6 +1,6 @@
-import type { TargetSpec, UserRef } from '../core/commandParser';
-import { odataString, searchPhrase } from '../core/odata';
-import type { DirectoryUser } from '../core/types';
+import type { TargetSpec, UserRef } from '../domain/command';
+import { odataString, searchPhrase } from '../domain/odata';
+import type { DirectoryUser } from '../domain/types';
 import { GraphCallError, type GraphApi } from './client';
 import { USER_FIELDS, toDirectoryUser, type Directory } from './directory';
 

@@ -1,54 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-
-export type AuditEvent =
-  | 'requested'
-  | 'refused'
-  | 'confirmed'
-  | 'cancelled'
-  | 'expired'
-  | 'revoked'
-  | 'failed'
-  | 'approved'
-  | 'rejected'
-  | 'blocked'
-  | 'unblocked'
-  | 'status'
-  /** a CSV link was used: `outcome` is `served` or `expired`, `client` says where from */
-  | 'downloaded';
-
-export interface AuditEntry {
-  at: string;
-  event: AuditEvent;
-  tenantId?: string;
-  requestId?: string;
-  actor: { id?: string; name?: string };
-  targets?: { id: string; upn?: string; name?: string }[];
-  outcome?: string;
-  /** Graph request-ids of the calls that decided the outcome */
-  graphRequestIds?: string[];
-  reason?: string;
-  /** a note in words, shown as it is; history never reads fields out of it */
-  detail?: string;
-  /**
-   * `requested` only, each as its own field so no value can pose as another: what the targets were
-   * asked as (as typed: a UPN, group:"…", search:"…", all), whether sign-in is blocked first, and why a
-   * second admin must approve (absent when none must). Entries written before issue 9 lack them.
-   */
-  source?: string;
-  block?: boolean;
-  approvalWhy?: string;
-  /** where the action was asked: conversation id */
-  conversationId?: string;
-  /** for `downloaded`: the HTTP client (see src/bot/csvLinks.ts) */
-  client?: { ip: string; userAgent?: string; httpRequestId: string };
-  /** on `requested`: what the request does when it is not a sign-out (absent = sign-out) */
-  action?: 'unblock';
-}
-
-/** An entry as a caller gives it: `at` defaults to the time of the append. */
-export type NewAuditEntry = Omit<AuditEntry, 'at'> & { at?: string };
+import type { AuditEntry, NewAuditEntry } from '../domain/audit';
 
 /** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
 export interface AuditSink {

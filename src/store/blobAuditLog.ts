@@ -1,5 +1,6 @@
 import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
-import { type AuditEntry, type AuditSink, SerialAppender } from './auditLog';
+import { type AuditEntry } from '../domain/audit';
+import { type AuditSink, SerialAppender } from './auditLog';
 
 /** The first segment keeps the file back-end's name; later ones are audit.000001.jsonl, … */
 const SEGMENT = /^audit(?:\.(\d{6}))?\.jsonl$/;

@@ -2,7 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { StoreItems } from 'botbuilder';
 import type { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
-import { redactSecrets } from '../core/redact';
+import { redactSecrets } from '../domain/redact';
 import { quarantineName, type Quarantined } from './quarantine';
 import type { ListableStorage } from './requestStore';
 

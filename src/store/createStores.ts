@@ -5,7 +5,7 @@ import type { Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import type { Config } from '../config';
-import { originAndPath, redactSecrets } from '../core/redact';
+import { originAndPath, redactSecrets } from '../domain/redact';
 import { AuditLog, type AuditSink, type TornLine } from './auditLog';
 import { BlobRecords } from './blobRecords';
 import { createIfAbsent } from './createIfAbsent';

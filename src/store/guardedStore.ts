@@ -1,5 +1,6 @@
 import type { StoreItems } from 'botbuilder';
-import type { AuditEntry, AuditSink, NewAuditEntry } from './auditLog';
+import type { AuditEntry, NewAuditEntry } from '../domain/audit';
+import type { AuditSink } from './auditLog';
 import type { ListableStorage } from './requestStore';
 import type { StoreHealth } from './storeHealth';
 

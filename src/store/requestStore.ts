@@ -1,6 +1,6 @@
 import type { Storage } from 'botbuilder';
-import { canTransition, endedBeforeSteps, isSettled } from '../core/requestLifecycle';
-import type { RequestStatus, SignoutRequest } from '../core/types';
+import { canTransition, endedBeforeSteps, isSettled } from '../domain/requestLifecycle';
+import type { RequestStatus, SignoutRequest } from '../domain/types';
 
 const ACTIVE_INDEX = 'index/active';
 const REQUEST_PREFIX = 'request/';

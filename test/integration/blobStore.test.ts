@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { ContainerClient } from '@azure/storage-blob';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { main as exportAudit } from '../../scripts/auditExport';
-import type { SignoutRequest } from '../../src/core/types';
+import type { SignoutRequest } from '../../src/domain/types';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
 import { BlobDeliveryLedger, type BlobDeliveryLedgerOptions } from '../../src/store/deliveryLedger';
 import { createStores } from '../../src/store/createStores';

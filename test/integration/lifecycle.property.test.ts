@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { SignoutRequest } from '../../src/core/types';
+import type { SignoutRequest } from '../../src/domain/types';
 import {
   actionsOf,
   cardOf,

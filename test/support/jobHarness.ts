@@ -4,12 +4,13 @@ import path from 'node:path';
 import type { Storage } from 'botbuilder';
 import pino from 'pino';
 import { JobRunner, type JobRunnerDeps } from '../../src/bot/jobRunner';
-import type { DirectoryUser, SignoutRequest } from '../../src/core/types';
+import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
 import type { BatchItem, BatchItemResponse } from '../../src/graph/batchScheduler';
 import type { GraphApi } from '../../src/graph/client';
 import { Directory } from '../../src/graph/directory';
 import { limitsForTenantSize } from '../../src/graph/throttleLimits';
-import { toJsonLines, type AuditEntry, type AuditSink, type NewAuditEntry } from '../../src/store/auditLog';
+import { toJsonLines, type AuditSink } from '../../src/store/auditLog';
+import { type AuditEntry, type NewAuditEntry } from '../../src/domain/audit';
 import { FileStorage } from '../../src/store/fileStorage';
 import { RequestStore } from '../../src/store/requestStore';
 

@@ -1,6 +1,6 @@
 /**
  * What a person reads of a markdown text the bot posted, for tests that match words: CommonMark's
- * backslash escapes and the entities the bot uses are resolved. Written apart from src/core/markdown.ts
+ * backslash escapes and the entities the bot uses are resolved. Written apart from src/domain/markdown.ts
  * on purpose, after CommonMark (any ASCII punctuation may be backslash-escaped), so the bot's escaper is
  * checked against a reader it did not write.
  */

@@ -1,4 +1,4 @@
-import type { SignoutRequest } from '../../src/core/types';
+import type { SignoutRequest } from '../../src/domain/types';
 
 /** A minimal pending request for store and state-machine tests; override what the test is about. */
 export function aRequest(over: Partial<SignoutRequest> = {}): SignoutRequest {

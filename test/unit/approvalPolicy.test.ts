@@ -11,12 +11,12 @@ import {
   protectedTargetProblem,
   protectedTargets,
   selfTargetProblem,
-} from '../../src/core/approvalPolicy';
+} from '../../src/domain/approvalPolicy';
 import {
   PRIVILEGED_ROLE_TEMPLATES,
   isPrivilegedRole,
   privilegedRoleName,
-} from '../../src/core/privilegedRoles';
+} from '../../src/domain/privilegedRoles';
 import { ROLE_TEMPLATES, sampleTenant } from '../support/tenantFixture';
 
 const patti = { displayName: 'Patti Fernandez', privilegedRoles: ['Global Administrator'] };

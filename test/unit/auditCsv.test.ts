@@ -5,10 +5,10 @@ import {
   csvCell,
   csvRecord,
   UTF8_BOM,
-} from '../../src/core/auditCsv';
-import { OUTCOMES_CSV_COLUMNS, outcomesToCsv } from '../../src/core/outcomesCsv';
-import type { DirectoryUser, SignoutRequest } from '../../src/core/types';
-import type { AuditEntry } from '../../src/store/auditLog';
+} from '../../src/domain/auditCsv';
+import { OUTCOMES_CSV_COLUMNS, outcomesToCsv } from '../../src/domain/outcomesCsv';
+import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
+import type { AuditEntry } from '../../src/domain/audit';
 
 /**
  * A strict RFC 4180 reader, independent of the writer: records end in CRLF, quoted fields may hold

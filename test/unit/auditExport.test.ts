@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { AUDIT_CSV_COLUMNS } from '../../src/core/auditCsv';
-import type { AuditEntry } from '../../src/store/auditLog';
+import { AUDIT_CSV_COLUMNS } from '../../src/domain/auditCsv';
+import type { AuditEntry } from '../../src/domain/audit';
 import { main, parseArgs, parseBound, stdoutWithoutNpmBanner } from '../../scripts/auditExport';
 
 const HEADER = AUDIT_CSV_COLUMNS.join(',');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { TargetOutcome } from '../../src/core/types';
+import type { TargetOutcome } from '../../src/domain/types';
 import {
   runBulkRevoke,
   type BatchItem,

@@ -10,7 +10,7 @@ import {
   type BulkProgress,
   type BulkRevokeOptions,
 } from '../../src/graph/batchScheduler';
-import type { TargetOutcome } from '../../src/core/types';
+import type { TargetOutcome } from '../../src/domain/types';
 import { FakeClock } from '../support/fakeClock';
 import {
   limitsForTenantSize,

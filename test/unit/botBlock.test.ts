@@ -1,5 +1,5 @@
-import { currentBotBlock } from '../../src/core/botBlock';
-import type { AuditEntry } from '../../src/store/auditLog';
+import { currentBotBlock } from '../../src/domain/botBlock';
+import type { AuditEntry } from '../../src/domain/audit';
 
 const LESTER = '11111111-1111-4111-8111-111111111111';
 const GWEN = '22222222-2222-4222-8222-222222222222';

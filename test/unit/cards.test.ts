@@ -3,8 +3,8 @@ import confirmTemplate from '../../src/cards/confirm.json';
 import helpTemplate from '../../src/cards/help.json';
 import historyTemplate from '../../src/cards/history.json';
 import progressTemplate from '../../src/cards/progress.json';
+import { cardAttachment } from '../../src/bot/replies';
 import {
-  cardAttachment,
   cardBytes,
   MAX_CARD_BYTES,
   renderChoiceCard,
@@ -18,10 +18,10 @@ import {
 } from '../../src/cards/render';
 import resultTemplate from '../../src/cards/result.json';
 import statusTemplate from '../../src/cards/status.json';
-import { buildHistory, requestedFields } from '../../src/core/history';
-import type { LocalZone } from '../../src/core/timeFormat';
-import type { AuditEntry } from '../../src/store/auditLog';
-import type { DirectoryUser, RequestStatus, SignoutRequest, TargetOutcome } from '../../src/core/types';
+import { buildHistory, requestedFields } from '../../src/domain/history';
+import type { LocalZone } from '../../src/domain/timeFormat';
+import type { AuditEntry } from '../../src/domain/audit';
+import type { DirectoryUser, RequestStatus, SignoutRequest, TargetOutcome } from '../../src/domain/types';
 
 // The package's lib/ is extension-less ESM that Node cannot load; dist/ is the same code as a UMD bundle.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
-import {
-  MAX_INPUT_LENGTH,
-  normalizeMessageText,
-  parseCommand,
-  type Command,
-  type TargetSpec,
-  type UserRef,
-} from '../../src/core/commandParser';
+import { MAX_INPUT_LENGTH, normalizeMessageText, parseCommand } from '../../src/commands/parser';
+import { type Command, type TargetSpec, type UserRef } from '../../src/domain/command';
 
 /**
  * Property tests for the message normalizer and the command parser (issue 9): whatever an admin, Teams

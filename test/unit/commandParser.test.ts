@@ -6,10 +6,8 @@ import {
   normalizeMessageText,
   parseCommand,
   parseUserRef,
-  type Command,
-  type TargetSpec,
-  type UserRef,
-} from '../../src/core/commandParser';
+} from '../../src/commands/parser';
+import { type Command, type TargetSpec, type UserRef } from '../../src/domain/command';
 import { HUGE_MARKUP_TEXTS, NEAR_LIMIT_TEXTS, randomMessages } from '../support/hostileText';
 
 const upn = (value: string): UserRef => ({ kind: 'upn', value });

@@ -1,6 +1,6 @@
 import { DeferredNotices } from '../../src/bot/deferredNotices';
 import type { SecurityNotifier } from '../../src/bot/notifier';
-import { msg, type Markdown } from '../../src/core/markdown';
+import { msg, type Markdown } from '../../src/domain/markdown';
 
 describe('DeferredNotices', () => {
   const origin = { serviceUrl: 'https://smba.trafficmanager.net/emea/', bot: { id: '28:bot' } };

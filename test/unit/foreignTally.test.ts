@@ -1,9 +1,10 @@
 import { ForeignActivityRefusals } from '../../src/bot/foreignActivity';
 import type { SecurityNotifier } from '../../src/bot/notifier';
-import { ForeignActivityTally, OVERFLOW_TENANT } from '../../src/core/foreignTally';
+import { ForeignActivityTally, OVERFLOW_TENANT } from '../../src/domain/foreignTally';
 import { createLogger } from '../../src/log';
-import type { AuditSink, NewAuditEntry } from '../../src/store/auditLog';
-import type { Markdown } from '../../src/core/markdown';
+import type { AuditSink } from '../../src/store/auditLog';
+import type { NewAuditEntry } from '../../src/domain/audit';
+import type { Markdown } from '../../src/domain/markdown';
 import { shown } from '../support/markdownReader';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
-import { buildHistory, requestedFields } from '../../src/core/history';
-import type { AuditEntry } from '../../src/store/auditLog';
+import { buildHistory, requestedFields } from '../../src/domain/history';
+import type { AuditEntry } from '../../src/domain/audit';
 
 const ada = { id: 'aaaa', name: 'Ada Admin' };
 const bob = { id: 'bbbb', name: 'Bob Boss' };

@@ -1,7 +1,7 @@
 import { AuthenticationConstants } from 'botframework-connector';
 import { CallerIdConstants } from 'botbuilder';
 import { PUBLIC_CLOUD, classifyAuthFailure, createAdapter } from '../../src/bot/adapter';
-import { MAX_DEPTH, checkInboundActivity, depthExceeds } from '../../src/core/inboundActivity';
+import { MAX_DEPTH, checkInboundActivity, depthExceeds } from '../../src/bot/inboundActivity';
 import { createLogger } from '../../src/log';
 import { invokeActivity, messageActivity } from '../support/teamsActivity';
 

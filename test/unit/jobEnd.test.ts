@@ -1,5 +1,5 @@
 import type { Storage, StoreItems } from 'botbuilder';
-import type { SignoutRequest } from '../../src/core/types';
+import type { SignoutRequest } from '../../src/domain/types';
 import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../support/jobHarness';
 
 /**

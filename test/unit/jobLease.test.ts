@@ -1,4 +1,4 @@
-import type { SignoutRequest } from '../../src/core/types';
+import type { SignoutRequest } from '../../src/domain/types';
 import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../support/jobHarness';
 
 /** One job, one runner: the claim that keeps two bot instances (or a frozen one) from running a job twice. */

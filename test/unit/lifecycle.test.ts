@@ -6,8 +6,8 @@ import {
   isFinal,
   isSettled,
   needsRunner,
-} from '../../src/core/requestLifecycle';
-import type { RequestStatus } from '../../src/core/types';
+} from '../../src/domain/requestLifecycle';
+import type { RequestStatus } from '../../src/domain/types';
 import { aRequest } from '../support/requests';
 
 const at = (iso: string) => new Date(iso);

@@ -10,7 +10,7 @@ import {
   plain,
   unescapeMarkdown,
   type Markdown,
-} from '../../src/core/markdown';
+} from '../../src/domain/markdown';
 import { liveMarkup, shown } from '../support/markdownReader';
 
 /** The characters that open inline markup in CommonMark, GFM or Teams, anywhere in a line. */

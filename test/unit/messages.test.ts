@@ -1,8 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { threadLabel } from '../../src/bot/activityInfo';
 import * as text from '../../src/bot/messages';
-import { collapseLineBreaks, isMarkdown, type Markdown } from '../../src/core/markdown';
-import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../../src/core/types';
+import { collapseLineBreaks, isMarkdown, type Markdown } from '../../src/domain/markdown';
+import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../../src/domain/types';
 import { liveMarkup, shown } from '../support/markdownReader';
 import { aRequest } from '../support/requests';
 

@@ -1,4 +1,4 @@
-import { odataString, searchPhrase } from '../../src/core/odata';
+import { odataString, searchPhrase } from '../../src/domain/odata';
 
 describe('odataString', () => {
   it.each([

@@ -1,5 +1,5 @@
-import { endAuditEntries, notYetAudited, outcomeAuditEntries } from '../../src/core/outcomeAudit';
-import type { AuditEntry } from '../../src/store/auditLog';
+import { endAuditEntries, notYetAudited, outcomeAuditEntries } from '../../src/domain/outcomeAudit';
+import type { AuditEntry } from '../../src/domain/audit';
 import { aRequest } from '../support/requests';
 
 const target = (id: string) => ({ id, displayName: id, userPrincipalName: `${id}@contoso.com` });

@@ -1,11 +1,11 @@
-import { credentialProblem, explainGraphFailure } from '../../src/core/graphErrors';
+import { credentialProblem, explainGraphFailure } from '../../src/domain/graphErrors';
 import * as messages from '../../src/bot/messages';
-import type { Markdown } from '../../src/core/markdown';
+import type { Markdown } from '../../src/domain/markdown';
 import { shown } from '../support/markdownReader';
 import { foreignAuditDetail } from '../../src/bot/messages';
 import { aRequest } from '../support/requests';
-import type { DirectoryUser } from '../../src/core/types';
-import { checkTenant, isListedAdmin, isPolicyConfigured, whoMayUse } from '../../src/core/policy';
+import type { DirectoryUser } from '../../src/domain/types';
+import { checkTenant, isListedAdmin, isPolicyConfigured, whoMayUse } from '../../src/domain/policy';
 
 /** The bot's texts as a reader sees them (escapes resolved), for matching words. */
 const read =

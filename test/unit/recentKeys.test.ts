@@ -1,4 +1,4 @@
-import { RecentKeys } from '../../src/core/recentKeys';
+import { RecentKeys } from '../../src/domain/recentKeys';
 
 describe('RecentKeys', () => {
   it('says a key is recent within the window and forgets it after', () => {

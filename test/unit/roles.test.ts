@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import { explainGraphFailure } from '../../src/core/graphErrors';
-import type { DirectoryUser } from '../../src/core/types';
+import { explainGraphFailure } from '../../src/domain/graphErrors';
+import type { DirectoryUser } from '../../src/domain/types';
 import { accountEnabledOf, setAccountEnabled } from '../../src/graph/accountState';
 import { GraphApi, GraphCallError } from '../../src/graph/client';
 import {

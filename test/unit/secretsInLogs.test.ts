@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { main as exportAudit } from '../../scripts/auditExport';
-import { originAndPath, redactSecrets } from '../../src/core/redact';
+import { originAndPath, redactSecrets } from '../../src/domain/redact';
 import { createLogger } from '../../src/log';
 import { createStores } from '../../src/store/createStores';
 import { RefusingStorage, SAS_SIGNATURE } from '../support/refusingStorage';

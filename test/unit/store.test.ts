@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SignoutRequest } from '../../src/core/types';
+import type { SignoutRequest } from '../../src/domain/types';
 import { AuditLog } from '../../src/store/auditLog';
 import { packLines } from '../../src/store/blobAuditLog';
 import { FileStorage, type Quarantined } from '../../src/store/fileStorage';

@@ -9,7 +9,7 @@ import {
   parseInstant,
   zoneFromActivity,
   type LocalZone,
-} from '../../src/core/timeFormat';
+} from '../../src/domain/timeFormat';
 
 const iana = (zone: string): LocalZone => ({ kind: 'iana', zone });
 const offset = (minutes: number): LocalZone => ({ kind: 'offset', minutes });

@@ -1,4 +1,4 @@
-import { BudgetPacer, TokenBucket } from '../../src/core/tokenBucket';
+import { BudgetPacer, TokenBucket } from '../../src/domain/tokenBucket';
 
 describe('TokenBucket', () => {
   it('starts full, spends, and refills continuously up to capacity', () => {

@@ -1,13 +1,13 @@
 import * as text from '../../src/bot/messages';
 import { cardFor } from '../../src/bot/requestCards';
 import { renderConfirmCard, renderHistoryCard, renderResultCard } from '../../src/cards/render';
-import { approvalNeeded, protectedTargetProblem, selfUnblockProblem } from '../../src/core/approvalPolicy';
-import { explainGraphFailure } from '../../src/core/graphErrors';
-import { buildHistory } from '../../src/core/history';
-import { actionOf, type DirectoryUser, type SignoutRequest } from '../../src/core/types';
+import { approvalNeeded, protectedTargetProblem, selfUnblockProblem } from '../../src/domain/approvalPolicy';
+import { explainGraphFailure } from '../../src/domain/graphErrors';
+import { buildHistory } from '../../src/domain/history';
+import { actionOf, type DirectoryUser, type SignoutRequest } from '../../src/domain/types';
 import { runBulkRevoke, type BatchItem, type BatchItemResponse } from '../../src/graph/batchScheduler';
 import { limitsForTenantSize } from '../../src/graph/throttleLimits';
-import type { AuditEntry } from '../../src/store/auditLog';
+import type { AuditEntry } from '../../src/domain/audit';
 import { shown } from '../support/markdownReader';
 
 // The package's lib/ is extension-less ESM that Node cannot load; dist/ is the same code as a UMD bundle.

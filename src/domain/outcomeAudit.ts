@@ -1,4 +1,4 @@
-import type { AuditEntry, NewAuditEntry } from '../store/auditLog';
+import type { AuditEntry, NewAuditEntry } from './audit';
 import type { SignoutRequest } from './types';
 
 /**

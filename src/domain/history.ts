@@ -22,7 +22,7 @@
  * counts, and the card shows each field in its own TextRun.
  */
 
-import type { AuditEntry } from '../store/auditLog';
+import type { AuditEntry } from './audit';
 import type { SignoutRequest, TargetOutcomeKind } from './types';
 import { num, plural } from './wording';
 

@@ -21,23 +21,7 @@
  * - Overlong input is `invalid`; its verb is the one the text starts with, else `message`.
  */
 
-export type TargetSpec =
-  | { kind: 'users'; refs: UserRef[] }
-  | { kind: 'group'; group: string }
-  | { kind: 'search'; query: string }
-  | { kind: 'all' };
-
-export type UserRef =
-  { kind: 'objectId'; value: string } | { kind: 'upn'; value: string } | { kind: 'name'; value: string };
-
-export type Command =
-  | { kind: 'signout'; target: TargetSpec; reason: string; block: boolean; self: boolean }
-  | { kind: 'unblock'; user: UserRef; reason: string }
-  | { kind: 'status'; user: UserRef }
-  | { kind: 'history'; user?: UserRef; count: number }
-  | { kind: 'help' }
-  | { kind: 'invalid'; verb: string; problem: string }
-  | { kind: 'unknown' };
+import type { Command, TargetSpec, UserRef } from '../domain/command';
 
 type Verb = 'signout' | 'status' | 'history' | 'unblock' | 'help';
 

@@ -1,7 +1,7 @@
 import restify from 'restify';
 import type { TeamsAdapter, Application, TurnState } from '@microsoft/teams-ai';
-import { checkInboundActivity } from './core/inboundActivity';
-import type { Logger } from './log';
+import { checkInboundActivity } from './inboundActivity';
+import type { Logger } from '../log';
 
 /** Teams' activities are a few KiB; a card's invoke carries its data. */
 export const MAX_BODY_BYTES = 256 * 1024;

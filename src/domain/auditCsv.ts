@@ -9,7 +9,7 @@
  * never become a formula on an auditor's machine.
  */
 
-import type { AuditEntry } from '../store/auditLog';
+import type { AuditEntry } from './audit';
 
 export const CSV_EOL = '\r\n';
 /** Excel reads a UTF-8 file without a byte-order mark as the local code page; prepend it for Excel users. */

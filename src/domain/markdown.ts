@@ -8,7 +8,7 @@
  * - the `msg` template, whose literal parts are the bot's own and whose every `${value}` is escaped
  *   (a `Markdown` value is inserted as it is: it was escaped when it was made);
  * - `plain(text)` and `paragraphs(text)`, a whole text escaped (words composed elsewhere, e.g. a
- *   Graph failure explained in src/core/graphErrors.ts);
+ *   Graph failure explained in src/domain/graphErrors.ts);
  * - `bareUrl(url)`, a link the bot built itself, kept as a bare URL only if it holds no markup.
  *
  * Escaping is as small as safety allows, because every backslash is a character some Teams surface

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../store/auditLog';
+import type { AuditEntry } from './audit';
 
 /**
  * The block of a user's sign-in that the bot made and that is still in force, as its own audit log

@@ -1,0 +1,19 @@
+/** A command an admin typed, as the parser (src/commands/) reads it. */
+
+export type TargetSpec =
+  | { kind: 'users'; refs: UserRef[] }
+  | { kind: 'group'; group: string }
+  | { kind: 'search'; query: string }
+  | { kind: 'all' };
+
+export type UserRef =
+  { kind: 'objectId'; value: string } | { kind: 'upn'; value: string } | { kind: 'name'; value: string };
+
+export type Command =
+  | { kind: 'signout'; target: TargetSpec; reason: string; block: boolean; self: boolean }
+  | { kind: 'unblock'; user: UserRef; reason: string }
+  | { kind: 'status'; user: UserRef }
+  | { kind: 'history'; user?: UserRef; count: number }
+  | { kind: 'help' }
+  | { kind: 'invalid'; verb: string; problem: string }
+  | { kind: 'unknown' };
