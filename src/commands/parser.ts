@@ -60,7 +60,7 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u034f\u115f\u1160\u2800\u3164\uffa0]/gu;
 const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02]/g;
 const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032\uff07]/g;
 
-/** Character-level clean-up shared by normalizeMessageText, parseCommand and parseUserRef. */
+/** Character-level clean-up shared by normalizeMessageText and parseCommand. */
 function cleanText(s: string): string {
   return s
     .replace(SPACE_LIKE, ' ')
@@ -867,30 +867,4 @@ export function parseCommand(
     case 'history':
       return parseHistory(args);
   }
-}
-
-/**
- * One user reference from free text (a token, or a card's input field): an address, an object id, or a
- * display name (quoted or not, spaces allowed). Undefined for empty text, malformed addresses, over-long
- * values and things that are not users (flags, group:, search:).
- */
-export function parseUserRef(token: string): UserRef | undefined {
-  if (typeof token !== 'string' || token.length > MAX_INPUT_LENGTH) return undefined;
-  const text = cleanText(token);
-  if (!text) return undefined;
-  const quoted = /^"(.*)"$/.exec(text) ?? /^'(.*)'$/.exec(text);
-  if (quoted) {
-    const c = refFromQuoted(quoted[1]);
-    return c.t === 'strong' ? c.ref : undefined;
-  }
-  if (FLAG_SHAPE.test(text) || /^(?:group|search):/i.test(text)) return undefined;
-  if (text.includes(' ')) {
-    if (text.includes('@')) return undefined;
-    const c = nameRef(text, 'strong');
-    return c.t === 'strong' ? c.ref : undefined;
-  }
-  const word = trimTarget(text);
-  if (!word) return undefined;
-  const c = refFromWord(word);
-  return c.t === 'strong' || (c.t === 'word' && !c.problem) ? c.ref : undefined;
 }

@@ -5,7 +5,6 @@ import {
   USAGE,
   normalizeMessageText,
   parseCommand,
-  parseUserRef,
 } from '../../src/commands/parser';
 import { type Command, type TargetSpec, type UserRef } from '../../src/domain/command';
 import { HUGE_MARKUP_TEXTS, NEAR_LIMIT_TEXTS, randomMessages } from '../support/hostileText';
@@ -551,39 +550,6 @@ describe('parseCommand: real Teams messages end to end', () => {
     ],
   ])('%j', (raw, expected) => {
     expect(parseCommand(normalizeMessageText(raw, ['Sign-out Bot']))).toEqual(expected);
-  });
-});
-
-describe('parseUserRef', () => {
-  it.each<[string, UserRef | undefined]>([
-    ['lester@contoso.com', upn('lester@contoso.com')],
-    [' lester@contoso.com. ', upn('lester@contoso.com')],
-    ['<lester@contoso.com>', upn('lester@contoso.com')],
-    [GUID.toUpperCase(), oid(GUID)],
-    ['"Lester Smith"', name('Lester Smith')],
-    ["'Lester Smith'", name('Lester Smith')],
-    ['Lester Smith', name('Lester Smith')],
-    ['lester', name('lester')],
-    ['\u201cLester\u201d', name('Lester')],
-    ['张伟', name('张伟')],
-    ['<script>', name('<script>')],
-    ['', undefined],
-    ['   ', undefined],
-    ['""', undefined],
-    ['\u200b\u202e', undefined],
-    ['lester@contoso', undefined],
-    ['a@b.co extra', undefined],
-    ['--block', undefined],
-    ['group:Sales', undefined],
-    ['search:x', undefined],
-    ['x'.repeat(300), undefined],
-    ['x'.repeat(5000), undefined],
-  ])('%j', (token, expected) => {
-    expect(parseUserRef(token)).toEqual(expected);
-  });
-
-  it('tolerates a non-string', () => {
-    expect(parseUserRef(42 as unknown as string)).toBeUndefined();
   });
 });
 
