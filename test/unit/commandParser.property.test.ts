@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_INPUT_LENGTH, normalizeMessageText, parseCommand } from '../../src/commands/parser';
+import { MAX_INPUT_LENGTH, normalizeMessageText, parseCommand } from '../../src/commands';
 import { type Command, type TargetSpec, type UserRef } from '../../src/domain/command';
 
 /**

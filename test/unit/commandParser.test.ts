@@ -5,7 +5,7 @@ import {
   USAGE,
   normalizeMessageText,
   parseCommand,
-} from '../../src/commands/parser';
+} from '../../src/commands';
 import { type Command, type TargetSpec, type UserRef } from '../../src/domain/command';
 import { HUGE_MARKUP_TEXTS, NEAR_LIMIT_TEXTS, randomMessages } from '../support/hostileText';
 
