@@ -7,7 +7,7 @@ import {
   type TeamsAdapter,
 } from '@microsoft/teams-ai';
 import { renderHelpCard, renderStatusCard } from '../cards/render';
-import { normalizeMessageText, parseCommand } from '../commands/parser';
+import { normalizeMessageText, parseCommand } from '../commands';
 import { type Command, type UserRef } from '../domain/command';
 import { currentBotBlock } from '../domain/botBlock';
 import { explainGraphFailure, type GraphAction } from '../domain/graphErrors';

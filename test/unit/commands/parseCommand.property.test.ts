@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { MAX_INPUT_LENGTH, normalizeMessageText, parseCommand } from '../../src/commands/parser';
-import { type Command, type TargetSpec, type UserRef } from '../../src/domain/command';
+import { MAX_INPUT_LENGTH, normalizeMessageText, parseCommand } from '../../../src/commands';
+import { type Command, type TargetSpec, type UserRef } from '../../../src/domain/command';
 
 /**
  * Property tests for the message normalizer and the command parser (issue 9): whatever an admin, Teams
@@ -618,7 +618,7 @@ function applyEdit(s: string, e: Edit): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe('commandParser properties', () => {
+describe('normalizer and parser properties', () => {
   it('never throws and never names a target that is not in the text, for any message', () => {
     fc.assert(
       fc.property(anyMessage, (raw) => runPipeline(raw)),
