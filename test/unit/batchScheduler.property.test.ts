@@ -5,7 +5,7 @@ import {
   type BatchItem,
   type BatchItemResponse,
   type BulkRevokeResult,
-} from '../../src/graph/batchScheduler';
+} from '../../src/graph/bulk';
 import { limitsForTenantSize } from '../../src/graph/throttleLimits';
 import { FakeClock } from '../support/fakeClock';
 

@@ -9,7 +9,7 @@ import {
   type BatchItemResponse,
   type BulkProgress,
   type BulkRevokeOptions,
-} from '../../src/graph/batchScheduler';
+} from '../../src/graph/bulk';
 import type { TargetOutcome } from '../../src/domain/types';
 import { FakeClock } from '../support/fakeClock';
 import {

@@ -5,9 +5,9 @@ import {
   unconfirmedRevokeText,
   type GraphAction,
   type GraphFailure,
-} from '../domain/graphErrors';
-import type { TargetOutcome } from '../domain/types';
-import { revokeTookEffect } from './revoke';
+} from '../../domain/graphErrors';
+import type { TargetOutcome } from '../../domain/types';
+import { revokeTookEffect } from '../revoke';
 
 /**
  * The steps of a bulk sign-out, one row per step: which request it sends, what a 2xx leads to, whether

@@ -1,7 +1,7 @@
-import { BudgetPacer } from '../domain/tokenBucket';
-import { INVALID_BATCH_RESPONSE, outcomeUnknown, type GraphFailure } from '../domain/graphErrors';
-import { parseRetryAfter } from '../domain/retryAfter';
-import type { TargetOutcome } from '../domain/types';
+import { BudgetPacer } from '../../domain/tokenBucket';
+import { INVALID_BATCH_RESPONSE, outcomeUnknown, type GraphFailure } from '../../domain/graphErrors';
+import { parseRetryAfter } from '../../domain/retryAfter';
+import type { TargetOutcome } from '../../domain/types';
 import {
   PHASES,
   PLAN_ORDER,
@@ -12,9 +12,9 @@ import {
   type BatchItemResponse,
   type Phase,
   type UserRun,
-} from './bulkPhases';
-import type { GraphApi } from './client';
-import { requestCost, type ThrottleLimits } from './throttleLimits';
+} from './phases';
+import type { GraphApi } from '../client';
+import { requestCost, type ThrottleLimits } from '../throttleLimits';
 
 /**
  * Bulk sign-out: revokes the sessions of many users through JSON $batch requests, paced against
@@ -31,8 +31,8 @@ import { requestCost, type ThrottleLimits } from './throttleLimits';
  * after the first revoke's sending (to the second) is recorded as the revoke.
  */
 
-export type { BatchItem, BatchItemResponse } from './bulkPhases';
-export { parseRetryAfter } from '../domain/retryAfter';
+export type { BatchItem, BatchItemResponse } from './phases';
+export { parseRetryAfter } from '../../domain/retryAfter';
 
 /**
  * Thin I/O seam: posts one JSON $batch (<= 20 items) and returns its responses. Throws on transport
