@@ -2,20 +2,15 @@
  * Bulk sign-out through Graph JSON $batch: the one module the rest of the bot (and the bench) imports.
  * How the folder is split is in docs/decisions.md, "Structure (issue 11)".
  */
+export { parseRetryAfter } from '../../domain/retryAfter';
+export { MAX_TIMER_MS, systemClock, type Clock } from './clock';
+export { MAX_BATCH_ITEMS, type BatchItem, type BatchItemResponse } from './items';
 export {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_PAUSE_MS,
-  MAX_BATCH_ITEMS,
-  MAX_TIMER_MS,
-  graphBatchTransport,
-  parseRetryAfter,
-  runBulkRevoke,
-  systemClock,
-  type BatchItem,
-  type BatchItemResponse,
-  type BatchTransport,
-  type BulkProgress,
   type BulkRevokeOptions,
   type BulkRevokeResult,
-  type Clock,
-} from './scheduler';
+} from './options';
+export type { BulkProgress } from './progress';
+export { runBulkRevoke } from './scheduler';
+export { graphBatchTransport, type BatchTransport } from './transport';

@@ -1,5 +1,4 @@
 import {
-  GUEST_MESSAGE,
   explainGraphFailure,
   graphReference,
   unconfirmedRevokeText,
@@ -8,57 +7,29 @@ import {
 } from '../../domain/graphErrors';
 import type { TargetOutcome } from '../../domain/types';
 import { revokeTookEffect } from '../revoke';
+import {
+  blockItem,
+  readBack,
+  readItem,
+  requestIdOf,
+  revokeItem,
+  type BatchItem,
+  type BatchItemResponse,
+} from './items';
+import { blockFailed, failed, readBackFailed, revokeFailed, signedOut, unknownFailure } from './outcomes';
+import type { Phase, UserRun } from './userRun';
 
 /**
  * The steps of a bulk sign-out, one row per step: which request it sends, what a 2xx leads to, whether
  * an answer of unknown outcome may simply be resent, and what the user's outcome is when the step gives
- * up or the run is cancelled. The scheduler (batchScheduler.ts) only moves users between these rows.
+ * up or the run is cancelled. This table alone says which phase a user moves to; a user always waits
+ * in its phase's queue, so the scheduler (scheduler.ts) only moves users between these rows.
  *
  *   block ──2xx──▶ revoke ──2xx──▶ read ──2xx──▶ revoked
  *                    │  ▲
  *     5xx, timeout…  ▼  │ not signed out (yet)
  *                   verify ──signed out──▶ revoked
  */
-
-export type Phase = 'block' | 'revoke' | 'verify' | 'read';
-
-export interface BatchItem {
-  id: string;
-  method: 'GET' | 'POST' | 'PATCH';
-  url: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  dependsOn?: string[];
-}
-
-export interface BatchItemResponse {
-  id: string;
-  status: number;
-  headers?: Record<string, string>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body?: any;
-}
-
-/** One user's progress through the phases. */
-export interface UserRun {
-  userId: string;
-  phase: Phase;
-  /** retryable failures of the current phase's request */
-  failures: number;
-  /** when the current request was first throttled, if it still is */
-  throttledSince?: number;
-  /** a request of the current phase went out and its outcome is unknown: it may have taken effect */
-  mayHaveTakenEffect: boolean;
-  /** the block answered 2xx */
-  blocked: boolean;
-  /** when the first revoke was sent: a valid-from at or after it (to the second) proves a revoke */
-  firstRevokeAt?: number;
-  /** revokes sent whose outcome was unknown (each was then verified) */
-  unknownRevokes: number;
-  lastRevokeFailure?: GraphFailure;
-  revokeRequestId?: string;
-  last?: GraphFailure;
-}
 
 export interface PhaseContext {
   /** attempts per request (for the revoke: revokes sent in all) */
@@ -89,84 +60,16 @@ export interface PhaseRule {
   cancelled(user: UserRun): TargetOutcome | undefined;
 }
 
-const SELECT = 'signInSessionsValidFromDateTime,userType';
-
-function userPath(userId: string): string {
-  return `/users/${encodeURIComponent(userId)}`;
-}
-
-function readItem(userId: string, itemId: string): BatchItem {
-  return { id: itemId, method: 'GET', url: `${userPath(userId)}?$select=${SELECT}` };
-}
-
-interface ReadBack {
-  signInSessionsValidFromDateTime?: string | null;
-  userType?: string | null;
-}
-
-function readBack(r: BatchItemResponse): { validFrom?: string; guest: boolean } {
-  const body = (r.body ?? {}) as ReadBack;
-  return { validFrom: body.signInSessionsValidFromDateTime ?? undefined, guest: body.userType === 'Guest' };
-}
-
-/** The revoke took effect; `validFrom` as read back. */
-function signedOut(user: UserRun, validFrom: string | undefined, guest: boolean): TargetOutcome {
-  const base = { userId: user.userId, validFrom, requestId: user.revokeRequestId };
-  return guest ? { ...base, kind: 'guestSkipped', message: GUEST_MESSAGE } : { ...base, kind: 'revoked' };
-}
-
-/** The revoke took effect but its read-back did not: the user is signed out, without a confirmed time. */
-function readBackFailed(user: UserRun, why: string, f: GraphFailure | undefined): TargetOutcome {
-  return {
-    userId: user.userId,
-    kind: 'revoked',
-    code: f?.code,
-    requestId: f?.requestId ?? user.revokeRequestId,
-    message: `Sessions were revoked, but the new valid-from time could not be read back. ${why}`,
-  };
-}
-
-function failed(user: UserRun, f: GraphFailure | undefined, message: string): TargetOutcome {
-  return { userId: user.userId, kind: 'failed', code: f?.code, requestId: f?.requestId, message };
-}
-
-/** A revoke that did not happen: Graph refused it, or the bot checked that it had not taken effect. */
-function revokeFailed(user: UserRun, f: GraphFailure, wholeBatch: boolean): TargetOutcome {
-  const e = explainGraphFailure(f, 'revoke', user.userId);
-  const checked = user.unknownRevokes > 0 ? ' The bot checked: they were not signed out.' : '';
-  // a whole-batch 404/403 says nothing about this user
-  const kind = wholeBatch ? 'failed' : e.kind;
-  return { userId: user.userId, kind, code: f.code, requestId: f.requestId, message: `${e.text}${checked}` };
-}
-
 export const PHASES: Readonly<Record<Phase, PhaseRule>> = {
   block: {
-    request: (userId, itemId) => ({
-      id: itemId,
-      method: 'PATCH',
-      url: userPath(userId),
-      body: { accountEnabled: false },
-      headers: { 'Content-Type': 'application/json' },
-    }),
+    request: blockItem,
     action: 'block',
     resendable: true,
     succeeded: (user) => {
       user.blocked = true;
       return { next: 'revoke' };
     },
-    gaveUp: (user, f, wholeBatch) => {
-      const e = explainGraphFailure(f, 'block', user.userId);
-      const maybe = user.mayHaveTakenEffect
-        ? ' They were not signed out, and Graph did not confirm whether sign-in is blocked: check the account in the Entra admin center.'
-        : '';
-      return {
-        userId: user.userId,
-        kind: wholeBatch ? 'failed' : e.kind,
-        code: f.code,
-        requestId: f.requestId,
-        message: `${e.text}${maybe}`,
-      };
-    },
+    gaveUp: blockFailed,
     cancelled: (user) =>
       user.mayHaveTakenEffect
         ? failed(
@@ -178,14 +81,7 @@ export const PHASES: Readonly<Record<Phase, PhaseRule>> = {
   },
 
   revoke: {
-    // a POST inside $batch needs a body and a Content-Type, even for an action that takes none
-    request: (userId, itemId) => ({
-      id: itemId,
-      method: 'POST',
-      url: `${userPath(userId)}/revokeSignInSessions`,
-      body: {},
-      headers: { 'Content-Type': 'application/json' },
-    }),
+    request: revokeItem,
     action: 'revoke',
     resendable: false,
     whenUnknown: 'verify',
@@ -259,28 +155,18 @@ export const PHASES: Readonly<Record<Phase, PhaseRule>> = {
   },
 };
 
+/** Where a new user starts: with the block for `signout --block`, else with the revoke. */
+export function firstPhase(block: boolean): Phase {
+  return block ? 'block' : 'revoke';
+}
+
 /** The order in which ready users fill a batch: those nearest their end first. */
 export const PLAN_ORDER: readonly Phase[] = ['read', 'verify', 'revoke', 'block'];
 
-export function newUserRun(userId: string, phase: Phase): UserRun {
-  return { userId, phase, failures: 0, mayHaveTakenEffect: false, blocked: false, unknownRevokes: 0 };
-}
-
-function unknownFailure(): GraphFailure {
-  return { status: 0, code: 'Unknown', message: 'no answer was recorded' };
-}
-
-function header(headers: Record<string, string> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : String(headers[key]);
-}
-
-export function requestIdOf(r: BatchItemResponse): string | undefined {
-  const inner = r.body?.error?.innerError ?? r.body?.error?.innererror;
-  return header(r.headers, 'request-id') ?? inner?.['request-id'] ?? undefined;
-}
-
-export function headerOf(r: BatchItemResponse, name: string): string | undefined {
-  return header(r.headers, name.toLowerCase());
-}
+/** The requests a user in each phase still sends when every answer is a 2xx (the ETA's lower bound). */
+export const REQUESTS_TO_FINISH: Readonly<Record<Phase, readonly Phase[]>> = {
+  block: ['block', 'revoke', 'read'],
+  revoke: ['revoke', 'read'],
+  verify: ['verify'],
+  read: ['read'],
+};
