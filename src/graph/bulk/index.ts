@@ -3,7 +3,7 @@
  * How the folder is split is in docs/decisions.md, "Structure (issue 11)".
  */
 export { parseRetryAfter } from '../../domain/retryAfter';
-export { MAX_TIMER_MS, systemClock, type Clock } from './clock';
+export { systemClock, type Clock } from './clock';
 export { MAX_BATCH_ITEMS, type BatchItem, type BatchItemResponse } from './items';
 export {
   DEFAULT_CONCURRENCY,
