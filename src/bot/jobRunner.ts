@@ -10,7 +10,7 @@ import {
   type SignoutRequest,
   type TargetOutcome,
 } from '../domain/types';
-import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/batchScheduler';
+import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/bulk';
 import { setAccountEnabled } from '../graph/accountState';
 import { GraphCallError, type GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';

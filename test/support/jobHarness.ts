@@ -5,7 +5,7 @@ import type { Storage } from 'botbuilder';
 import pino from 'pino';
 import { JobRunner, type JobRunnerDeps } from '../../src/bot/jobRunner';
 import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
-import type { BatchItem, BatchItemResponse } from '../../src/graph/batchScheduler';
+import type { BatchItem, BatchItemResponse } from '../../src/graph/bulk';
 import type { GraphApi } from '../../src/graph/client';
 import { Directory } from '../../src/graph/directory';
 import { limitsForTenantSize } from '../../src/graph/throttleLimits';

@@ -5,7 +5,7 @@ import { approvalNeeded, protectedTargetProblem, selfUnblockProblem } from '../.
 import { explainGraphFailure } from '../../src/domain/graphErrors';
 import { buildHistory } from '../../src/domain/history';
 import { actionOf, type DirectoryUser, type SignoutRequest } from '../../src/domain/types';
-import { runBulkRevoke, type BatchItem, type BatchItemResponse } from '../../src/graph/batchScheduler';
+import { runBulkRevoke, type BatchItem, type BatchItemResponse } from '../../src/graph/bulk';
 import { limitsForTenantSize } from '../../src/graph/throttleLimits';
 import type { AuditEntry } from '../../src/domain/audit';
 import { shown } from '../support/markdownReader';

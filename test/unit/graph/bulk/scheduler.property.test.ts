@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import type { TargetOutcome } from '../../src/domain/types';
+import type { TargetOutcome } from '../../../../src/domain/types';
 import {
   runBulkRevoke,
   type BatchItem,
   type BatchItemResponse,
   type BulkRevokeResult,
-} from '../../src/graph/batchScheduler';
-import { limitsForTenantSize } from '../../src/graph/throttleLimits';
-import { FakeClock } from '../support/fakeClock';
+} from '../../../../src/graph/bulk';
+import { limitsForTenantSize } from '../../../../src/graph/throttleLimits';
+import { FakeClock } from '../../../support/fakeClock';
 
 /**
  * Issues 9 and 10, as properties: under random per-item 429s (with and without Retry-After), 5xx that
