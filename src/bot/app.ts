@@ -6,7 +6,8 @@ import {
   type AdaptiveCard,
   type TeamsAdapter,
 } from '@microsoft/teams-ai';
-import { renderHelpCard, renderStatusCard } from '../cards/render';
+import { renderHelpCard } from '../cards/help';
+import { renderStatusCard } from '../cards/status';
 import { normalizeMessageText, parseCommand } from '../commands';
 import { type Command, type UserRef } from '../domain/command';
 import { currentBotBlock } from '../domain/botBlock';

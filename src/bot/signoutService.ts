@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import type { CsvLink } from '../cards/render';
+import type { CsvLink } from '../cards/cardOptions';
 import { canApprove } from '../domain/approvalPolicy';
 import { requestedFields } from '../domain/history';
 import type { Markdown } from '../domain/markdown';
@@ -22,7 +22,7 @@ import type { JobRunner } from './jobRunner';
 import * as text from './messages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
 import { sendCard } from './replies';
-import { cardFor } from './requestCards';
+import { cardFor } from '../cards/cardFor';
 
 export interface SignoutServiceDeps {
   botAppId: string;

@@ -1,6 +1,8 @@
 import * as text from '../../src/bot/messages';
-import { cardFor } from '../../src/bot/requestCards';
-import { renderConfirmCard, renderHistoryCard, renderResultCard } from '../../src/cards/render';
+import { cardFor } from '../../src/cards/cardFor';
+import { renderConfirmCard } from '../../src/cards/confirm';
+import { renderHistoryCard } from '../../src/cards/history';
+import { renderResultCard } from '../../src/cards/result';
 import { approvalNeeded, protectedTargetProblem, selfUnblockProblem } from '../../src/domain/approvalPolicy';
 import { explainGraphFailure } from '../../src/domain/graphErrors';
 import { buildHistory } from '../../src/domain/history';
