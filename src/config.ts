@@ -1,61 +1,25 @@
 import os from 'node:os';
 import { z } from 'zod';
+import {
+  blankToUndefined,
+  boolean,
+  CONTAINER_NAME,
+  DEFAULT_CONTAINER_NAME,
+  guid,
+  guidList,
+  httpsUrl,
+  MAX_CSV_LINK_TTL_HOURS,
+  optional,
+  positiveInt,
+  PUBLIC_AUTHORITY_HOSTS,
+} from './configFields';
 
 /**
  * The environment contract (DESIGN.md §2 and later issues), parsed once at start-up.
  * Every problem is reported, one line each, so an admin fixes the deployment in one pass.
  */
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PUBLIC_AUTHORITY_HOSTS = new Set([
-  'login.microsoftonline.com',
-  'login.microsoftonline.us',
-  'login.chinacloudapi.cn',
-  'login.partner.microsoftonline.cn',
-]);
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-/** Azure's rules: 3-63 lowercase letters, digits and hyphens, no leading, trailing or double hyphen. */
-const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const DEFAULT_CONTAINER_NAME = 'signout-requests';
-/** A week: a CSV link is a bearer link, so it must not outlive the incident it was made for. */
-export const MAX_CSV_LINK_TTL_HOURS = 168;
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const guid = (what: string) => z.string().trim().regex(GUID, `${what} must be a GUID`);
-const guidList = (what: string) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(guid(what)));
-const positiveInt = (what: string, max: number) =>
-  z.coerce
-    .number({ invalid_type_error: `${what} must be a number` })
-    .int(`${what} must be a whole number`)
-    .min(1, `${what} must be at least 1`)
-    .max(max, `${what} must be at most ${max}`);
-
-const httpsUrl = (what: string) =>
-  z
-    .string()
-    .trim()
-    .url(`${what} must be a URL`)
-    .refine((u) => {
-      const url = new URL(u);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-    }, `${what} must use https (http is allowed only for localhost)`)
-    .transform((u) => u.replace(/\/+$/, ''));
-
-const boolean = (what: string) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
-    z.enum(['true', 'false'], { errorMap: () => ({ message: `${what} must be true or false` }) }),
-  );
+export { DEFAULT_CONTAINER_NAME, MAX_CSV_LINK_TTL_HOURS };
 
 const schema = z.object({
   PORT: z.preprocess(blankToUndefined, positiveInt('PORT', 65535).default(3978)),

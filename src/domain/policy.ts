@@ -1,3 +1,5 @@
+import { isGuid } from './guid';
+
 /** Who may use the bot. Fails closed: with nothing configured, nobody may. */
 export interface AdminPolicy {
   adminUserIds: readonly string[];
@@ -11,8 +13,6 @@ export function isPolicyConfigured(p: AdminPolicy): boolean {
 export function isListedAdmin(p: AdminPolicy, userId: string | undefined): boolean {
   return !!userId && p.adminUserIds.includes(userId.toLowerCase());
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Whom a refused activity is counted against: another tenant's id (a GUID, so it is safe to show), or
@@ -38,7 +38,7 @@ export function checkTenant(
   if (ids.length === 0) return { ok: false, tenant: 'none' };
   if (ids.length === 2 && ids[0] !== ids[1]) return { ok: false, tenant: 'conflict' };
   if (ids[0] === expected.toLowerCase()) return { ok: true };
-  return { ok: false, tenant: GUID.test(ids[0]) ? ids[0] : 'invalid' };
+  return { ok: false, tenant: isGuid(ids[0]) ? ids[0] : 'invalid' };
 }
 
 /** For the help card: who may use the bot, without revealing ids. */

@@ -3,8 +3,8 @@ import { odataString, searchPhrase } from '../domain/odata';
 import type { DirectoryUser } from '../domain/types';
 import { GraphCallError, type GraphApi } from './client';
 import { USER_FIELDS, toDirectoryUser, type Directory } from './directory';
+import { isGuid } from '../domain/guid';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SELECT = `$select=${USER_FIELDS.join(',')}`;
 const PAGE = '$top=999';
 const LOOKUP_CONCURRENCY = 5;
@@ -79,7 +79,7 @@ export class TargetResolver {
   private async resolveGroup(typed: string): Promise<Resolution> {
     let groupId = typed;
     let name = typed;
-    if (!GUID.test(typed)) {
+    if (!isGuid(typed)) {
       const found = await this.graph.call<{ value: { id: string; displayName: string }[] }>(
         'GET',
         `/groups?$filter=${encodeURIComponent(`displayName eq ${odataString(typed)}`)}&$select=id,displayName&$top=5`,
