@@ -1,15 +1,15 @@
 import { createAdapter } from './bot/adapter';
+import { quarantinedNotice } from './domain/noticeMessages';
 import { createBot } from './bot/app';
-import { Authorizer } from './bot/authorizer';
+import { Authorizer } from './signout/authorizer';
 import { ConversationPoster } from './bot/conversationPoster';
 import { CsvLinks } from './bot/csvLinks';
 import { DeferredNotices } from './bot/deferredNotices';
 import { ForeignActivityRefusals } from './bot/foreignActivity';
-import { HistoryService } from './bot/historyService';
-import { JobRunner } from './bot/jobRunner';
-import * as text from './bot/messages';
+import { HistoryService } from './signout/historyService';
+import { JobRunner } from './signout/jobRunner';
 import { SecurityNotifier } from './bot/notifier';
-import { RequestAssessor } from './bot/requestAssessor';
+import { RequestAssessor } from './signout/requestAssessor';
 import { SignoutService } from './bot/signoutService';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createCredential, GraphApi } from './graph/client';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     quarantined: (q) => {
       if (q.to) log.warn(q, `stored record ${q.from} could not be read; moved aside to ${q.to}`);
       else log.error(q, `stored record ${q.from} could not be read, nor moved aside; ignored`);
-      startupNotices.add(text.quarantinedNotice(q));
+      startupNotices.add(quarantinedNotice(q));
     },
     indexRebuilt: (r) =>
       log.warn(r, 'index of unfinished requests was missing; rebuilt from the request records'),

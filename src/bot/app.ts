@@ -1,4 +1,18 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
+import { NOT_UNDERSTOOD, SOMETHING_WRONG, STORE_UNAVAILABLE } from '../domain/chatMessages';
+import { UNKNOWN_CARD } from '../domain/clickMessages';
+import { FOREIGN_TENANT } from '../domain/foreignMessages';
+import {
+  ambiguous,
+  ambiguousGroup,
+  ambiguousInList,
+  groupNotFound,
+  noUsers,
+  notFound,
+  notFoundList,
+} from '../domain/lookupMessages';
+import { CHECK_FAILED, REFUSED, UNCONFIGURED, refusedNotice } from '../domain/refusalMessages';
+import { NOT_BLOCKED_OUTCOME, notBlocked, notBlockedByBot, unblockedNotice } from '../domain/unblockMessages';
 import {
   AdaptiveCardActionExecuteResponseType,
   Application,
@@ -23,15 +37,14 @@ import type { AuditSink } from '../store/auditLog';
 import type { DeliveryClaim, DeliveryLedger } from '../store/deliveryLedger';
 import { StoreUnavailableError } from '../store/storeHealth';
 import { activityInfo, type ActivityInfo } from './activityInfo';
-import type { AuthorizationResult, Authorizer } from './authorizer';
+import type { AuthorizationResult, Authorizer } from '../signout/authorizer';
 import type { DeferredNotices } from './deferredNotices';
 import type { ConversationPoster } from './conversationPoster';
 import type { ForeignActivityRefusals } from './foreignActivity';
-import type { HistoryService } from './historyService';
-import * as text from './messages';
+import type { HistoryService } from '../signout/historyService';
 import type { SecurityNotifier } from './notifier';
 import { sendCard, sendText } from './replies';
-import type { RequestAssessor } from './requestAssessor';
+import type { RequestAssessor } from '../signout/requestAssessor';
 import { originOf, type ClickAnswer, type SignoutService } from './signoutService';
 
 export interface BotDeps {
@@ -101,7 +114,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       conversationId: info.conversationId,
     });
     if (refusalNotices.checkAndMark(`${info.tenantId}|${info.caller?.id ?? ctx.activity.from?.id}`)) return;
-    const notice = text.refusedNotice(info.caller, what, why, info.thread);
+    const notice = refusedNotice(info.caller, what, why, info.thread);
     // a click must be answered within about 5 s, whatever the Bot Connector does
     if (ctx.activity.type === ActivityTypes.Invoke)
       d.notifier.notifyInBackground(notice, originOf(ctx.activity));
@@ -113,10 +126,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
     result.allowed
       ? msg``
       : result.why === 'unconfigured'
-        ? text.UNCONFIGURED
+        ? UNCONFIGURED
         : result.why === 'checkFailed'
-          ? text.CHECK_FAILED
-          : text.REFUSED;
+          ? CHECK_FAILED
+          : REFUSED;
 
   /**
    * The tenant check, before anything is written. Another tenant's activity is only counted (see
@@ -167,8 +180,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
   const lookup = async (ctx: TurnContext, ref: UserRef): Promise<DirectoryUser | undefined> => {
     const found = await d.directory.findUser(ref);
     if (found.kind === 'notFound')
-      await sendText(ctx, text.notFound(ref.value, (await suggestions([ref])).get(ref.value)));
-    if (found.kind === 'ambiguous') await sendText(ctx, text.ambiguous(ref.value, found.users));
+      await sendText(ctx, notFound(ref.value, (await suggestions([ref])).get(ref.value)));
+    if (found.kind === 'ambiguous') await sendText(ctx, ambiguous(ref.value, found.users));
     return found.kind === 'found' ? found.user : undefined;
   };
 
@@ -191,7 +204,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       case 'notFound':
         return void (await sendText(
           ctx,
-          text.notFoundList(
+          notFoundList(
             resolved.refs.map((r) => r.value),
             await suggestions(resolved.refs),
           ),
@@ -199,14 +212,14 @@ export function createBot(d: BotDeps): Application<TurnState> {
       case 'groupNotFound':
         return void (await sendText(
           ctx,
-          text.groupNotFound(resolved.typed, resolved.byId, cmd.reason.trim() !== ''),
+          groupNotFound(resolved.typed, resolved.byId, cmd.reason.trim() !== ''),
         ));
       case 'ambiguousInList':
-        return void (await sendText(ctx, text.ambiguousInList(resolved.typed)));
+        return void (await sendText(ctx, ambiguousInList(resolved.typed)));
       case 'ambiguousGroup':
-        return void (await sendText(ctx, text.ambiguousGroup(resolved.typed, resolved.count)));
+        return void (await sendText(ctx, ambiguousGroup(resolved.typed, resolved.count)));
       case 'empty':
-        return void (await sendText(ctx, text.noUsers(resolved.source)));
+        return void (await sendText(ctx, noUsers(resolved.source)));
       case 'ambiguous':
         await d.service.create(ctx, info, {
           requester: caller,
@@ -280,17 +293,17 @@ export function createBot(d: BotDeps): Application<TurnState> {
         tenantId: d.tenantId,
         actor: caller,
         targets: [{ id: user.id, upn: user.userPrincipalName, name: user.displayName }],
-        outcome: text.NOT_BLOCKED_OUTCOME,
+        outcome: NOT_BLOCKED_OUTCOME,
         reason: cmd.reason,
         conversationId: info.conversationId,
       });
-      await sendText(ctx, text.notBlocked(user));
-      await d.notifier.notify(text.unblockedNotice(caller, user, info.thread, false), originOf(ctx.activity));
+      await sendText(ctx, notBlocked(user));
+      await d.notifier.notify(unblockedNotice(caller, user, info.thread, false), originOf(ctx.activity));
       return;
     }
     if (!currentBotBlock(await d.audit.readAll(), user.id)) {
       await refuse(ctx, info, `unblock ${user.userPrincipalName}`, 'its sign-in was not blocked by the bot');
-      await sendText(ctx, text.notBlockedByBot(user));
+      await sendText(ctx, notBlockedByBot(user));
       return;
     }
     await d.service.create(ctx, info, {
@@ -312,7 +325,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     ) => Promise<void>;
   } = {
     help: (ctx, info) => sendHelp(ctx, info),
-    unknown: (ctx, info) => sendHelp(ctx, info, text.NOT_UNDERSTOOD),
+    unknown: (ctx, info) => sendHelp(ctx, info, NOT_UNDERSTOOD),
     invalid: async (ctx, info, cmd) => {
       if (await admit(ctx, info, cmd.verb)) await sendText(ctx, paragraphs(cmd.problem));
     },
@@ -339,7 +352,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     d.log.info({ caller: info.caller?.id, command: cmd.kind }, 'message');
     if (d.storeHealth.problem && WRITING_COMMANDS.has(cmd.kind)) {
       d.log.warn({ problem: d.storeHealth.problem, command: cmd.kind }, 'store refuses writes; not started');
-      await sendText(ctx, text.STORE_UNAVAILABLE);
+      await sendText(ctx, STORE_UNAVAILABLE);
       return;
     }
     try {
@@ -356,7 +369,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
   app.activity(ActivityTypes.Message, async (ctx) => {
     const foreign = await foreignTenant(ctx);
     if (foreign.refused) {
-      if (foreign.first) await sendText(ctx, text.FOREIGN_TENANT);
+      if (foreign.first) await sendText(ctx, FOREIGN_TENANT);
       return;
     }
     void d.deferredNotices.deliver(d.notifier, originOf(ctx.activity));
@@ -380,15 +393,15 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   const onClick = (verb: Verb) => async (ctx: TurnContext, _state: TurnState, raw: unknown) => {
     // the invoke's answer is its HTTP response: every foreign click gets it, at no cost
-    if ((await foreignTenant(ctx)).refused) return text.FOREIGN_TENANT;
+    if ((await foreignTenant(ctx)).refused) return FOREIGN_TENANT;
     void d.deferredNotices.deliver(d.notifier, originOf(ctx.activity));
     // every click writes (a transition, an audit line): none can be done now
-    if (d.storeHealth.problem) return text.STORE_UNAVAILABLE;
+    if (d.storeHealth.problem) return STORE_UNAVAILABLE;
     const info = activityInfo(ctx.activity);
     const what = `${verb} a sign-out`;
     const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
     const requestId = data.requestId;
-    if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return text.UNKNOWN_CARD;
+    if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return UNKNOWN_CARD;
     const id = requestId.toLowerCase();
     const auth = await d.authorizer.check(info.caller?.id);
     const caller = info.caller;
@@ -457,13 +470,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
   app.error(async (ctx, err) => {
     d.log.error({ err: err.message }, 'unhandled turn error');
     if (ctx.activity.type === ActivityTypes.Message) {
-      await sendText(ctx, err instanceof StoreUnavailableError ? text.STORE_UNAVAILABLE : SOMETHING_WRONG);
+      await sendText(ctx, err instanceof StoreUnavailableError ? STORE_UNAVAILABLE : SOMETHING_WRONG);
     }
   });
   return app;
 }
-
-const SOMETHING_WRONG = msg`Sorry, something went wrong on my side. Nothing was changed.`;
 
 /** A message without an id cannot be told from its repeats. */
 const UNTRACKED: DeliveryClaim = { complete: async () => undefined, release: async () => undefined };
@@ -471,7 +482,7 @@ const UNTRACKED: DeliveryClaim = { complete: async () => undefined, release: asy
 function describeFailure(err: unknown, log: Logger, action: GraphAction, target?: string): Markdown {
   if (err instanceof StoreUnavailableError) {
     log.warn({ problem: err.problem }, 'store refuses writes; command not done');
-    return text.STORE_UNAVAILABLE;
+    return STORE_UNAVAILABLE;
   }
   if (err instanceof GraphCallError) {
     log.warn({ status: err.status, code: err.code, graphRequestId: err.requestId }, 'graph call failed');

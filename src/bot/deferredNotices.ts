@@ -1,5 +1,5 @@
 import type { Markdown } from '../domain/markdown';
-import { moreNotices } from './messages';
+import { moreNotices } from '../domain/noticeMessages';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
 
 /** More than this many waiting notices are summed up in one line (the log has each of them). */

@@ -1,10 +1,10 @@
 import type { Activity } from 'botbuilder';
+import { foreignAuditDetail, foreignNotice } from '../domain/foreignMessages';
 import { ForeignActivityTally, type ForeignWindow } from '../domain/foreignTally';
 import type { ForeignTenant } from '../domain/policy';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
 import type { NewAuditEntry } from '../domain/audit';
-import * as text from './messages';
 import type { SecurityNotifier } from './notifier';
 import { originOf } from './signoutService';
 
@@ -37,11 +37,11 @@ export class ForeignActivityRefusals {
     await this.writeClosed(closed);
     if (!opened) return false;
     this.d.log.warn({ tenant: window.tenant }, 'activity from another tenant refused; more are counted');
-    await this.d.audit.append(entry(window, text.foreignAuditDetail(window)));
+    await this.d.audit.append(entry(window, foreignAuditDetail(window)));
     // a click must be answered within about 5 s, whatever the Bot Connector does
     if (activity.type === 'invoke')
-      this.d.notifier.notifyInBackground(text.foreignNotice(window), originOf(activity));
-    else await this.d.notifier.notify(text.foreignNotice(window), originOf(activity));
+      this.d.notifier.notifyInBackground(foreignNotice(window), originOf(activity));
+    else await this.d.notifier.notify(foreignNotice(window), originOf(activity));
     return true;
   }
 
@@ -61,7 +61,7 @@ export class ForeignActivityRefusals {
     for (const w of counted) {
       this.d.log.warn({ tenant: w.tenant, more: w.more }, 'activities from another tenant refused');
     }
-    await this.d.audit.appendMany(counted.map((w) => entry(w, text.foreignAuditDetail(w, w.more))));
+    await this.d.audit.appendMany(counted.map((w) => entry(w, foreignAuditDetail(w, w.more))));
   }
 }
 

@@ -1,4 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import {
+  NEEDS_APPROVAL,
+  NOT_APPROVER,
+  OTHER_CONVERSATION,
+  OWN_REQUEST,
+  OWN_REQUEST_REJECT,
+  PICK_FIRST,
+  REJECT_NEEDS_REASON,
+  UNKNOWN_CARD,
+  WRONG_CONFIRM_TEXT,
+} from '../domain/clickMessages';
+import { approvalNotice, endedNotice, requestedNotice } from '../domain/noticeMessages';
+import { bulkSummary, outcomeLines } from '../domain/outcomeMessages';
+import { refusedNotice } from '../domain/refusalMessages';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { CsvLink } from '../cards/render';
 import { canApprove } from '../domain/approvalPolicy';
@@ -18,8 +32,7 @@ import type { AuditSink } from '../store/auditLog';
 import type { RequestStore, TransitionResult } from '../store/requestStore';
 import { zoneFromString, zoneToString, type ActivityInfo } from './activityInfo';
 import type { ConversationPoster } from './conversationPoster';
-import type { JobRunner } from './jobRunner';
-import * as text from './messages';
+import type { JobRunner } from '../signout/jobRunner';
 import type { ProactiveOrigin, SecurityNotifier } from './notifier';
 import { sendCard } from './replies';
 import { cardFor } from './requestCards';
@@ -125,7 +138,7 @@ export class SignoutService {
       conversationId: info.conversationId,
       ...(req.action === 'unblock' ? { action: 'unblock' as const } : {}),
     });
-    await this.d.notifier.notify(text.requestedNotice(req, info.thread), originOf(ctx.activity));
+    await this.d.notifier.notify(requestedNotice(req, info.thread), originOf(ctx.activity));
     return req;
   }
 
@@ -146,7 +159,7 @@ export class SignoutService {
     const req = found.req;
     const chosen = req.choices?.find((u) => u.id === userId);
     if (req.status !== 'pending' || !req.choices) return { card: cardFor(req, { zone: info.zone }) };
-    if (!chosen) return { message: text.UNKNOWN_CARD };
+    if (!chosen) return { message: UNKNOWN_CARD };
     if (decideConfirm(req, this.now()) === 'expire')
       return { card: cardFor(await this.expire(req), { zone: info.zone }) };
     const assessed = await assess(req, chosen);
@@ -173,7 +186,7 @@ export class SignoutService {
       conversationId: info.conversationId,
     });
     this.d.notifier.notifyInBackground(
-      text.requestedNotice(moved.request, req.thread ?? info.thread),
+      requestedNotice(moved.request, req.thread ?? info.thread),
       originOf(ctx.activity),
     );
     return { card: cardFor(moved.request, { zone: info.zone }) };
@@ -189,13 +202,13 @@ export class SignoutService {
     const found = await this.load(requestId, info);
     if ('message' in found) return found;
     const req = found.req;
-    if (req.status === 'pending' && req.choices) return { message: text.PICK_FIRST };
-    if (req.status === 'pending' && req.approval?.required) return { message: text.NEEDS_APPROVAL };
+    if (req.status === 'pending' && req.choices) return { message: PICK_FIRST };
+    if (req.status === 'pending' && req.approval?.required) return { message: NEEDS_APPROVAL };
     const decision = decideConfirm(req, this.now());
     if (decision === 'expire') return { card: cardFor(await this.expire(req), { zone: info.zone }) };
     if (decision === 'nothing') return { card: this.card(req, info) };
     if (req.confirmPhrases && !matchesPhrase(data.confirmText, req.confirmPhrases)) {
-      return { message: text.WRONG_CONFIRM_TEXT };
+      return { message: WRONG_CONFIRM_TEXT };
     }
     return this.start(ctx, info, clicker, req, ['pending']);
   }
@@ -212,7 +225,7 @@ export class SignoutService {
       verdict: 'approved',
       problem: (req) =>
         req.confirmPhrases && !matchesPhrase(data.confirmText, req.confirmPhrases)
-          ? text.WRONG_CONFIRM_TEXT
+          ? WRONG_CONFIRM_TEXT
           : undefined,
       patch: () => ({ approvedBy: approver, approvedAt: this.now().toISOString() }),
     });
@@ -229,7 +242,7 @@ export class SignoutService {
     const why = typeof reason === 'string' ? reason.trim().slice(0, 500) : '';
     return this.judge(ctx, info, approver, approverAllowed, requestId, {
       verdict: 'rejected',
-      problem: () => (why ? undefined : text.REJECT_NEEDS_REASON),
+      problem: () => (why ? undefined : REJECT_NEEDS_REASON),
       patch: () => ({
         rejectedBy: approver,
         rejectedAt: this.now().toISOString(),
@@ -258,12 +271,11 @@ export class SignoutService {
     if (!req.approval?.required || req.status !== 'pending') return { card: this.card(req, info) };
     const allowed = canApprove({ requesterId: req.requester.id, approverId: approver.id, approverAllowed });
     if (!allowed.ok) {
-      if (allowed.why === 'ownRequest' && v.verdict === 'rejected')
-        return { message: text.OWN_REQUEST_REJECT };
+      if (allowed.why === 'ownRequest' && v.verdict === 'rejected') return { message: OWN_REQUEST_REJECT };
       const what =
         allowed.why === 'ownRequest' ? 'approve their own request' : 'approve without being an approver';
       await this.refused(ctx, info, approver, req, what);
-      return { message: allowed.why === 'ownRequest' ? text.OWN_REQUEST : text.NOT_APPROVER };
+      return { message: allowed.why === 'ownRequest' ? OWN_REQUEST : NOT_APPROVER };
     }
     if (decideConfirm(req, this.now()) === 'expire') {
       return { card: cardFor(await this.expire(req), { zone: info.zone }) };
@@ -287,7 +299,7 @@ export class SignoutService {
       conversationId: info.conversationId,
     });
     this.d.notifier.notifyInBackground(
-      text.approvalNotice(moved.request, 'approved', approver, req.thread ?? info.thread),
+      approvalNotice(moved.request, 'approved', approver, req.thread ?? info.thread),
       originOf(ctx.activity),
     );
     return this.start(ctx, info, approver, moved.request, ['approved']);
@@ -379,8 +391,8 @@ export class SignoutService {
       req,
       cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined }),
     );
-    await this.d.poster.post(req, bulk ? text.bulkSummary(req) : text.outcomeLines(req, zone));
-    await this.d.notifier.notify(text.endedNotice(req, req.thread, zone), originOfReference(req));
+    await this.d.poster.post(req, bulk ? bulkSummary(req) : outcomeLines(req, zone));
+    await this.d.notifier.notify(endedNotice(req, req.thread, zone), originOfReference(req));
   }
 
   /** A request that ended before it ran: cancelled, expired or rejected. */
@@ -388,10 +400,10 @@ export class SignoutService {
     await this.d.poster.updateCard(req, cardFor(req));
     const origin = originOfReference(req);
     if (req.status === 'rejected' && req.rejectedBy) {
-      await this.d.notifier.notify(text.approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
+      await this.d.notifier.notify(approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
     } else if (!req.choices) {
       // a choice card was never announced: its end is not either
-      await this.d.notifier.notify(text.endedNotice(req, req.thread), origin);
+      await this.d.notifier.notify(endedNotice(req, req.thread), origin);
     }
   }
 
@@ -467,8 +479,8 @@ export class SignoutService {
     info: ActivityInfo,
   ): Promise<{ req: SignoutRequest } | { message: Markdown }> {
     const req = await this.d.store.get(requestId);
-    if (!req) return { message: text.UNKNOWN_CARD };
-    if (!sameConversation(req, info.conversationId)) return { message: text.OTHER_CONVERSATION };
+    if (!req) return { message: UNKNOWN_CARD };
+    if (!sameConversation(req, info.conversationId)) return { message: OTHER_CONVERSATION };
     return { req };
   }
 
@@ -488,7 +500,7 @@ export class SignoutService {
       detail: what,
     });
     this.d.notifier.notifyInBackground(
-      text.refusedNotice(who, what, 'two-person rule', req.thread ?? info.thread),
+      refusedNotice(who, what, 'two-person rule', req.thread ?? info.thread),
       originOf(ctx.activity),
     );
   }

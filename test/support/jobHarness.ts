@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Storage } from 'botbuilder';
 import pino from 'pino';
-import { JobRunner, type JobRunnerDeps } from '../../src/bot/jobRunner';
+import { JobRunner, type JobRunnerDeps } from '../../src/signout/jobRunner';
 import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
 import type { BatchItem, BatchItemResponse } from '../../src/graph/batchScheduler';
 import type { GraphApi } from '../../src/graph/client';

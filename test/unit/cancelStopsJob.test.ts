@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { TurnContext } from 'botbuilder';
 import type { ActivityInfo } from '../../src/bot/activityInfo';
 import type { ConversationPoster } from '../../src/bot/conversationPoster';
-import type { JobRunner } from '../../src/bot/jobRunner';
+import type { JobRunner } from '../../src/signout/jobRunner';
 import type { SecurityNotifier } from '../../src/bot/notifier';
 import { SignoutService } from '../../src/bot/signoutService';
 import type { AuditSink } from '../../src/store/auditLog';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { noLongerBlockedByBot } from '../domain/unblockMessages';
 import { currentBotBlock } from '../domain/botBlock';
 import { explainGraphFailure, type GraphAction } from '../domain/graphErrors';
 import { heldBy, mayClaim, type RunnerIdentity } from '../domain/jobClaim';
@@ -22,7 +23,6 @@ import type { AuditSink } from '../store/auditLog';
 import type { RequestStore, TransitionResult } from '../store/requestStore';
 import { JobLease, systemLeaseClocks } from './jobLease';
 import { LatestOnly } from './latestOnly';
-import * as text from './messages';
 
 /** One run of a job in this process. */
 interface Job {
@@ -464,7 +464,7 @@ export class JobRunner {
         userId: user.id,
         kind: 'failed',
         code: 'NotBlockedByBot',
-        message: text.noLongerBlockedByBot(user),
+        message: noLongerBlockedByBot(user),
       };
     }
     try {

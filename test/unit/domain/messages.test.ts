@@ -1,10 +1,29 @@
 import type { Activity } from 'botbuilder';
-import { threadLabel } from '../../src/bot/activityInfo';
-import * as text from '../../src/bot/messages';
-import { collapseLineBreaks, isMarkdown, type Markdown } from '../../src/domain/markdown';
-import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../../src/domain/types';
-import { liveMarkup, shown } from '../support/markdownReader';
-import { aRequest } from '../support/requests';
+import { threadLabel } from '../../../src/bot/activityInfo';
+import { collapseLineBreaks, isMarkdown, type Markdown } from '../../../src/domain/markdown';
+import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../../../src/domain/types';
+import * as chatMessages from '../../../src/domain/chatMessages';
+import * as clickMessages from '../../../src/domain/clickMessages';
+import * as foreignMessages from '../../../src/domain/foreignMessages';
+import * as lookupMessages from '../../../src/domain/lookupMessages';
+import * as noticeMessages from '../../../src/domain/noticeMessages';
+import * as outcomeMessages from '../../../src/domain/outcomeMessages';
+import * as refusalMessages from '../../../src/domain/refusalMessages';
+import * as unblockMessages from '../../../src/domain/unblockMessages';
+import { liveMarkup, shown } from '../../support/markdownReader';
+import { aRequest } from '../../support/requests';
+
+/** Every module of the bot's words (src/domain/*Messages.ts), as one. */
+const text = {
+  ...chatMessages,
+  ...clickMessages,
+  ...foreignMessages,
+  ...lookupMessages,
+  ...noticeMessages,
+  ...outcomeMessages,
+  ...refusalMessages,
+  ...unblockMessages,
+};
 
 /** Display names, reasons, group names and Graph messages an attacker could choose. */
 const HOSTILE = [

@@ -1,4 +1,4 @@
-import { LatestOnly } from '../../src/bot/latestOnly';
+import { LatestOnly } from '../../../src/signout/latestOnly';
 
 describe('LatestOnly', () => {
   it('has one call in flight, replaces what waits with the newest value, and never throws at the caller', async () => {

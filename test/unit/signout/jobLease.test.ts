@@ -1,5 +1,5 @@
-import type { SignoutRequest } from '../../src/domain/types';
-import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../support/jobHarness';
+import type { SignoutRequest } from '../../../src/domain/types';
+import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../../support/jobHarness';
 
 /** One job, one runner: the claim that keeps two bot instances (or a frozen one) from running a job twice. */
 
