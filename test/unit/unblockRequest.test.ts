@@ -1,7 +1,7 @@
 import { approvalNotice, endedNotice, requestedNotice } from '../../src/domain/noticeMessages';
 import { outcomeLines } from '../../src/domain/outcomeMessages';
 import { notBlockedByBot } from '../../src/domain/unblockMessages';
-import { cardFor } from '../../src/bot/requestCards';
+import { cardFor } from '../../src/signout/requestCards';
 import { renderConfirmCard, renderHistoryCard, renderResultCard } from '../../src/cards/render';
 import { approvalNeeded, protectedTargetProblem, selfUnblockProblem } from '../../src/domain/approvalPolicy';
 import { explainGraphFailure } from '../../src/domain/graphErrors';

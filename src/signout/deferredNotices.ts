@@ -1,6 +1,6 @@
 import type { Markdown } from '../domain/markdown';
 import { moreNotices } from '../domain/noticeMessages';
-import type { ProactiveOrigin, SecurityNotifier } from './notifier';
+import type { ProactiveOrigin, TeamsPort } from './teamsPort';
 
 /** More than this many waiting notices are summed up in one line (the log has each of them). */
 const MAX_HELD = 20;
@@ -24,12 +24,12 @@ export class DeferredNotices {
     return this.held.length + this.dropped;
   }
 
-  /** Posts what waits, once; a failure to post is logged by the notifier, as for any notice. */
-  async deliver(notifier: SecurityNotifier, origin: ProactiveOrigin | undefined): Promise<void> {
+  /** Posts what waits, once; a failure to post is logged by the port, as for any notice. */
+  async deliver(port: Pick<TeamsPort, 'notifySecurity'>, origin: ProactiveOrigin | undefined): Promise<void> {
     if (!origin?.serviceUrl || this.waiting === 0) return;
     const texts = this.dropped ? [...this.held, moreNotices(this.dropped)] : this.held;
     this.held = [];
     this.dropped = 0;
-    for (const text of texts) await notifier.notify(text, origin);
+    for (const text of texts) await port.notifySecurity(text, origin);
   }
 }

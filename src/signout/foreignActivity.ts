@@ -1,16 +1,14 @@
-import type { Activity } from 'botbuilder';
 import { foreignAuditDetail, foreignNotice } from '../domain/foreignMessages';
 import { ForeignActivityTally, type ForeignWindow } from '../domain/foreignTally';
 import type { ForeignTenant } from '../domain/policy';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
 import type { NewAuditEntry } from '../domain/audit';
-import type { SecurityNotifier } from './notifier';
-import { originOf } from './signoutService';
+import type { ProactiveOrigin, TeamsPort } from './teamsPort';
 
 export interface ForeignActivityDeps {
   audit: AuditSink;
-  notifier: SecurityNotifier;
+  port: TeamsPort;
   log: Logger;
   tally?: ForeignActivityTally;
   now?: () => number;
@@ -31,17 +29,18 @@ export class ForeignActivityRefusals {
     this.now = d.now ?? Date.now;
   }
 
-  /** Records one refused activity. True when it opened a window: the caller may answer it. */
-  async refuse(tenant: ForeignTenant, activity: Partial<Activity>): Promise<boolean> {
+  /**
+   * Records one refused activity, from `origin`; a click's notice does not wait (its answer is due within
+   * about 5 s). True when it opened a window: the caller may answer it.
+   */
+  async refuse(tenant: ForeignTenant, at: { origin?: ProactiveOrigin; click: boolean }): Promise<boolean> {
     const { opened, window, closed } = this.tally.record(tenant, this.now());
     await this.writeClosed(closed);
     if (!opened) return false;
     this.d.log.warn({ tenant: window.tenant }, 'activity from another tenant refused; more are counted');
     await this.d.audit.append(entry(window, foreignAuditDetail(window)));
-    // a click must be answered within about 5 s, whatever the Bot Connector does
-    if (activity.type === 'invoke')
-      this.d.notifier.notifyInBackground(foreignNotice(window), originOf(activity));
-    else await this.d.notifier.notify(foreignNotice(window), originOf(activity));
+    if (at.click) this.d.port.notifySecurityInBackground(foreignNotice(window), at.origin);
+    else await this.d.port.notifySecurity(foreignNotice(window), at.origin);
     return true;
   }
 
