@@ -34,6 +34,18 @@ const LAYERS = [
     'src/graph/ talks to Microsoft Graph: src/domain/, the config type and the Graph and identity SDKs only.',
   ),
   layer(
+    // one folder deeper: its own files, the rest of src/graph/ and the same layers below
+    'graph/bulk',
+    [
+      '\\.\\./(?!\\.\\./)',
+      '\\.\\./\\.\\./domain/',
+      '\\.\\./\\.\\./config$',
+      '@azure/identity$',
+      '@microsoft/microsoft-graph-client',
+    ],
+    'src/graph/bulk/ is part of src/graph/: src/graph/, src/domain/, the config type and the Graph and identity SDKs only.',
+  ),
+  layer(
     'store',
     ['\\.\\./domain/', '\\.\\./config$', '@azure/storage-blob$', 'botbuilder$', 'botbuilder-azure-blobs'],
     "src/store/ keeps requests and the audit log: src/domain/, the config type, botbuilder's Storage and Azure Blob only.",

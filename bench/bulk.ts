@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_CONCURRENCY } from '../src/graph/batchScheduler';
+import { DEFAULT_CONCURRENCY } from '../src/graph/bulk';
 import { usersPerSecondCeiling, type ThrottleLimits } from '../src/graph/throttleLimits';
 import { makeTestCertificate } from '../test/support/cert';
 import {

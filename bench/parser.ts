@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { normalizeMessageText, parseCommand } from '../src/commands/parser';
+import { normalizeMessageText, parseCommand } from '../src/commands';
 import { HUGE_MARKUP_TEXTS, NEAR_LIMIT_TEXTS, randomMessages } from '../test/support/hostileText';
 
 /**

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { BulkProgress } from '../src/graph/batchScheduler';
+import type { BulkProgress } from '../src/graph/bulk';
 import type { ThrottleLimits } from '../src/graph/throttleLimits';
 
 /**

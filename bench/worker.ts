@@ -1,4 +1,4 @@
-import { graphBatchTransport, runBulkRevoke } from '../src/graph/batchScheduler';
+import { graphBatchTransport, runBulkRevoke } from '../src/graph/bulk';
 import { GraphApi, GraphCallError, createCredential } from '../src/graph/client';
 import { revokeUserSessions } from '../src/graph/revoke';
 import type { TargetOutcome } from '../src/domain/types';

@@ -39,7 +39,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
   });
   app.activity(ActivityTypes.Message, messageRoute(d));
   // the raw data is whatever the client sent: each verb checks it before its handler sees it
-  for (const action of CARD_ACTIONS) app.adaptiveCards.actionExecute<unknown>(action.verb, clickRoute(action, d));
+  for (const action of CARD_ACTIONS)
+    app.adaptiveCards.actionExecute<unknown>(action.verb, clickRoute(action, d));
   app.error(async (ctx, err) => {
     d.log.error({ err: err.message }, 'unhandled turn error');
     if (ctx.activity.type === ActivityTypes.Message) {

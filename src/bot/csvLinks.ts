@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Request, Server } from 'restify';
-import type { CsvLink } from '../cards/render';
+import type { CsvLink } from '../cards/cardOptions';
 import { outcomesToCsv } from '../domain/outcomesCsv';
 import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';

@@ -34,7 +34,9 @@ export class Guard {
   constructor(private readonly d: GuardDeps) {}
 
   /** The tenant check, before anything is written; `first` when the refusal opened a window (answer it). */
-  async foreignTenant(activity: Partial<Activity>): Promise<{ refused: false } | { refused: true; first: boolean }> {
+  async foreignTenant(
+    activity: Partial<Activity>,
+  ): Promise<{ refused: false } | { refused: true; first: boolean }> {
     const check = checkTenant(
       this.d.tenantId,
       activity.conversation?.tenantId,

@@ -1,8 +1,7 @@
 import type { TurnContext } from 'botbuilder';
-import { normalizeMessageText, parseCommand } from '../commands/parser';
+import { normalizeMessageText, parseCommand } from '../commands';
 import { STORE_UNAVAILABLE } from '../domain/chatMessages';
 import { FOREIGN_TENANT } from '../domain/foreignMessages';
-import type { Logger } from '../log';
 import type { DeferredNotices } from '../signout/deferredNotices';
 import { describeFailure } from '../signout/describeFailure';
 import type { DeliveryClaim, DeliveryLedger } from '../store/deliveryLedger';

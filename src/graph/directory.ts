@@ -1,6 +1,7 @@
 import type { UserRef } from '../domain/command';
 import { odataString } from '../domain/odata';
 import type { DirectoryUser } from '../domain/types';
+import { displayNameOf } from '../domain/userNames';
 import { GraphCallError, type GraphApi } from './client';
 
 export const USER_FIELDS = [
@@ -32,7 +33,7 @@ export type UserLookup =
 export function toDirectoryUser(u: GraphUser): DirectoryUser {
   return {
     id: u.id.toLowerCase(),
-    displayName: u.displayName ?? u.userPrincipalName ?? u.id,
+    displayName: displayNameOf(u),
     userPrincipalName: u.userPrincipalName ?? '',
     mail: u.mail ?? null,
     accountEnabled: u.accountEnabled ?? null,

@@ -1,5 +1,5 @@
 import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../domain/types';
-import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/batchScheduler';
+import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/bulk';
 import type { GraphApi } from '../graph/client';
 import type { ThrottleLimits } from '../graph/throttleLimits';
 import type { Logger } from '../log';

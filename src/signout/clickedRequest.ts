@@ -5,7 +5,7 @@ import type { SignoutRequest } from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
 import type { StoredReference } from './jobReporter';
 import type { RequestDeps } from './requestDeps';
-import { cardFor } from './requestCards';
+import { cardFor } from '../cards/cardFor';
 
 /** A card click answered at once: the card to show everyone, or a private message to the clicker. */
 export type ClickAnswer = { card: object } | { message: Markdown };

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { requestedFields } from '../domain/history';
 import { requestedNotice } from '../domain/noticeMessages';
-import { actionOf, type DirectoryUser, type Person, type RequestAction, type SignoutRequest } from '../domain/types';
+import {
+  actionOf,
+  type DirectoryUser,
+  type Person,
+  type RequestAction,
+  type SignoutRequest,
+} from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
 import type { RequestDeps } from './requestDeps';
-import { cardFor } from './requestCards';
+import { cardFor } from '../cards/cardFor';
 
 /** What the bot knows about a request before it is stored: targets and the policy's verdict. */
 export interface NewRequest {

@@ -1,4 +1,4 @@
-import { renderHistoryCard } from '../cards/render';
+import { renderHistoryCard } from '../cards/history';
 import { buildHistory } from '../domain/history';
 import type { LocalZone } from '../domain/timeFormat';
 import type { DirectoryUser } from '../domain/types';

@@ -1,10 +1,10 @@
-import type { CsvLink } from '../cards/render';
+import type { CsvLink } from '../cards/cardOptions';
 import { approvalNotice, endedNotice } from '../domain/noticeMessages';
 import { bulkSummary, outcomeLines } from '../domain/outcomeMessages';
 import { zoneFromString } from '../domain/storedZone';
 import type { SignoutRequest } from '../domain/types';
 import type { JobReports } from './jobEnd';
-import { cardFor } from './requestCards';
+import { cardFor } from '../cards/cardFor';
 import type { ProactiveOrigin, TeamsPort } from './teamsPort';
 
 /**
@@ -25,14 +25,20 @@ export class JobReporter implements JobReports {
 
   /** Progress of a bulk job: the card, updated in place. */
   async progress(req: SignoutRequest): Promise<void> {
-    await this.d.port.replaceCard(req, cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.now() }));
+    await this.d.port.replaceCard(
+      req,
+      cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.now() }),
+    );
   }
 
   async finished(req: SignoutRequest): Promise<void> {
     if (!req.startedAt) return this.endedUnstarted(req);
     const zone = zoneFromString(req.confirmerTimeZone);
     const bulk = req.targets.length > 1;
-    await this.d.port.replaceCard(req, cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }));
+    await this.d.port.replaceCard(
+      req,
+      cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }),
+    );
     await this.d.port.postInThread(req, bulk ? bulkSummary(req) : outcomeLines(req, zone));
     await this.d.port.notifySecurity(endedNotice(req, req.thread, zone), originOfRequest(req));
   }

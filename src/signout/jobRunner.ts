@@ -71,7 +71,12 @@ export class JobRunner {
     this.me = { instance: d.instance, token: randomUUID() };
     this.leaseMs = d.leaseMs;
     this.outcomes = new JobOutcomes({ store: d.store, directory: d.directory, log: d.log, me: this.me });
-    this.writes = new SingleUserWrites({ graph: d.graph, audit: d.audit, outcomes: this.outcomes, log: d.log });
+    this.writes = new SingleUserWrites({
+      graph: d.graph,
+      audit: d.audit,
+      outcomes: this.outcomes,
+      log: d.log,
+    });
     this.ending = new JobEnd({
       store: d.store,
       audit: d.audit,
@@ -213,7 +218,8 @@ export class JobRunner {
       for (const target of remaining) {
         const outcome = await this.writes.revokeOne(job, target, resumed);
         // blockSignIn returned only the users whose block Graph confirmed
-        if (outcome) await this.outcomes.checkpoint(job, [req.block ? { ...outcome, blocked: true } : outcome]);
+        if (outcome)
+          await this.outcomes.checkpoint(job, [req.block ? { ...outcome, blocked: true } : outcome]);
       }
     } else {
       await runBulkJob(

@@ -25,7 +25,8 @@ export interface Refusal {
 /**
  * The one way the bot records a refusal, whoever refuses (the guard, a guardrail, the two-person rule):
  * a log line, an audit line for every attempt, and a security-channel notice at most once a minute per
- * caller. A click's notice goes out in the background: the click must be answered within about 5 s.
+ * caller, and per request for refusals about one (a refused approval is not hidden by an earlier
+ * refused command). A click's notice goes out in the background: the click must be answered within about 5 s.
  * Activities from other tenants are counted apart (ForeignActivityRefusals).
  */
 export class Refusals {
@@ -56,7 +57,8 @@ export class Refusals {
       detail: `${r.what}: ${r.why}`,
       conversationId: info.conversationId,
     });
-    if (this.noticed.checkAndMark(`${info.tenantId}|${info.caller?.id ?? info.senderId}`)) return;
+    const key = `${info.tenantId}|${info.caller?.id ?? info.senderId}|${r.requestId ?? ''}`;
+    if (this.noticed.checkAndMark(key)) return;
     const notice = refusedNotice(info.caller, r.what, r.why, r.thread ?? info.thread);
     if (info.click) this.d.port.notifySecurityInBackground(notice, info.origin);
     else await this.d.port.notifySecurity(notice, info.origin);

@@ -1,4 +1,4 @@
-import type { CsvLink } from '../cards/render';
+import type { CsvLink } from '../cards/cardOptions';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';

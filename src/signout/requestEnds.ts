@@ -12,9 +12,7 @@ export type JobControl = Pick<JobRunner, 'start' | 'stop' | 'claimNow' | 'mayTak
  * this returns. A kill at any point leaves the rest to the sweep.
  */
 export class RequestEnds {
-  constructor(
-    private readonly d: { store: RequestStore; jobs: JobControl; log: Logger; now: () => Date },
-  ) {}
+  constructor(private readonly d: { store: RequestStore; jobs: JobControl; log: Logger; now: () => Date }) {}
 
   async end(
     req: SignoutRequest,

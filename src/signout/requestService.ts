@@ -30,7 +30,12 @@ export class RequestService {
     return chooseUser(this.d, info, clicker, requestId, userId, assess);
   }
 
-  confirm(info: ActivityInfo, clicker: Person, requestId: string, confirmText?: string): Promise<ClickAnswer> {
+  confirm(
+    info: ActivityInfo,
+    clicker: Person,
+    requestId: string,
+    confirmText?: string,
+  ): Promise<ClickAnswer> {
     return confirmRequest(this.d, info, clicker, requestId, confirmText);
   }
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/graph/batchScheduler';
+import type { Clock } from '../../src/graph/bulk';
 
 /** Virtual time: when everything is idle, jumps to the earliest pending sleep. */
 export class FakeClock implements Clock {

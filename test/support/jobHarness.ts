@@ -6,7 +6,7 @@ import pino from 'pino';
 import type { JobReports } from '../../src/signout/jobEnd';
 import { JobRunner, type JobRunnerDeps } from '../../src/signout/jobRunner';
 import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
-import type { BatchItem, BatchItemResponse } from '../../src/graph/batchScheduler';
+import type { BatchItem, BatchItemResponse } from '../../src/graph/bulk';
 import type { GraphApi } from '../../src/graph/client';
 import { Directory } from '../../src/graph/directory';
 import { limitsForTenantSize } from '../../src/graph/throttleLimits';
@@ -126,8 +126,9 @@ export class MemoryAudit implements Pick<AuditSink, 'readAll' | 'appendMany'> {
   }
 }
 
-export interface HarnessOptions
-  extends Partial<Omit<JobRunnerDeps, 'store' | 'graph' | 'batchGraph' | 'reports'>> {
+export interface HarnessOptions extends Partial<
+  Omit<JobRunnerDeps, 'store' | 'graph' | 'batchGraph' | 'reports'>
+> {
   /** the job's progress cards (default: none) */
   onProgress?: JobReports['progress'];
   /** the report of each end (default: kept in `finished`) */

@@ -1,13 +1,15 @@
 import { approvalNotice, endedNotice, requestedNotice } from '../../src/domain/noticeMessages';
 import { outcomeLines } from '../../src/domain/outcomeMessages';
 import { notBlockedByBot } from '../../src/domain/unblockMessages';
-import { cardFor } from '../../src/signout/requestCards';
-import { renderConfirmCard, renderHistoryCard, renderResultCard } from '../../src/cards/render';
+import { cardFor } from '../../src/cards/cardFor';
+import { renderConfirmCard } from '../../src/cards/confirm';
+import { renderHistoryCard } from '../../src/cards/history';
+import { renderResultCard } from '../../src/cards/result';
 import { approvalNeeded, protectedTargetProblem, selfUnblockProblem } from '../../src/domain/approvalPolicy';
 import { explainGraphFailure } from '../../src/domain/graphErrors';
 import { buildHistory } from '../../src/domain/history';
 import { actionOf, type DirectoryUser, type SignoutRequest } from '../../src/domain/types';
-import { runBulkRevoke, type BatchItem, type BatchItemResponse } from '../../src/graph/batchScheduler';
+import { runBulkRevoke, type BatchItem, type BatchItemResponse } from '../../src/graph/bulk';
 import { limitsForTenantSize } from '../../src/graph/throttleLimits';
 import type { AuditEntry } from '../../src/domain/audit';
 import { shown } from '../support/markdownReader';

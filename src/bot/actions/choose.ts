@@ -18,6 +18,8 @@ export const choose = cardAction({
         all: false,
         named: true,
       });
-      return assessed.ok ? { targets: assessed.targets, approval: assessed.approval } : plain(assessed.problem);
+      return assessed.ok
+        ? { targets: assessed.targets, approval: assessed.approval }
+        : plain(assessed.problem);
     }),
 });

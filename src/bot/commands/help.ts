@@ -1,4 +1,4 @@
-import { renderHelpCard } from '../../cards/render';
+import { renderHelpCard } from '../../cards/help';
 import type { Markdown } from '../../domain/markdown';
 import { whoMayUse } from '../../domain/policy';
 import type { CommandDeps, CommandHandler, MessageTurn } from './command';

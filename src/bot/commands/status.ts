@@ -1,4 +1,4 @@
-import { renderStatusCard } from '../../cards/render';
+import { renderStatusCard } from '../../cards/status';
 import { admitted, type CommandHandler } from './command';
 
 /** `status <user>`: whether sign-in is enabled, and since when sessions are valid, as a card. */

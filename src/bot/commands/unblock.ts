@@ -48,7 +48,11 @@ export const unblock: CommandHandler<'unblock'> = async (turn, cmd, d) => {
     return;
   }
   if (!currentBotBlock(await d.audit.readAll(), user.id)) {
-    await d.guard.refuse(turn.info, `unblock ${user.userPrincipalName}`, 'its sign-in was not blocked by the bot');
+    await d.guard.refuse(
+      turn.info,
+      `unblock ${user.userPrincipalName}`,
+      'its sign-in was not blocked by the bot',
+    );
     await turn.say(notBlockedByBot(user));
     return;
   }

@@ -1,0 +1,212 @@
+import { formatInstant, type LocalZone } from '../domain/timeFormat';
+import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
+import { num } from '../domain/wording';
+import type { CardOptions, CsvLink } from './cardOptions';
+import {
+  atTime,
+  blockNote,
+  personLine,
+  reasonText,
+  requestPeople,
+  type Color,
+  type Line,
+  type Note,
+} from './cardText';
+import resultTemplate from './result.json';
+import {
+  countText,
+  resultRow,
+  resultTargets,
+  summaryLines,
+  type ResultRow,
+  type ResultTarget,
+} from './resultRows';
+import { renderTemplate } from './template';
+
+/** Rows a result card lists; with more targets than this it summarizes (summarizesOutcomes). */
+export const RESULT_LIST_LIMIT = 20;
+
+/**
+ * A request with more targets than a result card lists one by one: its result counts the outcomes and
+ * lists the failures only.
+ */
+export function summarizesOutcomes(req: Pick<SignoutRequest, 'targets'>): boolean {
+  return req.targets.length > RESULT_LIST_LIMIT;
+}
+
+export interface ResultCardData {
+  title: string;
+  titleColor: Color;
+  notes: Note[];
+  people: Line[];
+  multiple: boolean;
+  countText: string;
+  /** summarizesOutcomes: counts and the failures instead of one row per target */
+  bulk: boolean;
+  summary: Line[];
+  hasFailures: boolean;
+  failuresTitle: string;
+  /** one row per target, or per failure when summarized */
+  targets: ResultRow[];
+  hasMore: boolean;
+  moreText: string;
+  hasCsv: boolean;
+  csvUrl: string;
+  /** who can open the link, and until when */
+  csvNote: string;
+}
+
+export function resultCardData(req: SignoutRequest, o: CardOptions = {}): ResultCardData {
+  const rows = resultTargets(req);
+  const { title, titleColor, notes } = headline(req, rows, o.zone);
+  const summarized = summarizesOutcomes(req);
+  const listed = summarized
+    ? rows.filter((r) => r.outcome && FAILED_OUTCOMES.includes(r.outcome.kind))
+    : rows;
+  const shown = listed.slice(0, RESULT_LIST_LIMIT);
+  const more = listed.length - shown.length;
+  const csvUrl = req.status !== 'running' ? safeUrl(o.csv?.url) : undefined;
+  return {
+    title,
+    titleColor,
+    notes,
+    people: people(req, o.zone),
+    multiple: rows.length > 1,
+    countText: countText(
+      req,
+      rows.map((r) => r.outcome),
+    ),
+    bulk: summarized,
+    summary: summarized ? summaryLines(req, rows.length) : [],
+    hasFailures: summarized && listed.length > 0,
+    failuresTitle: `Failures (${num(listed.length)})`,
+    targets: shown.map((r) => resultRow(r, req, o.zone)),
+    hasMore: more > 0,
+    moreText: `…and ${num(more)} more`,
+    hasCsv: csvUrl !== undefined,
+    csvUrl: csvUrl ?? '',
+    csvNote: o.csv ? csvNote(o.csv, o.zone) : '',
+  };
+}
+
+/**
+ * The card of a request that left pending: running, done, failed, cancelled, expired or rejected (cardFor
+ * decides which card a request shows). Only a finished request with `csv` has a button (the CSV).
+ */
+export function renderResultCard(req: SignoutRequest, o: CardOptions = {}): object {
+  return renderTemplate(resultTemplate, resultCardData(req, o));
+}
+
+/** The title, its colour and the notes under it, by state. */
+function headline(
+  req: SignoutRequest,
+  rows: readonly ResultTarget[],
+  zone: LocalZone | undefined,
+): { title: string; titleColor: Color; notes: Note[] } {
+  const unblock = actionOf(req) === 'unblock';
+  const block = req.block ? [blockNote(req.status === 'running' ? 'running' : 'done')] : [];
+  switch (req.status) {
+    case 'running':
+      return {
+        title: unblock ? 'Unblocking…' : 'Signing out…',
+        titleColor: 'Accent',
+        notes: [
+          {
+            text: `Started by ${req.confirmedBy?.name ?? 'an admin'}${atTime(req.startedAt ?? req.confirmedAt, zone)}.`,
+            color: 'Default',
+          },
+          ...block,
+        ],
+      };
+    case 'done': {
+      const allDone = rows.every((r) => r.outcome?.kind === (unblock ? 'unblocked' : 'revoked'));
+      return {
+        title: unblock
+          ? allDone
+            ? 'Sign-in allowed again'
+            : 'Unblock finished'
+          : allDone
+            ? 'Signed out'
+            : 'Sign-out finished',
+        titleColor: allDone ? 'Good' : 'Warning',
+        notes: block,
+      };
+    }
+    case 'failed':
+      return {
+        title: unblock ? 'Unblock failed' : 'Sign-out failed',
+        titleColor: 'Attention',
+        notes: [
+          {
+            text: req.error || (unblock ? 'Nothing was changed.' : 'Nobody was signed out.'),
+            color: 'Attention',
+          },
+        ],
+      };
+    case 'cancelled':
+      return {
+        title: unblock ? 'Unblock cancelled' : 'Sign-out cancelled',
+        titleColor: 'Default',
+        notes: [
+          {
+            text: !req.outcomes.some((x) => x.kind === 'revoked')
+              ? 'Nothing was changed.'
+              : 'Stopped part-way: users already signed out stay signed out; the others were not touched.',
+            color: 'Default',
+          },
+        ],
+      };
+    case 'expired':
+      return {
+        title: 'Request expired',
+        titleColor: 'Default',
+        notes: [
+          {
+            text: `This request expired at ${formatInstant(req.expiresAt, zone)}. Nothing was changed. Ask again if still needed.`,
+            color: 'Default',
+          },
+        ],
+      };
+    case 'rejected':
+      return {
+        title: unblock ? 'Unblock rejected' : 'Sign-out rejected',
+        titleColor: 'Default',
+        notes: [
+          {
+            text: `${req.rejectedBy?.name ?? 'A second admin'} rejected this request. Nothing was changed.`,
+            color: 'Default',
+          },
+        ],
+      };
+    default:
+      throw new Error(`renderResultCard: a ${req.status} request has no result yet`);
+  }
+}
+
+function people(req: SignoutRequest, zone: LocalZone | undefined): Line[] {
+  const lines = requestPeople(req, zone);
+  if (req.rejectedBy) lines.push(personLine('Rejected by', req.rejectedBy, req.rejectedAt, zone));
+  if (req.status === 'rejected' || req.rejectionReason)
+    lines.push({ label: 'Rejection reason', text: reasonText(req.rejectionReason ?? '') });
+  if (req.cancelledBy) lines.push(personLine('Cancelled by', req.cancelledBy, req.finishedAt, zone));
+  lines.push({ label: 'Reason', text: reasonText(req.reason) });
+  if (req.finishedAt && req.status !== 'cancelled' && req.status !== 'expired' && req.status !== 'rejected')
+    lines.push({ label: 'Finished', text: formatInstant(req.finishedAt, zone) });
+  return lines;
+}
+
+/** The link is a bearer link: the card says so, and until when it works. */
+function csvNote(csv: CsvLink, zone?: LocalZone): string {
+  return `Anyone with this link can download the CSV until ${formatInstant(csv.expiresAt, zone)}; every download is audited.`;
+}
+
+/** An http(s) URL for Action.OpenUrl, or undefined: a card with a malformed url is refused by Teams. */
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,136 @@
+import { formatDuration, formatValidFromLine, type LocalZone } from '../domain/timeFormat';
+import {
+  actionOf,
+  FAILED_OUTCOMES,
+  type DirectoryUser,
+  type SignoutRequest,
+  type TargetOutcome,
+  type TargetOutcomeKind,
+} from '../domain/types';
+import { displayNameOf, principalNameOf } from '../domain/userNames';
+import { num } from '../domain/wording';
+import type { Color, Line } from './cardText';
+
+/** What the result card says about each target: one row, and the counts over all of them. */
+
+/** A target of the request, or an outcome for a user missing from its targets. */
+export interface ResultTarget {
+  user?: DirectoryUser;
+  userId: string;
+  outcome?: TargetOutcome;
+}
+
+export interface ResultRow {
+  displayName: string;
+  upn: string;
+  status: string;
+  color: Color;
+  hasDetail: boolean;
+  detail: string;
+  hasReference: boolean;
+  reference: string;
+}
+
+const OUTCOME: Record<TargetOutcomeKind, { status: string; color: Color }> = {
+  revoked: { status: 'Signed out', color: 'Good' },
+  guestSkipped: { status: 'Guest: nothing changed in this organization', color: 'Warning' },
+  notFound: { status: 'Not found in the directory', color: 'Attention' },
+  denied: { status: 'Not allowed', color: 'Attention' },
+  failed: { status: 'Failed', color: 'Attention' },
+  unblocked: { status: 'Sign-in allowed again', color: 'Good' },
+};
+
+const GUEST_NOTE =
+  "Guests' sessions live in their home tenant, so only their home organization can sign them out there.";
+
+/** Every target with its outcome; outcomes for ids missing from targets should not happen, but must not vanish. */
+export function resultTargets(req: SignoutRequest): ResultTarget[] {
+  const outcomes = new Map(req.outcomes.map((x) => [x.userId, x]));
+  const known = new Set(req.targets.map((t) => t.id));
+  return [
+    ...req.targets.map((t) => ({ user: t, userId: t.id, outcome: outcomes.get(t.id) })),
+    ...req.outcomes.filter((x) => !known.has(x.userId)).map((x) => ({ userId: x.userId, outcome: x })),
+  ];
+}
+
+export function resultRow(r: ResultTarget, req: SignoutRequest, zone: LocalZone | undefined): ResultRow {
+  const user = r.user ?? { id: r.userId };
+  const name = { displayName: displayNameOf(user), upn: principalNameOf(user) };
+  const outcome = r.outcome;
+  if (!outcome) {
+    const status =
+      req.status === 'running'
+        ? 'Waiting…'
+        : actionOf(req) === 'unblock'
+          ? 'Not unblocked'
+          : 'Not signed out';
+    return {
+      ...name,
+      status,
+      color: 'Default',
+      hasDetail: false,
+      detail: '',
+      hasReference: false,
+      reference: '',
+    };
+  }
+  const details: string[] = [];
+  if (outcome.kind === 'revoked' && outcome.validFrom)
+    details.push(formatValidFromLine(outcome.validFrom, zone));
+  if (outcome.message) details.push(outcome.message);
+  else if (outcome.kind === 'guestSkipped') details.push(GUEST_NOTE);
+  else if (outcome.kind === 'unblocked')
+    details.push('Sessions revoked earlier stay revoked: they sign in afresh.');
+  // Graph messages from graphErrors already end with the request-id; repeat it only when it is missing.
+  const ref = [outcome.code, outcome.requestId && `request-id ${outcome.requestId}`]
+    .filter(Boolean)
+    .join(' · ');
+  const hasReference =
+    ref !== '' &&
+    outcome.kind !== 'revoked' &&
+    outcome.kind !== 'unblocked' &&
+    !(outcome.requestId && outcome.message?.includes(outcome.requestId));
+  return {
+    ...name,
+    ...OUTCOME[outcome.kind],
+    hasDetail: details.length > 0,
+    detail: details.join(' '),
+    hasReference,
+    reference: `Graph: ${ref}`,
+  };
+}
+
+/** "5 users: 1 signed out, 1 guest, 1 not found, 1 failed, 1 not signed out" */
+export function countText(req: SignoutRequest, outcomes: (TargetOutcome | undefined)[]): string {
+  const n = (k: TargetOutcomeKind) => outcomes.filter((x) => x?.kind === k).length;
+  const parts = [
+    [n('revoked'), 'signed out'],
+    [n('guestSkipped'), n('guestSkipped') === 1 ? 'guest' : 'guests'],
+    [n('notFound'), 'not found'],
+    [n('denied'), 'not allowed'],
+    [n('failed'), 'failed'],
+    [outcomes.filter((x) => !x).length, req.status === 'running' ? 'waiting' : 'not signed out'],
+  ]
+    .filter(([count]) => count !== 0)
+    .map(([count, what]) => `${num(count as number)} ${what}`);
+  return `${num(outcomes.length)} users: ${parts.join(', ')}`;
+}
+
+/** Revoked / failed / skipped / not signed out counts and the duration, for a summarized result. */
+export function summaryLines(req: SignoutRequest, total: number): Line[] {
+  const n = (kinds: readonly TargetOutcomeKind[]) =>
+    req.outcomes.filter((x) => kinds.includes(x.kind)).length;
+  const lines: Line[] = [
+    { label: 'Signed out', text: num(n(['revoked'])) },
+    { label: 'Failed', text: num(n(FAILED_OUTCOMES)) },
+    { label: 'Skipped (guests)', text: num(n(['guestSkipped'])) },
+  ];
+  const missing = total - req.outcomes.length;
+  if (missing > 0) lines.push({ label: 'Not signed out', text: num(missing) });
+  const started = req.startedAt ?? req.confirmedAt;
+  if (started && req.finishedAt) {
+    const ms = Date.parse(req.finishedAt) - Date.parse(started);
+    if (Number.isFinite(ms) && ms >= 0) lines.push({ label: 'Duration', text: formatDuration(ms) });
+  }
+  return lines;
+}
