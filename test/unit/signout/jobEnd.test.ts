@@ -1,6 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
-import type { SignoutRequest } from '../../src/domain/types';
-import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../support/jobHarness';
+import type { SignoutRequest } from '../../../src/domain/types';
+import { aJob, jobHarness, NOW, userIds, waitFor, type Harness } from '../../support/jobHarness';
 
 /**
  * Issue 10, items 3-5: a job's outcomes are recorded and audited exactly once, before its end is stored

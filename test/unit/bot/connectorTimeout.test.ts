@@ -1,14 +1,14 @@
 import * as crypto from 'node:crypto';
 import { type Activity, TurnContext } from 'botbuilder';
-import { createAdapter } from '../../src/bot/adapter';
-import { ConnectorTimeoutError } from '../../src/bot/connectorTimeout';
-import { ConversationPoster } from '../../src/bot/conversationPoster';
-import { SecurityNotifier } from '../../src/bot/notifier';
-import { msg } from '../../src/domain/markdown';
-import type { SignoutRequest } from '../../src/domain/types';
-import { createLogger } from '../../src/log';
-import { ConnectorStandIn } from '../support/connectorStandIn';
-import { TEAMS, messageActivity } from '../support/teamsActivity';
+import { createAdapter } from '../../../src/bot/adapter';
+import { ConnectorTimeoutError } from '../../../src/bot/connectorTimeout';
+import { ConversationPoster } from '../../../src/bot/conversationPoster';
+import { SecurityNotifier } from '../../../src/bot/notifier';
+import { msg } from '../../../src/domain/markdown';
+import type { SignoutRequest } from '../../../src/domain/types';
+import { createLogger } from '../../../src/log';
+import { ConnectorStandIn } from '../../support/connectorStandIn';
+import { TEAMS, messageActivity } from '../../support/teamsActivity';
 
 /**
  * Issue 10, item 6: every call the bot makes to the Bot Connector gives up after the timeout, against a

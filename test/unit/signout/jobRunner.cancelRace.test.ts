@@ -1,5 +1,5 @@
-import type { RequestStore } from '../../src/store/requestStore';
-import { aJob, jobHarness, NOW, userIds, waitFor } from '../support/jobHarness';
+import type { RequestStore } from '../../../src/store/requestStore';
+import { aJob, jobHarness, NOW, userIds, waitFor } from '../../support/jobHarness';
 
 /**
  * A cancel that lands after a bulk job's last revoke and after its outcomes are audited, but before the

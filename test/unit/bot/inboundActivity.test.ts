@@ -1,9 +1,9 @@
 import { AuthenticationConstants } from 'botframework-connector';
 import { CallerIdConstants } from 'botbuilder';
-import { PUBLIC_CLOUD, classifyAuthFailure, createAdapter } from '../../src/bot/adapter';
-import { MAX_DEPTH, checkInboundActivity, depthExceeds } from '../../src/bot/inboundActivity';
-import { createLogger } from '../../src/log';
-import { invokeActivity, messageActivity } from '../support/teamsActivity';
+import { PUBLIC_CLOUD, classifyAuthFailure, createAdapter } from '../../../src/bot/adapter';
+import { MAX_DEPTH, checkInboundActivity, depthExceeds } from '../../../src/bot/inboundActivity';
+import { createLogger } from '../../../src/log';
+import { invokeActivity, messageActivity } from '../../support/teamsActivity';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const message = (over: Record<string, unknown> = {}) =>

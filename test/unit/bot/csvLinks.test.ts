@@ -1,5 +1,5 @@
-import { addressOfClient, CsvLinks } from '../../src/bot/csvLinks';
-import { ConfigError, loadConfig, MAX_CSV_LINK_TTL_HOURS } from '../../src/config';
+import { addressOfClient, CsvLinks } from '../../../src/bot/csvLinks';
+import { ConfigError, loadConfig, MAX_CSV_LINK_TTL_HOURS } from '../../../src/config';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const KEY = Buffer.from('c2lnbi1vdXQtYm90LXRlc3Qta2V5LTMyLWJ5dGVzISE', 'base64url');
