@@ -8,11 +8,13 @@ import type { AuthorizationResult } from '../../src/signout/authorizer';
 import type { NewRequest } from '../../src/signout/createRequest';
 import type { Assessment } from '../../src/signout/requestAssessor';
 import { Refusals } from '../../src/signout/refusals';
+import type { ActionDeps } from '../../src/bot/actions/action';
 import type { CommandDeps, MessageTurn } from '../../src/bot/commands/command';
 import { runCommand } from '../../src/bot/commands/table';
 import { Guard } from '../../src/bot/guard';
 import { shown } from './markdownReader';
-import { anInfo, fakePort, ListAudit } from './serviceFakes';
+import { RequestService } from '../../src/signout/requestService';
+import { anInfo, fakePort, ListAudit, requestDeps } from './serviceFakes';
 
 export const ALEX: Person = { id: 'a', name: 'Alex' };
 export const MEGAN: Person = { id: 'b', name: 'Megan' };
@@ -119,4 +121,24 @@ export async function run(cmd: Command, deps: CommandDeps, caller: Person = ALEX
   const t = aTurn(caller);
   await runCommand(t.turn, cmd, deps);
   return t;
+}
+
+/** A click the guard admitted, from `caller` in conversation `conv`. */
+export const aClick = (caller: Person) => ({ info: anInfo({ caller }), caller });
+
+/** What the card actions use: the real request service over a real store, and the real guard. */
+export async function actionDeps(assessment?: Assessment) {
+  const svc = await requestDeps();
+  const assessed: DirectoryUser[][] = [];
+  const deps: ActionDeps = {
+    requests: new RequestService(svc.deps),
+    guard: aGuard().guard,
+    assessor: {
+      assess: async (_requester, targets) => {
+        assessed.push(targets);
+        return assessment ?? { ok: true, targets, approval: { required: false, why: '' }, excluded: [] };
+      },
+    },
+  };
+  return { ...svc, deps, assessed };
 }
