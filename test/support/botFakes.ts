@@ -32,7 +32,11 @@ export const aUser = (id: string, over: Partial<DirectoryUser> = {}): DirectoryU
 /** An authorizer that admits the listed ids. */
 export const listed = (...ids: string[]) => ({
   check: async (id: string | undefined): Promise<AuthorizationResult> =>
-    id && ids.includes(id) ? { allowed: true, via: 'list' } : { allowed: false, why: 'notAdmin' },
+    !id
+      ? { allowed: false, why: 'unknownCaller' }
+      : ids.includes(id)
+        ? { allowed: true, via: 'list' }
+        : { allowed: false, why: 'notAdmin' },
 });
 
 /** The real guard, with Alex and Megan as admins and Megan as the only approver. */
