@@ -1,0 +1,1 @@
+export { cardFor } from '../cards/cardFor';
