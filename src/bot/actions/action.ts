@@ -15,7 +15,7 @@ export interface Click {
 /** What the card actions use. */
 export interface ActionDeps {
   requests: Omit<RequestService, 'create'>;
-  guard: Pick<Guard, 'isApprover'>;
+  guard: Pick<Guard, 'isApprover' | 'refuse'>;
   assessor: Pick<RequestAssessor, 'assess'>;
 }
 
