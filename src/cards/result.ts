@@ -1,3 +1,4 @@
+import { RESULT_LIST_LIMIT, summarizesOutcomes } from '../domain/requestSize';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
 import { num } from '../domain/wording';
@@ -22,17 +23,6 @@ import {
   type ResultTarget,
 } from './resultRows';
 import { renderTemplate } from './template';
-
-/** Rows a result card lists; with more targets than this it summarizes (summarizesOutcomes). */
-export const RESULT_LIST_LIMIT = 20;
-
-/**
- * A request with more targets than a result card lists one by one: its result counts the outcomes and
- * lists the failures only.
- */
-export function summarizesOutcomes(req: Pick<SignoutRequest, 'targets'>): boolean {
-  return req.targets.length > RESULT_LIST_LIMIT;
-}
 
 export interface ResultCardData {
   title: string;

@@ -5,6 +5,8 @@
  * PROTECTED_USER_IDS). Every `why` and problem is plain words for the card.
  */
 
+import { isBulk } from './requestSize';
+
 export type ApprovalPolicy = 'none' | 'privileged' | 'bulk' | 'always';
 
 export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = ['none', 'privileged', 'bulk', 'always'];
@@ -70,7 +72,7 @@ export function approvalNeeded(o: ApprovalInput): ApprovalDecision {
     );
   if (o.all) reasons.push('it signs out every user in the organization');
   if (o.policy === 'privileged' && o.privilegedCount > 0) reasons.push(privilegedWhy(o));
-  if (o.policy === 'bulk' && o.targetCount >= o.bulkThreshold) {
+  if (o.policy === 'bulk' && isBulk(o.targetCount, o.bulkThreshold)) {
     reasons.push(`${users(o.targetCount)} is at or above the bulk threshold of ${o.bulkThreshold}`);
   }
   if (reasons.length === 0) {
