@@ -1,3 +1,4 @@
+import { tallyOutcomes } from '../domain/outcomeTally';
 import { RESULT_LIST_LIMIT, summarizesOutcomes } from '../domain/requestSize';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
@@ -50,6 +51,7 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
   const rows = resultTargets(req);
   const { title, titleColor, notes } = headline(req, rows, o.zone);
   const summarized = summarizesOutcomes(req);
+  const tally = tallyOutcomes(req);
   const listed = summarized
     ? rows.filter((r) => r.outcome && FAILED_OUTCOMES.includes(r.outcome.kind))
     : rows;
@@ -62,12 +64,9 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
     notes,
     people: people(req, o.zone),
     multiple: rows.length > 1,
-    countText: countText(
-      req,
-      rows.map((r) => r.outcome),
-    ),
+    countText: countText(req, tally, rows.length),
     bulk: summarized,
-    summary: summarized ? summaryLines(req, rows.length) : [],
+    summary: summarized ? summaryLines(req, tally) : [],
     hasFailures: summarized && listed.length > 0,
     failuresTitle: `Failures (${num(listed.length)})`,
     targets: shown.map((r) => resultRow(r, req, o.zone)),
