@@ -7,15 +7,9 @@
 
 import { isBulk } from './requestSize';
 
-export type ApprovalPolicy = 'none' | 'privileged' | 'bulk' | 'always';
-
-export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = ['none', 'privileged', 'bulk', 'always'];
-export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = 'privileged';
-export const DEFAULT_BULK_APPROVAL_THRESHOLD = 10;
-
-export function isApprovalPolicy(value: string): value is ApprovalPolicy {
-  return (APPROVAL_POLICIES as readonly string[]).includes(value);
-}
+/** The values of APPROVAL_POLICY (its default is in src/config.ts). */
+export const APPROVAL_POLICIES = ['none', 'privileged', 'bulk', 'always'] as const;
+export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];
 
 /** A target as far as the card's wording needs it (DirectoryUser fits). */
 export interface PrivilegedTarget {

@@ -1,4 +1,4 @@
-/** Domain types shared by the pure core, the bot, the cards and the store. */
+/** Domain types shared by every layer: the commands, the cards, Graph, the store and the bot. */
 
 export type RequestStatus =
   'pending' | 'approved' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired' | 'rejected';
