@@ -118,13 +118,6 @@ export function canApprove(o: {
   return { ok: true };
 }
 
-/** Plain words for a refused approval click. */
-export function approvalRefusalText(why: ApprovalRefusal): string {
-  return why === 'ownRequest'
-    ? 'You asked for this sign-out, so you cannot approve it: a second admin must.'
-    : 'Only members of the approver group can approve or reject sign-outs.';
-}
-
 /**
  * Refuses to let an admin unblock their own account, with no override: a blocked account that unblocks
  * itself is exactly what an attacker holding a stolen session would do before the session ends.
