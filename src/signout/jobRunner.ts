@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mayClaim, type RunnerIdentity } from '../domain/jobClaim';
+import { isMultiTarget } from '../domain/requestSize';
 import { actionOf, type SignoutRequest } from '../domain/types';
 import type { GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';
@@ -213,7 +214,7 @@ export class JobRunner {
         if (!lease.valid()) return;
         await this.outcomes.checkpoint(job, [await this.writes.unblockOne(req, target)]);
       }
-    } else if (req.targets.length === 1) {
+    } else if (!isMultiTarget(req)) {
       if (req.block) remaining = await this.writes.blockSignIn(job, remaining);
       for (const target of remaining) {
         const outcome = await this.writes.revokeOne(job, target, resumed);
