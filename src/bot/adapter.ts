@@ -15,7 +15,7 @@ type Logic = (context: TurnContext) => Promise<void>;
 /**
  * botframework-connector's AuthenticationConstants for the public cloud. botbuilder uses them when none
  * of these settings is given, and takes every one from the configuration as soon as one is given, so
- * the test-only overrides come with the rest spelled out (test/unit/adapter.test.ts compares them).
+ * the test-only overrides come with the rest spelled out (test/unit/bot/inboundActivity.test.ts compares them).
  */
 export const PUBLIC_CLOUD = {
   ValidateAuthority: true,
