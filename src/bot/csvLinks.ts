@@ -27,7 +27,7 @@ export interface CsvLinksOptions {
 }
 
 /**
- * Download links for the CSV of a bulk job's outcomes. Teams cannot attach a file to a channel
+ * Download links for the CSV of a multi-target job's outcomes. Teams cannot attach a file to a channel
  * message from a bot, so the summary card links here. A link is signed with a key shared by every
  * instance and expires after CSV_LINK_TTL_HOURS: it cannot be guessed or altered to reach another
  * request. It is a bearer link (whoever holds it can download), so every download is audited.

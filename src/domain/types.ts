@@ -121,7 +121,7 @@ export interface SignoutRequest {
   auditedAt?: string;
   /** when the request's end was posted (card, thread, security channel); until then a runner finishes it */
   reportedAt?: string;
-  /** live figures of a running bulk job */
+  /** live figures of a running multi-target job */
   progress?: {
     done: number;
     total: number;

@@ -25,12 +25,12 @@ export interface JobRunnerDeps {
   /** a request's end goes here before it is marked audited; read before an unblock (the bot only reverses its own blocks) */
   audit: Pick<AuditSink, 'readAll' | 'appendMany'>;
   limits: ThrottleLimits;
-  /** the longest pause a Graph Retry-After may impose on a bulk job (GRAPH_MAX_PAUSE_SECONDS) */
+  /** the longest pause a Graph Retry-After may impose on a multi-target job (GRAPH_MAX_PAUSE_SECONDS) */
   graphMaxPauseMs?: number;
   log: Logger;
   /** progress cards and the report of each end (JobReporter) */
   reports: JobReports;
-  /** how often a bulk job checkpoints and updates its progress card */
+  /** how often a multi-target job checkpoints and updates its progress card */
   progressIntervalMs?: number;
   /** this process in job claims (INSTANCE_ID) */
   instance: string;

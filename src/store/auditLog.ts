@@ -7,7 +7,7 @@ import type { AuditEntry, NewAuditEntry } from '../domain/audit';
 export interface AuditSink {
   init(): Promise<this>;
   append(entry: NewAuditEntry): Promise<void>;
-  /** Several entries (a bulk job's outcomes), in order, in as few writes as the sink allows. */
+  /** Several entries (a multi-target job's outcomes), in order, in as few writes as the sink allows. */
   appendMany(entries: readonly NewAuditEntry[]): Promise<void>;
   /** Resolves when every append started so far has finished. */
   flush(): Promise<void>;
