@@ -1,5 +1,6 @@
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
+import { whyScheduleDidNotRun } from '../domain/scheduleLifecycle';
 import { num } from '../domain/wording';
 import type { CardOptions, CsvLink } from './cardOptions';
 import {
@@ -21,6 +22,7 @@ import {
   type ResultRow,
   type ResultTarget,
 } from './resultRows';
+import { startNote } from './scheduleText';
 import { renderTemplate } from './template';
 
 /** Rows a result card lists; with more targets than this it summarizes (summarizesOutcomes). */
@@ -104,7 +106,10 @@ function headline(
   zone: LocalZone | undefined,
 ): { title: string; titleColor: Color; notes: Note[] } {
   const unblock = actionOf(req) === 'unblock';
-  const block = req.block ? [blockNote(req.status === 'running' ? 'running' : 'done')] : [];
+  const block = [
+    ...startNote(req, zone),
+    ...(req.block ? [blockNote(req.status === 'running' ? 'running' : 'done')] : []),
+  ];
   switch (req.status) {
     case 'running':
       return {
@@ -156,7 +161,15 @@ function headline(
           },
         ],
       };
-    case 'expired':
+    case 'expired': {
+      const notRun = whyScheduleDidNotRun(req);
+      if (notRun) {
+        return {
+          title: 'Scheduled sign-out did not run',
+          titleColor: 'Attention',
+          notes: [{ text: notRun, color: 'Attention' }],
+        };
+      }
       return {
         title: 'Request expired',
         titleColor: 'Default',
@@ -167,6 +180,7 @@ function headline(
           },
         ],
       };
+    }
     case 'rejected':
       return {
         title: unblock ? 'Unblock rejected' : 'Sign-out rejected',
