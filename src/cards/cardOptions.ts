@@ -1,4 +1,3 @@
-import type { AccessTokenLifetime } from '../domain/outEverywhereBy';
 import type { LocalZone } from '../domain/timeFormat';
 
 /** How a request's card is drawn for its reader. */
@@ -9,8 +8,6 @@ export interface CardOptions {
   now?: Date;
   /** where the CSV of every outcome can be downloaded (result card of a finished request) */
   csv?: CsvLink;
-  /** the tenant's access-token lifetime, for a schedule's "out everywhere by" (default: Microsoft's 90 min) */
-  tokenLifetime?: AccessTokenLifetime;
 }
 
 /** A signed download link for the CSV of a request's outcomes (src/bot/csvLinks.ts). */

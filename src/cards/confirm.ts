@@ -149,7 +149,10 @@ export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): Confi
       ? 'Scheduled: nothing happens until the time below'
       : `Confirmed: runs at ${schedule ? formatShortTime(schedule.at) : ''}`,
     scheduleLines: schedule
-      ? [...whenLines(schedule), ...outEverywhereLines(schedule, o.tokenLifetime ?? DEFAULT_LIFETIME, o.zone)]
+      ? [
+          ...whenLines(schedule),
+          ...outEverywhereLines(schedule, schedule.tokenLifetime ?? DEFAULT_LIFETIME, o.zone),
+        ]
       : [],
     scheduleNotes: schedule ? [frozenNote(n, open), ...CUTOVER_NOTES].map((text) => ({ text })) : [],
     docsUrl: TOKEN_LIFETIME_DOCS_URL,

@@ -1,5 +1,7 @@
 /** Domain types shared by the pure core, the bot, the cards and the store. */
 
+import type { AccessTokenLifetime } from './outEverywhereBy';
+
 /** `scheduled`: confirmed (and approved) to start at `schedule.at`; see src/domain/scheduleLifecycle.ts */
 export type RequestStatus =
   'pending' | 'approved' | 'scheduled' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired' | 'rejected';
@@ -76,6 +78,8 @@ export interface Schedule {
   zoneFrom: 'typed' | 'teams' | 'relative';
   /** the requester's Teams time zone (IANA), when Teams sent one: the card shows their clock too */
   requesterZone?: string;
+  /** the tenant's access-token lifetime when it was asked, for the "out everywhere by" estimate */
+  tokenLifetime?: AccessTokenLifetime;
   /** when the reminder went out; set once, by the instance that posts it */
   remindedAt?: string;
   /** how late the job started, in ms; set with the move to running */

@@ -59,13 +59,19 @@ describe('confirmation card of a scheduled sign-out (issue 13)', () => {
       "Out in every other app by: 18:30 UTC (19:30 Europe/Berlin) (access tokens last 90 min: Microsoft's default; the tenant sets no other)",
     );
     const policy = allText(
-      renderConfirmCard(request({ schedule }), { ...o, tokenLifetime: { minutes: 30, source: 'policy' } }),
+      renderConfirmCard(
+        request({ schedule: { ...schedule, tokenLifetime: { minutes: 30, source: 'policy' } } }),
+        o,
+      ),
     );
     expect(policy).toContain(
       "17:30 UTC (18:30 Europe/Berlin) (access tokens last 30 min: your organization's token lifetime policy)",
     );
     const assumed = allText(
-      renderConfirmCard(request({ schedule }), { ...o, tokenLifetime: { minutes: 90, source: 'assumed' } }),
+      renderConfirmCard(
+        request({ schedule: { ...schedule, tokenLifetime: { minutes: 90, source: 'assumed' } } }),
+        o,
+      ),
     );
     expect(assumed).toContain("assumed: the bot could not read the tenant's policy");
   });
