@@ -76,10 +76,10 @@ function parseSignout(args: string, limits: ParseLimits): Reading {
       break;
     }
     const word = tok.quoted === undefined ? stripTrailing(tok.raw, SENTENCE_END).toLowerCase() : '';
-    const schedules = word === 'at' || (word === 'in' && isRelativeAhead(lex, tok.end));
+    // before any target, `at` or `in` is a name like any other word
+    const schedules = haveTargets && (word === 'at' || (word === 'in' && isRelativeAhead(lex, tok.end)));
     if (schedules && at) return refuse('Give one time per request.');
     if (schedules) {
-      if (!haveTargets) return noTarget();
       const when = word === 'at' ? readWhen(lex, tok.end) : readRelative(lex, tok.end);
       if ('kind' in when) return when;
       at = when.spec;

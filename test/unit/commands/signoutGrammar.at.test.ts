@@ -81,7 +81,6 @@ describe('parseCommand: signout … at <when>', () => {
     ['signout lester@contoso.com at risk', /can't read `risk` as a time.*at 2026-12-05 18:00 UTC/],
     ['signout lester@contoso.com at 6pm', /24-hour HH:MM/],
     ['signout lester@contoso.com at', /"at" needs a time/],
-    ['signout at 18:00', /Tell me who to sign out/],
     ['signout lester@contoso.com at 18:00 at 19:00', /one time per request/],
     ['signout lester@contoso.com at 18:00 in 2h', /one time per request/],
     ['signout lester@contoso.com at 18:00 ann@contoso.com', /Put every target before "at"/],
