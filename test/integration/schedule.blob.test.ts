@@ -3,7 +3,10 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { RequestStore } from '../../src/store/requestStore';
 import { ScheduleClaims } from '../../src/store/scheduleClaims';
 import { startAzurite, type Azurite } from '../support/azurite';
+import { BotDriver, type Actor } from '../support/botDriver';
 import { aRequest } from '../support/requests';
+import { startSandbox, type BotInstance, type Sandbox } from '../support/sandbox';
+import { SAMPLE } from '../support/tenantFixture';
 
 /**
  * Scheduled sign-outs with STORAGE_BACKEND=blob (issue 13): on one Azurite container, exactly one
@@ -70,4 +73,56 @@ describe('schedule claims on one blob container', () => {
       schedule: { remindedAt: at(-10 * MIN).toISOString(), missedAt: at(90 * MIN).toISOString() },
     });
   });
+});
+
+describe('two bot instances on one Azurite container', () => {
+  const admin: Actor = { id: SAMPLE.admin.id, name: SAMPLE.admin.name };
+  const container = 'scheduled';
+  let sb: Sandbox;
+  let other: BotInstance;
+  let bot: BotDriver;
+
+  beforeAll(async () => {
+    sb = await startSandbox({
+      env: {
+        SCHEDULE_TICK_SECONDS: '1',
+        SWEEP_SECONDS: '1',
+        JOB_LEASE_SECONDS: '2',
+        STORAGE_BACKEND: 'blob',
+        AZURE_STORAGE_CONNECTION_STRING: azurite!.connectionString,
+        AZURE_STORAGE_CONTAINER_NAME: container,
+        INSTANCE_ID: 'bot-a',
+      },
+    });
+    other = await sb.startInstance({ INSTANCE_ID: 'bot-b' });
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+  }, 60_000);
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('starts a scheduled job exactly once between them', async () => {
+    const users = SAMPLE.testUsers;
+    const before = new Map(users.map((u) => [u.id, sb.graph.revokeCount(u.id)]));
+    const card = await bot.requestSignout('signout search:"Test User" in 1h -- cutover', admin, {
+      localTimezone: 'Europe/Berlin',
+    });
+    await bot.click('signout.confirm', card, admin);
+    // time passes: the schedule is due in a second, for both instances at once
+    const storage = new BlobsStorage(azurite!.connectionString, container);
+    const key = `request/${card.requestId}`;
+    const stored = (await storage.read([key]))[key];
+    expect(stored.status).toBe('scheduled');
+    stored.schedule.at = new Date(Date.now() + 1000).toISOString();
+    await storage.write({ [key]: stored });
+
+    await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 60_000);
+    const started = [sb.logs(), other.logs()].map((l) => l.split('scheduled sign-out started').length - 1);
+    expect(started.sort()).toEqual([0, 1]);
+    for (const u of users) expect(sb.graph.revokeCount(u.id) - before.get(u.id)!).toBe(1);
+    const summaries = bot
+      .postedIn(card.conversationId)
+      .filter((a) => /Bulk sign-out finished/.test(a.body?.text ?? ''));
+    expect(summaries).toHaveLength(1);
+  }, 120_000);
 });
