@@ -104,6 +104,21 @@ describe('scheduled sign-out', () => {
     expect(sb.graph.revokeCount(SAMPLE.userAdmin.id)).toBe(before);
   });
 
+  it('approved by a second admin ahead of its time, it waits and then runs', async () => {
+    const before = sb.graph.revokeCount(SAMPLE.roleHolder.id);
+    const card = await schedule(`signout ${SAMPLE.userAdmin.upn} ${SAMPLE.roleHolder.upn} in 1h`);
+    expect((await bot.click('signout.confirm', card, admin, BERLIN)).status).toBe(200);
+    expect((await readRequest(sb, card.requestId)).status).toBe('pending');
+    expect((await bot.click('signout.approve', card, secondAdmin, BERLIN)).status).toBe(200);
+    const approved = await readRequest(sb, card.requestId);
+    expect(approved).toMatchObject({ status: 'scheduled', approvedBy: { id: secondAdmin.id } });
+    await bot.waitForSecurityNotice(/Sign-out approved: .* approved Alex Wilber's request/);
+    expect(sb.graph.revokeCount(SAMPLE.roleHolder.id)).toBe(before);
+    await moveSchedule(sb, card.requestId, { at: new Date(Date.now() + 1000) });
+    await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);
+    expect(sb.graph.revokeCount(SAMPLE.roleHolder.id)).toBe(before + 1);
+  });
+
   it('reminds in the thread and the security channel before the time', async () => {
     const card = await schedule(`signout ${SAMPLE.testUsers[2].upn} in 1h`);
     await confirmSchedule(card);
