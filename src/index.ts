@@ -13,6 +13,7 @@ import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
+import { DEFAULT_LIFETIME } from './cards/scheduleText';
 import { createLogger } from './log';
 import { Authorizer } from './signout/authorizer';
 import { DeferredNotices } from './signout/deferredNotices';
@@ -24,6 +25,7 @@ import { Refusals } from './signout/refusals';
 import { RequestAssessor } from './signout/requestAssessor';
 import { RequestEnds } from './signout/requestEnds';
 import { RequestService } from './signout/requestService';
+import { ScheduleRunner } from './signout/scheduleRunner';
 import { Sweeper } from './signout/sweeper';
 import { UserFinder } from './signout/userFinder';
 import { startupWarnings } from './startupWarnings';
@@ -134,13 +136,25 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new JobReporter({ port, csvLink, now }),
+    reports: new JobReporter({ port, csvLink, now, scheduleGraceMinutes: config.schedule.graceMinutes }),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
     now,
   });
   const ends = new RequestEnds({ store, jobs, log, now });
   const sweeper = new Sweeper({ store, jobs, ends, log, now });
+  const schedules = new ScheduleRunner({
+    store,
+    jobs,
+    port,
+    log,
+    timing: {
+      reminderMs: config.schedule.reminderMinutes * 60_000,
+      graceMs: config.schedule.graceMinutes * 60_000,
+    },
+    tickMs: config.schedule.tickSeconds * 1000,
+    now,
+  });
   const requests = new RequestService({
     tenantId: config.tenantId,
     ttlMinutes: config.confirmationTtlMinutes,
@@ -172,6 +186,9 @@ async function main(): Promise<void> {
       log,
     ),
     requests,
+    // TODO(issue 12): the tenant's lifetime from src/graph/tokenLifetime.ts once it is on main
+    tokenLifetime: async () => DEFAULT_LIFETIME,
+    now,
     history: new HistoryService(audit),
     audit,
     deliveries,
@@ -197,6 +214,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal, graceSeconds: shutdownGraceMs / 1000 }, 'shutting down');
     clearInterval(sweep);
+    schedules.stop();
     // Whatever hangs (the Bot Connector, Graph, storage), the process ends within the grace. Jobs stay
     // `running` in the store: the next start, or another instance, resumes them.
     setTimeout(() => {
@@ -225,6 +243,7 @@ async function main(): Promise<void> {
   // a failure here must not end the process: the interval below tries again
   await sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
   if (stopping) return;
+  schedules.start();
   sweep = setInterval(() => {
     void sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));

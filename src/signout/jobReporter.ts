@@ -2,6 +2,7 @@ import type { CsvLink } from '../cards/cardOptions';
 import { approvalNotice, endedNotice } from '../domain/noticeMessages';
 import { multiTargetSummary, outcomeLines } from '../domain/outcomeMessages';
 import { isMultiTarget } from '../domain/requestSize';
+import { scheduleNotRun, scheduleNotRunNotice, withLateStart } from '../domain/scheduleMessages';
 import { zoneFromString } from '../domain/storedZone';
 import type { SignoutRequest } from '../domain/types';
 import type { JobReports } from './jobEnd';
@@ -20,6 +21,8 @@ export class JobReporter implements JobReports {
       port: TeamsPort;
       /** a link to the CSV of a request's outcomes, and when it expires */
       csvLink: (requestId: string) => CsvLink;
+      /** SCHEDULE_GRACE_MINUTES, named when a scheduled sign-out was missed */
+      scheduleGraceMinutes?: number;
       now: () => Date;
     },
   ) {}
@@ -40,14 +43,28 @@ export class JobReporter implements JobReports {
       req,
       cardFor(req, { zone, csv: multi ? this.d.csvLink(req.id) : undefined, now: this.d.now() }),
     );
-    await this.d.port.postInThread(req, multi ? multiTargetSummary(req) : outcomeLines(req, zone));
-    await this.d.port.notifySecurity(endedNotice(req, req.thread, zone), originOfRequest(req));
+    // a scheduled job that started late says so first
+    await this.d.port.postInThread(
+      req,
+      withLateStart(req, multi ? multiTargetSummary(req) : outcomeLines(req, zone)),
+    );
+    await this.d.port.notifySecurity(
+      withLateStart(req, endedNotice(req, req.thread, zone)),
+      originOfRequest(req),
+    );
   }
 
   /** A request that ended before it ran: cancelled, expired or rejected. */
   private async endedUnstarted(req: SignoutRequest): Promise<void> {
     await this.d.port.replaceCard(req, cardFor(req, { now: this.d.now() }));
     const origin = originOfRequest(req);
+    const notRun = scheduleNotRun(req, this.d.scheduleGraceMinutes);
+    if (notRun) {
+      // a schedule that did not run: an admin has to decide what to do instead, in the thread too
+      await this.d.port.postInThread(req, notRun);
+      await this.d.port.notifySecurity(scheduleNotRunNotice(req, this.d.scheduleGraceMinutes)!, origin);
+      return;
+    }
     if (req.status === 'rejected' && req.rejectedBy) {
       await this.d.port.notifySecurity(approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
     } else if (!req.choices) {

@@ -76,6 +76,9 @@ export function commandDeps(
     users?: DirectoryUser[];
     resolution?: Resolution;
     assessment?: Assessment;
+    /** what RequestService.active answers (the `schedule` command lists it) */
+    active?: SignoutRequest[];
+    now?: Date;
   } = {},
 ) {
   const g = aGuard();
@@ -111,7 +114,10 @@ export function commandDeps(
         await postCard({ type: 'AdaptiveCard', body: [] });
         return { id: 'r1' } as SignoutRequest;
       },
+      active: async () => o.active ?? [],
     },
+    tokenLifetime: async () => ({ minutes: 90, source: 'default' }),
+    now: () => o.now ?? new Date(),
     history: { card: async (q) => (history.push(q), { type: 'AdaptiveCard', history: true }) },
     audit: g.audit,
     port: g.port,
