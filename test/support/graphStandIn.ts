@@ -27,6 +27,8 @@ export interface GraphStandInOptions {
   /** per HTTP request; a $batch pays it once plus a small share per item */
   latencyMs?: number;
   jitterMs?: number;
+  /** a $batch is held uniformly in [min, max] ms instead, whatever it holds (a slow Graph) */
+  batchLatencyMs?: { min: number; max: number };
   /** null/undefined = no throttling */
   limits?: ThrottleLimits | null;
   /** the app's application permissions; default DEFAULT_PERMISSIONS */
@@ -816,7 +818,7 @@ export class GraphStandIn {
         await gate.cut;
         return 'destroyed';
       }
-      await this.hold(this.latency() * (1 + itemCount * BATCH_ITEM_LATENCY_SHARE));
+      await this.hold(isBatch ? this.batchLatency(itemCount) : this.latency());
       this.authenticate(req.headers.authorization);
       if (body.error) throw body.error;
       call.body = body.value;
@@ -994,6 +996,12 @@ export class GraphStandIn {
     if (!anyOf.some((p) => this.permissions.has(p))) {
       throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT);
     }
+  }
+
+  private batchLatency(itemCount: number): number {
+    const slow = this.o.batchLatencyMs;
+    if (slow) return slow.min + (slow.max - slow.min) * this.random();
+    return this.latency() * (1 + itemCount * BATCH_ITEM_LATENCY_SHARE);
   }
 
   private latency(): number {
