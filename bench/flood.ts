@@ -94,8 +94,8 @@ async function main(): Promise<void> {
         const res = await fetch(`${sb.botUrl}/api/messages`, {
           method: 'POST',
           headers: { 'Content-Type': type, ...(headers ?? {}) },
-          body,
-        }).catch((err: unknown) => ({
+          ...(body === 'chunked' ? { body: chunked(300 * KIB), duplex: 'half' } : { body }),
+        } as RequestInit).catch((err: unknown) => ({
           status: (err as { cause?: { code?: string } }).cause?.code ?? 'failed',
           text: async () => '',
         }));
