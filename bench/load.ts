@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   channelMessage,
+  heapSummary,
   closedLoop,
   loadAverage,
   type LoopResult,
@@ -18,7 +22,12 @@ import { SAMPLE } from '../test/support/tenantFixture';
  * and `help` to a bare teams-ai bot on the same restify stack, round after round; prints messages/s,
  * p50/p95/p99, errors and both processes' resident memory after every round. Nothing is asserted.
  *
- *   node dist/bench/load.js [--rounds 6] [--seconds 5] [--senders 20]
+ *   node dist/bench/load.js [--rounds 6] [--seconds 5] [--senders 20] [--heap-snapshot]
+ *                           [--bot-node-options '--max-old-space-size=96']
+ *
+ * --heap-snapshot starts the bot with --heapsnapshot-signal and prints what its heap holds after the
+ * last round, by constructor; --bot-node-options passes NODE_OPTIONS to the bot (for example to see
+ * whether a smaller heap limit holds the same load: then the memory was garbage not yet collected).
  *
  * An error is an HTTP answer other than 2xx, a failed request, or a message the connector stand-in got
  * no reply for (a failed turn still answers 200).
@@ -28,11 +37,22 @@ interface Options {
   rounds: number;
   seconds: number;
   senders: number;
+  heapSnapshot: boolean;
+  botNodeOptions?: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rounds: 6, seconds: 5, senders: 20 };
+  const o: Options = { rounds: 6, seconds: 5, senders: 20, heapSnapshot: false };
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--heap-snapshot') {
+      o.heapSnapshot = true;
+      i--;
+      continue;
+    }
+    if (argv[i] === '--bot-node-options') {
+      o.botNodeOptions = argv[i + 1];
+      continue;
+    }
     const [flag, value] = [argv[i], Number(argv[i + 1])];
     if (!(value > 0)) throw new Error(`${argv[i]} needs a positive number`);
     if (flag === '--rounds') o.rounds = value;
@@ -52,8 +72,17 @@ async function main(): Promise<void> {
     `  load shape    ${o.senders} closed-loop senders, ${o.rounds} rounds of ${o.seconds} s per kind`,
   );
   console.log('  graph         stand-in, 20 ms per request; bot in LOCAL_MODE, file store');
+  const snapshotDir = o.heapSnapshot ? fs.mkdtempSync(path.join(os.tmpdir(), 'signout-heap-')) : undefined;
+  const nodeOptions = [
+    o.botNodeOptions,
+    snapshotDir ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  if (nodeOptions) console.log(`  bot node      NODE_OPTIONS=${nodeOptions}`);
   console.log('');
-  const t = await startTargets(20);
+  const t = await startTargets(20, nodeOptions || undefined);
+  let heap: ReturnType<typeof heapSummary> | undefined;
   const { sb, bare } = t;
   const connector = sb.connector!;
   const all = new Map<Kind, LoopResult[]>();
@@ -85,6 +114,7 @@ async function main(): Promise<void> {
       }
       rss.push({ round, bot: rssMb(sb.pid()), bare: rssMb(bare.pid), load: loadAverage() });
     }
+    if (snapshotDir) heap = await snapshot(sb.pid()!, snapshotDir);
   } finally {
     await t.stop();
   }
@@ -117,6 +147,43 @@ async function main(): Promise<void> {
     ['after round', 'bot RSS MB', 'bare RSS MB', 'load'],
     rss.map((r) => [String(r.round), r.bot.toFixed(1), r.bare.toFixed(1), r.load]),
   );
+  if (heap) {
+    console.log(
+      `\n  the bot's heap after the last round: ${heap.total.toFixed(1)} MB live (a snapshot collects garbage first)\n`,
+    );
+    printTable(
+      ['constructor', 'self MB', 'count'],
+      heap.rows.map(([name, mb, count]) => [name, mb.toFixed(2), String(count)]),
+    );
+    console.log('');
+    printTable(
+      ['strings starting with', 'self MB', 'count'],
+      heap.strings.map(([name, mb, count]) => [JSON.stringify(name), mb.toFixed(2), String(count)]),
+    );
+  }
+}
+
+/** Asks the bot for a heap snapshot and sums it up; the file is removed afterwards. */
+async function snapshot(pid: number, dir: string): Promise<ReturnType<typeof heapSummary>> {
+  process.kill(pid, 'SIGUSR2');
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const done = fs.readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
+    // the file is written in pieces: read it once it parses
+    if (done) {
+      const file = path.join(dir, done);
+      for (let tries = 0; ; tries++) {
+        try {
+          const summary = heapSummary(file);
+          fs.rmSync(dir, { recursive: true, force: true });
+          return summary;
+        } catch (err) {
+          if (tries > 120) throw err;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    }
+  }
 }
 
 main().catch((err: unknown) => {

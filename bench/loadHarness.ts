@@ -19,10 +19,10 @@ export interface Targets {
   stop(): Promise<void>;
 }
 
-export async function startTargets(graphLatencyMs = 20): Promise<Targets> {
+export async function startTargets(graphLatencyMs = 20, botNodeOptions?: string): Promise<Targets> {
   const sb = await startSandbox({
     graph: { latencyMs: graphLatencyMs },
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', ...(botNodeOptions ? { NODE_OPTIONS: botNodeOptions } : {}) },
   });
   const child = spawn(process.execPath, [path.join(__dirname, 'bareBot.js'), '0'], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: sb.env.NODE_EXTRA_CA_CERTS },
@@ -157,4 +157,54 @@ export function printTable(header: string[], rows: string[][]): void {
   console.log(row(header));
   console.log(`|${widths.map((w, i) => (i ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
   for (const r of rows) console.log(row(r));
+}
+
+/**
+ * A heap snapshot (written by the process on SIGUSR2, started with --heapsnapshot-signal) summed by
+ * constructor: the largest self sizes, in MB, and the total.
+ */
+export function heapSummary(
+  file: string,
+  top = 12,
+): { total: number; rows: [string, number, number][]; strings: [string, number, number][] } {
+  const snap = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snap.snapshot.meta.node_fields;
+  const width = fields.length;
+  const [TYPE, NAME, SIZE] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
+  const types = snap.snapshot.meta.node_types[0];
+  const by = new Map<string, [number, number]>();
+  // strings by how they start (digits and hex folded), to tell keys, log lines and sources apart
+  const strings = new Map<string, [number, number]>();
+  let total = 0;
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + TYPE]];
+    const name = type === 'object' || type === 'closure' ? snap.strings[snap.nodes[i + NAME]] : `(${type})`;
+    const size = snap.nodes[i + SIZE];
+    total += size;
+    const a = by.get(name) ?? [0, 0];
+    a[0] += size;
+    a[1]++;
+    by.set(name, a);
+    if (type === 'string' || type === 'concatenated string') {
+      const text = snap.strings[snap.nodes[i + NAME]] ?? '';
+      const key = text
+        .slice(0, 40)
+        .replace(/[0-9a-f]{4,}|\d+/g, '#')
+        .replace(/\s+/g, ' ');
+      const b = strings.get(key) ?? [0, 0];
+      b[0] += size;
+      b[1]++;
+      strings.set(key, b);
+    }
+  }
+  const topOf = (m: Map<string, [number, number]>) =>
+    [...m]
+      .sort((a, b) => b[1][0] - a[1][0])
+      .slice(0, top)
+      .map(([name, [size, count]]) => [name.slice(0, 60), size / MB, count] as [string, number, number]);
+  return { total: total / MB, rows: topOf(by), strings: topOf(strings) };
 }

@@ -13,6 +13,7 @@
 
 import type { AuditEntry } from './audit';
 import { buildHistory, entryTime, type HistoryItem, type HistoryQuery, rankActions } from './history';
+import { targetList } from './historyItem';
 
 /** How far out of time order the log may be. */
 export const HISTORY_SKEW_MS = 5 * 60_000;
@@ -31,13 +32,16 @@ export async function recentHistory(
   const read: AuditEntry[] = []; // newest first
   let oldest = Infinity;
   let nextCheck = firstCheck;
+  const candidates = new Candidates(q.user);
   for await (const chunk of newestFirst) {
     for (const e of chunk) {
       read.push(e);
       const t = e && typeof e === 'object' ? entryTime(e.at) : -Infinity;
       if (t !== -Infinity && t < oldest) oldest = t;
+      candidates.add(e);
     }
-    if (read.length < nextCheck) continue;
+    // ranking is the costly part: not before enough actions could match
+    if (read.length < nextCheck || candidates.size < q.count) continue;
     nextCheck = read.length * 2;
     const settled = settledHistory(read, q, oldest + skewMs);
     if (settled) return settled;
@@ -67,4 +71,40 @@ export function settledHistory(
     if (sure.length === count) return sure;
   }
   return undefined;
+}
+
+/**
+ * The actions read so far that name the user (or all, without one): a cheap count that tells when a
+ * ranking could find enough. A refusal that names only its request's targets is not counted, so the
+ * count may be short; that delays a check, never changes the answer.
+ */
+class Candidates {
+  private readonly keys = new Set<string>();
+  private readonly wanted: Set<string>;
+  private singles = 0;
+
+  constructor(user: HistoryQuery['user']) {
+    this.wanted = new Set(
+      (typeof user === 'string' ? [user] : (user ?? [])).map((u) => u.trim().toLowerCase()).filter(Boolean),
+    );
+  }
+
+  get size(): number {
+    return this.keys.size + this.singles;
+  }
+
+  add(e: AuditEntry): void {
+    if (!e || typeof e !== 'object' || e.event === 'status' || e.event === 'downloaded') return;
+    if (this.wanted.size && !this.touches(e.targets)) return;
+    if (e.event === 'refused' || !e.requestId) this.singles++;
+    else this.keys.add(e.requestId);
+  }
+
+  private touches(targets: unknown): boolean {
+    return targetList(targets).some(
+      (t) =>
+        this.wanted.has(t.id.toLowerCase()) ||
+        (typeof t.upn === 'string' && this.wanted.has(t.upn.toLowerCase())),
+    );
+  }
 }
