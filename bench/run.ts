@@ -26,6 +26,11 @@ const SCENARIOS: Record<string, { script: string; args: string[]; about: string 
     about: 'help and status at 20 senders, beside a bare teams-ai bot (about 2 min)',
   },
   flood: { script: 'flood.js', args: [], about: '1,000 hostile bodies, then help again' },
+  'signout-all': {
+    script: 'signoutAll.js',
+    args: [],
+    about: 'signout all through the bot in a 100,000-user tenant, limits ×10 (15 minutes or more)',
+  },
 };
 const DEFAULT = ['bulk', 'records', 'parser', 'load', 'flood'];
 
