@@ -369,7 +369,7 @@ function printTable(rows: Row[], o: Options, ceiling: number): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
   console.log(
-    `Summary (limits compressed ×${o.factor}, ceiling ${fmt(ceiling, 1)} users/s, latency ${o.latencyMs} ± ${o.jitterMs} ms)`,
+    `Summary (limits compressed ×${o.factor}, ceiling ${fmt(ceiling, 1)} users/s, latency ${o.latencyMs} ± ${o.jitterMs} ms${o.batchLatencyMs ? `, $batch ${o.batchLatencyMs.min}–${o.batchLatencyMs.max} ms` : ''})`,
   );
   console.log(row(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
