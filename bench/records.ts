@@ -130,7 +130,7 @@ async function main(): Promise<void> {
         }
         entries.push(...bulkJob(`single-${i}`, [users[i % o.users]], at));
       }
-      await handle.write(toJsonLines(entries));
+      await handle.write(toJsonLines(entries, Date.now()));
     }
     await handle.close();
     const size = (await fs.stat(log)).size;

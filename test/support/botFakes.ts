@@ -134,9 +134,10 @@ export const aClick = (caller: Person) => ({ info: anInfo({ caller }), caller })
 export async function actionDeps(assessment?: Assessment) {
   const svc = await requestDeps();
   const assessed: DirectoryUser[][] = [];
+  const g = aGuard();
   const deps: ActionDeps = {
     requests: new RequestService(svc.deps),
-    guard: aGuard().guard,
+    guard: g.guard,
     assessor: {
       assess: async (_requester, targets) => {
         assessed.push(targets);
@@ -144,5 +145,5 @@ export async function actionDeps(assessment?: Assessment) {
       },
     },
   };
-  return { ...svc, deps, assessed };
+  return { ...svc, deps, assessed, refusals: { audit: g.audit, port: g.port } };
 }

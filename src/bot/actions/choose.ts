@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { plain } from '../../domain/markdown';
+import { displayNameOf } from '../../domain/userNames';
 import { cardAction, requestId, typedText } from './action';
 
 /**
  * A user picked on a choice card (a name that matched several): the request becomes one for that user,
- * with the guardrails applied as if they had been named.
+ * with the guardrails applied as if they had been named, and a guardrail's refusal recorded (audit line,
+ * security notice) as a typed command's is.
  */
 export const choose = cardAction({
   verb: 'signout.choose',
@@ -18,8 +20,8 @@ export const choose = cardAction({
         all: false,
         named: true,
       });
-      return assessed.ok
-        ? { targets: assessed.targets, approval: assessed.approval }
-        : plain(assessed.problem);
+      if (assessed.ok) return { targets: assessed.targets, approval: assessed.approval };
+      await d.guard.refuse(click.info, `sign out ${displayNameOf(chosen)}`, assessed.problem);
+      return plain(assessed.problem);
     }),
 });

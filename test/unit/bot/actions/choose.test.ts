@@ -23,8 +23,8 @@ describe('signout.choose', () => {
     expect(port.said.notices).toHaveLength(1);
   });
 
-  it('answers what a guardrail refuses, and keeps the choice', async () => {
-    const { deps, store } = await actionDeps({
+  it('answers what a guardrail refuses, keeps the choice, and records the refusal as a typed command would', async () => {
+    const { deps, store, refusals } = await actionDeps({
       ok: false,
       problem: 'User u2 is a protected break-glass account.',
     });
@@ -32,6 +32,8 @@ describe('signout.choose', () => {
     const answer = await choose.bind({ requestId: ID, userId: 'u2' })!(aClick(ALEX), deps);
     expect('message' in answer && answer.message.text).toMatch(/protected break-glass/);
     expect((await store.get(ID))?.choices).toHaveLength(2);
+    expect(refusals.audit.events()).toEqual(['refused']);
+    expect(refusals.port.said.notices).toHaveLength(1);
   });
 
   it('refuses a user who was not among the choices (a forged click)', async () => {
