@@ -6,6 +6,7 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import type { Config } from '../config';
 import { originAndPath, redactSecrets } from '../domain/redact';
+import { AlertStore, processLocalCreate } from './alertStore';
 import { AuditLog, type AuditSink, type TornLine } from './auditLog';
 import { BlobRecords } from './blobRecords';
 import { createIfAbsent } from './createIfAbsent';
@@ -39,6 +40,8 @@ export interface Stores {
   /** the Storage under `store`; flush() waits for writes in flight */
   storage: Storage & { flush(): Promise<void> };
   store: RequestStore;
+  /** the records behind alert cards (risky users' episodes, submitted alerts) */
+  alerts: AlertStore;
   audit: AuditSink;
   /** signs the CSV download links; the same for every instance on this back-end */
   csvLinkKey: Buffer;
@@ -102,10 +105,12 @@ export async function createStores(config: StoreConfig, events: StoreEvents = {}
   ).init();
   const csvLinkKey = await fileKey(config.dataDir, CSV_LINK_KEY);
   const deliveries = new MemoryDeliveryLedger(times);
+  const alerts = new AlertStore(storage, processLocalCreate(storage));
   health.start();
   return {
     storage,
     store,
+    alerts,
     audit,
     csvLinkKey,
     deliveries,
@@ -138,10 +143,19 @@ async function createBlobStores(
     const audit = await new GuardedAudit(new BlobAuditLog(container), health).init();
     const csvLinkKey = await blobKey(container, CSV_LINK_KEY);
     const deliveries = new BlobDeliveryLedger(container, { ...times, onError: events.ledgerError });
+    // as BlobsStorage names and reads it, so the record is then read and swapped like any other
+    const alerts = new AlertStore(storage, (key, item) =>
+      health.guard(() =>
+        createIfAbsent(container.getBlockBlobClient(sanitizeBlobKey(key)), JSON.stringify(item), {
+          blobContentType: 'application/json',
+        }),
+      ),
+    );
     health.start();
     return {
       storage,
       store,
+      alerts,
       audit,
       csvLinkKey,
       deliveries,
