@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import { ALERTS_ROLE, AlertTokenValidator } from '../../../src/alerts/alertToken';
 
@@ -131,4 +132,12 @@ describe('alert access tokens', () => {
       expect(await v.check(`Bearer ${await token()}`)).toMatchObject({ ok: false, status: 503 });
     }
   });
+});
+
+it('asks for the app role that appPackage/aad.manifest.json declares, for applications only', () => {
+  const manifest = JSON.parse(fs.readFileSync(`${__dirname}/../../../appPackage/aad.manifest.json`, 'utf8'));
+  const role = manifest.appRoles.find((r: { value: string }) => r.value === ALERTS_ROLE);
+  expect(role).toMatchObject({ allowedMemberTypes: ['Application'], isEnabled: true });
+  expect(manifest.identifierUris).toEqual(['api://${{BOT_ID}}']);
+  expect(manifest.api.requestedAccessTokenVersion).toBe(2);
 });
