@@ -106,6 +106,18 @@ function isNewer(a: string, b: string): boolean {
 }
 
 /**
+ * Open episodes whose user the poll no longer lists as at risk: their risk changed (dismissed,
+ * remediated, confirmed, or below the threshold), so each is read on its own to update its card.
+ */
+export function episodesToRecheck(
+  stored: readonly RiskEpisode[],
+  atRisk: readonly RiskyUser[],
+): RiskEpisode[] {
+  const listed = new Set(atRisk.map((u) => u.id.toLowerCase()));
+  return stored.filter((ep) => ep.open && !listed.has(ep.userId.toLowerCase()));
+}
+
+/**
  * This process may post the episode's card: none is posted yet, and nobody holds the claim, or this
  * process does, or its holder has not posted it within a whole lease (it died in between).
  */

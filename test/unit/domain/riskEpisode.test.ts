@@ -1,4 +1,10 @@
-import { mayPostCard, planEpisode, type RiskEpisode, type RiskyUser } from '../../../src/domain/riskEpisode';
+import {
+  episodesToRecheck,
+  mayPostCard,
+  planEpisode,
+  type RiskEpisode,
+  type RiskyUser,
+} from '../../../src/domain/riskEpisode';
 
 const seen = (over: Partial<RiskyUser> = {}): RiskyUser => ({
   id: 'u1',
@@ -103,5 +109,16 @@ describe('who posts an episode card', () => {
     expect(
       mayPostCard({ poster: { instance: 'a', token: 'old', at: '2026-11-22T12:00:30Z' } }, me, now, 60_000),
     ).toBe(false);
+  });
+});
+
+describe('episodes to read again', () => {
+  it('are the open ones whose user is no longer listed at risk', () => {
+    const stored = [
+      episode({ userId: 'u1' }),
+      episode({ userId: 'u2' }),
+      episode({ userId: 'u3', open: false }),
+    ];
+    expect(episodesToRecheck(stored, [seen({ id: 'U1' })]).map((e) => e.userId)).toEqual(['u2']);
   });
 });
