@@ -10,6 +10,7 @@ import type { ListableStorage } from './requestStore';
  */
 
 const RISK_PREFIX = 'risk/';
+const ORIGIN_KEY = 'alerts/origin';
 const ALERT_PREFIX = 'alert/';
 const MAX_CAS_ATTEMPTS = 20;
 const READ_BATCH = 100;
@@ -18,6 +19,11 @@ const READ_BATCH = 100;
 export type CreateIfAbsent = (key: string, item: object) => Promise<boolean>;
 
 type Stored<T> = T & { eTag?: string };
+
+export interface StoredOrigin {
+  serviceUrl: string;
+  bot: { id: string; name?: string };
+}
 
 export type Changed<T> = { ok: true; record: T } | { ok: false; record: T | undefined };
 
@@ -63,6 +69,19 @@ export class AlertStore {
       }
     }
     return found;
+  }
+
+  /**
+   * Where the bot last heard from Teams (the Bot Connector's serviceUrl and the bot's account): a card
+   * the poll or the webhook posts needs one, and at start-up no activity has arrived yet.
+   */
+  async getOrigin(): Promise<StoredOrigin | undefined> {
+    const item = await this.get<StoredOrigin>(ORIGIN_KEY);
+    return typeof item?.serviceUrl === 'string' && typeof item.bot?.id === 'string' ? item : undefined;
+  }
+
+  async saveOrigin(origin: StoredOrigin): Promise<void> {
+    await this.storage.write({ [ORIGIN_KEY]: { ...origin } });
   }
 
   async createAlert(alert: WebhookAlert): Promise<void> {

@@ -86,3 +86,21 @@ describe('AlertStore on the file store', () => {
     expect((await store.patchAlert('missing', (a) => a)).ok).toBe(false);
   });
 });
+
+describe('the origin of posts', () => {
+  it('is kept across instances of the store, and a damaged one reads as none', async () => {
+    expect(await store.getOrigin()).toBeUndefined();
+    await store.saveOrigin({
+      serviceUrl: 'https://smba.example/emea/',
+      bot: { id: '28:bot', name: 'Sign-out Bot' },
+    });
+    const files = await new FileStorage(path.join(dir, 'requests')).init();
+    const again = new AlertStore(files, processLocalCreate(files));
+    expect(await again.getOrigin()).toEqual({
+      serviceUrl: 'https://smba.example/emea/',
+      bot: { id: '28:bot', name: 'Sign-out Bot' },
+    });
+    await files.write({ 'alerts/origin': { serviceUrl: 42 } });
+    expect(await again.getOrigin()).toBeUndefined();
+  });
+});
