@@ -60,6 +60,8 @@ export interface RiskEpisode {
   poster?: CardPoster;
   /** what admins did from the card, oldest first */
   actions: AlertActionEntry[];
+  /** a sign-out made from the card: its card replaced the alert card, which the poll then leaves alone */
+  requestId?: string;
 }
 
 export type EpisodePlan =

@@ -39,6 +39,8 @@ export interface WebhookAlert {
   cardActivityId?: string;
   poster?: CardPoster;
   actions: AlertActionEntry[];
+  /** a sign-out made from the card: its card replaced the alert card */
+  requestId?: string;
 }
 
 export const ALERT_LIMITS = { title: 200, source: 100, description: 2000, link: 2000, upn: 256 } as const;
