@@ -97,6 +97,12 @@ export const DEFAULT_PERMISSIONS = [
   'User.EnableDisableAccount.All',
 ];
 
+/** What the bot asks for alert cards (issue 14); the sample deployment grants them with P2. */
+export const IDENTITY_PROTECTION_PERMISSIONS = [
+  'IdentityRiskyUser.ReadWrite.All',
+  'IdentityRiskEvent.Read.All',
+];
+
 /** Application permissions that allow each kind of call (any one suffices). */
 const ALLOWED = {
   readUsers: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
