@@ -59,7 +59,7 @@ const LAYERS = [
     'signout',
     [
       '\\.\\./domain/',
-      '\\.\\./commands/',
+      '\\.\\./commands(?:/|$)',
       '\\.\\./cards/',
       '\\.\\./graph/',
       '\\.\\./store/',
