@@ -271,6 +271,8 @@ export interface Config {
   };
   tenantId: string;
   credential: GraphCredentialConfig;
+  /** AZURE_AUTHORITY_HOST, when set (else Microsoft's public cloud) */
+  authorityHost?: string;
   /** Disable MSAL instance discovery: the authority is not one of Microsoft's public hosts. */
   disableInstanceDiscovery: boolean;
   graphBaseUrl: string;
@@ -372,6 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tenantId: e.AZURE_TENANT_ID.toLowerCase(),
     credential,
+    authorityHost,
     disableInstanceDiscovery: !!authorityHost && !PUBLIC_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname),
     graphBaseUrl: e.GRAPH_BASE_URL,
     adminGroupId: e.ADMIN_GROUP_ID?.toLowerCase(),

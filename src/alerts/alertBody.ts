@@ -58,9 +58,13 @@ const schema = z
     }
   });
 
+/** What the route passes on for a body that is not JSON at all. */
+export const NOT_JSON = Symbol('not JSON');
+
 export type AlertBodyCheck = { ok: true; alert: SubmittedAlert } | { ok: false; problem: string };
 
 export function parseAlertBody(body: unknown): AlertBodyCheck {
+  if (body === NOT_JSON) return { ok: false, problem: 'the body is not valid JSON' };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, problem: 'the body must be a JSON object' };
   }
