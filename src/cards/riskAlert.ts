@@ -15,13 +15,6 @@ import { renderTemplate } from './template';
  * an Action.OpenUrl.
  */
 
-export const ALERT_VERBS = {
-  signout: 'alert.signout',
-  block: 'alert.block',
-  confirmCompromised: 'alert.confirmCompromised',
-  dismiss: 'alert.dismiss',
-} as const;
-
 /** What a button carries: which card it is on, never any text. */
 export type AlertRef =
   { kind: 'risk'; userId: string; episode: string } | { kind: 'webhook'; alertId: string };
@@ -56,11 +49,6 @@ export interface AlertCardInput {
 /** The entries shown, newest last; older ones are counted. */
 const SHOWN_ACTIONS = 10;
 
-interface Button {
-  verb: string;
-  title: string;
-}
-
 export interface AlertCardData {
   title: string;
   titleColor: Color;
@@ -83,7 +71,8 @@ export interface AlertCardData {
   history: { who: string; what: string; outcome: string; reason: string; hasReason: boolean }[];
   hasHistory: boolean;
   historyMore: string;
-  buttons: Button[];
+  canSignOut: boolean;
+  canConfirm: boolean;
   canDismiss: boolean;
   refData: Record<string, string>;
 }
@@ -172,15 +161,7 @@ export function alertCardData(c: AlertCardInput): AlertCardData {
   const shown = c.actions.slice(-SHOWN_ACTIONS);
   const older = c.actions.length - shown.length;
 
-  const buttons: Button[] = [];
-  if (open && !c.protectedAccount) {
-    buttons.push({ verb: ALERT_VERBS.signout, title: ALERT_ACTION_WORDS.signout });
-    buttons.push({ verb: ALERT_VERBS.block, title: ALERT_ACTION_WORDS.block });
-  }
   const state = c.risk?.state.toLowerCase();
-  if (open && state !== 'confirmedcompromised') {
-    buttons.push({ verb: ALERT_VERBS.confirmCompromised, title: ALERT_ACTION_WORDS.confirmCompromised });
-  }
   return {
     title,
     titleColor,
@@ -215,7 +196,9 @@ export function alertCardData(c: AlertCardInput): AlertCardData {
     })),
     hasHistory: shown.length > 0,
     historyMore: older > 0 ? `${older} earlier ${older === 1 ? 'action' : 'actions'} not shown` : '',
-    buttons,
+    // break-glass accounts are never signed out or blocked: no button offers it
+    canSignOut: open && !c.protectedAccount,
+    canConfirm: open && state !== 'confirmedcompromised',
     // Identity Protection's dismiss applies to a risky user, not to another system's alert
     canDismiss: open && !!c.risk,
     // every key always set: the template binds each one

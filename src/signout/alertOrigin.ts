@@ -9,7 +9,6 @@ import type { ProactiveOrigin } from './teamsPort';
  */
 export class AlertOrigin {
   private cached?: ProactiveOrigin;
-  private loaded?: Promise<void>;
   private readonly firstListeners: (() => void)[] = [];
 
   constructor(
@@ -17,17 +16,14 @@ export class AlertOrigin {
     private readonly log: Logger,
   ) {}
 
+  /** The origin this process saw or stored; until there is one, the store is asked each time (another instance may have seen Teams). */
   async get(): Promise<ProactiveOrigin | undefined> {
-    this.loaded ??= this.store.getOrigin().then(
-      (o) => {
-        this.cached ??= o;
-      },
-      (err: Error) => {
-        this.loaded = undefined;
-        this.log.warn({ err: err.message }, 'could not read where alert cards are posted from');
-      },
-    );
-    await this.loaded;
+    if (this.cached) return this.cached;
+    try {
+      this.cached ??= await this.store.getOrigin();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not read where alert cards are posted from');
+    }
     return this.cached;
   }
 
