@@ -3,7 +3,13 @@ import type { RecordedActivity } from '../support/connectorStandIn';
 import { allText } from '../support/cardReader';
 import { DEFAULT_PERMISSIONS, IDENTITY_PROTECTION_PERMISSIONS } from '../support/graphStandIn';
 import { shown } from '../support/markdownReader';
-import { SANDBOX_SECURITY_CHANNEL_ID, startSandbox, type Sandbox } from '../support/sandbox';
+import { startAzurite, type Azurite } from '../support/azurite';
+import {
+  SANDBOX_SECURITY_CHANNEL_ID,
+  startSandbox,
+  type BotInstance,
+  type Sandbox,
+} from '../support/sandbox';
 import { auditEntries, waitUntil } from '../support/sandboxState';
 import { SAMPLE } from '../support/tenantFixture';
 
@@ -285,4 +291,51 @@ describe('risky users without the permission', () => {
     await bot.waitForSecurityNotice(/can read risky users .* again/);
     expect(warnings()).toHaveLength(1);
   });
+});
+
+describe('risky users with two instances on one blob container', () => {
+  let azurite: Azurite;
+  let sb: Sandbox;
+  let other: BotInstance;
+  let bot: BotDriver;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    sb = await startSandbox({
+      env: {
+        ...POLL_ENV,
+        STORAGE_BACKEND: 'blob',
+        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        AZURE_STORAGE_CONTAINER_NAME: 'risky-users',
+      },
+      graph: { permissions: RISK_PERMISSIONS },
+    });
+    other = await sb.startInstance();
+    bot = new BotDriver(sb, SAMPLE.tenantId);
+  }, 60_000);
+  afterAll(async () => {
+    await sb?.stop();
+    await azurite?.stop();
+  });
+
+  it('posts exactly one card per episode, whichever instance polls first', async () => {
+    // one instance hears from Teams; the other reads where to post from the shared container
+    await bot.say('help', admin);
+    await cardFor(bot, sb, kat.name);
+    for (let i = 0; i < 3; i++) {
+      sb.graph.setRisk(SAMPLE.testUsers[i].id, {
+        riskLevel: 'high',
+        riskState: 'atRisk',
+        riskDetail: 'none',
+      });
+    }
+    for (let i = 0; i < 3; i++) await cardFor(bot, sb, SAMPLE.testUsers[i].name);
+    await polls(sb, 6);
+    for (const name of [kat.name, ...SAMPLE.testUsers.slice(0, 3).map((u) => u.name)]) {
+      expect(alertPosts(sb).filter((a) => allText(cardOf(a) ?? {}).includes(name))).toHaveLength(1);
+    }
+    // neither instance stumbled over the other's claims
+    for (const logs of [sb.logs(), other.logs()])
+      expect(logs).not.toMatch(/risky-user poll failed|risky user not handled/);
+  }, 60_000);
 });
