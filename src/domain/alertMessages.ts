@@ -17,6 +17,13 @@ export const STALE_ALERT_CARD: Markdown = msg`This alert card is out of date: a 
 /** A click on an alert card whose user is no longer at risk. */
 export const ALERT_CLOSED: Markdown = msg`This user's risk has ended (see the card), so there is nothing left to do from it. Nothing was changed.`;
 
+export const SIGNOUT_ALREADY_ASKED: Markdown = msg`A sign-out was already asked from this card; its card shows where it stands. Nothing more was asked.`;
+
+/** The user an alert card names is no longer in the directory. */
+export function userGone(who: string): Markdown {
+  return msg`Microsoft Graph has no user ${who} any more. Nothing was changed.`;
+}
+
 export const DISMISS_NEEDS_REASON: Markdown = msg`Give a reason to dismiss the risk: everyone in the security channel will see it. Nothing was changed.`;
 
 /** Outcome words the card shows after a click, for everyone. */

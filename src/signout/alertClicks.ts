@@ -5,8 +5,10 @@ import {
   DISMISS_NEEDS_REASON,
   DISMISSED_OUTCOME,
   riskAnswerFailed,
+  SIGNOUT_ALREADY_ASKED,
   SIGNOUT_ASKED_OUTCOME,
   STALE_ALERT_CARD,
+  userGone,
 } from '../domain/alertMessages';
 import {
   ALERT_ACTION_WORDS,
@@ -14,7 +16,7 @@ import {
   type AlertActionKind,
   MAX_DISMISS_REASON,
 } from '../domain/alertActions';
-import { msg, plain } from '../domain/markdown';
+import { plain, type Markdown } from '../domain/markdown';
 import type { RiskEpisode } from '../domain/riskEpisode';
 import type { Person } from '../domain/types';
 import type { WebhookAlert } from '../domain/webhookAlert';
@@ -77,7 +79,7 @@ export class AlertClicks {
     if ('message' in loaded) return loaded;
     const record = loaded.record;
     if (record.requestId) {
-      return { message: msg`A sign-out was already asked from this card; its card shows where it stands.` };
+      return { message: SIGNOUT_ALREADY_ASKED };
     }
     if (loaded.kind === 'risk' && !loaded.ep.open) return { message: ALERT_CLOSED };
     switch (kind) {
@@ -100,7 +102,7 @@ export class AlertClicks {
     return !!this.d.securityChannelId && base(conversationId) === base(this.d.securityChannelId);
   }
 
-  private async load(click: AlertClick): Promise<Loaded | { message: ReturnType<typeof msg> }> {
+  private async load(click: AlertClick): Promise<Loaded | { message: Markdown }> {
     if (click.alert === 'risk') {
       const ep = await this.d.alerts.getEpisode(click.userId);
       if (!ep || ep.startedAt !== click.episode) return { message: STALE_ALERT_CARD };
@@ -138,10 +140,7 @@ export class AlertClicks {
     const who = this.userOf(l);
     const what = block ? 'block and sign out from an alert card' : 'sign out from an alert card';
     const user = await this.d.directory.getUser(who.id);
-    if (!user)
-      return {
-        message: msg`Microsoft Graph has no user ${who.upn || who.id} any more. Nothing was changed.`,
-      };
+    if (!user) return { message: userGone(who.upn || who.id) };
     const assessed = await this.d.assessor.assess(caller, [user], {
       self: false,
       block,
@@ -154,8 +153,7 @@ export class AlertClicks {
     }
     // one request per card, whoever clicks first
     const claimed = await this.patch(l, (c) => (c.requestId ? undefined : { ...c, requestId: ASKING }));
-    if (!claimed.ok)
-      return { message: msg`A sign-out was already asked from this card; its card shows where it stands.` };
+    if (!claimed.ok) return { message: SIGNOUT_ALREADY_ASKED };
     const cardActivityId = claimed.record?.cardActivityId;
     let shown: object | undefined;
     const title =
