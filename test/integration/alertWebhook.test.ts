@@ -37,8 +37,6 @@ let bot: BotDriver;
 beforeAll(async () => {
   sb = await startSandbox();
   bot = new BotDriver(sb, SAMPLE.tenantId);
-  // the first activity from Teams tells the bot where to post
-  await bot.say('help', admin);
 });
 afterAll(() => sb?.stop());
 
@@ -71,6 +69,15 @@ const token = (o: Partial<Parameters<typeof sb.entra.signAppToken>[0]> = {}) =>
 
 const securityPosts = () =>
   sb.connector!.activities.filter((a) => a.conversationId === SANDBOX_SECURITY_CHANNEL_ID);
+
+it('answers 503 until Teams has told the bot where to post, and posts nothing', async () => {
+  const res = await submit(ALERT, token());
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('30');
+  expect(securityPosts()).toEqual([]);
+  // the first activity from Teams tells the bot where to post
+  await bot.say('help', admin);
+});
 
 it('posts the alert card and answers 202 with its id; it acts on nobody', async () => {
   const res = await submit(ALERT, token());
@@ -140,6 +147,13 @@ describe('refusals post nothing', () => {
     expect(res.status).toBe(status);
     // give a wrongly posted card time to arrive
     await new Promise((r) => setTimeout(r, 200));
+    expect(securityPosts().length).toBe(before);
+  });
+
+  it('a body over 64 KiB is refused before it is read to the end', async () => {
+    const before = securityPosts().length;
+    const res = await submit({ ...ALERT, description: 'x'.repeat(70 * 1024) }, token());
+    expect(res.status).toBe(413);
     expect(securityPosts().length).toBe(before);
   });
 
