@@ -144,9 +144,10 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new JobReporter({ port, csvLink }),
+    reports: new JobReporter({ port, csvLink, now }),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
+    now,
   });
   const ends = new RequestEnds({ store, jobs, log, now });
   const sweeper = new Sweeper({ store, jobs, ends, log, now });

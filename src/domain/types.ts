@@ -1,4 +1,4 @@
-/** Domain types shared by the pure core, the bot, the cards and the store. */
+/** Domain types shared by every layer: the commands, the cards, Graph, the store and the bot. */
 
 export type RequestStatus =
   'pending' | 'approved' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired' | 'rejected';
@@ -121,7 +121,7 @@ export interface SignoutRequest {
   auditedAt?: string;
   /** when the request's end was posted (card, thread, security channel); until then a runner finishes it */
   reportedAt?: string;
-  /** live figures of a running bulk job */
+  /** live figures of a running multi-target job */
   progress?: {
     done: number;
     total: number;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_DISMISS_REASON } from '../../domain/alertActions';
+import { GUID_PATTERN } from '../../domain/guid';
 import type { AlertClick } from '../../signout/alertClicks';
 
 /**
@@ -9,7 +10,7 @@ import type { AlertClick } from '../../signout/alertClicks';
  */
 const guid = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  .regex(GUID_PATTERN)
   .transform((id) => id.toLowerCase());
 
 export const alertClick: z.ZodType<AlertClick, z.ZodTypeDef, unknown> = z.union([
