@@ -46,6 +46,11 @@ const LAYERS = [
     'src/graph/bulk/ is part of src/graph/: src/graph/, src/domain/, the config type and the Graph and identity SDKs only.',
   ),
   layer(
+    'alerts',
+    ['\\.\\./domain/', '\\.\\./config$', 'jose$', 'zod$'],
+    'src/alerts/ checks what POST /api/alerts receives (token and body): src/domain/, the config type, jose and zod only.',
+  ),
+  layer(
     'store',
     ['\\.\\./domain/', '\\.\\./config$', '@azure/storage-blob$', 'botbuilder$', 'botbuilder-azure-blobs'],
     "src/store/ keeps requests and the audit log: src/domain/, the config type, botbuilder's Storage and Azure Blob only.",
@@ -58,6 +63,7 @@ const LAYERS = [
       '\\.\\./cards/',
       '\\.\\./graph/',
       '\\.\\./store/',
+      '\\.\\./alerts/',
       '\\.\\./log$',
       '\\.\\./config$',
     ],

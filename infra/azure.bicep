@@ -95,6 +95,12 @@ param shutdownGraceSeconds string = ''
 @description('GRAPH_MAX_PAUSE_SECONDS: the longest pause a Graph Retry-After may impose on a bulk job. Empty: 300.')
 param graphMaxPauseSeconds string = ''
 
+@description('RISKY_USERS_POLL_SECONDS: how often Identity Protection is read for risky users; 0 = off. Empty: 300.')
+param riskyUsersPollSeconds string = ''
+
+@description('RISKY_USERS_MIN_LEVEL: the lowest risk level that gets a card (low, medium, high). Empty: high.')
+param riskyUsersMinLevel string = ''
+
 @description('LOG_LEVEL: pino log level. Empty: info.')
 param logLevel string = ''
 
@@ -213,6 +219,8 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     CONNECTOR_TIMEOUT_SECONDS: connectorTimeoutSeconds
     SHUTDOWN_GRACE_SECONDS: shutdownGraceSeconds
     GRAPH_MAX_PAUSE_SECONDS: graphMaxPauseSeconds
+    RISKY_USERS_POLL_SECONDS: riskyUsersPollSeconds
+    RISKY_USERS_MIN_LEVEL: riskyUsersMinLevel
     // App Service waits 5 s after SIGTERM by default; the bot needs SHUTDOWN_GRACE_SECONDS (20)
     WEBSITES_CONTAINER_STOP_TIME_LIMIT: '30'
     LOG_LEVEL: logLevel

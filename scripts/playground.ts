@@ -18,6 +18,7 @@ import {
   securityChannel,
   startPlayground,
 } from '../test/support/playgroundRunner';
+import { DEFAULT_PERMISSIONS, IDENTITY_PROTECTION_PERMISSIONS } from '../test/support/graphStandIn';
 import { type Sandbox, freePort, repoRoot, startSandbox } from '../test/support/sandbox';
 import { SAMPLE } from '../test/support/tenantFixture';
 
@@ -72,9 +73,16 @@ async function main(): Promise<void> {
       botPort,
       // the bot's log lines show up here as you use it in the browser
       botStdout: 'inherit',
-      // the Playground sends no tokens: local mode, reachable from this machine only
-      // a schedule a few minutes ahead (docs/playground.md) gets its reminder a minute in
-      env: { LOCAL_MODE: 'true', SECURITY_CHANNEL_ID: security.id, SCHEDULE_REMINDER_MINUTES: '2' },
+      // the Playground sends no tokens: local mode, reachable from this machine only. A schedule a few
+      // minutes ahead (docs/playground.md) gets its reminder a minute in; Kat Larsson is at high risk in
+      // the sample tenant, so her alert card shows up in the security channel
+      env: {
+        LOCAL_MODE: 'true',
+        SECURITY_CHANNEL_ID: security.id,
+        SCHEDULE_REMINDER_MINUTES: '2',
+        RISKY_USERS_POLL_SECONDS: '20',
+      },
+      graph: { permissions: [...DEFAULT_PERMISSIONS, ...IDENTITY_PROTECTION_PERMISSIONS] },
     });
     if (stopping) return;
     playground = await startPlayground({ botUrl: sandbox.botUrl, port: PLAYGROUND_DEFAULT_PORT });

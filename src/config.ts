@@ -15,6 +15,7 @@ import {
   wholeNumber,
 } from './configFields';
 import { APPROVAL_POLICIES, type ApprovalPolicy } from './domain/approvalPolicy';
+import { RISK_LEVELS, type RiskLevel } from './domain/riskLevel';
 
 /**
  * The environment contract (DESIGN.md §2 and later issues), parsed once at start-up.
@@ -142,6 +143,29 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('GRAPH_MAX_PAUSE_SECONDS', 3600).default(300),
   ),
+  // 0 turns the Identity Protection poll off
+  RISKY_USERS_POLL_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: 'RISKY_USERS_POLL_SECONDS must be a number' })
+      .int('RISKY_USERS_POLL_SECONDS must be a whole number')
+      .min(0, 'RISKY_USERS_POLL_SECONDS must be 0 (off) or more')
+      .max(86_400, 'RISKY_USERS_POLL_SECONDS must be at most 86400')
+      .default(300),
+  ),
+  RISKY_USERS_MIN_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : v),
+    z
+      .enum(RISK_LEVELS, {
+        errorMap: () => ({ message: 'RISKY_USERS_MIN_LEVEL must be low, medium or high' }),
+      })
+      .default('high'),
+  ),
+  // advanced: the wait after Graph refused the poll (a permission or Entra ID P2 missing); tests use 1
+  RISKY_USERS_RETRY_SECONDS: z.preprocess(
+    blankToUndefined,
+    positiveInt('RISKY_USERS_RETRY_SECONDS', 86_400).default(3600),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -260,6 +284,8 @@ export interface Config {
   };
   tenantId: string;
   credential: GraphCredentialConfig;
+  /** AZURE_AUTHORITY_HOST, when set (else Microsoft's public cloud) */
+  authorityHost?: string;
   /** Disable MSAL instance discovery: the authority is not one of Microsoft's public hosts. */
   disableInstanceDiscovery: boolean;
   graphBaseUrl: string;
@@ -304,6 +330,14 @@ export interface Config {
     shutdownGraceMs: number;
     /** the longest pause a Graph Retry-After may impose on a bulk job */
     graphMaxPauseMs: number;
+  };
+  /** Identity Protection's risky users: a card per user and episode (issue 14) */
+  riskyUsers: {
+    /** 0: off (also without SECURITY_CHANNEL_ID) */
+    pollSeconds: number;
+    minLevel: RiskLevel;
+    /** after Graph refused the poll for want of a permission or a licence */
+    retrySeconds: number;
   };
   logLevel: string;
 }
@@ -362,6 +396,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tenantId: e.AZURE_TENANT_ID.toLowerCase(),
     credential,
+    authorityHost,
     disableInstanceDiscovery: !!authorityHost && !PUBLIC_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname),
     graphBaseUrl: e.GRAPH_BASE_URL,
     adminGroupId: e.ADMIN_GROUP_ID?.toLowerCase(),
@@ -396,6 +431,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectorTimeoutMs: e.CONNECTOR_TIMEOUT_SECONDS * 1000,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
       graphMaxPauseMs: e.GRAPH_MAX_PAUSE_SECONDS * 1000,
+    },
+    riskyUsers: {
+      pollSeconds: e.RISKY_USERS_POLL_SECONDS,
+      minLevel: e.RISKY_USERS_MIN_LEVEL,
+      retrySeconds: e.RISKY_USERS_RETRY_SECONDS,
     },
     logLevel: e.LOG_LEVEL,
   };

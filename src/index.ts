@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { AlertIntake } from './alerts/alertIntake';
+import { AlertTokenValidator } from './alerts/alertToken';
 import { createAdapter } from './bot/adapter';
+import { alertsRoute } from './bot/alertsRoute';
 import { createBot } from './bot/app';
 import { ConversationPoster } from './bot/conversationPoster';
 import { CsvLinks } from './bot/csvLinks';
@@ -11,11 +15,17 @@ import { quarantinedNotice } from './domain/noticeMessages';
 import { redactSecrets } from './domain/redact';
 import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
+import { IdentityProtection } from './graph/riskyUsers';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
 import { DEFAULT_LIFETIME } from './cards/scheduleText';
 import { createLogger } from './log';
+import { AlertCards } from './signout/alertCards';
+import { AlertClicks } from './signout/alertClicks';
+import { AlertOrigin } from './signout/alertOrigin';
+import { AlertSubmissions } from './signout/alertSubmissions';
 import { Authorizer } from './signout/authorizer';
+import { RiskPoller } from './signout/riskPoller';
 import { DeferredNotices } from './signout/deferredNotices';
 import { ForeignActivityRefusals } from './signout/foreignActivity';
 import { HistoryService } from './signout/historyService';
@@ -62,7 +72,7 @@ async function main(): Promise<void> {
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
   const startupNotices = new DeferredNotices();
-  const { storage, store, audit, csvLinkKey, deliveries, health } = await createStores(config, {
+  const { storage, store, alerts, audit, csvLinkKey, deliveries, health } = await createStores(config, {
     ledgerError: (err) =>
       log.warn(
         { err: (err as Error).message },
@@ -168,6 +178,87 @@ async function main(): Promise<void> {
     csvLink,
     now,
   });
+  // alert cards (issue 14): risky users from Entra ID Protection, and alerts submitted to /api/alerts
+  const identity = new IdentityProtection(graph);
+  const assessor = new RequestAssessor(
+    graph,
+    {
+      approvalPolicy: config.approvalPolicy,
+      bulkThreshold: config.bulkApprovalThreshold,
+      protectedUserIds: config.protectedUserIds,
+    },
+    log,
+  );
+  const alertOrigin = new AlertOrigin(alerts, log);
+  const alertCards = new AlertCards({ graph, identity, protectedUserIds: config.protectedUserIds, log });
+  // claims on posting a card name this process, like claims on jobs
+  const me = { instance: config.instanceId, token: randomUUID() };
+  const alertClicks = new AlertClicks({
+    alerts,
+    cards: alertCards,
+    identity,
+    directory,
+    assessor,
+    requests,
+    refuse: (info, what, why) => guard.refuse(info, what, why),
+    audit,
+    log,
+    tenantId: config.tenantId,
+    securityChannelId: config.securityChannelId,
+    now,
+  });
+  const riskPoller =
+    config.riskyUsers.pollSeconds > 0 && config.securityChannelId
+      ? new RiskPoller({
+          identity,
+          alerts,
+          cards: alertCards,
+          origin: alertOrigin,
+          port,
+          audit,
+          log,
+          tenantId: config.tenantId,
+          minLevel: config.riskyUsers.minLevel,
+          pollMs: config.riskyUsers.pollSeconds * 1000,
+          retryMs: config.riskyUsers.retrySeconds * 1000,
+          leaseMs: config.jobLeaseSeconds * 1000,
+          me,
+          now,
+        })
+      : undefined;
+  alertOrigin.onFirst(() => riskPoller?.pollSoon());
+  const submissions = new AlertSubmissions({
+    directory,
+    alerts,
+    cards: alertCards,
+    origin: alertOrigin,
+    port,
+    audit,
+    log,
+    tenantId: config.tenantId,
+    securityChannelId: config.securityChannelId,
+    me,
+    now,
+  });
+  // the bot's own app is the audience; in local mode (no BOT_ID) the app it uses for Graph
+  const alertAudience =
+    config.bot.appId ?? ('clientId' in config.credential ? config.credential.clientId : undefined);
+  const intake = new AlertIntake({
+    tokens: alertAudience
+      ? new AlertTokenValidator({
+          tenantId: config.tenantId,
+          appId: alertAudience,
+          authorityHost: config.authorityHost,
+        })
+      : {
+          check: async () => ({
+            ok: false,
+            status: 401,
+            reason: 'no BOT_ID or AZURE_CLIENT_ID to check the audience against',
+          }),
+        },
+    submit: (alert, caller) => submissions.submit(alert, caller),
+  });
   const app = createBot({
     adapter,
     botAppId,
@@ -176,15 +267,9 @@ async function main(): Promise<void> {
     guard,
     users: new UserFinder(directory, log),
     resolver: new TargetResolver(graph, directory),
-    assessor: new RequestAssessor(
-      graph,
-      {
-        approvalPolicy: config.approvalPolicy,
-        bulkThreshold: config.bulkApprovalThreshold,
-        protectedUserIds: config.protectedUserIds,
-      },
-      log,
-    ),
+    assessor,
+    alertClicks,
+    alertOrigin,
     requests,
     // TODO(issue 12): the tenant's lifetime from src/graph/tokenLifetime.ts once it is on main
     tokenLifetime: async () => DEFAULT_LIFETIME,
@@ -203,7 +288,7 @@ async function main(): Promise<void> {
     adapter,
     app,
     log,
-    [csvLinks.route(store, audit)],
+    [csvLinks.route(store, audit), alertsRoute(intake, log)],
   );
 
   // Signals are handled before the first sweep, which may resume jobs: a stop during it is graceful too.
@@ -215,6 +300,7 @@ async function main(): Promise<void> {
     log.info({ signal, graceSeconds: shutdownGraceMs / 1000 }, 'shutting down');
     clearInterval(sweep);
     schedules.stop();
+    const polled = riskPoller?.stop();
     // Whatever hangs (the Bot Connector, Graph, storage), the process ends within the grace. Jobs stay
     // `running` in the store: the next start, or another instance, resumes them.
     setTimeout(() => {
@@ -226,6 +312,7 @@ async function main(): Promise<void> {
     }, shutdownGraceMs);
     await server.close(async () => {
       await jobs.pause();
+      await polled;
       await foreign
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
@@ -244,6 +331,7 @@ async function main(): Promise<void> {
   await sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
   if (stopping) return;
   schedules.start();
+  riskPoller?.start();
   sweep = setInterval(() => {
     void sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));

@@ -5,6 +5,7 @@ import { UNKNOWN_CARD } from '../domain/clickMessages';
 import { FOREIGN_TENANT } from '../domain/foreignMessages';
 import type { Markdown } from '../domain/markdown';
 import type { Logger } from '../log';
+import type { AlertOrigin } from '../signout/alertOrigin';
 import type { DeferredNotices } from '../signout/deferredNotices';
 import { describeFailure } from '../signout/describeFailure';
 import type { TeamsPort } from '../signout/teamsPort';
@@ -18,6 +19,7 @@ export interface ClickDeps extends ActionDeps {
   /** whether the store accepts writes: every click writes (a transition, an audit line) */
   storeHealth: { readonly problem: string | undefined };
   deferredNotices: DeferredNotices;
+  alertOrigin: Pick<AlertOrigin, 'note'>;
   port: Pick<TeamsPort, 'notifySecurity'>;
   /** replaces the clicked card for everyone */
   poster: Pick<ConversationPoster, 'replaceCardInBackground'>;
@@ -53,6 +55,7 @@ async function answerClick(
   if ((await d.guard.foreignTenant(ctx.activity)).refused) return { message: FOREIGN_TENANT };
   const info = activityInfo(ctx.activity);
   void d.deferredNotices.deliver(d.port, info.origin);
+  d.alertOrigin.note(info.origin);
   if (d.storeHealth.problem) return { message: STORE_UNAVAILABLE };
   const handle = action.bind(raw);
   if (!handle) return { message: UNKNOWN_CARD };

@@ -50,6 +50,11 @@ export class ConversationPoster {
     void this.replaceCard(reference, activityId, card, { cardActivityId: activityId });
   }
 
+  /** Replaces a card the bot posted in a conversation it knows only by reference (the security channel). */
+  replaceCardAt(reference: Reference, activityId: string, card: object): Promise<void> {
+    return this.replaceCard(reference, activityId, card, { cardActivityId: activityId });
+  }
+
   /** At shutdown: the card updates still going out (each bounded by `timeoutMs`). */
   async settle(): Promise<void> {
     while (this.draining.size) await Promise.allSettled([...this.draining]);

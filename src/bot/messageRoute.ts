@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { normalizeMessageText, parseCommand } from '../commands';
 import { STORE_UNAVAILABLE } from '../domain/chatMessages';
 import { FOREIGN_TENANT } from '../domain/foreignMessages';
+import type { AlertOrigin } from '../signout/alertOrigin';
 import type { DeferredNotices } from '../signout/deferredNotices';
 import { describeFailure } from '../signout/describeFailure';
 import type { DeliveryClaim, DeliveryLedger } from '../store/deliveryLedger';
@@ -19,6 +20,8 @@ export interface MessageDeps extends CommandDeps {
   storeHealth: { readonly problem: string | undefined };
   /** security notices raised before any activity showed where to post them (start-up) */
   deferredNotices: DeferredNotices;
+  /** learns where alert cards are posted from (the poll and the webhook have no activity of their own) */
+  alertOrigin: Pick<AlertOrigin, 'note'>;
 }
 
 /** A message without an id cannot be told from its repeats. */
@@ -37,6 +40,7 @@ export function messageRoute(d: MessageDeps) {
     }
     const info = activityInfo(ctx.activity);
     void d.deferredNotices.deliver(d.port, info.origin);
+    d.alertOrigin.note(info.origin);
     // claimed before handling, answered after: a repeat of a message nobody answered is handled again
     const claim = ctx.activity.id
       ? await d.deliveries.claim(`${info.conversationId}|${ctx.activity.id}`)

@@ -1,9 +1,9 @@
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Markdown } from '../domain/markdown';
 import type { Logger } from '../log';
 import { ConnectorTimeoutError, withinTimeout } from './connectorTimeout';
 import type { ProactiveOrigin } from '../signout/teamsPort';
-import { sendText } from './replies';
+import { sendCard, sendText } from './replies';
 
 /**
  * Posts to the security channel (SECURITY_CHANNEL_ID). A failure to notify is logged, never thrown:
@@ -23,8 +23,22 @@ export class SecurityNotifier {
   ) {}
 
   async notify(text: Markdown, origin: ProactiveOrigin | undefined): Promise<void> {
-    if (!this.channelId || !origin?.serviceUrl) return;
-    const reference: Partial<ConversationReference> = {
+    await this.send(origin, 'security channel notification failed', (ctx) => sendText(ctx, text));
+  }
+
+  /** Posts a card (an alert card); its activity id, or undefined when it was not posted. */
+  async postCard(card: object, origin: ProactiveOrigin | undefined): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.send(origin, 'security channel card not posted', async (ctx) => {
+      id = (await sendCard(ctx, card))?.id;
+    });
+    return id;
+  }
+
+  /** The security channel as a conversation reference, for posts from `origin`; none without either. */
+  reference(origin: ProactiveOrigin | undefined): Partial<ConversationReference> | undefined {
+    if (!this.channelId || !origin?.serviceUrl) return undefined;
+    return {
       channelId: 'msteams',
       serviceUrl: origin.serviceUrl,
       bot: { id: origin.bot.id, name: origin.bot.name ?? '' },
@@ -36,17 +50,26 @@ export class SecurityNotifier {
         name: '',
       },
     };
+  }
+
+  private async send(
+    origin: ProactiveOrigin | undefined,
+    failure: string,
+    logic: (ctx: TurnContext) => Promise<unknown>,
+  ): Promise<void> {
+    const reference = this.reference(origin);
+    if (!reference) return;
     try {
       await withinTimeout(
         this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
-          await sendText(ctx, text);
+          await logic(ctx);
         }),
         this.timeoutMs,
       );
     } catch (err) {
       this.log.error(
         { err: (err as Error).message, timedOut: err instanceof ConnectorTimeoutError },
-        'security channel notification failed',
+        failure,
       );
     }
   }

@@ -9,5 +9,10 @@ export function teamsPort(poster: ConversationPoster, notifier: SecurityNotifier
     postInThread: (req, text) => poster.post(req, text),
     notifySecurity: (text, origin) => notifier.notify(text, origin),
     notifySecurityInBackground: (text, origin) => notifier.notifyInBackground(text, origin),
+    postSecurityCard: (card, origin) => notifier.postCard(card, origin),
+    replaceSecurityCard: async (activityId, card, origin) => {
+      const reference = notifier.reference(origin);
+      if (reference) await poster.replaceCardAt(reference, activityId, card);
+    },
   };
 }

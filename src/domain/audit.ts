@@ -14,7 +14,13 @@ export type AuditEvent =
   | 'unblocked'
   | 'status'
   /** a CSV link was used: `outcome` is `served` or `expired`, `client` says where from */
-  | 'downloaded';
+  | 'downloaded'
+  /** an alert card was posted to the security channel: a risky user's episode, or a submitted alert */
+  | 'alerted'
+  /** an admin confirmed the user compromised in Identity Protection, from an alert card */
+  | 'compromised'
+  /** an admin dismissed the user's risk in Identity Protection, from an alert card */
+  | 'dismissed';
 
 export interface AuditEntry {
   at: string;

@@ -27,4 +27,11 @@ export interface TeamsPort {
   notifySecurity(text: Markdown, origin: ProactiveOrigin | undefined): Promise<void>;
   /** The same without waiting: for card clicks, which Teams must get an answer to within about 5 s. */
   notifySecurityInBackground(text: Markdown, origin: ProactiveOrigin | undefined): void;
+  /**
+   * Posts a card to the security channel (an alert card); its activity id, or undefined when it could
+   * not be posted (no channel or origin, or the Bot Connector failed or did not answer in time).
+   */
+  postSecurityCard(card: object, origin: ProactiveOrigin | undefined): Promise<string | undefined>;
+  /** Replaces a card the bot posted in the security channel, for everyone. */
+  replaceSecurityCard(activityId: string, card: object, origin: ProactiveOrigin | undefined): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import type { Config } from '../config';
 import { originAndPath, redactSecrets } from '../domain/redact';
+import { AlertStore, type CreateIfAbsent, processLocalCreate } from './alertStore';
 import { AuditLog, type AuditSink, type TornLine } from './auditLog';
 import { BlobRecords } from './blobRecords';
 import { createIfAbsent } from './createIfAbsent';
@@ -39,6 +40,8 @@ export interface Stores {
   /** the Storage under `store`; flush() waits for writes in flight */
   storage: Storage & { flush(): Promise<void> };
   store: RequestStore;
+  /** the records behind alert cards (risky users' episodes, submitted alerts) */
+  alerts: AlertStore;
   audit: AuditSink;
   /** signs the CSV download links; the same for every instance on this back-end */
   csvLinkKey: Buffer;
@@ -133,6 +136,11 @@ async function createBlobStores(
       audit: new BlobAuditLog(container, { now: times.now }),
       csvLinkKey: await blobKey(container, CSV_LINK_KEY),
       deliveries: new BlobDeliveryLedger(container, { ...times, onError: events.ledgerError }),
+      // as BlobsStorage names and reads it, so the record is then read and swapped like any other
+      createIfAbsent: (key, item) =>
+        createIfAbsent(container.getBlockBlobClient(sanitizeBlobKey(key)), JSON.stringify(item), {
+          blobContentType: 'application/json',
+        }),
     });
   } catch (err) {
     // container.url carries a SAS connection string's token in its query: origin and path only
@@ -146,15 +154,28 @@ async function createBlobStores(
 async function assemble(
   events: StoreEvents,
   health: StoreHealth,
-  parts: { records: ListableStorage; audit: AuditSink; csvLinkKey: Buffer; deliveries: DeliveryLedger },
+  parts: {
+    records: ListableStorage;
+    audit: AuditSink;
+    csvLinkKey: Buffer;
+    deliveries: DeliveryLedger;
+    /** the back-end's create-if-absent; default: serialised in this process (the file store) */
+    createIfAbsent?: CreateIfAbsent;
+  },
 ): Promise<Stores> {
   const storage = new GuardedStorage(parts.records, health);
   const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
   const audit = await new GuardedAudit(parts.audit, health).init();
+  const create = parts.createIfAbsent;
+  const alerts = new AlertStore(
+    storage,
+    create ? (key, item) => health.guard(() => create(key, item)) : processLocalCreate(storage),
+  );
   health.start();
   return {
     storage,
     store,
+    alerts,
     audit,
     csvLinkKey: parts.csvLinkKey,
     deliveries: parts.deliveries,

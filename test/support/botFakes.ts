@@ -1,5 +1,5 @@
 import type { Command } from '../../src/domain/command';
-import type { Markdown } from '../../src/domain/markdown';
+import { plain, type Markdown } from '../../src/domain/markdown';
 import type { DirectoryUser, Person, SignoutRequest } from '../../src/domain/types';
 import type { Resolution } from '../../src/graph/targets';
 import { createLogger } from '../../src/log';
@@ -150,6 +150,7 @@ export async function actionDeps(assessment?: Assessment) {
         return assessment ?? { ok: true, targets, approval: { required: false, why: '' }, excluded: [] };
       },
     },
+    alertClicks: { act: async () => ({ message: plain('not an alert test') }) },
   };
   return { ...svc, deps, assessed, refusals: { audit: g.audit, port: g.port } };
 }

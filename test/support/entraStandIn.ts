@@ -18,6 +18,30 @@ export interface EntraStandInOptions {
   tokenLifetimeSeconds?: number;
 }
 
+/** An app-only v2 access token for an API (POST /api/alerts), as Entra issues to a managed identity. */
+export interface AppTokenOptions {
+  /** the API's app id or its api:// URI */
+  audience: string;
+  /** app roles granted to the caller */
+  roles?: string[];
+  /** the caller's app id (azp); default a fixed id standing for a Logic App's managed identity */
+  clientId?: string;
+  /** default this tenant */
+  tenantId?: string;
+  /** default this tenant's v2 issuer */
+  issuer?: string;
+  /** seconds from now; negative = already expired. Default 3599 */
+  expiresIn?: number;
+  /**
+   * `published` (default): the key in the tenant's JWKS; `unknown`: a key whose kid is not published;
+   * `impostor`: another key that claims the published kid; `none`: unsigned (alg none)
+   */
+  key?: 'published' | 'unknown' | 'impostor' | 'none';
+}
+
+/** The client id a playbook's managed identity has in tests. */
+export const PLAYBOOK_CLIENT_ID = '3e5b8c1d-6f2a-4d9e-8b7c-0a1f2e3d4c5b';
+
 interface IssuedToken {
   clientId: string;
   audience: string;
@@ -39,6 +63,10 @@ export class EntraStandIn {
   private origin = '';
   private readonly signingKey: crypto.KeyObject;
   private readonly kid: string;
+  /** signs the tests' `unknown` and `impostor` tokens: never published */
+  private readonly otherKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  /** GETs of the OpenID configuration and of the keys, to see a relying party fetched them */
+  readonly discoveryRequests: string[] = [];
 
   constructor(private readonly o: EntraStandInOptions) {
     this.signingKey = crypto.createPrivateKey(o.tls.key);
@@ -110,8 +138,10 @@ export class EntraStandIn {
       return;
     }
     if (route === 'GET /v2.0/.well-known/openid-configuration') {
+      this.discoveryRequests.push(route);
       send(res, 200, this.openIdConfiguration());
     } else if (route === 'GET /discovery/v2.0/keys') {
+      this.discoveryRequests.push(route);
       send(res, 200, this.keys());
     } else {
       this.tokenRequests++;
@@ -318,6 +348,38 @@ export class EntraStandIn {
       return { code: 700024, text: 'Client assertion is not within its valid time range.' };
     }
     return undefined;
+  }
+
+  /**
+   * An app-only v2 access token for an API, as Entra issues one to a client (a Logic App's managed
+   * identity) that holds the given app roles: RS256 with this tenant's published key unless told otherwise.
+   */
+  signAppToken(o: AppTokenOptions): string {
+    const now = Math.floor(Date.now() / 1000);
+    const tenant = o.tenantId ?? this.o.tenantId;
+    const clientId = o.clientId ?? PLAYBOOK_CLIENT_ID;
+    const claims: Record<string, unknown> = {
+      aud: o.audience,
+      iss: o.issuer ?? `${this.origin}/${tenant}/v2.0`,
+      iat: now,
+      nbf: now,
+      exp: now + (o.expiresIn ?? 3599),
+      azp: clientId,
+      azpacr: '2',
+      idtyp: 'app',
+      oid: uuidFrom(`mi:${clientId}`),
+      sub: uuidFrom(`mi:${clientId}`),
+      tid: tenant,
+      uti: crypto.randomBytes(16).toString('base64url'),
+      ver: '2.0',
+    };
+    if (o.roles) claims.roles = o.roles;
+    const key = o.key ?? 'published';
+    if (key === 'none') return `${b64url({ typ: 'JWT', alg: 'none' })}.${b64url(claims)}.`;
+    const kid = key === 'unknown' ? 'not-a-published-kid' : this.kid;
+    const unsigned = `${b64url({ typ: 'JWT', alg: 'RS256', kid })}.${b64url(claims)}`;
+    const signer = key === 'published' ? this.signingKey : this.otherKey;
+    return `${unsigned}.${crypto.sign('sha256', Buffer.from(unsigned), signer).toString('base64url')}`;
   }
 
   /** Shaped like an app-only v1 access token for Graph. */

@@ -12,7 +12,15 @@ import {
   parseFilter,
   parseSearch,
 } from './odataFilter';
-import type { FixtureGroup, FixtureRole, FixtureRoleAssignment, FixtureUser, Tenant } from './tenantFixture';
+import type {
+  FixtureGroup,
+  FixtureRiskDetection,
+  FixtureRiskyUser,
+  FixtureRole,
+  FixtureRoleAssignment,
+  FixtureUser,
+  Tenant,
+} from './tenantFixture';
 import { closeServer } from './closeServer';
 
 export interface GraphStandInOptions {
@@ -91,6 +99,12 @@ export const DEFAULT_PERMISSIONS = [
   'User.EnableDisableAccount.All',
 ];
 
+/** What the bot asks for alert cards (issue 14); the sample deployment grants them with P2. */
+export const IDENTITY_PROTECTION_PERMISSIONS = [
+  'IdentityRiskyUser.ReadWrite.All',
+  'IdentityRiskEvent.Read.All',
+];
+
 /** Application permissions that allow each kind of call (any one suffices). */
 const ALLOWED = {
   readUsers: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -117,6 +131,10 @@ const ALLOWED = {
     'RoleManagement.ReadWrite.Directory',
     'Directory.ReadWrite.All',
   ],
+  /** Identity Protection (Entra ID P2) */
+  readRiskyUsers: ['IdentityRiskyUser.Read.All', 'IdentityRiskyUser.ReadWrite.All'],
+  writeRiskyUsers: ['IdentityRiskyUser.ReadWrite.All'],
+  readRiskDetections: ['IdentityRiskEvent.Read.All', 'IdentityRiskEvent.ReadWrite.All'],
   /** roleEligibilityScheduleInstances: Directory.Read.All is not enough */
   readRoleEligibility: [
     'RoleEligibilitySchedule.Read.Directory',
@@ -564,6 +582,117 @@ const DIRECTORY_ROLES: EntityKind<FixtureRole> = {
   searchable: [],
 };
 
+/** A riskyUser with the names Graph copies from the directory. */
+interface RiskyUserView extends FixtureRiskyUser {
+  userDisplayName: string;
+  userPrincipalName: string;
+}
+
+function riskyUserResource(r: RiskyUserView): Record<string, unknown> {
+  return {
+    id: r.id,
+    isDeleted: false,
+    isProcessing: false,
+    riskLastUpdatedDateTime: r.riskLastUpdatedDateTime,
+    riskLevel: r.riskLevel,
+    riskState: r.riskState,
+    riskDetail: r.riskDetail,
+    userDisplayName: r.userDisplayName,
+    userPrincipalName: r.userPrincipalName,
+  };
+}
+
+const PLACEHOLDER_RISKY: RiskyUserView = {
+  id: '',
+  riskLevel: 'none',
+  riskState: 'none',
+  riskDetail: 'none',
+  riskLastUpdatedDateTime: '',
+  userDisplayName: '',
+  userPrincipalName: '',
+};
+
+const RISKY_USERS: EntityKind<RiskyUserView> = {
+  set: 'identityProtection/riskyUsers',
+  type: 'microsoft.graph.riskyUser',
+  resource: riskyUserResource,
+  properties: Object.keys(riskyUserResource(PLACEHOLDER_RISKY)),
+  filter: {
+    resource: 'RiskyUser',
+    properties: {
+      id: 'string',
+      riskLevel: 'string',
+      riskState: 'string',
+      riskDetail: 'string',
+      userDisplayName: 'string',
+      userPrincipalName: 'string',
+    },
+    startsWith: ['userDisplayName', 'userPrincipalName'],
+  },
+  searchable: [],
+};
+
+interface RiskDetectionView extends FixtureRiskDetection {
+  userDisplayName: string;
+  userPrincipalName: string;
+}
+
+function riskDetectionResource(d: RiskDetectionView): Record<string, unknown> {
+  return {
+    id: d.id,
+    requestId: `req-${d.id.slice(0, 8)}`,
+    correlationId: `cor-${d.id.slice(0, 8)}`,
+    riskEventType: d.riskEventType,
+    riskState: 'atRisk',
+    riskLevel: d.riskLevel,
+    riskDetail: 'none',
+    source: 'IdentityProtection',
+    detectionTimingType: 'realtime',
+    activity: 'signin',
+    tokenIssuerType: 'AzureAD',
+    ipAddress: d.ipAddress,
+    location: { ...d.location, geoCoordinates: null },
+    activityDateTime: d.detectedDateTime,
+    detectedDateTime: d.detectedDateTime,
+    lastUpdatedDateTime: d.detectedDateTime,
+    userId: d.userId,
+    userDisplayName: d.userDisplayName,
+    userPrincipalName: d.userPrincipalName,
+    additionalInfo: '[]',
+  };
+}
+
+const RISK_DETECTIONS: EntityKind<RiskDetectionView> = {
+  set: 'identityProtection/riskDetections',
+  type: 'microsoft.graph.riskDetection',
+  resource: riskDetectionResource,
+  properties: Object.keys(
+    riskDetectionResource({
+      id: '',
+      userId: '',
+      riskEventType: '',
+      riskLevel: 'low',
+      detectedDateTime: '',
+      ipAddress: '',
+      location: { city: '', state: '', countryOrRegion: '' },
+      userDisplayName: '',
+      userPrincipalName: '',
+    }),
+  ),
+  filter: {
+    resource: 'RiskDetection',
+    properties: {
+      id: 'string',
+      userId: 'string',
+      riskEventType: 'string',
+      riskLevel: 'string',
+      riskState: 'string',
+    },
+    startsWith: [],
+  },
+  searchable: [],
+};
+
 /** Members of a directory role's page size: Graph returns up to 1,000 and does not take $top. */
 const ROLE_MEMBERS_PAGE = 1000;
 
@@ -761,6 +890,41 @@ export class GraphStandIn {
   /** The live user (revokes and PATCHes change it). */
   user(idOrUpn: string): FixtureUser | undefined {
     return this.directory.user(idOrUpn);
+  }
+
+  /** Identity Protection's record of a user (live: the bot's confirm and dismiss change it). */
+  riskyUser(userId: string): FixtureRiskyUser | undefined {
+    return (this.o.tenant.riskyUsers ?? []).find((r) => r.id.toLowerCase() === userId.toLowerCase());
+  }
+
+  /**
+   * Changes (or creates) a user's risk as Entra would: `riskLastUpdatedDateTime` moves to now unless
+   * given.
+   */
+  setRisk(userId: string, change: Partial<FixtureRiskyUser>): FixtureRiskyUser {
+    const list = (this.o.tenant.riskyUsers ??= []);
+    let record = this.riskyUser(userId);
+    if (!record) {
+      record = {
+        id: userId,
+        riskLevel: 'none',
+        riskState: 'none',
+        riskDetail: 'none',
+        riskLastUpdatedDateTime: '',
+      };
+      list.push(record);
+    }
+    Object.assign(record, { riskLastUpdatedDateTime: this.graphNow() }, change);
+    return record;
+  }
+
+  /** Adds a risk detection for a user. */
+  addRiskDetection(d: FixtureRiskDetection): void {
+    (this.o.tenant.riskDetections ??= []).push(d);
+  }
+
+  setIdentityProtectionLicensed(licensed: boolean): void {
+    this.o.tenant.identityProtectionLicensed = licensed;
   }
 
   /** Forgets counters, recorded requests and faults, and refills the throttle buckets. */
@@ -1111,7 +1275,103 @@ export class GraphStandIn {
       .add('GET', 'directoryRoles/:id/members', (c, p) => this.directoryRoleMembers(c, p.id))
       .add('GET', 'groups', (c) => this.listGroups(c))
       .add('GET', 'groups/:id', (c, p) => this.getGroup(c, p.id))
-      .add('GET', 'groups/:id/transitiveMembers/microsoft.graph.user', (c, p) => this.groupUsers(c, p.id));
+      .add('GET', 'groups/:id/transitiveMembers/microsoft.graph.user', (c, p) => this.groupUsers(c, p.id))
+      .add('GET', 'identityProtection/riskyUsers', (c) => this.listRiskyUsers(c))
+      .add('GET', 'identityProtection/riskyUsers/:id', (c, p) => this.getRiskyUser(c, p.id))
+      .add('POST', 'identityProtection/riskyUsers/confirmCompromised', (c) => this.answerRisk(c, 'confirm'))
+      .add('POST', 'identityProtection/riskyUsers/dismiss', (c) => this.answerRisk(c, 'dismiss'))
+      .add('GET', 'identityProtection/riskDetections', (c) => this.listRiskDetections(c));
+  }
+
+  // ----- Identity Protection (Entra ID P2) -----------------------------------------------------------
+
+  /** Graph's seven-decimal timestamps. */
+  private graphNow(): string {
+    return this.now().toISOString().replace(/Z$/, '0000Z');
+  }
+
+  /** Without P2 Graph refuses Identity Protection with 403, like a missing permission but with its own code. */
+  private requireIdentityProtection(permissions: string[]): void {
+    this.require(permissions);
+    if (this.o.tenant.identityProtectionLicensed === false) {
+      throw new GraphError(
+        403,
+        'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+        'Your tenant is not licensed for this feature.',
+      );
+    }
+  }
+
+  private riskyUserView(r: FixtureRiskyUser): RiskyUserView {
+    const user = this.directory.user(r.id);
+    return {
+      ...r,
+      userDisplayName: user?.displayName ?? '',
+      userPrincipalName: user?.userPrincipalName ?? '',
+    };
+  }
+
+  private listRiskyUsers(call: GraphCall): GraphReply {
+    this.requireIdentityProtection(ALLOWED.readRiskyUsers);
+    const top = call.query.get('$top');
+    if (top !== null && Number(top) > 500) {
+      throw badRequest(`Invalid page size specified: '${top}'. Must be between 1 and 500 inclusive.`);
+    }
+    return this.list(
+      call,
+      RISKY_USERS,
+      (this.o.tenant.riskyUsers ?? []).map((r) => this.riskyUserView(r)),
+    );
+  }
+
+  private getRiskyUser(call: GraphCall, id: string): GraphReply {
+    this.requireIdentityProtection(ALLOWED.readRiskyUsers);
+    allowQuery(call, ['$select']);
+    const record = this.riskyUser(id);
+    if (!record) throw notFound(id);
+    const select = parseSelect(RISKY_USERS, call);
+    return ok({
+      '@odata.context': contextUrl(call, RISKY_USERS.set, select, true),
+      ...shape(RISKY_USERS, this.riskyUserView(record), select),
+    });
+  }
+
+  /** confirmCompromised and dismiss: {"userIds": [...]}, 204; every id must be a user of the tenant. */
+  private answerRisk(call: GraphCall, answer: 'confirm' | 'dismiss'): GraphReply {
+    this.requireIdentityProtection(ALLOWED.writeRiskyUsers);
+    allowQuery(call, []);
+    const ids = isObject(call.body) ? call.body.userIds : undefined;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((i) => typeof i === 'string')) {
+      throw badRequest("Invalid request: the body must contain 'userIds', a non-empty array of user ids.");
+    }
+    if (ids.length > 60) throw badRequest('A maximum of 60 user ids can be submitted at once.');
+    for (const id of ids) if (!this.directory.user(id)) throw notFound(id);
+    for (const id of ids) {
+      this.setRisk(
+        this.directory.user(id)!.id,
+        answer === 'confirm'
+          ? {
+              riskLevel: 'high',
+              riskState: 'confirmedCompromised',
+              riskDetail: 'adminConfirmedUserCompromised',
+            }
+          : { riskLevel: 'none', riskState: 'dismissed', riskDetail: 'adminDismissedAllRiskForUser' },
+      );
+    }
+    return { status: 204, headers: {} };
+  }
+
+  private listRiskDetections(call: GraphCall): GraphReply {
+    this.requireIdentityProtection(ALLOWED.readRiskDetections);
+    const views = (this.o.tenant.riskDetections ?? []).map((d) => {
+      const user = this.directory.user(d.userId);
+      return {
+        ...d,
+        userDisplayName: user?.displayName ?? '',
+        userPrincipalName: user?.userPrincipalName ?? '',
+      };
+    });
+    return this.list(call, RISK_DETECTIONS, views);
   }
 
   private getOrganization(call: GraphCall): GraphReply {

@@ -208,6 +208,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         DATA_DIR: dataDir,
         NODE_EXTRA_CA_CERTS: cert.certPath,
         LOG_LEVEL: 'info',
+        // the risky-user poll posts on its own: only the tests about it (and the playground) turn it on
+        RISKY_USERS_POLL_SECONDS: '0',
       },
       o.env,
     );

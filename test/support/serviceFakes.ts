@@ -20,11 +20,13 @@ export interface PortRecord {
   cards: { requestId: string; card: object }[];
   thread: { requestId: string; text: string }[];
   notices: { text: string; origin?: ProactiveOrigin; background: boolean }[];
+  /** alert cards posted to, and replaced in, the security channel */
+  securityCards: { activityId: string; card: object; op: 'post' | 'replace' }[];
 }
 
 /** A TeamsPort that records instead of posting. */
 export function fakePort(): TeamsPort & { said: PortRecord } {
-  const said: PortRecord = { cards: [], thread: [], notices: [] };
+  const said: PortRecord = { cards: [], thread: [], notices: [], securityCards: [] };
   return {
     said,
     replaceCard: async (req: PostedRequest, card: object) =>
@@ -35,6 +37,13 @@ export function fakePort(): TeamsPort & { said: PortRecord } {
       void said.notices.push({ text: shown(text.text), origin, background: false }),
     notifySecurityInBackground: (text: Markdown, origin?: ProactiveOrigin) =>
       void said.notices.push({ text: shown(text.text), origin, background: true }),
+    postSecurityCard: async (card: object) => {
+      const activityId = `card-${said.securityCards.length + 1}`;
+      said.securityCards.push({ activityId, card, op: 'post' });
+      return activityId;
+    },
+    replaceSecurityCard: async (activityId: string, card: object) =>
+      void said.securityCards.push({ activityId, card, op: 'replace' }),
   };
 }
 

@@ -60,6 +60,31 @@ export interface Tenant {
   eligibleAssignments?: FixtureRoleAssignment[];
   /** default true; false: no Entra ID P2, so Graph refuses the PIM endpoints (400 AadPremiumLicenseRequired) */
   pimLicensed?: boolean;
+  /** Identity Protection's risky users (only users Entra has ever held at risk have a record) */
+  riskyUsers?: FixtureRiskyUser[];
+  riskDetections?: FixtureRiskDetection[];
+  /** default true; false: no Entra ID P2, so Graph answers the Identity Protection endpoints 403 */
+  identityProtectionLicensed?: boolean;
+}
+
+/** A riskyUser record; Graph fills in the user's names from the directory. */
+export interface FixtureRiskyUser {
+  id: string;
+  riskLevel: 'low' | 'medium' | 'high' | 'hidden' | 'none';
+  riskState: 'atRisk' | 'confirmedCompromised' | 'dismissed' | 'remediated' | 'confirmedSafe' | 'none';
+  riskDetail: string;
+  /** ISO, UTC, with Graph's seven decimals */
+  riskLastUpdatedDateTime: string;
+}
+
+export interface FixtureRiskDetection {
+  id: string;
+  userId: string;
+  riskEventType: string;
+  riskLevel: 'low' | 'medium' | 'high';
+  detectedDateTime: string;
+  ipAddress: string;
+  location: { city: string; state: string; countryOrRegion: string };
 }
 
 export interface SamplePerson {
@@ -305,6 +330,75 @@ function sampleEligibleAssignments(): FixtureRoleAssignment[] {
   ];
 }
 
+/**
+ * Identity Protection in the sample tenant: Kat Larsson is at high risk (the playground's alert card),
+ * Mona Kane at medium risk (below the default RISKY_USERS_MIN_LEVEL), Ben Walters' risk was dismissed.
+ */
+function sampleRiskyUsers(): FixtureRiskyUser[] {
+  return [
+    {
+      id: userId('kat'),
+      riskLevel: 'high',
+      riskState: 'atRisk',
+      riskDetail: 'none',
+      riskLastUpdatedDateTime: '2026-11-22T06:41:12.3456789Z',
+    },
+    {
+      id: userId('mona'),
+      riskLevel: 'medium',
+      riskState: 'atRisk',
+      riskDetail: 'none',
+      riskLastUpdatedDateTime: '2026-11-21T19:02:40.1234567Z',
+    },
+    {
+      id: userId('ben'),
+      riskLevel: 'none',
+      riskState: 'dismissed',
+      riskDetail: 'adminDismissedAllRiskForUser',
+      riskLastUpdatedDateTime: '2026-11-20T09:15:00.0000000Z',
+    },
+  ];
+}
+
+function sampleRiskDetections(): FixtureRiskDetection[] {
+  const detection = (
+    n: number,
+    key: string,
+    riskEventType: string,
+    riskLevel: FixtureRiskDetection['riskLevel'],
+    detectedDateTime: string,
+    ipAddress: string,
+    location: FixtureRiskDetection['location'],
+  ): FixtureRiskDetection => ({
+    id: fixtureGuid(`risk-detection:${n}`),
+    userId: userId(key),
+    riskEventType,
+    riskLevel,
+    detectedDateTime,
+    ipAddress,
+    location,
+  });
+  const lagos = { city: 'Lagos', state: 'Lagos', countryOrRegion: 'NG' };
+  const seattle = { city: 'Seattle', state: 'Washington', countryOrRegion: 'US' };
+  return [
+    detection(1, 'kat', 'unfamiliarFeatures', 'medium', '2026-11-22T05:02:11Z', '198.51.100.23', lagos),
+    detection(2, 'kat', 'anonymizedIPAddress', 'medium', '2026-11-22T05:10:45Z', '185.220.101.4', {
+      city: '',
+      state: '',
+      countryOrRegion: 'DE',
+    }),
+    detection(3, 'kat', 'unlikelyTravel', 'high', '2026-11-22T06:38:02Z', '198.51.100.23', lagos),
+    detection(4, 'kat', 'passwordSpray', 'high', '2026-11-22T06:40:59Z', '203.0.113.77', seattle),
+    detection(5, 'kat', 'leakedCredentials', 'high', '2026-11-21T23:00:00Z', '', {
+      city: '',
+      state: '',
+      countryOrRegion: '',
+    }),
+    detection(6, 'kat', 'unfamiliarFeatures', 'low', '2026-11-18T08:00:00Z', '203.0.113.10', seattle),
+    detection(7, 'mona', 'unfamiliarFeatures', 'medium', '2026-11-21T19:00:00Z', '192.0.2.44', seattle),
+  ];
+}
+
 /** Everyone in the sample tenant the tests name, plus group ids. */
 export const SAMPLE = {
   tenantId: TENANT_ID,
@@ -340,6 +434,12 @@ export const SAMPLE = {
   emeaUnitId: EMEA_UNIT_ID,
   /** B2B guest from fabrikam.com */
   guest: person('guest'),
+  /** at high risk in Identity Protection, with six risk detections */
+  riskyKat: person('kat'),
+  /** at medium risk */
+  riskyMona: person('mona'),
+  /** risk dismissed */
+  dismissedBen: person('ben'),
   /** accountEnabled false */
   disabled: person('disabled'),
   /** mail johanna.lorenz@contoso.com differs from the UPN johannal@contoso.com */
@@ -380,6 +480,8 @@ export function sampleTenant(): Tenant {
     roles: sampleRoles(),
     scopedAssignments: sampleScopedAssignments(),
     eligibleAssignments: sampleEligibleAssignments(),
+    riskyUsers: sampleRiskyUsers(),
+    riskDetections: sampleRiskDetections(),
   };
 }
 

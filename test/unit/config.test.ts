@@ -393,3 +393,41 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('risky users (issue 14)', () => {
+  it('polls every 300 s for high risk by default, retrying hourly after a refusal', () => {
+    expect(loadConfig({ AZURE_TENANT_ID: TENANT }).riskyUsers).toEqual({
+      pollSeconds: 300,
+      minLevel: 'high',
+      retrySeconds: 3600,
+    });
+  });
+
+  it('takes 0 to turn the poll off, a level in any case, and a short retry for tests', () => {
+    const c = loadConfig({
+      AZURE_TENANT_ID: TENANT,
+      RISKY_USERS_POLL_SECONDS: '0',
+      RISKY_USERS_MIN_LEVEL: ' Medium ',
+      RISKY_USERS_RETRY_SECONDS: '1',
+    });
+    expect(c.riskyUsers).toEqual({ pollSeconds: 0, minLevel: 'medium', retrySeconds: 1 });
+  });
+
+  it('names a bad value', () => {
+    expect(
+      problemsOf({
+        AZURE_TENANT_ID: TENANT,
+        RISKY_USERS_POLL_SECONDS: '-1',
+        RISKY_USERS_MIN_LEVEL: 'critical',
+        RISKY_USERS_RETRY_SECONDS: '0',
+      }),
+    ).toEqual([
+      'RISKY_USERS_POLL_SECONDS must be 0 (off) or more',
+      'RISKY_USERS_MIN_LEVEL must be low, medium or high',
+      'RISKY_USERS_RETRY_SECONDS must be at least 1',
+    ]);
+    expect(problemsOf({ AZURE_TENANT_ID: TENANT, RISKY_USERS_POLL_SECONDS: 'often' })).toEqual([
+      'RISKY_USERS_POLL_SECONDS must be a number',
+    ]);
+  });
+});

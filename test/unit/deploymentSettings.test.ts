@@ -40,6 +40,8 @@ const NOT_DEPLOYED: Record<string, string> = {
   INSTANCE_ID: 'App Service sets WEBSITE_INSTANCE_ID, which is the default, distinct per instance',
   SWEEP_SECONDS: 'advanced: the default suits every deployment; the tests shorten it',
   JOB_LEASE_SECONDS: 'advanced: the default suits every deployment; the tests shorten it',
+  RISKY_USERS_RETRY_SECONDS:
+    'advanced: the hourly retry after a 403 suits every deployment; the tests shorten it',
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');

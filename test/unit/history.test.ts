@@ -524,3 +524,39 @@ describe('buildHistory', () => {
     expect(items.map((i) => i.requestId)).toEqual(['big']);
   });
 });
+
+describe('alert card entries (issue 14)', () => {
+  it('shows a posted alert, a confirmation and a dismissal as actions on the user, with their words', () => {
+    const kat = { id: 'kat', upn: 'kat@contoso.com', name: 'Kat Larsson' };
+    const entries: AuditEntry[] = [
+      {
+        at: '2026-11-22T06:42:00Z',
+        event: 'alerted',
+        actor: { name: 'Microsoft Entra ID Protection' },
+        targets: [kat],
+        outcome: 'high risk, atRisk',
+      },
+      {
+        at: '2026-11-22T06:50:00Z',
+        event: 'compromised',
+        actor: { id: 'a', name: 'Ada Admin' },
+        targets: [kat],
+        outcome: 'Identity Protection now holds the user compromised',
+      },
+      {
+        at: '2026-11-22T07:00:00Z',
+        event: 'dismissed',
+        actor: { id: 'a', name: 'Ada Admin' },
+        targets: [kat],
+        reason: 'known traveller',
+      },
+    ];
+    const items = buildHistory(entries, { user: 'kat@contoso.com', count: 10 });
+    expect(items.map((i) => [i.outcome, i.requester.name, i.kind])).toEqual([
+      ['Dismissed', 'Ada Admin', 'other'],
+      ['Compromised', 'Ada Admin', 'other'],
+      ['Alerted', 'Microsoft Entra ID Protection', 'other'],
+    ]);
+    expect(items[0].reason).toBe('known traveller');
+  });
+});

@@ -50,6 +50,8 @@ const FORBIDDEN: [string, string][] = [
   ['src/signout/x.ts', "import { TeamsInfo as x } from 'botbuilder-core';"],
   ['src/signout/x.ts', "import { z as x } from 'zod';"],
   ['src/index.ts', "import { TeamsAdapter as x } from '@microsoft/teams-ai';"],
+  ['src/alerts/x.ts', "import { TurnContext as x } from 'botbuilder';"],
+  ['src/alerts/x.ts', "import { GraphApi as x } from '../graph/client';"],
 ];
 
 const ALLOWED: [string, string][] = [
@@ -61,6 +63,10 @@ const ALLOWED: [string, string][] = [
   ['src/graph/bulk/x.ts', "import type { GraphApi as x } from '../client';"],
   ['src/store/x.ts', "import type { Storage as x } from 'botbuilder';"],
   ['src/signout/x.ts', "import type { GraphApi as x } from '../graph/client';"],
+  ['src/alerts/x.ts', "import { jwtVerify as x } from 'jose';"],
+  ['src/alerts/x.ts', "import { z as x } from 'zod';"],
+  ['src/alerts/x.ts', "import type { SubmittedAlert as x } from '../domain/webhookAlert';"],
+  ['src/signout/x.ts', "import type { AlertTokenValidator as x } from '../alerts/alertToken';"],
   ['src/signout/x.ts', "import { runBulkRevoke as x } from '../graph/bulk';"],
   ['src/signout/x.ts', "import type { RequestStore as x } from '../store/requestStore';"],
   ['src/signout/x.ts', "import { cardFor as x } from '../cards/cardFor';"],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GUID_PATTERN } from '../../domain/guid';
 import type { Person } from '../../domain/types';
 import type { ActivityInfo } from '../../signout/activityInfo';
+import type { AlertClicks } from '../../signout/alertClicks';
 import type { ClickAnswer } from '../../signout/clickedRequest';
 import type { RequestAssessor } from '../../signout/requestAssessor';
 import type { RequestService } from '../../signout/requestService';
@@ -18,9 +19,11 @@ export interface ActionDeps {
   requests: Omit<RequestService, 'create'>;
   guard: Pick<Guard, 'isApprover' | 'refuse'>;
   assessor: Pick<RequestAssessor, 'assess'>;
+  /** the buttons of alert cards (risky users, submitted alerts) */
+  alertClicks: Pick<AlertClicks, 'act'>;
 }
 
-/** Every card's buttons carry the id of their request (a UUID, as the bot made it). */
+/** Every request card's buttons carry the id of their request (a UUID, as the bot made it). */
 export const requestId = z
   .string()
   .regex(GUID_PATTERN)
@@ -33,7 +36,7 @@ export const requestId = z
 export const typedText = z.string().optional().catch(undefined);
 
 /** One verb of the cards (`Action.Execute`), with the shape of its data and its handler. */
-export interface CardAction<T extends { requestId: string }> {
+export interface CardAction<T> {
   verb: string;
   /** what the clicker tries, for a refusal: "confirm a sign-out" */
   what: string;
@@ -50,7 +53,7 @@ export interface RegisteredAction {
   bind(raw: unknown): ((click: Click, d: ActionDeps) => Promise<ClickAnswer>) | undefined;
 }
 
-export function cardAction<T extends { requestId: string }>(action: CardAction<T>): RegisteredAction {
+export function cardAction<T>(action: CardAction<T>): RegisteredAction {
   return {
     verb: action.verb,
     what: action.what,
