@@ -133,6 +133,8 @@ export function alertCardData(c: AlertCardInput): AlertCardData {
       { label: 'Risk level', text: graphWords(r.level), color: titleColor },
       { label: 'Risk state', text: graphWords(r.state), color: open ? 'Attention' : 'Good' },
       { label: 'Risk detail', text: graphWords(r.detail), color: 'Default' },
+      // the time last, right above the reader's local time that the template adds
+      rolesLine(c.privilegedRoles),
       { label: 'Changed', text: utcOr(r.changedAt, 'unknown'), color: 'Default' },
     );
     localInstant = rfc3339(r.changedAt);
@@ -143,11 +145,11 @@ export function alertCardData(c: AlertCardInput): AlertCardData {
     lines.push(
       { label: 'Severity', text: w.severity, color: titleColor },
       { label: 'Source', text: w.source, color: 'Default' },
+      rolesLine(c.privilegedRoles),
       { label: 'Received', text: utcOr(w.receivedAt, 'unknown'), color: 'Default' },
     );
     localInstant = rfc3339(w.receivedAt);
   }
-  lines.push(rolesLine(c.privilegedRoles));
 
   const link = c.webhook?.link ? (safeAlertLink(c.webhook.link) ?? '') : '';
   const detections = c.risk && Array.isArray(c.risk.detections) ? c.risk.detections : [];

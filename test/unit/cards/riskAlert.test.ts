@@ -90,6 +90,10 @@ describe('risky-user card', () => {
     );
     expect(text).toContain('unlikely travel · 2026-11-22 12:29:00 UTC · 203.0.113.9 · Lagos, Lagos, NG');
     expect(text).toContain('Privileged: no privileged directory role');
+    // the reader's local time sits right under the UTC time it converts
+    const lines = texts(card);
+    const local = lines.findIndex((t) => t.startsWith('Your local time:'));
+    expect(lines[local - 1]).toBe('Changed: 2026-11-22 12:30:00 UTC');
   });
 
   it('offers sign out, block, confirm compromised and dismiss with a required reason while at risk', () => {
