@@ -1,3 +1,5 @@
+import type { PostedNotice } from './postedNotice';
+
 /** Domain types shared by the pure core, the bot, the cards and the store. */
 
 export type RequestStatus =
@@ -131,4 +133,6 @@ export interface SignoutRequest {
     /** Graph's Retry-After holds the job back until then (ISO) */
     pausedUntil?: string;
   };
+  /** the request's notice card in the security channel (see src/domain/requestNotice.ts) */
+  notice?: PostedNotice;
 }
