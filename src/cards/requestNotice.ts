@@ -103,10 +103,15 @@ function notes(req: SignoutRequest, state: NoticeState): Note[] {
 }
 
 function lines(req: SignoutRequest, state: NoticeState, zone: LocalZone | undefined): Line[] {
-  const out: Line[] = [{ label: actionOf(req) === 'unblock' ? 'Unblock' : 'Users', text: whom(req) }];
-  out.push(...requestPeople(req, zone));
-  out.push({ label: 'Reason', text: reasonText(req.reason) });
+  const out: Line[] = [
+    { label: actionOf(req) === 'unblock' ? 'Unblock' : 'Users', text: whom(req) },
+    { label: 'Reason', text: reasonText(req.reason) },
+  ];
+  // who did what, in the order it happened
+  const [requested, ...approvedAndConfirmed] = requestPeople(req, zone);
+  out.push(requested);
   if (req.approval?.required) out.push({ label: 'Approval needed', text: req.approval.why });
+  out.push(...approvedAndConfirmed);
   if (req.rejectedBy) out.push(personLine('Rejected by', req.rejectedBy, req.rejectedAt, zone));
   if (state.stage === 'rejected')
     out.push({ label: 'Rejection reason', text: reasonText(req.rejectionReason ?? '') });

@@ -54,8 +54,8 @@ describe('request notice card', () => {
     expect(lines(card)).toEqual([
       'Sign-out requested: waiting for confirmation',
       'Users: Lester Lee (lester@contoso.com)',
-      'Requested by: Ada Admin at 2026-11-22 12:34:00 UTC (13:34:00 Europe/Berlin)',
       'Reason: lost laptop',
+      'Requested by: Ada Admin at 2026-11-22 12:34:00 UTC (13:34:00 Europe/Berlin)',
       'Expires: 2026-11-22 12:49:00 UTC (13:49:00 Europe/Berlin)',
       'In: Contoso Security › Incidents',
       'Request 6f1c2d4e-0000-4000-8000-00000000abcd · last change 2026-11-22 12:34:00 UTC (13:34:00 Europe/Berlin)',
