@@ -20,9 +20,11 @@ import { ForeignActivityRefusals } from './signout/foreignActivity';
 import { HistoryService } from './signout/historyService';
 import { JobReporter } from './signout/jobReporter';
 import { JobRunner } from './signout/jobRunner';
+import { LiveCards } from './signout/liveCards';
 import { Refusals } from './signout/refusals';
 import { RequestAssessor } from './signout/requestAssessor';
 import { RequestEnds } from './signout/requestEnds';
+import { RequestNotices } from './signout/requestNotices';
 import { RequestService } from './signout/requestService';
 import { Sweeper } from './signout/sweeper';
 import { UserFinder } from './signout/userFinder';
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
   const startupNotices = new DeferredNotices();
-  const { storage, store, audit, csvLinkKey, deliveries, health } = await createStores(config, {
+  const { storage, store, audit, csvLinkKey, tallies, deliveries, health } = await createStores(config, {
     ledgerError: (err) =>
       log.warn(
         { err: (err as Error).message },
@@ -99,7 +101,10 @@ async function main(): Promise<void> {
   const poster = new ConversationPoster(adapter, botAppId, log, connectorTimeoutMs);
   const port = teamsPort(poster, notifier);
   const foreign = new ForeignActivityRefusals({ audit, port, log });
-  const refusals = new Refusals({ audit, port, log });
+  // a claim to post a card older than this is from a process that died or whose post hung
+  const liveCards = new LiveCards({ cards: port, claimMs: 2 * connectorTimeoutMs + 5_000, log });
+  const notices = new RequestNotices({ store, cards: liveCards });
+  const refusals = new Refusals({ audit, tallies, cards: liveCards, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const approvers = new Authorizer(
     {
@@ -134,7 +139,7 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new JobReporter({ port, csvLink }),
+    reports: new JobReporter({ port, notices, csvLink }),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
   });
@@ -149,6 +154,7 @@ async function main(): Promise<void> {
     jobs,
     ends,
     refusals,
+    notices,
     log,
     csvLink,
     now,
@@ -211,7 +217,7 @@ async function main(): Promise<void> {
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
       health.stop();
-      await Promise.all([notifier.settle(), poster.settle()]);
+      await Promise.all([notifier.settle(), poster.settle(), liveCards.settle()]);
       await storage.flush();
       await audit.flush();
     });
@@ -230,6 +236,7 @@ async function main(): Promise<void> {
     void foreign
       .sweep()
       .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
+    void refusals.prune().catch((err) => log.warn({ err: err.message }, 'old refusal tallies not deleted'));
   }, config.sweepSeconds * 1000);
   sweep.unref();
 }

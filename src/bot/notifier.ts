@@ -1,12 +1,13 @@
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Markdown } from '../domain/markdown';
 import type { Logger } from '../log';
 import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
-import type { ProactiveOrigin } from '../signout/teamsPort';
-import { sendText } from './replies';
+import type { CardUpdate, ProactiveOrigin } from '../signout/teamsPort';
+import { cardAttachment, sendCard, sendText } from './replies';
 
 /**
- * Posts to the security channel (SECURITY_CHANNEL_ID). A failure to notify is logged, never thrown:
+ * Posts to the security channel (SECURITY_CHANNEL_ID): texts, and cards that are later updated in place
+ * (see LiveCards). A failure to notify is logged, never thrown:
  * it must not undo or block the sign-out it reports. A post the Bot Connector does not answer within
  * `timeoutMs` is dropped.
  */
@@ -16,14 +17,60 @@ export class SecurityNotifier {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
-    private readonly channelId: string | undefined,
+    readonly channelId: string | undefined,
     private readonly tenantId: string,
     private readonly log: Logger,
     private readonly timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
   ) {}
 
   async notify(text: Markdown, origin: ProactiveOrigin | undefined): Promise<void> {
-    if (!this.channelId || !origin?.serviceUrl) return;
+    await this.inChannel(origin, 'security channel notification failed', (ctx) => sendText(ctx, text));
+  }
+
+  /** Posts a card; its activity id, for later updates. Undefined when not posted (logged). */
+  async postCard(card: object, origin: ProactiveOrigin | undefined): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.inChannel(origin, 'security channel card not posted', async (ctx) => {
+      id = (await sendCard(ctx, card))?.id;
+    });
+    return id;
+  }
+
+  /**
+   * Replaces a card posted before. 'gone' when Teams answers 404 (no such message) or 403 (what it
+   * answers for a message deleted since): the caller posts a new one.
+   */
+  async updateCard(
+    activityId: string,
+    card: object,
+    origin: ProactiveOrigin | undefined,
+  ): Promise<CardUpdate> {
+    let status: number | undefined;
+    const ok = await this.inChannel(
+      origin,
+      'security channel card not updated',
+      (ctx) => ctx.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(card)] }),
+      (err) => {
+        status = (err as { statusCode?: unknown }).statusCode as number | undefined;
+        return status === 404 || status === 403;
+      },
+    );
+    if (ok) return 'updated';
+    if (status === 404 || status === 403) {
+      this.log.warn({ activityId, status }, 'security channel card is gone');
+      return 'gone';
+    }
+    return 'failed';
+  }
+
+  /** Runs `logic` in the security channel within the time-out; false (logged unless `expected`) on failure. */
+  private async inChannel(
+    origin: ProactiveOrigin | undefined,
+    failure: string,
+    logic: (ctx: TurnContext) => Promise<unknown>,
+    expected: (err: unknown) => boolean = () => false,
+  ): Promise<boolean> {
+    if (!this.channelId || !origin?.serviceUrl) return false;
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
       serviceUrl: origin.serviceUrl,
@@ -39,15 +86,18 @@ export class SecurityNotifier {
     try {
       await withinTimeout(
         this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
-          await sendText(ctx, text);
+          await logic(ctx);
         }),
         this.timeoutMs,
       );
+      return true;
     } catch (err) {
-      this.log.error(
-        { err: (err as Error).message, timedOut: err instanceof ConnectorTimeoutError },
-        'security channel notification failed',
-      );
+      if (!expected(err))
+        this.log.error(
+          { err: (err as Error).message, timedOut: err instanceof ConnectorTimeoutError },
+          failure,
+        );
+      return false;
     }
   }
 

@@ -9,5 +9,8 @@ export function teamsPort(poster: ConversationPoster, notifier: SecurityNotifier
     postInThread: (req, text) => poster.post(req, text),
     notifySecurity: (text, origin) => notifier.notify(text, origin),
     notifySecurityInBackground: (text, origin) => notifier.notifyInBackground(text, origin),
+    securityChannelId: notifier.channelId,
+    postSecurityCard: (card, origin) => notifier.postCard(card, origin),
+    updateSecurityCard: (activityId, card, origin) => notifier.updateCard(activityId, card, origin),
   };
 }

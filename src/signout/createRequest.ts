@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { requestedFields } from '../domain/history';
-import { requestedNotice } from '../domain/noticeMessages';
 import {
   actionOf,
   type DirectoryUser,
@@ -91,7 +90,7 @@ export async function createRequest(
     conversationId: info.conversationId,
     ...(req.action === 'unblock' ? { action: 'unblock' as const } : {}),
   });
-  await d.port.notifySecurity(requestedNotice(req, info.thread), info.origin);
+  await d.notices.show(req.id);
   return req;
 }
 

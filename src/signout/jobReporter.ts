@@ -1,34 +1,40 @@
 import type { CsvLink } from '../cards/cardOptions';
-import { approvalNotice, endedNotice } from '../domain/noticeMessages';
 import { bulkSummary, outcomeLines } from '../domain/outcomeMessages';
 import { zoneFromString } from '../domain/storedZone';
 import type { SignoutRequest } from '../domain/types';
 import type { JobReports } from './jobEnd';
 import { cardFor } from '../cards/cardFor';
+import type { RequestNotices } from './requestNotices';
 import type { ProactiveOrigin, TeamsPort } from './teamsPort';
 
 /**
  * Tells Teams how a request goes once the job runner has it: the progress card of a bulk job, and the
- * end of every request (its card for everyone, for a job its lines in the thread, the security channel).
- * Its audit lines are already written (JobEnd); after a crash a report may be made again, so a post may
- * come twice but is never lost.
+ * end of every request (its card for everyone, for a job its lines in the thread, its notice in the
+ * security channel). Its audit lines are already written (JobEnd); after a crash a report may be made
+ * again, so a thread post may come twice but is never lost; the notice is updated, not posted again.
  */
 export class JobReporter implements JobReports {
   constructor(
     private readonly d: {
       port: TeamsPort;
+      /** the request's notice card in the security channel */
+      notices: Pick<RequestNotices, 'show'>;
       /** a link to the CSV of a request's outcomes, and when it expires */
       csvLink: (requestId: string) => CsvLink;
       now?: () => Date;
     },
   ) {}
 
-  /** Progress of a bulk job: the card, updated in place. */
+  /**
+   * Progress of a bulk job: the card, updated in place, and the notice, drawn from the last checkpoint
+   * (it moves once per whole percent; see noticeStateOf).
+   */
   async progress(req: SignoutRequest): Promise<void> {
     await this.d.port.replaceCard(
       req,
       cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.now() }),
     );
+    await this.d.notices.show(req.id);
   }
 
   async finished(req: SignoutRequest): Promise<void> {
@@ -40,19 +46,14 @@ export class JobReporter implements JobReports {
       cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }),
     );
     await this.d.port.postInThread(req, bulk ? bulkSummary(req) : outcomeLines(req, zone));
-    await this.d.port.notifySecurity(endedNotice(req, req.thread, zone), originOfRequest(req));
+    await this.d.notices.show(req.id);
   }
 
   /** A request that ended before it ran: cancelled, expired or rejected. */
   private async endedUnstarted(req: SignoutRequest): Promise<void> {
     await this.d.port.replaceCard(req, cardFor(req, { now: this.now() }));
-    const origin = originOfRequest(req);
-    if (req.status === 'rejected' && req.rejectedBy) {
-      await this.d.port.notifySecurity(approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
-    } else if (!req.choices) {
-      // a choice card was never announced: its end is not either
-      await this.d.port.notifySecurity(endedNotice(req, req.thread), origin);
-    }
+    // a choice card was never announced, so it has no notice (see noticeStateOf)
+    await this.d.notices.show(req.id);
   }
 
   private now(): Date {

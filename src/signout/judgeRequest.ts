@@ -7,7 +7,6 @@ import {
   WRONG_CONFIRM_TEXT,
 } from '../domain/clickMessages';
 import type { Markdown } from '../domain/markdown';
-import { approvalNotice } from '../domain/noticeMessages';
 import { decideConfirm } from '../domain/requestLifecycle';
 import type { Person, SignoutRequest } from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
@@ -114,9 +113,6 @@ async function judgeRequest(
     actor: judge.who,
     conversationId: info.conversationId,
   });
-  d.port.notifySecurityInBackground(
-    approvalNotice(moved.request, 'approved', judge.who, req.thread ?? info.thread),
-    info.origin,
-  );
+  d.notices.showInBackground(req.id);
   return startJob(d, info, judge.who, moved.request, ['approved']);
 }

@@ -13,6 +13,7 @@ import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
 import { GuardedAudit, GuardedStorage } from './guardedStore';
 import type { Quarantined } from './quarantine';
+import { RefusalTallies } from './refusalTallies';
 import { RequestStore } from './requestStore';
 import {
   BlobDeliveryLedger,
@@ -42,6 +43,8 @@ export interface Stores {
   audit: AuditSink;
   /** signs the CSV download links; the same for every instance on this back-end */
   csvLinkKey: Buffer;
+  /** each caller's refusals per hour, with the card that shows them */
+  tallies: RefusalTallies;
   /** messages already handled, so Teams' redelivery is not handled twice */
   deliveries: DeliveryLedger;
   /** whether the store accepts writes (for /healthz and the answers) */
@@ -108,6 +111,7 @@ export async function createStores(config: StoreConfig, events: StoreEvents = {}
     store,
     audit,
     csvLinkKey,
+    tallies: new RefusalTallies(storage),
     deliveries,
     health,
     close: () => closeAll(storage, audit, health),
@@ -144,6 +148,7 @@ async function createBlobStores(
       store,
       audit,
       csvLinkKey,
+      tallies: new RefusalTallies(storage),
       deliveries,
       health,
       close: () => closeAll(storage, audit, health),

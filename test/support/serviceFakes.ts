@@ -6,13 +6,18 @@ import type { Markdown } from '../../src/domain/markdown';
 import type { SignoutRequest } from '../../src/domain/types';
 import { createLogger } from '../../src/log';
 import type { ActivityInfo } from '../../src/signout/activityInfo';
+import { MemoryStorage } from 'botbuilder';
+import { LiveCards } from '../../src/signout/liveCards';
 import { Refusals } from '../../src/signout/refusals';
+import { RequestNotices } from '../../src/signout/requestNotices';
+import { RefusalTallies } from '../../src/store/refusalTallies';
 import type { RequestDeps } from '../../src/signout/requestDeps';
 import { RequestEnds, type JobControl } from '../../src/signout/requestEnds';
 import type { PostedRequest, ProactiveOrigin, TeamsPort } from '../../src/signout/teamsPort';
 import type { AuditSink } from '../../src/store/auditLog';
 import { FileStorage } from '../../src/store/fileStorage';
 import { RequestStore } from '../../src/store/requestStore';
+import { allText } from './cardReader';
 import { shown } from './markdownReader';
 
 /** What the services said in Teams, as the reader sees it. */
@@ -20,11 +25,15 @@ export interface PortRecord {
   cards: { requestId: string; card: object }[];
   thread: { requestId: string; text: string }[];
   notices: { text: string; origin?: ProactiveOrigin; background: boolean }[];
+  /** cards posted to and updated in the security channel, with their text as a reader sees it */
+  securityCards: { op: 'post' | 'update'; activityId: string; text: string; origin?: ProactiveOrigin }[];
 }
+
+export const SECURITY_CHANNEL = '19:security@thread.tacv2';
 
 /** A TeamsPort that records instead of posting. */
 export function fakePort(): TeamsPort & { said: PortRecord } {
-  const said: PortRecord = { cards: [], thread: [], notices: [] };
+  const said: PortRecord = { cards: [], thread: [], notices: [], securityCards: [] };
   return {
     said,
     replaceCard: async (req: PostedRequest, card: object) =>
@@ -35,6 +44,37 @@ export function fakePort(): TeamsPort & { said: PortRecord } {
       void said.notices.push({ text: shown(text.text), origin, background: false }),
     notifySecurityInBackground: (text: Markdown, origin?: ProactiveOrigin) =>
       void said.notices.push({ text: shown(text.text), origin, background: true }),
+    securityChannelId: SECURITY_CHANNEL,
+    postSecurityCard: async (card: object, origin?: ProactiveOrigin) => {
+      const activityId = `notice-${said.securityCards.length + 1}`;
+      said.securityCards.push({ op: 'post', activityId, text: allText(card), origin });
+      return activityId;
+    },
+    updateSecurityCard: async (activityId: string, card: object, origin?: ProactiveOrigin) => {
+      said.securityCards.push({ op: 'update', activityId, text: allText(card), origin });
+      return 'updated' as const;
+    },
+  };
+}
+
+/**
+ * The services that keep cards in the security channel up to date (request notices, refusal tallies),
+ * on `port`, the request store and a tally store in memory; refusals are audited to `audit`.
+ */
+export function securityCards(
+  port: TeamsPort,
+  store: RequestStore,
+  audit: Pick<AuditSink, 'append'>,
+  now: () => Date = () => new Date(),
+) {
+  const log = createLogger('silent');
+  const cards = new LiveCards({ cards: port, claimMs: 60_000, log, now });
+  const tallies = new RefusalTallies(new MemoryStorage());
+  return {
+    cards,
+    tallies,
+    notices: new RequestNotices({ store, cards }),
+    refusals: new Refusals({ audit, tallies, cards, log, now }),
   };
 }
 
@@ -99,6 +139,7 @@ export async function requestDeps(over: Partial<RequestDeps> = {}) {
   const audit = new ListAudit();
   const port = fakePort();
   const jobs = fakeJobs();
+  const { refusals, notices, cards } = securityCards(port, store, audit, now);
   const deps: RequestDeps = {
     tenantId: 't',
     ttlMinutes: 15,
@@ -107,11 +148,14 @@ export async function requestDeps(over: Partial<RequestDeps> = {}) {
     port,
     jobs,
     ends: new RequestEnds({ store, jobs, log, now }),
-    refusals: new Refusals({ audit, port, log }),
+    refusals,
+    notices,
     log,
     csvLink: (id) => ({ url: `https://bot.example/exports/${id}.csv`, expiresAt: '2026-11-23T12:00:00Z' }),
     now,
     ...over,
   };
-  return { deps, store, audit, port, jobs, clock };
+  /** waits for the security-channel cards shown in the background (clicks) */
+  const settled = () => cards.settle();
+  return { deps, store, audit, port, jobs, clock, settled };
 }
