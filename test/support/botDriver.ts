@@ -90,6 +90,21 @@ export class BotDriver {
     return this.connector.activities.filter((a) => this.isNoticeOf(a, requestId));
   }
 
+  /**
+   * A request's notice card as the security channel got it, checked to be one card: posted once, then
+   * only updated (same activity id). Its headlines, in order.
+   */
+  noticeCardHistory(requestId: string): { activityId: string; headlines: string[] } {
+    const calls = this.noticeOf(requestId);
+    if (!calls.length)
+      throw new Error(`no notice card for request ${requestId}:\n${this.connector.describe()}`);
+    const [first, ...later] = calls;
+    expect(['send', 'reply']).toContain(first.op);
+    for (const a of later)
+      expect({ op: a.op, activityId: a.activityId }).toEqual({ op: 'update', activityId: first.activityId });
+    return { activityId: first.activityId, headlines: calls.map((a) => noticeText(a).split('\n')[0]) };
+  }
+
   /** Waits for a post or an update of a request's notice card that reads as `pattern`. */
   async waitForNotice(requestId: string, pattern: RegExp, timeoutMs = 15_000): Promise<RecordedActivity> {
     return this.connector.waitFor(
