@@ -30,30 +30,37 @@ export class JobReporter implements JobReports {
    * (it moves once per whole percent; see noticeStateOf).
    */
   async progress(req: SignoutRequest): Promise<void> {
-    await this.d.port.replaceCard(
-      req,
-      cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.now() }),
-    );
-    await this.d.notices.show(req.id);
+    // one does not wait for the other: a card update that hangs must not hold up the notice
+    await Promise.all([
+      this.d.port.replaceCard(
+        req,
+        cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.now() }),
+      ),
+      this.d.notices.show(req.id),
+    ]);
   }
 
   async finished(req: SignoutRequest): Promise<void> {
     if (!req.startedAt) return this.endedUnstarted(req);
     const zone = zoneFromString(req.confirmerTimeZone);
     const bulk = req.targets.length > 1;
-    await this.d.port.replaceCard(
-      req,
-      cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }),
-    );
-    await this.d.port.postInThread(req, bulk ? bulkSummary(req) : outcomeLines(req, zone));
-    await this.d.notices.show(req.id);
+    const inThread = async () => {
+      await this.d.port.replaceCard(
+        req,
+        cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }),
+      );
+      await this.d.port.postInThread(req, bulk ? bulkSummary(req) : outcomeLines(req, zone));
+    };
+    await Promise.all([inThread(), this.d.notices.show(req.id)]);
   }
 
   /** A request that ended before it ran: cancelled, expired or rejected. */
   private async endedUnstarted(req: SignoutRequest): Promise<void> {
-    await this.d.port.replaceCard(req, cardFor(req, { now: this.now() }));
     // a choice card was never announced, so it has no notice (see noticeStateOf)
-    await this.d.notices.show(req.id);
+    await Promise.all([
+      this.d.port.replaceCard(req, cardFor(req, { now: this.now() })),
+      this.d.notices.show(req.id),
+    ]);
   }
 
   private now(): Date {
