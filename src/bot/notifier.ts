@@ -84,12 +84,20 @@ export class SecurityNotifier {
       },
     };
     try {
+      // the adapter hands an error inside the turn to its onTurnError, which logs it and returns:
+      // kept here, so the caller learns that the card was not posted or updated, and why
+      let failed: { err: unknown } | undefined;
       await withinTimeout(
         this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
-          await logic(ctx);
+          try {
+            await logic(ctx);
+          } catch (err) {
+            failed = { err };
+          }
         }),
         this.timeoutMs,
       );
+      if (failed) throw failed.err;
       return true;
     } catch (err) {
       if (!expected(err))
