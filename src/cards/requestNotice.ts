@@ -5,7 +5,7 @@ import {
   noticeTone,
   type NoticeState,
 } from '../domain/requestNotice';
-import { formatInstant, type LocalZone } from '../domain/timeFormat';
+import { formatInstant, formatValidFromLine, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest, type ThreadLabel } from '../domain/types';
 import { displayNameOf, principalNameOf } from '../domain/userNames';
 import { num, plural } from '../domain/wording';
@@ -71,7 +71,7 @@ export function requestNoticeCardData(req: SignoutRequest, o: CardOptions = {}):
     doneWeight,
     hasRemaining: doneWeight < BAR_STEPS,
     remainingWeight: BAR_STEPS - doneWeight,
-    notes: notes(req, state),
+    notes: notes(req, state, o.zone),
     lines: lines(req, state, o.zone),
     hasCounts: state.stage === 'running' || (state.complete && req.targets.length > 0 && !!req.startedAt),
     countText: countText(req, state),
@@ -92,8 +92,12 @@ export function renderRequestNoticeCard(req: SignoutRequest, o: CardOptions = {}
   return renderTemplate(requestNoticeTemplate, requestNoticeCardData(req, o));
 }
 
-function notes(req: SignoutRequest, state: NoticeState): Note[] {
+function notes(req: SignoutRequest, state: NoticeState, zone: LocalZone | undefined): Note[] {
   const out: Note[] = [];
+  // one user signed out: when their sessions were cut, as the thread says
+  const [only] = req.targets.length === 1 ? req.outcomes : [];
+  if (only?.kind === 'revoked' && only.validFrom)
+    out.push({ text: formatValidFromLine(only.validFrom, zone), color: 'Good' });
   if (req.block && actionOf(req) === 'signout')
     out.push(blockNote(state.stage === 'running' ? 'running' : state.complete ? 'done' : 'asked'));
   if (state.stage === 'failed' && req.error) out.push({ text: req.error, color: 'Attention' });

@@ -192,6 +192,19 @@ describe('request notice card', () => {
     );
   });
 
+  it("one user signed out: when their sessions were cut, in UTC and the confirmer's time", () => {
+    const done = request({
+      status: 'done',
+      ...confirmed,
+      startedAt: confirmed.confirmedAt,
+      auditedAt: '2026-11-22T12:36:02Z',
+      outcomes: [{ userId: lester.id, kind: 'revoked', validFrom: '2026-11-22T12:36:01Z' }],
+    });
+    expect(allText(renderRequestNoticeCard(done, { zone: BERLIN }))).toContain(
+      'Sessions valid from 2026-11-22 12:36:01 UTC (13:36:01 Europe/Berlin)',
+    );
+  });
+
   it('an unblock names what it does', () => {
     const text = allText(
       renderRequestNoticeCard(
