@@ -31,9 +31,11 @@ import { ForeignActivityRefusals } from './signout/foreignActivity';
 import { HistoryService } from './signout/historyService';
 import { JobReporter } from './signout/jobReporter';
 import { JobRunner } from './signout/jobRunner';
+import { LiveCards } from './signout/liveCards';
 import { Refusals } from './signout/refusals';
 import { RequestAssessor } from './signout/requestAssessor';
 import { RequestEnds } from './signout/requestEnds';
+import { RequestNotices } from './signout/requestNotices';
 import { RequestService } from './signout/requestService';
 import { ScheduleRunner } from './signout/scheduleRunner';
 import { Sweeper } from './signout/sweeper';
@@ -72,34 +74,37 @@ async function main(): Promise<void> {
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
   const startupNotices = new DeferredNotices();
-  const { storage, store, alerts, audit, csvLinkKey, deliveries, health } = await createStores(config, {
-    ledgerError: (err) =>
-      log.warn(
-        { err: (err as Error).message },
-        'delivery ledger unavailable: a repeat of this message may be handled again',
-      ),
-    tornAuditLine: (t) =>
-      t.kept
-        ? log.warn({ file: t.file, bytes: t.bytes }, `last entry of ${t.file} had no newline; added one`)
-        : log.warn(
-            { file: t.file, bytes: t.bytes, keptIn: t.tornFile },
-            `torn last line of ${t.file} (a crash mid-append) cut off and kept in ${t.tornFile}`,
-          ),
-    quarantined: (q) => {
-      if (q.to) log.warn(q, `stored record ${q.from} could not be read; moved aside to ${q.to}`);
-      else log.error(q, `stored record ${q.from} could not be read, nor moved aside; ignored`);
-      startupNotices.add(quarantinedNotice(q));
+  const { storage, store, alerts, audit, csvLinkKey, tallies, deliveries, health } = await createStores(
+    config,
+    {
+      ledgerError: (err) =>
+        log.warn(
+          { err: (err as Error).message },
+          'delivery ledger unavailable: a repeat of this message may be handled again',
+        ),
+      tornAuditLine: (t) =>
+        t.kept
+          ? log.warn({ file: t.file, bytes: t.bytes }, `last entry of ${t.file} had no newline; added one`)
+          : log.warn(
+              { file: t.file, bytes: t.bytes, keptIn: t.tornFile },
+              `torn last line of ${t.file} (a crash mid-append) cut off and kept in ${t.tornFile}`,
+            ),
+      quarantined: (q) => {
+        if (q.to) log.warn(q, `stored record ${q.from} could not be read; moved aside to ${q.to}`);
+        else log.error(q, `stored record ${q.from} could not be read, nor moved aside; ignored`);
+        startupNotices.add(quarantinedNotice(q));
+      },
+      indexRebuilt: (r) =>
+        log.warn(r, 'index of unfinished requests was missing; rebuilt from the request records'),
+      healthChanged: (problem) =>
+        problem
+          ? log.error(
+              { problem },
+              "store refuses writes: /healthz answers 503, commands that write say they can't",
+            )
+          : log.info('store accepts writes again'),
     },
-    indexRebuilt: (r) =>
-      log.warn(r, 'index of unfinished requests was missing; rebuilt from the request records'),
-    healthChanged: (problem) =>
-      problem
-        ? log.error(
-            { problem },
-            "store refuses writes: /healthz answers 503, commands that write say they can't",
-          )
-        : log.info('store accepts writes again'),
-  });
+  );
   const notifier = new SecurityNotifier(
     adapter,
     botAppId,
@@ -111,7 +116,10 @@ async function main(): Promise<void> {
   const poster = new ConversationPoster(adapter, botAppId, log, connectorTimeoutMs);
   const port = teamsPort(poster, notifier);
   const foreign = new ForeignActivityRefusals({ audit, port, log });
-  const refusals = new Refusals({ audit, port, log });
+  // a claim to post a card older than this is from a process that died or whose post hung
+  const liveCards = new LiveCards({ cards: port, claimMs: 2 * connectorTimeoutMs + 5_000, log });
+  const notices = new RequestNotices({ store, cards: liveCards });
+  const refusals = new Refusals({ audit, tallies, cards: liveCards, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
   const approvers = new Authorizer(
     {
@@ -146,7 +154,13 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new JobReporter({ port, csvLink, now, scheduleGraceMinutes: config.schedule.graceMinutes }),
+    reports: new JobReporter({
+      port,
+      notices,
+      csvLink,
+      now,
+      scheduleGraceMinutes: config.schedule.graceMinutes,
+    }),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
     now,
@@ -174,6 +188,7 @@ async function main(): Promise<void> {
     jobs,
     ends,
     refusals,
+    notices,
     log,
     csvLink,
     now,
@@ -317,7 +332,7 @@ async function main(): Promise<void> {
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
       health.stop();
-      await Promise.all([notifier.settle(), poster.settle()]);
+      await Promise.all([notifier.settle(), poster.settle(), liveCards.settle()]);
       await storage.flush();
       await audit.flush();
     });
@@ -338,6 +353,7 @@ async function main(): Promise<void> {
     void foreign
       .sweep()
       .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
+    void refusals.prune().catch((err) => log.warn({ err: err.message }, 'old refusal tallies not deleted'));
   }, config.sweepSeconds * 1000);
   sweep.unref();
 }

@@ -9,10 +9,11 @@ export function teamsPort(poster: ConversationPoster, notifier: SecurityNotifier
     postInThread: (req, text) => poster.post(req, text),
     notifySecurity: (text, origin) => notifier.notify(text, origin),
     notifySecurityInBackground: (text, origin) => notifier.notifyInBackground(text, origin),
+    securityChannelId: notifier.channelId,
     postSecurityCard: (card, origin) => notifier.postCard(card, origin),
+    updateSecurityCard: (activityId, card, origin) => notifier.updateCard(activityId, card, origin),
     replaceSecurityCard: async (activityId, card, origin) => {
-      const reference = notifier.reference(origin);
-      if (reference) await poster.replaceCardAt(reference, activityId, card);
+      await notifier.updateCard(activityId, card, origin);
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { PostedNotice } from './postedNotice';
+
 /** Domain types shared by every layer: the commands, the cards, Graph, the store and the bot. */
 
 import type { AccessTokenLifetime } from './outEverywhereBy';
@@ -159,4 +161,6 @@ export interface SignoutRequest {
     /** Graph's Retry-After holds the job back until then (ISO) */
     pausedUntil?: string;
   };
+  /** the request's notice card in the security channel (see src/domain/requestNotice.ts) */
+  notice?: PostedNotice;
 }

@@ -1,7 +1,6 @@
 import { UNKNOWN_CARD } from '../domain/clickMessages';
 import { requestedFields } from '../domain/history';
 import type { Markdown } from '../domain/markdown';
-import { requestedNotice } from '../domain/noticeMessages';
 import { decideConfirm } from '../domain/requestLifecycle';
 import type { DirectoryUser, Person, SignoutRequest } from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
@@ -58,6 +57,6 @@ export async function chooseUser(
     detail: `picked by ${clicker.name} from ${req.choices.length} users named "${req.source}"`,
     conversationId: info.conversationId,
   });
-  d.port.notifySecurityInBackground(requestedNotice(moved.request, req.thread ?? info.thread), info.origin);
+  d.notices.showInBackground(req.id);
   return currentCard(d, moved.request, info.zone, { csv: false });
 }

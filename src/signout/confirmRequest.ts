@@ -66,6 +66,7 @@ export async function startJob(
     conversationId: info.conversationId,
   });
   d.jobs.start(moved.request);
+  d.notices.showInBackground(req.id);
   return currentCard(d, moved.request, info.zone);
 }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { requestedFields } from '../domain/history';
-import { requestedNotice } from '../domain/noticeMessages';
 import {
   actionOf,
   type DirectoryUser,
@@ -97,7 +96,7 @@ export async function createRequest(
     ...(req.schedule ? { detail: `scheduled for ${req.schedule.at}` } : {}),
     ...(req.action === 'unblock' ? { action: 'unblock' as const } : {}),
   });
-  await d.port.notifySecurity(requestedNotice(req, info.thread), info.origin);
+  await d.notices.show(req.id);
   return req;
 }
 

@@ -1,5 +1,4 @@
 import type { CsvLink } from '../cards/cardOptions';
-import { approvalNotice, endedNotice } from '../domain/noticeMessages';
 import { multiTargetSummary, outcomeLines } from '../domain/outcomeMessages';
 import { isMultiTarget } from '../domain/requestSize';
 import { scheduleNotRun, scheduleNotRunNotice, withLateStart } from '../domain/scheduleMessages';
@@ -7,18 +6,21 @@ import { zoneFromString } from '../domain/storedZone';
 import type { SignoutRequest } from '../domain/types';
 import type { JobReports } from './jobEnd';
 import { cardFor } from '../cards/cardFor';
+import type { RequestNotices } from './requestNotices';
 import type { ProactiveOrigin, TeamsPort } from './teamsPort';
 
 /**
- * Tells Teams how a request goes once the job runner has it: the progress card of a multi-target job, and the
- * end of every request (its card for everyone, for a job its lines in the thread, the security channel).
- * Its audit lines are already written (JobEnd); after a crash a report may be made again, so a post may
- * come twice but is never lost.
+ * Tells Teams how a request goes once the job runner has it: the progress card of a multi-target job,
+ * and the end of every request (its card for everyone, for a job its lines in the thread, its notice in
+ * the security channel). Its audit lines are already written (JobEnd); after a crash a report may be
+ * made again, so a thread post may come twice but is never lost; the notice is updated, not posted again.
  */
 export class JobReporter implements JobReports {
   constructor(
     private readonly d: {
       port: TeamsPort;
+      /** the request's notice card in the security channel */
+      notices: Pick<RequestNotices, 'show'>;
       /** a link to the CSV of a request's outcomes, and when it expires */
       csvLink: (requestId: string) => CsvLink;
       /** SCHEDULE_GRACE_MINUTES, named when a scheduled sign-out was missed */
@@ -27,49 +29,54 @@ export class JobReporter implements JobReports {
     },
   ) {}
 
-  /** Progress of a multi-target job: the card, updated in place. */
+  /**
+   * Progress of a multi-target job: the card, updated in place, and the notice, drawn from the last
+   * checkpoint (it moves once per whole percent; see noticeStateOf).
+   */
   async progress(req: SignoutRequest): Promise<void> {
-    await this.d.port.replaceCard(
-      req,
-      cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.d.now() }),
-    );
+    // one does not wait for the other: a card update that hangs must not hold up the notice
+    await Promise.all([
+      this.d.port.replaceCard(
+        req,
+        cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.d.now() }),
+      ),
+      this.d.notices.show(req.id),
+    ]);
   }
 
   async finished(req: SignoutRequest): Promise<void> {
     if (!req.startedAt) return this.endedUnstarted(req);
     const zone = zoneFromString(req.confirmerTimeZone);
     const multi = isMultiTarget(req);
-    await this.d.port.replaceCard(
-      req,
-      cardFor(req, { zone, csv: multi ? this.d.csvLink(req.id) : undefined, now: this.d.now() }),
-    );
-    // a scheduled job that started late says so first
-    await this.d.port.postInThread(
-      req,
-      withLateStart(req, multi ? multiTargetSummary(req) : outcomeLines(req, zone)),
-    );
-    await this.d.port.notifySecurity(
-      withLateStart(req, endedNotice(req, req.thread, zone)),
-      originOfRequest(req),
-    );
+    const inThread = async () => {
+      await this.d.port.replaceCard(
+        req,
+        cardFor(req, { zone, csv: multi ? this.d.csvLink(req.id) : undefined, now: this.d.now() }),
+      );
+      // a scheduled job that started late says so first
+      await this.d.port.postInThread(
+        req,
+        withLateStart(req, multi ? multiTargetSummary(req) : outcomeLines(req, zone)),
+      );
+    };
+    await Promise.all([inThread(), this.d.notices.show(req.id)]);
   }
 
   /** A request that ended before it ran: cancelled, expired or rejected. */
   private async endedUnstarted(req: SignoutRequest): Promise<void> {
-    await this.d.port.replaceCard(req, cardFor(req, { now: this.d.now() }));
-    const origin = originOfRequest(req);
+    // a choice card was never announced, so it has no notice (see noticeStateOf)
+    await Promise.all([
+      this.d.port.replaceCard(req, cardFor(req, { now: this.d.now() })),
+      this.d.notices.show(req.id),
+    ]);
     const notRun = scheduleNotRun(req, this.d.scheduleGraceMinutes);
     if (notRun) {
       // a schedule that did not run: an admin has to decide what to do instead, in the thread too
       await this.d.port.postInThread(req, notRun);
-      await this.d.port.notifySecurity(scheduleNotRunNotice(req, this.d.scheduleGraceMinutes)!, origin);
-      return;
-    }
-    if (req.status === 'rejected' && req.rejectedBy) {
-      await this.d.port.notifySecurity(approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
-    } else if (!req.choices) {
-      // a choice card was never announced: its end is not either
-      await this.d.port.notifySecurity(endedNotice(req, req.thread), origin);
+      await this.d.port.notifySecurity(
+        scheduleNotRunNotice(req, this.d.scheduleGraceMinutes)!,
+        originOfRequest(req),
+      );
     }
   }
 }

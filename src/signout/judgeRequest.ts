@@ -7,7 +7,6 @@ import {
   WRONG_CONFIRM_TEXT,
 } from '../domain/clickMessages';
 import type { Markdown } from '../domain/markdown';
-import { approvalNotice } from '../domain/noticeMessages';
 import { decideConfirm } from '../domain/requestLifecycle';
 import type { Person, SignoutRequest } from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
@@ -107,14 +106,7 @@ async function judgeRequest(
   }
   if (req.schedule) {
     // approved ahead of its time: it waits for the time as scheduled, it does not start now
-    return scheduleJob(d, info, judge.who, req, {
-      approval: v.patch(),
-      onScheduled: (scheduled) =>
-        d.port.notifySecurityInBackground(
-          approvalNotice(scheduled, 'approved', judge.who, req.thread ?? info.thread),
-          info.origin,
-        ),
-    });
+    return scheduleJob(d, info, judge.who, req, { approval: v.patch() });
   }
   const moved = await d.store.transition(req.id, ['pending'], 'approved', v.patch);
   if (!moved.ok) return currentCard(d, moved.request ?? req, info.zone);
@@ -126,9 +118,6 @@ async function judgeRequest(
     actor: judge.who,
     conversationId: info.conversationId,
   });
-  d.port.notifySecurityInBackground(
-    approvalNotice(moved.request, 'approved', judge.who, req.thread ?? info.thread),
-    info.origin,
-  );
+  d.notices.showInBackground(req.id);
   return startJob(d, info, judge.who, moved.request, ['approved']);
 }

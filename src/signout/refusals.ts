@@ -1,13 +1,12 @@
-import { RecentKeys } from '../domain/recentKeys';
-import { refusedNotice } from '../domain/refusalMessages';
+import { renderRefusalTallyCard } from '../cards/refusalTally';
+import { addRefusal, REFUSAL_HOUR_MS, refusalHourStart, refusedCaller } from '../domain/refusalTally';
 import type { ThreadLabel } from '../domain/types';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
+import { refusalTallyKey, type RefusalTallies } from '../store/refusalTallies';
 import type { ActivityInfo } from './activityInfo';
-import type { TeamsPort } from './teamsPort';
-
-/** One caller's refusals post to the security channel at most this often; the audit log gets every one. */
-export const REFUSAL_NOTICE_INTERVAL_MS = 60_000;
+import type { LiveCard, LiveCards } from './liveCards';
+import type { ProactiveOrigin } from './teamsPort';
 
 export interface Refusal {
   /** the message or click refused: its caller, tenant, conversation, and where to post from */
@@ -24,24 +23,23 @@ export interface Refusal {
 
 /**
  * The one way the bot records a refusal, whoever refuses (the guard, a guardrail, the two-person rule):
- * a log line, an audit line for every attempt, and a security-channel notice at most once a minute per
- * caller, and per request for refusals about one (a refused approval is not hidden by an earlier
- * refused command). A click's notice goes out in the background: the click must be answered within about 5 s.
- * Activities from other tenants are counted apart (ForeignActivityRefusals).
+ * a log line, an audit line for every attempt, and the caller's card for the hour in the security
+ * channel, posted at their first refusal and updated with each one after it (see refusalTally.ts). A
+ * click's card goes out in the background: the click must be answered within about 5 s. Activities from
+ * other tenants are counted apart (ForeignActivityRefusals).
  */
 export class Refusals {
-  private readonly noticed: RecentKeys;
+  private prunedAt = 0;
 
   constructor(
     private readonly d: {
       audit: Pick<AuditSink, 'append'>;
-      port: TeamsPort;
+      tallies: RefusalTallies;
+      cards: LiveCards;
       log: Logger;
-      now?: () => number;
+      now?: () => Date;
     },
-  ) {
-    this.noticed = new RecentKeys(REFUSAL_NOTICE_INTERVAL_MS, undefined, d.now);
-  }
+  ) {}
 
   async refuse(r: Refusal): Promise<void> {
     const { info } = r;
@@ -57,10 +55,54 @@ export class Refusals {
       detail: `${r.what}: ${r.why}`,
       conversationId: info.conversationId,
     });
-    const key = `${info.tenantId}|${info.caller?.id ?? info.senderId}|${r.requestId ?? ''}`;
-    if (this.noticed.checkAndMark(key)) return;
-    const notice = refusedNotice(info.caller, r.what, r.why, r.thread ?? info.thread);
-    if (info.click) this.d.port.notifySecurityInBackground(notice, info.origin);
-    else await this.d.port.notifySecurity(notice, info.origin);
+    const now = this.now();
+    const tenantId = info.tenantId ?? '';
+    const caller = refusedCaller(info.caller, info.senderId);
+    const key = refusalTallyKey(tenantId, caller.id, refusalHourStart(now));
+    const attempt = { what: r.what, why: r.why, thread: r.thread ?? info.thread, requestId: r.requestId };
+    try {
+      await this.d.tallies.change(key, (cur) => addRefusal(cur, tenantId, caller, attempt, now));
+    } catch (err) {
+      // audited already; the card is what is lost
+      this.d.log.error({ err: (err as Error).message }, 'refusal not counted on its card');
+      return;
+    }
+    const card = this.card(key, info.origin);
+    if (info.click) this.d.cards.showInBackground(key, card);
+    else await this.d.cards.show(key, card);
+  }
+
+  /**
+   * Deletes the tallies of hours that ended more than an hour ago, at most once an hour (the sweep calls
+   * it): their cards stay in the channel.
+   */
+  async prune(): Promise<void> {
+    const now = this.now();
+    if (now.getTime() - this.prunedAt < REFUSAL_HOUR_MS) return;
+    this.prunedAt = now.getTime();
+    const deleted = await this.d.tallies.prune(new Date(now.getTime() - REFUSAL_HOUR_MS));
+    if (deleted) this.d.log.info({ deleted }, 'old refusal tallies deleted');
+  }
+
+  private card(key: string, origin: ProactiveOrigin | undefined): LiveCard {
+    const { tallies } = this.d;
+    return {
+      async load() {
+        const tally = await tallies.get(key);
+        if (!tally) return undefined;
+        return { version: tally.count, card: renderRefusalTallyCard(tally), notice: tally.notice, origin };
+      },
+      async save(change) {
+        const saved = await tallies.change(key, (cur) => {
+          const notice = cur && change(cur.notice);
+          return cur && notice ? { ...cur, notice } : undefined;
+        });
+        return saved !== undefined;
+      },
+    };
+  }
+
+  private now(): Date {
+    return this.d.now?.() ?? new Date();
   }
 }

@@ -16,7 +16,6 @@ export async function scheduleJob(
   o: {
     /** the second admin's approval, stored in the same change */
     approval?: Partial<SignoutRequest>;
-    onScheduled?: (req: SignoutRequest) => void;
   } = {},
 ): Promise<ClickAnswer> {
   const approval = o.approval;
@@ -36,7 +35,7 @@ export async function scheduleJob(
     return currentCard(d, moved.request ?? req, info.zone);
   }
   d.log.info({ requestId: req.id, clicker: clicker.id, at: req.schedule?.at }, 'sign-out scheduled');
-  o.onScheduled?.(moved.request);
+  d.notices.showInBackground(req.id);
   await d.audit.append({
     event: approval ? 'approved' : 'confirmed',
     tenantId: req.tenantId,

@@ -3,6 +3,7 @@ import type { StoreItems } from 'botbuilder';
 import type { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import { redactSecrets } from '../domain/redact';
+import { createIfAbsent } from './createIfAbsent';
 import { quarantineName, type Quarantined } from './quarantine';
 import type { ListableStorage } from './requestStore';
 
@@ -44,6 +45,13 @@ export class BlobRecords implements ListableStorage {
 
   delete(keys: string[]): Promise<void> {
     return this.inner.delete(keys);
+  }
+
+  /** Uploads the record with If-None-Match: *, where BlobsStorage reads it (its name and JSON). */
+  create(key: string, item: object): Promise<boolean> {
+    return createIfAbsent(this.container.getBlockBlobClient(sanitizeBlobKey(key)), JSON.stringify(item), {
+      blobContentType: 'application/json',
+    });
   }
 
   async keys(prefix: string): Promise<string[]> {

@@ -14,6 +14,7 @@ import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
 import { GuardedAudit, GuardedStorage } from './guardedStore';
 import type { Quarantined } from './quarantine';
+import { RefusalTallies } from './refusalTallies';
 import { RequestStore, type ListableStorage } from './requestStore';
 import {
   BlobDeliveryLedger,
@@ -45,6 +46,8 @@ export interface Stores {
   audit: AuditSink;
   /** signs the CSV download links; the same for every instance on this back-end */
   csvLinkKey: Buffer;
+  /** each caller's refusals per hour, with the card that shows them */
+  tallies: RefusalTallies;
   /** messages already handled, so Teams' redelivery is not handled twice */
   deliveries: DeliveryLedger;
   /** whether the store accepts writes (for /healthz and the answers) */
@@ -178,6 +181,7 @@ async function assemble(
     alerts,
     audit,
     csvLinkKey: parts.csvLinkKey,
+    tallies: new RefusalTallies(storage),
     deliveries: parts.deliveries,
     health,
     close: () => closeAll(storage, audit, health),

@@ -86,6 +86,15 @@ export class FileStorage implements Storage {
     );
   }
 
+  /** Writes `item` only if `key` has no record yet (true), under the key's lock; false if it has one. */
+  async create(key: string, item: object): Promise<boolean> {
+    return this.withLock(key, async () => {
+      if ((await this.readOne(key, true)) !== undefined) return false;
+      await this.writeFileAtomically(this.fileFor(key), JSON.stringify({ ...item, eTag: randomUUID() }));
+      return true;
+    });
+  }
+
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((key) => this.withLock(key, () => fs.rm(this.fileFor(key), { force: true }))));
   }

@@ -1,7 +1,7 @@
 import type { StoreItems } from 'botbuilder';
 import type { AuditEntry, NewAuditEntry } from '../domain/audit';
 import type { AuditSink } from './auditLog';
-import type { ListableStorage } from './requestStore';
+import { createRecord, type ListableStorage } from './requestStore';
 import type { StoreHealth } from './storeHealth';
 
 /**
@@ -26,6 +26,10 @@ export class GuardedStorage implements ListableStorage {
 
   delete(keys: string[]): Promise<void> {
     return this.track(this.health.guard(() => this.inner.delete(keys)));
+  }
+
+  create(key: string, item: object): Promise<boolean> {
+    return this.track(this.health.guard(() => createRecord(this.inner, key, item)));
   }
 
   async keys(prefix: string): Promise<string[]> {

@@ -8,8 +8,26 @@ const MAX_CAS_ATTEMPTS = 20;
 /** records read at once while rebuilding the index */
 const REBUILD_BATCH = 100;
 
-/** A Storage that can also list its keys, so a lost index can be rebuilt from the records. */
-export type ListableStorage = Storage & { keys?(prefix: string): Promise<string[]> };
+/**
+ * A Storage that can also list its keys, so a lost index can be rebuilt from the records, and create a
+ * record only if it is absent (true if this call created it), so that of several instances creating the
+ * same record at once exactly one does.
+ */
+export type ListableStorage = Storage & {
+  keys?(prefix: string): Promise<string[]>;
+  create?(key: string, item: object): Promise<boolean>;
+};
+
+/**
+ * Creates a record only if it is absent: with the storage's own create-if-absent, else (a storage of
+ * one process, such as botbuilder's MemoryStorage in tests) by reading first.
+ */
+export async function createRecord(storage: ListableStorage, key: string, item: object): Promise<boolean> {
+  if (storage.create) return storage.create(key, item);
+  if ((await storage.read([key]))[key] !== undefined) return false;
+  await storage.write({ [key]: item });
+  return true;
+}
 
 export interface RequestStoreOptions {
   /** the index was missing (first start, or moved aside as damaged) and was rebuilt from the records */

@@ -132,11 +132,12 @@ if (!HAVE_CHROMIUM && !IN_CI) {
       // the card was replaced: nothing left to click
       await expect(signOut.count()).resolves.toBe(0);
 
-      // SECURITY_CHANNEL_ID names the Playground's "Security alerts" channel: the outcome is posted there
+      // SECURITY_CHANNEL_ID names the Playground's "Security alerts" channel: the request's notice card
+      // there was updated to its outcome (issue 14)
       await openChannel(alerts);
       await page
-        .getByRole('listitem')
-        .or(page.getByRole('paragraph'))
+        .locator('.ac-adaptiveCard')
+        .filter({ hasText: 'Sign-out done' })
         .filter({ hasText: SAMPLE.lester.name })
         .filter({ hasText: shownUtc })
         .first()
@@ -188,9 +189,14 @@ if (!HAVE_CHROMIUM && !IN_CI) {
       await expect(page.getByRole('button', { name: 'Sign out', exact: true }).count()).resolves.toBe(0);
       expect(graph.revokeCount(SAMPLE.lester.id)).toBe(revokes);
 
-      // the refusal is reported in the security channel, naming who tried
+      // the refusal is counted on the caller's card for the hour in the security channel, naming who tried
       await openChannel(alerts);
-      await page.getByRole('paragraph').filter({ hasText: nonAdmin.name }).first().waitFor();
+      await page
+        .locator('.ac-adaptiveCard')
+        .filter({ hasText: /Refused: \d+ attempts? by one caller/ })
+        .filter({ hasText: nonAdmin.name })
+        .first()
+        .waitFor();
     });
   }, 60_000);
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { BotDriver, cardText, findAction, noticeText, type Actor } from '../support/botDriver';
 import { expectJobInvariants } from '../support/jobInvariants';
 import { shown } from '../support/markdownReader';
 import { auditEntries, expireRequest, useSandbox } from '../support/sandboxState';
@@ -44,7 +44,8 @@ describe('two-person rule (APPROVAL_POLICY=always)', () => {
     const confirmInstead = await bot.click('signout.confirm', card, admin);
     expect(confirmInstead.body?.value).toMatch(/second admin/);
     expect(sb.graph.revokeCount(u1.id)).toBe(0);
-    await bot.waitForSecurityNotice(/Refused: .*approve their own request/);
+    await bot.waitForSecurityNotice(/^Refused: [^]*tried to approve their own request \(two-person rule\)/);
+    await bot.waitForNotice(card.requestId, /^Sign-out requested: waiting for a second admin's approval\n/);
 
     const ok = await bot.click('signout.approve', card, secondAdmin);
     expect(ok.status).toBe(200);
@@ -52,8 +53,13 @@ describe('two-person rule (APPROVAL_POLICY=always)', () => {
     expect(sb.graph.revokeCount(u1.id)).toBe(1);
     const final = await bot.waitForCardText(card.cardActivityId, /Approved by|approved by/);
     expect(cardText(final)).toContain(secondAdmin.name);
-    const notice = await bot.waitForSecurityNotice(new RegExp(`Sign-out approved: ${secondAdmin.name}`));
-    expect(shown(notice.body.text)).toMatch(/In .*19:.*@thread\.tacv2/);
+    // one notice card, updated in place; "approved" may be overtaken by the job's start (latest only)
+    const notice = await bot.waitForNotice(card.requestId, /^Sign-out done\n/);
+    expect(noticeText(notice)).toContain(`Approved by: ${secondAdmin.name}`);
+    expect(noticeText(notice)).toMatch(/\nIn: .*19:.*@thread\.tacv2/);
+    const { headlines } = bot.noticeCardHistory(card.requestId);
+    expect(headlines[0]).toBe("Sign-out requested: waiting for a second admin's approval");
+    expect(headlines.at(-1)).toBe('Sign-out done');
   });
 
   it('lets exactly one of two approvers clicking at once win', async () => {
@@ -98,7 +104,11 @@ describe('two-person rule (APPROVAL_POLICY=always)', () => {
     expect(findAction(approve.body?.value, 'signout.approve')).toBeUndefined();
     await new Promise((r) => setTimeout(r, 300));
     expect(sb.graph.revokeCount(u4.id)).toBe(0);
-    await bot.waitForSecurityNotice(/Sign-out rejected: .*not the right user/);
+    await bot.waitForNotice(
+      card.requestId,
+      /^Sign-out rejected\n[^]*\nRejection reason: not the right user\n/,
+    );
+    expect(bot.noticeCardHistory(card.requestId).headlines.at(-1)).toBe('Sign-out rejected');
   });
 
   it('refuses to sign out the requester without --self, and a protected break-glass account always', async () => {
@@ -225,7 +235,7 @@ describe('privileged targets and containment (default policy: privileged)', () =
     await bot.waitForText(unblock.conversationId, /allowed again/);
     expect(sb.graph.user(target.id)!.accountEnabled).toBe(true);
     // posted after the outcome is audited
-    await bot.waitForSecurityNotice(new RegExp(`Unblock done: ${target.name}`));
+    await bot.waitForNotice(unblock.requestId, new RegExp(`^Unblock done\nUnblock: ${target.name} `));
 
     const patches = () => sb.graph.requests.filter((r) => r.path.includes(target.id) && r.method === 'PATCH');
     const before = patches().length;

@@ -10,7 +10,10 @@ import { BlobAuditLog } from '../../src/store/blobAuditLog';
 import { BlobDeliveryLedger, type BlobDeliveryLedgerOptions } from '../../src/store/deliveryLedger';
 import { createStores } from '../../src/store/createStores';
 import type { Quarantined } from '../../src/store/quarantine';
-import { RequestStore } from '../../src/store/requestStore';
+import { createRecord, RequestStore } from '../../src/store/requestStore';
+import { BlobRecords } from '../../src/store/blobRecords';
+import { RefusalTallies, refusalTallyKey } from '../../src/store/refusalTallies';
+import { addRefusal, refusedCaller, type RefusalTally } from '../../src/domain/refusalTally';
 import { StoreUnavailableError } from '../../src/store/storeHealth';
 import { BotDriver, csvLinkOn, type Actor } from '../support/botDriver';
 import { AZURITE_ACCOUNT_KEY, startAzurite, type Azurite } from '../support/azurite';
@@ -126,6 +129,51 @@ describe('RequestStore on BlobsStorage', () => {
     const other = await createStores(config(freshContainer()));
     expect(other.csvLinkKey.toString('hex')).not.toBe(keys[0]);
     await Promise.all([...first, later, other].map((s) => s.close()));
+  });
+});
+
+describe('RefusalTallies on BlobRecords (issue 14)', () => {
+  const tallies = async (name: string) => {
+    const container = new ContainerClient(connectionString, name);
+    await container.createIfNotExists();
+    return new RefusalTallies(new BlobRecords(new BlobsStorage(connectionString, name), container));
+  };
+
+  it('of several instances creating one record at once, exactly one does (If-None-Match: *)', async () => {
+    const name = freshContainer();
+    const container = new ContainerClient(connectionString, name);
+    await container.createIfNotExists();
+    const instances = Array.from(
+      { length: 6 },
+      () => new BlobRecords(new BlobsStorage(connectionString, name), container),
+    );
+    const created = await Promise.all(instances.map((r, i) => createRecord(r, 'refusals/1/abc', { v: i })));
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const winner = created.indexOf(true);
+    expect((await instances[0].read(['refusals/1/abc']))['refusals/1/abc']).toMatchObject({ v: winner });
+  });
+
+  it('two instances counting one caller at once lose no attempt and keep one record', async () => {
+    const name = freshContainer();
+    const [one, two] = [await tallies(name), await tallies(name)];
+    const hour = '2026-11-22T13:00:00.000Z';
+    const key = refusalTallyKey('tenant', 'caller', hour);
+    const caller = refusedCaller({ id: 'caller', name: 'Mallory' }, undefined);
+    const count = (i: number) => (cur: RefusalTally | undefined) =>
+      addRefusal(
+        cur,
+        'tenant',
+        caller,
+        { what: 'request a sign-out', why: `try ${i}` },
+        new Date(Date.parse(hour) + i),
+      );
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? one : two).change(key, count(i))));
+    const stored = await one.get(key);
+    expect(stored?.count).toBe(12);
+    expect(stored?.recent).toHaveLength(10);
+    expect(await two.get(key)).toEqual(stored);
+    expect(await one.prune(new Date('2026-11-22T14:00:00Z'))).toBe(1);
+    expect(await two.get(key)).toBeUndefined();
   });
 });
 

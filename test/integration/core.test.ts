@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import path from 'node:path';
-import { BotDriver, cardText, findAction, type Actor } from '../support/botDriver';
+import { BotDriver, cardText, findAction, noticeText, type Actor } from '../support/botDriver';
 import { shown } from '../support/markdownReader';
 import { makeClientCertificate } from '../support/cert';
 import { messageActivity, postActivity } from '../support/teamsActivity';
@@ -72,7 +72,12 @@ describe('core sign-out, end to end', () => {
     expect(findAction(card.card, 'signout.confirm')?.data).toEqual({ requestId: card.requestId });
     expect(findAction(card.card, 'signout.cancel')?.data).toEqual({ requestId: card.requestId });
     expect(sb.graph.revokeCount(SAMPLE.lester.id)).toBe(0);
-    await bot.waitForSecurityNotice(/requested.*Lester/i);
+    const requested = await bot.waitForNotice(
+      card.requestId,
+      /^Sign-out requested: waiting for confirmation\n/,
+    );
+    expect(noticeText(requested)).toContain(`Users: ${SAMPLE.lester.name} (${SAMPLE.lester.upn})`);
+    expect(noticeText(requested)).toContain('Reason: laptop stolen');
 
     const answer = await bot.click('signout.confirm', card, admin, { localTimezone: 'Europe/Berlin' });
     expect(answer.status).toBe(200);
@@ -96,7 +101,15 @@ describe('core sign-out, end to end', () => {
 
     const finalCard = await bot.waitForCardText(card.cardActivityId, /Signed out|signed out/);
     expect(findAction(finalCard, 'signout.confirm')).toBeUndefined();
-    await bot.waitForSecurityNotice(/done.*Lester/is);
+    // the same notice card, updated in place: requested, (running,) done
+    const done = await bot.waitForNotice(card.requestId, /^Sign-out done\n/);
+    expect(noticeText(done)).toContain(`Confirmed by: ${admin.name}`);
+    expect(noticeText(done)).toContain('1 user: 1 signed out');
+    const notice = bot.noticeCardHistory(card.requestId);
+    expect(notice.activityId).toBe(requested.activityId);
+    expect(notice.headlines[0]).toBe('Sign-out requested: waiting for confirmation');
+    expect(notice.headlines.at(-1)).toBe('Sign-out done');
+    expect(notice.headlines.slice(1, -1).every((h) => h === 'Sign-out running')).toBe(true);
 
     const events = (await auditEntries(sb)).filter((e) => e.requestId === card.requestId).map((e) => e.event);
     expect(events).toEqual(['requested', 'confirmed', 'revoked']);
@@ -108,7 +121,9 @@ describe('core sign-out, end to end', () => {
     const reply = await bot.waitForText(activity.conversation.id, /aren't allowed/);
     expect(shown(reply.body.text)).not.toMatch(/group|ADMIN_|[0-9a-f]{8}-/i);
     expect(bot.postedIn(activity.conversation.id).some((a) => a.body?.attachments?.length)).toBe(false);
-    await bot.waitForSecurityNotice(new RegExp(`Refused: ${nonAdmin.name}`));
+    await bot.waitForSecurityNotice(
+      new RegExp(`^Refused: \\d+ attempts? by one caller[^]*\nCaller: ${nonAdmin.name} `),
+    );
     const refused = (await auditEntries(sb)).filter(
       (e) => e.event === 'refused' && e.actor.id === nonAdmin.id,
     );
@@ -380,7 +395,7 @@ describe('core sign-out, end to end', () => {
     expect(cards).toHaveLength(1);
   });
 
-  it('records every refused attempt but tells the security channel once a minute per caller', async () => {
+  it('records every refused attempt, and counts them on one security-channel card per caller and hour', async () => {
     const flooder: Actor = { id: SAMPLE.disabled.id, name: SAMPLE.disabled.name };
     const since = Date.now();
     for (let i = 0; i < 5; i++) {
@@ -391,13 +406,18 @@ describe('core sign-out, end to end', () => {
       (e) => e.event === 'refused' && e.actor.id === flooder.id,
     );
     expect(refused).toHaveLength(5);
+    // Before issue 14 this was one text notice a minute; now one card, posted once and updated with the count
+    await bot.waitForSecurityNotice(/^Refused: 5 attempts by one caller in one hour\n/);
     const notices = bot.connector.activities.filter(
       (a) =>
         a.at >= since &&
         a.conversationId === sb.env.SECURITY_CHANNEL_ID &&
-        shown(a.body?.text).includes(flooder.name),
+        noticeText(a).includes(`Caller: ${flooder.name} (${flooder.id})`),
     );
-    expect(notices).toHaveLength(1);
+    // a proactive post is a reply to the continuation activity
+    expect(notices.map((a) => a.op)).toEqual(['reply', 'update', 'update', 'update', 'update']);
+    expect(new Set(notices.map((a) => a.activityId)).size).toBe(1);
+    expect(noticeText(notices[4])).toContain('Attempts, newest first');
   });
 
   it('rejects a forged card click with a malformed or unknown request id', async () => {

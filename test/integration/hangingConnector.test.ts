@@ -1,4 +1,5 @@
-import { BotDriver, cardText, type Actor } from '../support/botDriver';
+import { BotDriver, cardText, noticeText, type Actor } from '../support/botDriver';
+import type { RecordedActivity } from '../support/connectorStandIn';
 import { shown } from '../support/markdownReader';
 import { auditEntries, useSandbox, waitUntil } from '../support/sandboxState';
 import { SANDBOX_SECURITY_CHANNEL_ID, type Sandbox } from '../support/sandbox';
@@ -73,25 +74,29 @@ describe('a click while posts to Teams never answer', () => {
   });
   afterEach(() => sb.connector!.release());
 
+  /** A call to the security channel left hanging, whose text or card reads as `pattern`. */
   const heldNotice = (pattern: RegExp) =>
     bot.connector.waitForHeld(
       (c) =>
         c.conversationId === SANDBOX_SECURITY_CHANNEL_ID &&
-        pattern.test(shown((c.body as { text?: string })?.text)),
+        pattern.test(noticeText({ body: c.body } as RecordedActivity)),
     );
 
   it('is answered (approve) while its security-channel notice is still hanging', async () => {
     const [user] = SAMPLE.testUsers;
     const card = await bot.requestSignout(`signout ${user.upn}`, admin);
-    bot.connector.hang('posts');
+    await bot.waitForNotice(card.requestId, /^Sign-out requested/);
+    // the notice is an update of the card posted with the request (issue 14)
+    bot.connector.hang('updates');
     const answer = await bot.click('signout.approve', card, secondAdmin);
 
     expect(answer.status).toBe(200);
     expect(cardText(answer.body?.value)).toMatch(/Signing out/);
-    await heldNotice(/Sign-out approved/);
-    expect(bot.connector.activities.some((a) => /Sign-out approved/.test(shown(a.body?.text)))).toBe(false);
+    const held = await heldNotice(/^Sign-out (approved: starting|running|done)\n[^]*Approved by/);
+    expect(held.op).toBe('update');
+    expect(bot.noticeOf(card.requestId).map((a) => a.op)).not.toContain('update');
     await bot.connector.release();
-    await bot.waitForSecurityNotice(/Sign-out approved/);
+    await bot.waitForNotice(card.requestId, /^Sign-out done\n[^]*Approved by/);
   }, 30_000);
 
   it('is answered while the update of its card for everyone is still hanging', async () => {
@@ -116,12 +121,13 @@ describe('a click while posts to Teams never answer', () => {
   it('is answered (cancel) while its security-channel notice is still hanging', async () => {
     const [, user] = SAMPLE.testUsers;
     const card = await bot.requestSignout(`signout ${user.upn}`, admin);
-    bot.connector.hang('posts');
+    await bot.waitForNotice(card.requestId, /^Sign-out requested/);
+    bot.connector.hang('updates');
     const answer = await bot.click('signout.cancel', card, admin);
 
     expect(answer.status).toBe(200);
     expect(cardText(answer.body?.value)).toMatch(/[Cc]ancelled/);
-    await heldNotice(/cancelled/i);
+    await heldNotice(/^Sign-out cancelled\n/);
   }, 30_000);
 
   it("is answered (a non-admin's refused click) while the refusal notice is still hanging", async () => {
@@ -132,7 +138,7 @@ describe('a click while posts to Teams never answer', () => {
 
     expect(answer.status).toBe(200);
     expect(shown(answer.body?.value)).toMatch(/aren't allowed to use Sign-out Bot/);
-    await heldNotice(/Refused/);
+    await heldNotice(/^Refused: \d+ attempts? by one caller/);
     expect(sb.graph.revokeCount(user.id)).toBe(0);
   }, 30_000);
 });

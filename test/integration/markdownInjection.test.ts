@@ -1,6 +1,7 @@
-import { BotDriver, type Actor } from '../support/botDriver';
+import { BotDriver, cardOf, noticeText, type Actor } from '../support/botDriver';
+import { actions, expectLiteralOnly } from '../support/cardReader';
 import type { RecordedActivity } from '../support/connectorStandIn';
-import { liveMarkup, shown } from '../support/markdownReader';
+import { liveMarkup } from '../support/markdownReader';
 import { auditEntries, useSandbox } from '../support/sandboxState';
 import type { Sandbox } from '../support/sandbox';
 import { messageActivity, postActivity } from '../support/teamsActivity';
@@ -38,6 +39,18 @@ function tenant() {
   return t;
 }
 
+/**
+ * A security-channel card (issue 14): each of `values` only in TextRuns, where Adaptive Cards render no
+ * markdown, never in a TextBlock, a FactSet or a button.
+ */
+function expectInertCard(post: RecordedActivity, ...values: string[]) {
+  const card = cardOf(post);
+  expect(card).toBeDefined();
+  for (const v of values) expectLiteralOnly(card!, v);
+  for (const a of actions(card!)) for (const v of values) expect(JSON.stringify(a)).not.toContain(v);
+  return noticeText(post);
+}
+
 /** The raw markdown of a post: PHISH only ever escaped, and no live link or tag anywhere in it. */
 function expectInert(post: RecordedActivity) {
   const text = String(post.body.text);
@@ -66,16 +79,17 @@ describe('user-chosen names in the texts the bot posts', () => {
       admin,
     );
 
-    const requested = await bot.waitForSecurityNotice(/Sign-out requested: .*mfa\.phish@contoso\.com/);
-    expect(expectInert(requested)).toContain(PHISH_ESCAPED);
-    expect(shown(requested.body.text)).toContain(`asked to sign out ${PHISH} (${phished.upn})`);
-    expect(shown(requested.body.text)).toContain('Reason: check (see [this](https://evil.example))');
+    const reason = 'check (see [this](https://evil.example))';
+    const requested = await bot.waitForNotice(card.requestId, /^Sign-out requested/);
+    const asked = expectInertCard(requested, PHISH, reason);
+    expect(asked).toContain(`Users: ${PHISH} (${phished.upn})`);
+    expect(asked).toContain(`Reason: ${reason}`);
 
     await bot.click('signout.confirm', card, admin);
     const post = await bot.waitForText(card.conversationId, /Signed out .*mfa\.phish/);
     expect(expectInert(post)).toContain(`Signed out ${PHISH_ESCAPED} (mfa.phish@contoso.com)`);
-    const done = await bot.waitForSecurityNotice(/Sign-out done: .*mfa\.phish/);
-    expect(expectInert(done)).toContain(PHISH_ESCAPED);
+    const done = await bot.waitForNotice(card.requestId, /^Sign-out done\n/);
+    expect(expectInertCard(done, PHISH)).toContain(`Users: ${PHISH} (${phished.upn})`);
   });
 
   it('a caller, team and channel named with markdown and HTML show as text in the notice', async () => {
@@ -91,23 +105,28 @@ describe('user-chosen names in the texts the bot posts', () => {
     channelData.channel.name = '<a href="https://evil.example">General</a>';
     expect((await postActivity(sb.botUrl, activity)).status).toBe(200);
 
-    const notice = await bot.waitForSecurityNotice(/Sign-out requested: \[Re-verify.*zoe/i);
-    const text = expectInert(notice);
-    expect(text).toMatch(
-      /^Sign-out requested: \\\[Re-verify your MFA\\\]\(https:\/\/evil\.example\/login\) asked/,
-    );
-    expect(text).toContain(
-      'In !\\[logo\\](https://evil.example/p.png) › &lt;a href="https://evil.example"&gt;General&lt;/a&gt; (https://teams.microsoft.com/l/message/',
-    );
-    // the bot's own link to the thread stays a working bare URL
-    expect(text).toMatch(/\(https:\/\/teams\.microsoft\.com\/l\/message\/19%3A[A-Za-z0-9%.-]+\/\d+\)\.$/);
+    const place = '![logo](https://evil.example/p.png) › <a href="https://evil.example">General</a>';
+    const notice = await bot.waitForSecurityNotice(/^Sign-out requested[^]*zoe/i);
+    const text = expectInertCard(notice, PHISH, place);
+    expect(text).toContain(`Requested by: ${PHISH} at `);
+    expect(text).toContain(`In: ${place}`);
+    // the bot's own link to the thread is the card's one button
+    expect(actions(cardOf(notice)!)).toEqual([
+      {
+        type: 'Action.OpenUrl',
+        title: "Open the request's thread",
+        url: expect.stringMatching(
+          /^https:\/\/teams\.microsoft\.com\/l\/message\/19%3A[A-Za-z0-9%.-]+\/\d+$/,
+        ),
+      },
+    ]);
   });
 
   it('a refused non-admin whose name is a link is reported as text', async () => {
     const intruder: Actor = { id: SAMPLE.nonAdmin.id, name: `${PHISH} <at>Security Team</at>` };
     await bot.say(`signout ${SAMPLE.lester.upn}`, intruder);
-    const refused = await bot.waitForSecurityNotice(/Refused: \[Re-verify/);
-    expect(expectInert(refused)).toContain(`Refused: ${PHISH_ESCAPED} &lt;at&gt;Security Team&lt;/at&gt;`);
+    const refused = await bot.waitForSecurityNotice(/^Refused: [^]*\nCaller: \[Re-verify/);
+    expect(expectInertCard(refused, intruder.name)).toContain(`Caller: ${intruder.name} (${intruder.id})`);
   });
 
   it('a typed group name with markdown is answered as text', async () => {

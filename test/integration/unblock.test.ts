@@ -1,4 +1,11 @@
-import { BotDriver, cardText, findAction, type Actor, type PostedCard } from '../support/botDriver';
+import {
+  BotDriver,
+  cardText,
+  findAction,
+  noticeText,
+  type Actor,
+  type PostedCard,
+} from '../support/botDriver';
 import { expectJobInvariants } from '../support/jobInvariants';
 import { auditEntries, auditTrailUntil, expireRequest, useSandbox } from '../support/sandboxState';
 import { DEFAULT_PERMISSIONS } from '../support/graphStandIn';
@@ -86,8 +93,14 @@ describe('unblock (default policy: privileged)', () => {
     const final = await bot.waitForCardText(card.cardActivityId, /Sign-in allowed again/);
     expect(findAction(final, 'signout.confirm')).toBeUndefined();
 
-    await bot.waitForSecurityNotice(new RegExp(`Unblock requested: ${admin.name} asked to allow ${t1.name}`));
-    await bot.waitForSecurityNotice(new RegExp(`Unblock done: ${t1.name}`));
+    await bot.waitForNotice(
+      card.requestId,
+      new RegExp(
+        `^Unblock requested: waiting for confirmation\nUnblock: ${t1.name} [^]*\nRequested by: ${admin.name} `,
+      ),
+    );
+    await bot.waitForNotice(card.requestId, new RegExp(`^Unblock done\nUnblock: ${t1.name} `));
+    expect(bot.noticeCardHistory(card.requestId).headlines.at(-1)).toBe('Unblock done');
     const trail = await trailUntil(card.requestId, 'unblocked');
     expect(trail.map((e) => e.event)).toEqual(['requested', 'confirmed', 'unblocked']);
     expect(trail[0]).toMatchObject({ action: 'unblock', reason: 'laptop recovered' });
@@ -111,9 +124,9 @@ describe('unblock (default policy: privileged)', () => {
     await bot.click('signout.approve', card, secondAdmin);
     await bot.waitForText(card.conversationId, ALLOWED_AGAIN);
     expect(enabled(target.id)).toBe(true);
-    await bot.waitForSecurityNotice(
-      new RegExp(`Unblock approved: ${secondAdmin.name} approved ${admin.name}'s request to unblock`),
-    );
+    const notice = await bot.waitForNotice(card.requestId, /^Unblock done\n/);
+    expect(noticeText(notice)).toContain(`Requested by: ${admin.name} `);
+    expect(noticeText(notice)).toContain(`Approved by: ${secondAdmin.name} `);
     const trail = await trailUntil(card.requestId, 'unblocked');
     expect(trail.map((e) => e.event)).toEqual(['requested', 'refused', 'approved', 'confirmed', 'unblocked']);
   });
@@ -124,7 +137,7 @@ describe('unblock (default policy: privileged)', () => {
     expect(seen(reply.body.text)).toMatch(/never signs it out, blocks or unblocks it/);
     expect(enabled(SAMPLE.roleHolder.id)).toBe(false);
     expect(patches(SAMPLE.roleHolder.id)).toHaveLength(0);
-    await bot.waitForSecurityNotice(/Refused: .*unblock nestorw@contoso\.com/);
+    await bot.waitForSecurityNotice(/^Refused: [^]*tried to unblock nestorw@contoso\.com/);
     sb.graph.user(SAMPLE.roleHolder.id)!.accountEnabled = true;
   });
 
@@ -136,11 +149,12 @@ describe('unblock (default policy: privileged)', () => {
 
   it('refuses a disabled account the bot never blocked, with the Entra admin center hint, and changes nothing', async () => {
     expect(enabled(SAMPLE.disabled.id)).toBe(false);
-    // another admin than the tests before: refusal notices are limited to one a minute per caller
     await answer(`unblock ${SAMPLE.disabled.upn} back from leave`, ENTRA_HINT, secondAdmin);
     expect(enabled(SAMPLE.disabled.id)).toBe(false);
     expect(patches(SAMPLE.disabled.id)).toHaveLength(0);
-    await bot.waitForSecurityNotice(/Refused: .*unblock isaiahl@contoso\.com.*not blocked by the bot/);
+    await bot.waitForSecurityNotice(
+      /^Refused: [^]*tried to unblock isaiahl@contoso\.com[^]*not blocked by the bot/,
+    );
     const refused = (await auditEntries(sb)).filter(
       (e) => e.event === 'refused' && String(e.detail).includes(SAMPLE.disabled.upn),
     );

@@ -1,3 +1,4 @@
+import { allText } from './cardReader';
 import type { RecordedActivity } from './connectorStandIn';
 import { shown } from './markdownReader';
 import type { Sandbox } from './sandbox';
@@ -73,11 +74,50 @@ export class BotDriver {
     );
   }
 
-  /** Waits for a post in the security channel whose text, as a reader sees it, matches. */
+  /**
+   * Waits for a post or an update in the security channel whose text, or card, as a reader sees it,
+   * matches.
+   */
   async waitForSecurityNotice(pattern: RegExp, timeoutMs = 15_000): Promise<RecordedActivity> {
     return this.connector.waitFor(
-      (a) => a.conversationId === this.sb.env.SECURITY_CHANNEL_ID && pattern.test(shown(a.body?.text)),
+      (a) => a.conversationId === this.sb.env.SECURITY_CHANNEL_ID && pattern.test(noticeText(a)),
       timeoutMs,
+    );
+  }
+
+  /** The posts and updates of one request's notice card in the security channel, in order. */
+  noticeOf(requestId: string): RecordedActivity[] {
+    return this.connector.activities.filter((a) => this.isNoticeOf(a, requestId));
+  }
+
+  /**
+   * A request's notice card as the security channel got it, checked to be one card: posted once, then
+   * only updated (same activity id). Its headlines, in order.
+   */
+  noticeCardHistory(requestId: string): { activityId: string; headlines: string[] } {
+    const calls = this.noticeOf(requestId);
+    if (!calls.length)
+      throw new Error(`no notice card for request ${requestId}:\n${this.connector.describe()}`);
+    const [first, ...later] = calls;
+    expect(['send', 'reply']).toContain(first.op);
+    for (const a of later)
+      expect({ op: a.op, activityId: a.activityId }).toEqual({ op: 'update', activityId: first.activityId });
+    return { activityId: first.activityId, headlines: calls.map((a) => noticeText(a).split('\n')[0]) };
+  }
+
+  /** Waits for a post or an update of a request's notice card that reads as `pattern`. */
+  async waitForNotice(requestId: string, pattern: RegExp, timeoutMs = 15_000): Promise<RecordedActivity> {
+    return this.connector.waitFor(
+      (a) => this.isNoticeOf(a, requestId) && pattern.test(noticeText(a)),
+      timeoutMs,
+    );
+  }
+
+  private isNoticeOf(a: RecordedActivity, requestId: string): boolean {
+    return (
+      a.conversationId === this.sb.env.SECURITY_CHANNEL_ID &&
+      !!cardOf(a) &&
+      noticeText(a).includes(`Request ${requestId} `)
     );
   }
 
@@ -148,6 +188,12 @@ export function cardOf(a: RecordedActivity): AdaptiveCardJson | undefined {
     (x: { contentType?: string }) => x.contentType === 'application/vnd.microsoft.card.adaptive',
   );
   return att?.content;
+}
+
+/** What a reader sees of a post: its card's text (a RichTextBlock's runs joined), else its text. */
+export function noticeText(a: RecordedActivity): string {
+  const card = cardOf(a);
+  return card ? allText(card) : shown(a.body?.text);
 }
 
 /** All Action.Execute buttons anywhere in a card. */

@@ -7,14 +7,13 @@ import type { ActivityInfo } from '../../src/signout/activityInfo';
 import type { AuthorizationResult } from '../../src/signout/authorizer';
 import type { NewRequest } from '../../src/signout/createRequest';
 import type { Assessment } from '../../src/signout/requestAssessor';
-import { Refusals } from '../../src/signout/refusals';
 import type { ActionDeps } from '../../src/bot/actions/action';
 import type { CommandDeps, MessageTurn } from '../../src/bot/commands/command';
 import { runCommand } from '../../src/bot/commands/table';
 import { Guard } from '../../src/bot/guard';
 import { shown } from './markdownReader';
 import { RequestService } from '../../src/signout/requestService';
-import { anInfo, fakePort, ListAudit, requestDeps } from './serviceFakes';
+import { anInfo, fakePort, ListAudit, requestDeps, securityCards } from './serviceFakes';
 
 export const ALEX: Person = { id: 'a', name: 'Alex' };
 export const MEGAN: Person = { id: 'b', name: 'Megan' };
@@ -43,7 +42,7 @@ export const listed = (...ids: string[]) => ({
 export function aGuard() {
   const audit = new ListAudit();
   const port = fakePort();
-  const refusals = new Refusals({ audit, port, log: createLogger('silent') });
+  const { refusals, cards } = securityCards(port, undefined as never, audit);
   const foreign = { refuse: jest.fn(async () => true) };
   const guard = new Guard({
     tenantId: TENANT,
@@ -52,7 +51,7 @@ export function aGuard() {
     refusals,
     foreign,
   });
-  return { guard, audit, port, foreign };
+  return { guard, audit, port, foreign, settled: () => cards.settle() };
 }
 
 /** A message from `caller`, and what the bot answered to it. */
@@ -152,5 +151,5 @@ export async function actionDeps(assessment?: Assessment) {
     },
     alertClicks: { act: async () => ({ message: plain('not an alert test') }) },
   };
-  return { ...svc, deps, assessed, refusals: { audit: g.audit, port: g.port } };
+  return { ...svc, deps, assessed, refusals: { audit: g.audit, port: g.port, settled: g.settled } };
 }

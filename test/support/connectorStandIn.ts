@@ -71,6 +71,12 @@ export interface ConnectorStandInOptions {
    * it refuses gets 401 and is recorded in `refused`. Unset: anything goes (local mode sends none).
    */
   authorize?: (authorization: string | undefined) => boolean;
+  /**
+   * Refuse an update of a message this stand-in never issued in that conversation with 404
+   * ActivityNotFoundInConversation, as Teams does. Off by default: some tests update made-up ids. A
+   * message deleted since (deleteInTeams, or by the bot) is always refused, with Teams' 403.
+   */
+  knownMessagesOnly?: boolean;
 }
 
 /**
@@ -88,6 +94,12 @@ export class ConnectorStandIn {
   readonly held: HeldCall[] = [];
   /** held calls whose caller had given up (closed the connection) when they were released */
   readonly abandoned: HeldCall[] = [];
+  /** updates refused as Teams refuses them: of a message deleted (403), or never issued (404, see knownMessagesOnly) */
+  readonly refusedUpdates: { conversationId: string; activityId: string; status: number }[] = [];
+  /**
+   * Messages this stand-in has issued or seen deleted, by conversation (without `;messageid=`) and id.
+   */
+  private readonly messages = new Map<string, 'live' | 'deleted'>();
   private readonly events = new EventEmitter();
   /** the rule of hang(), if on */
   private hanging: HoldRule | undefined;
@@ -129,6 +141,13 @@ export class ConnectorStandIn {
     this.activities.length = 0;
     this.unhandled.length = 0;
     this.refused.length = 0;
+    this.refusedUpdates.length = 0;
+    this.messages.clear();
+  }
+
+  /** Someone deletes a message in Teams: a later update of it is refused as Teams refuses it (403). */
+  deleteInTeams(conversationId: string, activityId: string): void {
+    this.messages.set(messageKey(conversationId, activityId), 'deleted');
   }
 
   /**
@@ -210,8 +229,8 @@ export class ConnectorStandIn {
 
   /** One line per recorded activity, for failure messages. */
   describe(): string {
-    if (this.activities.length + this.held.length + this.unhandled.length + this.refused.length === 0)
-      return '  (nothing)';
+    const count = this.activities.length + this.held.length + this.unhandled.length + this.refused.length;
+    if (count + this.refusedUpdates.length === 0) return '  (nothing)';
     const lines = this.activities.map((a) => {
       const attachments = (a.body?.attachments ?? [])
         .map((x: { contentType?: string }) => x.contentType)
@@ -224,6 +243,9 @@ export class ConnectorStandIn {
       ...this.held.map((h) => `  held ${h.op} ${h.conversationId} #${h.activityId ?? ''}`.trimEnd()),
       ...this.unhandled.map((u) => `  unhandled ${u.method} ${u.path}`),
       ...this.refused.map((u) => `  refused (401) ${u.method} ${u.path}`),
+      ...this.refusedUpdates.map(
+        (u) => `  refused update (${u.status}) ${u.conversationId} #${u.activityId}`,
+      ),
     ].join('\n');
   }
 
@@ -289,6 +311,7 @@ export class ConnectorStandIn {
       case 'send':
       case 'reply': {
         const id = this.nextId();
+        this.messages.set(messageKey(call.conversationId, id), 'live');
         this.record({
           ...base,
           op: call.op,
@@ -300,7 +323,30 @@ export class ConnectorStandIn {
         send(res, 200, { id });
         return;
       }
-      case 'update':
+      case 'update': {
+        const state = this.messages.get(messageKey(call.conversationId, call.activityId!));
+        if (state === 'deleted' || (state === undefined && this.o.knownMessagesOnly)) {
+          // what Teams answers: an id it never had, and one deleted since (ServiceError "Unknown")
+          const status = state === 'deleted' ? 403 : 404;
+          this.refusedUpdates.push({
+            conversationId: call.conversationId,
+            activityId: call.activityId!,
+            status,
+          });
+          send(
+            res,
+            status,
+            state === 'deleted'
+              ? { error: { code: 'ServiceError', message: 'Unknown' } }
+              : {
+                  error: {
+                    code: 'ActivityNotFoundInConversation',
+                    message: 'Message does not exist in the thread.',
+                  },
+                },
+          );
+          return;
+        }
         this.record({
           ...base,
           op: 'update',
@@ -310,7 +356,9 @@ export class ConnectorStandIn {
         });
         send(res, 200, { id: call.activityId });
         return;
+      }
       case 'delete':
+        this.messages.set(messageKey(call.conversationId, call.activityId!), 'deleted');
         this.record({
           ...base,
           op: 'delete',
@@ -328,6 +376,7 @@ export class ConnectorStandIn {
         const conversationId = channel
           ? `${channel};messageid=${activityId}`
           : `a:1${randomBytes(24).toString('base64url')}`;
+        this.messages.set(messageKey(conversationId, activityId), 'live');
         this.record({
           ...base,
           op: 'createConversation',
@@ -351,6 +400,11 @@ export class ConnectorStandIn {
     this.lastId = Math.max(Date.now(), this.lastId + 1);
     return String(this.lastId);
   }
+}
+
+/** A message's key: its conversation without the thread part (`;messageid=…`), and its id. */
+function messageKey(conversationId: string, activityId: string): string {
+  return `${conversationId.split(';')[0]}|${activityId}`;
 }
 
 function holds(mode: HangMode, op: ConnectorOp): boolean {

@@ -6,13 +6,18 @@ import type { Markdown } from '../../src/domain/markdown';
 import type { SignoutRequest } from '../../src/domain/types';
 import { createLogger } from '../../src/log';
 import type { ActivityInfo } from '../../src/signout/activityInfo';
+import { MemoryStorage } from 'botbuilder';
+import { LiveCards } from '../../src/signout/liveCards';
 import { Refusals } from '../../src/signout/refusals';
+import { RequestNotices } from '../../src/signout/requestNotices';
+import { RefusalTallies } from '../../src/store/refusalTallies';
 import type { RequestDeps } from '../../src/signout/requestDeps';
 import { RequestEnds, type JobControl } from '../../src/signout/requestEnds';
 import type { PostedRequest, ProactiveOrigin, TeamsPort } from '../../src/signout/teamsPort';
 import type { AuditSink } from '../../src/store/auditLog';
 import { FileStorage } from '../../src/store/fileStorage';
 import { RequestStore } from '../../src/store/requestStore';
+import { allText } from './cardReader';
 import { shown } from './markdownReader';
 
 /** What the services said in Teams, as the reader sees it. */
@@ -20,9 +25,17 @@ export interface PortRecord {
   cards: { requestId: string; card: object }[];
   thread: { requestId: string; text: string }[];
   notices: { text: string; origin?: ProactiveOrigin; background: boolean }[];
-  /** alert cards posted to, and replaced in, the security channel */
-  securityCards: { activityId: string; card: object; op: 'post' | 'replace' }[];
+  /** cards posted to, updated in and replaced in the security channel, with their text as a reader sees it */
+  securityCards: {
+    op: 'post' | 'update' | 'replace';
+    activityId: string;
+    text: string;
+    card: object;
+    origin?: ProactiveOrigin;
+  }[];
 }
+
+export const SECURITY_CHANNEL = '19:security@thread.tacv2';
 
 /** A TeamsPort that records instead of posting. */
 export function fakePort(): TeamsPort & { said: PortRecord } {
@@ -37,13 +50,39 @@ export function fakePort(): TeamsPort & { said: PortRecord } {
       void said.notices.push({ text: shown(text.text), origin, background: false }),
     notifySecurityInBackground: (text: Markdown, origin?: ProactiveOrigin) =>
       void said.notices.push({ text: shown(text.text), origin, background: true }),
-    postSecurityCard: async (card: object) => {
-      const activityId = `card-${said.securityCards.length + 1}`;
-      said.securityCards.push({ activityId, card, op: 'post' });
+    securityChannelId: SECURITY_CHANNEL,
+    postSecurityCard: async (card: object, origin?: ProactiveOrigin) => {
+      const activityId = `notice-${said.securityCards.length + 1}`;
+      said.securityCards.push({ op: 'post', activityId, text: allText(card), card, origin });
       return activityId;
     },
-    replaceSecurityCard: async (activityId: string, card: object) =>
-      void said.securityCards.push({ activityId, card, op: 'replace' }),
+    updateSecurityCard: async (activityId: string, card: object, origin?: ProactiveOrigin) => {
+      said.securityCards.push({ op: 'update', activityId, text: allText(card), card, origin });
+      return 'updated' as const;
+    },
+    replaceSecurityCard: async (activityId: string, card: object, origin?: ProactiveOrigin) =>
+      void said.securityCards.push({ op: 'replace', activityId, text: allText(card), card, origin }),
+  };
+}
+
+/**
+ * The services that keep cards in the security channel up to date (request notices, refusal tallies),
+ * on `port`, the request store and a tally store in memory; refusals are audited to `audit`.
+ */
+export function securityCards(
+  port: TeamsPort,
+  store: RequestStore,
+  audit: Pick<AuditSink, 'append'>,
+  now: () => Date = () => new Date(),
+) {
+  const log = createLogger('silent');
+  const cards = new LiveCards({ cards: port, claimMs: 60_000, log, now });
+  const tallies = new RefusalTallies(new MemoryStorage());
+  return {
+    cards,
+    tallies,
+    notices: new RequestNotices({ store, cards }),
+    refusals: new Refusals({ audit, tallies, cards, log, now }),
   };
 }
 
@@ -108,6 +147,7 @@ export async function requestDeps(over: Partial<RequestDeps> = {}) {
   const audit = new ListAudit();
   const port = fakePort();
   const jobs = fakeJobs();
+  const { refusals, notices, cards } = securityCards(port, store, audit, now);
   const deps: RequestDeps = {
     tenantId: 't',
     ttlMinutes: 15,
@@ -116,11 +156,14 @@ export async function requestDeps(over: Partial<RequestDeps> = {}) {
     port,
     jobs,
     ends: new RequestEnds({ store, jobs, log, now }),
-    refusals: new Refusals({ audit, port, log }),
+    refusals,
+    notices,
     log,
     csvLink: (id) => ({ url: `https://bot.example/exports/${id}.csv`, expiresAt: '2026-11-23T12:00:00Z' }),
     now,
     ...over,
   };
-  return { deps, store, audit, port, jobs, clock };
+  /** waits for the security-channel cards shown in the background (clicks) */
+  const settled = () => cards.settle();
+  return { deps, store, audit, port, jobs, clock, settled };
 }

@@ -404,6 +404,55 @@ describe('ConnectorStandIn', () => {
     expect(del).toMatchObject({ activityId: second.activityId, conversationId: incoming.conversation.id });
   });
 
+  it('refuses, as Teams does, an update of a message it never had (404) or one deleted since (403)', async () => {
+    const strict = new ConnectorStandIn({ knownMessagesOnly: true });
+    const strictUrl = await strict.start();
+    const incoming = { ...channelMessage(), serviceUrl: strictUrl };
+    const failures: unknown[] = [];
+    let sentId = '';
+    await inTurn(incoming, async (ctx) => {
+      const client = connectorClient(ctx);
+      sentId = (
+        await client.conversations.sendToConversation(TEAMS.securityChannelId, {
+          type: 'message',
+          text: 'notice',
+        } as Activity)
+      ).id;
+      const update = (id: string) =>
+        client.conversations
+          .updateActivity(TEAMS.securityChannelId, id, { type: 'message', id, text: 'updated' } as Activity)
+          .catch((err: { statusCode?: number; code?: string }) => failures.push([err.statusCode, err.code]));
+      await update('1234');
+      await update(sentId);
+      strict.deleteInTeams(TEAMS.securityChannelId, sentId);
+      await update(sentId);
+    }).finally(() => strict.stop());
+    expect(failures).toEqual([
+      [404, 'ActivityNotFoundInConversation'],
+      [403, 'ServiceError'],
+    ]);
+    expect(strict.activities.map((a) => a.op)).toEqual(['send', 'update']);
+    expect(strict.refusedUpdates).toEqual([
+      { conversationId: TEAMS.securityChannelId, activityId: '1234', status: 404 },
+      { conversationId: TEAMS.securityChannelId, activityId: sentId, status: 403 },
+    ]);
+  });
+
+  it('by default lets an update of a made-up id through, but not one of a deleted message', async () => {
+    const put = async (id: string) => {
+      const url = `${serviceUrl}v3/conversations/${encodeURIComponent(TEAMS.securityChannelId)}/activities/${id}`;
+      const res = await fetch(url, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return res.status;
+    };
+    expect(await put('777')).toBe(200);
+    connector.deleteInTeams(TEAMS.securityChannelId, '777');
+    expect(await put('777')).toBe(403);
+  });
+
   it('creates a channel conversation for a proactive post and records its first activity', async () => {
     const params = {
       isGroup: true,

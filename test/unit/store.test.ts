@@ -142,6 +142,30 @@ describe('RequestStore', () => {
     expect((await store.transition('r1', ['pending'], 'cancelled')).ok).toBe(false);
   });
 
+  it("keeps a request's notice card through the job's own writes, and a claim to post it is won once", async () => {
+    const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
+    await store.create(request('rn'));
+    const since = '2026-11-22T12:00:00.000Z';
+    const claims = await Promise.all(
+      ['a', 'b', 'c'].map((by) =>
+        store.patch('rn', (cur) =>
+          cur.notice ? undefined : { notice: { channelId: 'chan', posting: { by, since } } },
+        ),
+      ),
+    );
+    expect(claims.filter((c) => c.ok)).toHaveLength(1);
+    await store.patch('rn', () => ({
+      notice: { channelId: 'chan', activityId: 'act-1', shownVersion: 1000 },
+    }));
+    await store.transition('rn', ['pending'], 'running', () => ({ startedAt: since }));
+    await store.patch('rn', () => ({ outcomes: [{ userId: 'u', kind: 'revoked' }] }));
+    expect((await store.get('rn'))?.notice).toEqual({
+      channelId: 'chan',
+      activityId: 'act-1',
+      shownVersion: 1000,
+    });
+  });
+
   it('refuses transitions the state machine forbids', async () => {
     const store = await new RequestStore(await new FileStorage(await tempDir()).init()).init();
     await store.create(request('r2', { status: 'cancelled' }));

@@ -30,7 +30,7 @@ describe('Guard', () => {
   });
 
   it('admits an admin, and refuses anyone else through the one refusal path, in words that name no setting', async () => {
-    const { guard, audit, port } = aGuard();
+    const { guard, audit, port, settled } = aGuard();
     expect(await guard.admit(anInfo({ caller: ALEX }), 'request a sign-out')).toEqual({
       ok: true,
       caller: ALEX,
@@ -42,7 +42,10 @@ describe('Guard', () => {
     expect(audit.lines).toMatchObject([
       { event: 'refused', actor: EVE, detail: 'request a sign-out: notAdmin' },
     ]);
-    expect(port.said.notices).toHaveLength(1);
+    await settled();
+    expect(port.said.securityCards.map((c) => c.text)).toEqual([
+      expect.stringMatching(/^Refused: 1 attempt by one caller in one hour\nCaller: Eve/),
+    ]);
   });
 
   it('refuses a caller without an Entra id', async () => {

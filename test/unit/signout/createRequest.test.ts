@@ -26,12 +26,16 @@ describe('createRequest', () => {
     expect(audit.lines).toMatchObject([
       { event: 'requested', requestId: req.id, actor: ALEX, targets: [{ id: 'u1', upn: 'u1@contoso.com' }] },
     ]);
-    expect(port.said.notices).toEqual([
+    // the notice card is posted before createRequest returns: the message's answer waits for it
+    expect(port.said.securityCards).toEqual([
       expect.objectContaining({
-        text: expect.stringMatching(/^Sign-out requested: Alex/),
-        background: false,
+        op: 'post',
+        text: expect.stringMatching(
+          /^Sign-out requested: waiting for confirmation\n[^]*\nRequested by: Alex/,
+        ),
       }),
     ]);
+    expect((await store.get(req.id))?.notice).toMatchObject({ activityId: 'notice-1' });
   });
 
   it('neither audits nor announces a choice between users of one name, until one is picked', async () => {
@@ -44,6 +48,6 @@ describe('createRequest', () => {
     );
     expect((await store.get(req.id))?.choices).toEqual([u1]);
     expect(audit.lines).toEqual([]);
-    expect(port.said.notices).toEqual([]);
+    expect(port.said.securityCards).toEqual([]);
   });
 });

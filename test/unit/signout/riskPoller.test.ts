@@ -84,7 +84,7 @@ describe('RiskPoller', () => {
     const posts = [...a.port.said.securityCards, ...b.port.said.securityCards].filter((c) => c.op === 'post');
     expect(posts).toHaveLength(1);
     expect([...a.audit.events(), ...b.audit.events()]).toEqual(['alerted']);
-    expect((await alerts.getEpisode('kat'))?.cardActivityId).toBe('card-1');
+    expect((await alerts.getEpisode('kat'))?.cardActivityId).toBe('notice-1');
   });
 
   it('redraws the card on a change, and with how it ended once the user is no longer listed', async () => {

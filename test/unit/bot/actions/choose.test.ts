@@ -11,7 +11,7 @@ const choice = () =>
 
 describe('signout.choose', () => {
   it('makes the request one for the user picked, with the guardrails applied to them, and announces it', async () => {
-    const { deps, store, assessed, audit, port } = await actionDeps();
+    const { deps, store, assessed, audit, port, settled } = await actionDeps();
     await store.create(choice());
     const answer = await choose.bind({ requestId: ID, userId: 'u2' })!(aClick(ALEX), deps);
     expect('card' in answer).toBe(true);
@@ -20,7 +20,12 @@ describe('signout.choose', () => {
     expect(stored).toMatchObject({ status: 'pending', targets: [u2] });
     expect(stored?.choices).toBeUndefined();
     expect(audit.events()).toEqual(['requested']);
-    expect(port.said.notices).toHaveLength(1);
+    await settled();
+    expect(port.said.securityCards.map((c) => c.text)).toEqual([
+      expect.stringMatching(
+        /^Sign-out requested: waiting for confirmation\nUsers: User u2 \(u2@contoso.com\)/,
+      ),
+    ]);
   });
 
   it('answers what a guardrail refuses, keeps the choice, and records the refusal as a typed command would', async () => {
@@ -33,7 +38,10 @@ describe('signout.choose', () => {
     expect('message' in answer && answer.message.text).toMatch(/protected break-glass/);
     expect((await store.get(ID))?.choices).toHaveLength(2);
     expect(refusals.audit.events()).toEqual(['refused']);
-    expect(refusals.port.said.notices).toHaveLength(1);
+    await refusals.settled();
+    expect(refusals.port.said.securityCards.map((c) => c.text)).toEqual([
+      expect.stringMatching(/^Refused: 1 attempt by one caller in one hour\n[^]*protected break-glass/),
+    ]);
   });
 
   it('refuses a user who was not among the choices (a forged click)', async () => {

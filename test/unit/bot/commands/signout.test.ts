@@ -53,8 +53,10 @@ describe('signout', () => {
     expect(audit.lines).toMatchObject([
       { event: 'refused', actor: ALEX, detail: 'sign out u1: User u1 is a protected break-glass account.' },
     ]);
-    expect(port.said.notices).toEqual([
-      expect.objectContaining({ text: expect.stringMatching(/^Refused: Alex/) }),
+    expect(port.said.securityCards).toEqual([
+      expect.objectContaining({
+        text: expect.stringMatching(/^Refused: 1 attempt by one caller in one hour\nCaller: Alex/),
+      }),
     ]);
   });
 
