@@ -112,7 +112,8 @@ describe('scheduled sign-out', () => {
     expect((await bot.click('signout.approve', card, secondAdmin, BERLIN)).status).toBe(200);
     const approved = await readRequest(sb, card.requestId);
     expect(approved).toMatchObject({ status: 'scheduled', approvedBy: { id: secondAdmin.id } });
-    await bot.waitForSecurityNotice(/Sign-out approved: .* approved Alex Wilber's request/);
+    // the request's notice card in the security channel says when it starts, and who approved it
+    await bot.waitForNotice(card.requestId, /^Sign-out scheduled: starts [^\n]* UTC\n[^]*Approved by: /);
     expect(sb.graph.revokeCount(SAMPLE.roleHolder.id)).toBe(before);
     await moveSchedule(sb, card.requestId, { at: new Date(Date.now() + 1000) });
     await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 30_000);

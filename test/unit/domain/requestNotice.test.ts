@@ -88,6 +88,17 @@ describe('noticeStateOf and noticeHeadline', () => {
     expect(noticeHeadline(req, state)).toBe(headline);
   });
 
+  it('says when a scheduled sign-out starts, at the step of an approval (before running)', () => {
+    const req = request({
+      status: 'scheduled',
+      schedule: { at: '2026-12-05T17:00:00.000Z', zone: 'Europe/Berlin', zoneFrom: 'typed' },
+    });
+    const state = noticeStateOf(req)!;
+    expect(noticeHeadline(req, state)).toBe('Sign-out scheduled: starts 2026-12-05 17:00:00 UTC');
+    expect(state.version).toBe(noticeStateOf(request({ status: 'approved' }))!.version);
+    expect(state.version).toBeLessThan(noticeStateOf(request({ status: 'running' }))!.version);
+  });
+
   it('has no notice for a name waiting for a choice among several users', () => {
     expect(noticeStateOf(request({ choices: [lester, { ...lester, id: 'other' }] }))).toBeUndefined();
   });
