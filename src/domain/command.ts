@@ -1,3 +1,5 @@
+import type { SinceSpec } from './since';
+
 /** A command an admin typed, as the parser (src/commands/) reads it. */
 
 export type TargetSpec =
@@ -8,6 +10,16 @@ export type TargetSpec =
 
 export type UserRef =
   { kind: 'objectId'; value: string } | { kind: 'upn'; value: string } | { kind: 'name'; value: string };
+
+/**
+ * `verify WHO [since TIME]`: what the sign-in logs show since a sign-out. Without `since`, since the
+ * user's current signInSessionsValidFromDateTime.
+ */
+export interface VerifyCommand {
+  kind: 'verify';
+  user: UserRef;
+  since?: SinceSpec;
+}
 
 export type Command =
   | { kind: 'signout'; target: TargetSpec; reason: string; block: boolean; self: boolean }

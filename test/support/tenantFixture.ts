@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FixtureSignIn, FixtureTokenLifetimePolicy } from './signInLogStandIn';
 
 /**
  * The directory the Graph stand-in serves: a small contoso.com with every case the bot must handle
@@ -60,6 +61,11 @@ export interface Tenant {
   eligibleAssignments?: FixtureRoleAssignment[];
   /** default true; false: no Entra ID P2, so Graph refuses the PIM endpoints (400 AadPremiumLicenseRequired) */
   pimLicensed?: boolean;
+  /** the sign-in logs (interactive and non-interactive entries) */
+  signIns?: FixtureSignIn[];
+  /** default true; false: no Entra ID P1/P2, so Graph refuses the sign-in logs (403) */
+  signInLogsLicensed?: boolean;
+  tokenLifetimePolicies?: FixtureTokenLifetimePolicy[];
 }
 
 export interface SamplePerson {
