@@ -71,6 +71,9 @@ param publicUrl string = ''
 @description('CSV_LINK_TTL_HOURS: lifetime of CSV download links, 1 to 168 hours. Empty: 24.')
 param csvLinkTtlHours string = ''
 
+@description('FOLLOW_UP_MINUTES: minutes after a sign-out at which the bot posts what the sign-in logs show, comma-separated. Empty: none.')
+param followUpMinutes string = '15,90'
+
 @description('GRAPH_BASE_URL: Microsoft Graph root (national clouds). Empty: https://graph.microsoft.com.')
 param graphBaseUrl string = ''
 
@@ -194,6 +197,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     PROTECTED_USER_IDS: protectedUserIds
     PUBLIC_URL: empty(publicUrl) ? 'https://${webApp.properties.defaultHostName}' : publicUrl
     CSV_LINK_TTL_HOURS: csvLinkTtlHours
+    FOLLOW_UP_MINUTES: followUpMinutes
     DATA_DIR: '/home/data' // /home persists across restarts and is shared by instances
     STORAGE_BACKEND: 'blob'
     AZURE_STORAGE_CONNECTION_STRING: storageConnectionString

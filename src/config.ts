@@ -13,6 +13,7 @@ import {
   positiveInt,
   PUBLIC_AUTHORITY_HOSTS,
 } from './configFields';
+import { DEFAULT_FOLLOW_UP_MINUTES, parseFollowUpMinutes } from './domain/followUps';
 
 /**
  * The environment contract (DESIGN.md §2 and later issues), parsed once at start-up.
@@ -129,6 +130,17 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('GRAPH_MAX_PAUSE_SECONDS', 3600).default(300),
   ),
+  // unset: the default; empty (or off): no follow-ups
+  FOLLOW_UP_MINUTES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return [...DEFAULT_FOLLOW_UP_MINUTES];
+      const parsed = parseFollowUpMinutes(v.trim().toLowerCase() === 'off' ? '' : v);
+      if (Array.isArray(parsed)) return parsed;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.problem });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -283,6 +295,8 @@ export interface Config {
     /** the longest pause a Graph Retry-After may impose on a bulk job */
     graphMaxPauseMs: number;
   };
+  /** minutes after a sign-out's valid-from at which its verify result is posted; empty = none */
+  followUpMinutes: number[];
   logLevel: string;
 }
 
@@ -370,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
       graphMaxPauseMs: e.GRAPH_MAX_PAUSE_SECONDS * 1000,
     },
+    followUpMinutes: e.FOLLOW_UP_MINUTES,
     logLevel: e.LOG_LEVEL,
   };
 }
