@@ -51,3 +51,68 @@ export function offsetLabel(minutes: number): string {
   const part = (n: number, unit: string) => (n ? `${n} ${unit}${n === 1 ? '' : 's'}` : '');
   return [part(h, 'hour'), part(m, 'minute')].filter(Boolean).join(' ') || '0 minutes';
 }
+
+/**
+ * A follow-up the bot owes: the verify result of one user of a request (`userId`), or of a whole bulk
+ * job (no `userId`: one tenant-wide read of the window), due at `dueAt`. Kept in the store so it survives
+ * restarts; an instance claims it before posting, so with several instances one posts it.
+ */
+export interface FollowUp {
+  id: string;
+  requestId: string;
+  userId?: string;
+  /** the valid-from it counts from (a job's: its first) */
+  validFrom: string;
+  offsetMinutes: number;
+  dueAt: string;
+  /** the instance posting it, and since when; a claim older than the lease may be taken over */
+  claim?: { by: string; at: string };
+  postedAt?: string;
+}
+
+/** The follow-ups of one user's sign-out, one per offset. */
+export function userFollowUps(
+  requestId: string,
+  userId: string,
+  validFrom: string,
+  offsets: readonly number[],
+): FollowUp[] {
+  return followUpTimes(validFrom, offsets).map((dueAt, i) => ({
+    id: `${requestId}.${userId}.${offsets[i]}`,
+    requestId,
+    userId,
+    validFrom,
+    offsetMinutes: offsets[i],
+    dueAt,
+  }));
+}
+
+/**
+ * A bulk job's one follow-up: at the last offset after its last valid-from, when every access token
+ * issued before has expired, covering the window from its first valid-from.
+ */
+export function jobFollowUp(
+  requestId: string,
+  validFroms: readonly string[],
+  offsets: readonly number[],
+): FollowUp | undefined {
+  if (offsets.length === 0 || validFroms.length === 0) return undefined;
+  const times = validFroms.map((v) => Date.parse(v)).filter(Number.isFinite);
+  if (times.length === 0) return undefined;
+  const first = new Date(Math.min(...times)).toISOString();
+  const last = new Date(Math.max(...times)).toISOString();
+  const offset = offsets[offsets.length - 1];
+  return {
+    id: `${requestId}.job.${offset}`,
+    requestId,
+    validFrom: first,
+    offsetMinutes: offset,
+    dueAt: followUpTimes(last, [offset])[0],
+  };
+}
+
+/** Whether an instance may claim the follow-up now: due, not posted, and nobody's live claim on it. */
+export function claimable(f: FollowUp, now: Date, leaseMs: number): boolean {
+  if (f.postedAt || Date.parse(f.dueAt) > now.getTime()) return false;
+  return !f.claim || now.getTime() - Date.parse(f.claim.at) >= leaseMs;
+}
