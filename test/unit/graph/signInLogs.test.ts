@@ -1,6 +1,11 @@
 import type { TokenCredential } from '@azure/identity';
 import { GraphApi, GraphCallError } from '../../../src/graph/client';
-import { readTenantSignIns, readUserSignIns, readUsualSignIns } from '../../../src/graph/signInLogs';
+import {
+  readTenantSignIns,
+  readTenantUsualSignIns,
+  readUserSignIns,
+  readUsualSignIns,
+} from '../../../src/graph/signInLogs';
 import { makeTestCertificate } from '../../support/cert';
 import { DEFAULT_PERMISSIONS, type GraphStandInOptions, GraphStandIn } from '../../support/graphStandIn';
 import { type FixtureSignIn, VERIFY_PERMISSIONS } from '../../support/signInLogStandIn';
@@ -185,6 +190,22 @@ describe('readTenantSignIns', () => {
     const read = await readTenantSignIns(graph, { from: REVOKED_AT, to: new Date(at(60)) });
     expect(read.entries.map((e) => e.userId).sort()).toEqual([LESTER, SAMPLE.admin.id].sort());
     expect(signInCalls().every((r) => !/userId/.test(r.query.$filter))).toBe(true);
+  });
+
+  it("reads everyone's successful interactive sign-ins of the week before in one v1.0 read", async () => {
+    await restart({
+      signIns: [
+        entry({ createdDateTime: at(-60) }),
+        entry({ userId: SAMPLE.admin.id, createdDateTime: at(-120), errorCode: 50126 }),
+        entry({ userId: SAMPLE.admin.id, createdDateTime: at(-180) }),
+      ],
+    });
+    const before = await readTenantUsualSignIns(graph, {
+      from: new Date(REVOKED_AT.getTime() - 7 * 86_400_000),
+      to: REVOKED_AT,
+    });
+    expect(before.map((e) => e.userId).sort()).toEqual([LESTER, SAMPLE.admin.id].sort());
+    expect(signInCalls()).toHaveLength(1);
   });
 });
 
