@@ -19,7 +19,10 @@ import {
   startPlayground,
 } from '../test/support/playgroundRunner';
 import { type Sandbox, freePort, repoRoot, startSandbox } from '../test/support/sandbox';
-import { SAMPLE } from '../test/support/tenantFixture';
+import { DEFAULT_PERMISSIONS } from '../test/support/graphStandIn';
+import { VERIFY_PERMISSIONS } from '../test/support/signInLogStandIn';
+import { SAMPLE_TOKEN_POLICY, lesterUsualSignIns, signInsAfterRevoke } from '../test/support/signInStory';
+import { SAMPLE, sampleTenant } from '../test/support/tenantFixture';
 
 const BOT_PORT = 3978;
 const HEALTH_EVERY_MS = 2_000;
@@ -74,6 +77,14 @@ async function main(): Promise<void> {
       botStdout: 'inherit',
       // the Playground sends no tokens: local mode, reachable from this machine only
       env: { LOCAL_MODE: 'true', SECURITY_CHANNEL_ID: security.id },
+      // Lester's sign-in logs: a week from Berlin, then after a sign-out refused refreshes and a new
+      // sign-in from São Paulo (verify, "Check sign-ins", the follow-ups)
+      tenant: {
+        ...sampleTenant(),
+        signIns: lesterUsualSignIns(new Date()),
+        tokenLifetimePolicies: [SAMPLE_TOKEN_POLICY],
+      },
+      graph: { permissions: [...DEFAULT_PERMISSIONS, ...VERIFY_PERMISSIONS], signInsAfterRevoke },
     });
     if (stopping) return;
     playground = await startPlayground({ botUrl: sandbox.botUrl, port: PLAYGROUND_DEFAULT_PORT });

@@ -687,6 +687,7 @@ export class GraphStandIn {
       licensed: o.tenant.signInLogsLicensed,
       policies: o.tenant.tokenLifetimePolicies,
       pageSize: o.signInPageSize,
+      now: this.now,
     });
     this.router = this.routes();
   }

@@ -77,13 +77,17 @@ export class SignInLog {
   pageSize: number;
   licensed: boolean;
   policies: FixtureTokenLifetimePolicy[];
+  private readonly now: () => Date;
 
   constructor(o: {
     signIns?: FixtureSignIn[];
     licensed?: boolean;
     policies?: FixtureTokenLifetimePolicy[];
     pageSize?: number;
+    /** Graph's clock: an entry dated later is not in the logs yet */
+    now?: () => Date;
   }) {
+    this.now = o.now ?? (() => new Date());
     this.entries = [...(o.signIns ?? [])];
     this.licensed = o.licensed ?? true;
     this.policies = o.policies ?? [];
@@ -117,7 +121,9 @@ export class SignInLog {
     const filter = parseSignInFilter(r.query.get('$filter') ?? '', r.version === 'beta');
     const top = pageSize(r.query.get('$top'), this.pageSize);
     const offset = readSkipToken(r.query.get('$skiptoken'));
+    const now = this.now().getTime();
     const matched = this.entries
+      .filter((e) => Date.parse(e.createdDateTime) <= now)
       .filter((e) => e.interactive !== filter.nonInteractive && filter.clauses.every((c) => matches(c, e)))
       .sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
     const body: Record<string, unknown> = {

@@ -9,7 +9,9 @@ import {
 import { makeTestCertificate } from '../../support/cert';
 import { DEFAULT_PERMISSIONS, type GraphStandInOptions, GraphStandIn } from '../../support/graphStandIn';
 import { type FixtureSignIn, VERIFY_PERMISSIONS } from '../../support/signInLogStandIn';
+import { lesterUsualSignIns, signInsAfterRevoke } from '../../support/signInStory';
 import { SAMPLE, sampleTenant, type Tenant } from '../../support/tenantFixture';
+import { buildVerifyReport, suggestsBlock } from '../../../src/domain/verifyReport';
 import { trustingFetch } from '../../support/trustingFetch';
 
 /**
@@ -126,10 +128,10 @@ describe('readUserSignIns', () => {
 
   it('keeps the interactive entries and says the rest is missing when beta fails', async () => {
     await restart({ signIns: [entry({})] });
-    standIn.inject({ version: 'beta', path: /^\/auditLogs\/signIns$/, status: 503, times: Infinity });
+    standIn.inject({ version: 'beta', path: /^\/auditLogs\/signIns$/, status: 500, times: Infinity });
     const read = await readUserSignIns(graph, LESTER, { from: REVOKED_AT });
     expect(read.nonInteractiveFailure).toBeInstanceOf(GraphCallError);
-    expect(read.nonInteractiveFailure?.status).toBe(503);
+    expect(read.nonInteractiveFailure?.status).toBe(500);
     expect(read.nonInteractiveFailure?.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(read.entries).toHaveLength(1);
   });
@@ -230,5 +232,33 @@ describe('the stand-in refuses what Graph refuses', () => {
       );
       expect(err.status).toBe(400);
     }
+  });
+});
+
+describe("the playground's story for Lester", () => {
+  it('shows refused refreshes and a new sign-in from a new country within a minute of the sign-out', async () => {
+    let now = new Date('2026-11-29T14:02:00Z');
+    await restart({ signIns: lesterUsualSignIns(now) }, { now: () => now, signInsAfterRevoke });
+    await graph.call('POST', `/users/${LESTER}/revokeSignInSessions`);
+    await graph.call('POST', `/users/${SAMPLE.admin.id}/revokeSignInSessions`);
+    const validFrom = new Date(standIn.user(LESTER)!.signInSessionsValidFromDateTime);
+    // nothing is dated after Graph's clock
+    expect((await readUserSignIns(graph, LESTER, { from: validFrom })).entries).toEqual([]);
+    now = new Date(validFrom.getTime() + 60_000);
+    const read = await readUserSignIns(graph, LESTER, { from: validFrom });
+    const before = await readUsualSignIns(graph, LESTER, {
+      from: new Date(validFrom.getTime() - 7 * 86_400_000),
+      to: validFrom,
+    });
+    const report = buildVerifyReport({
+      since: validFrom.toISOString(),
+      entries: read.entries,
+      nonInteractiveMissing: false,
+      before,
+    });
+    expect(report.refusedTotal).toBe(2);
+    expect(report.newSignIns.map((e) => e.city)).toEqual(['São Paulo']);
+    expect(suggestsBlock(report)).toBe(true);
+    expect((await readUserSignIns(graph, SAMPLE.admin.id, { from: validFrom })).entries).toEqual([]);
   });
 });
