@@ -1,3 +1,5 @@
+import { outEverywhereBy } from '../domain/outEverywhereBy';
+import { bulkOutEverywhereByText, outEverywhereByText } from '../domain/outEverywhereByText';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
 import { num } from '../domain/wording';
@@ -54,6 +56,9 @@ export interface ResultCardData {
   csvUrl: string;
   /** who can open the link, and until when */
   csvNote: string;
+  /** "Check sign-ins": someone was signed out, so the sign-in logs can say whether it bit */
+  canCheckSignIns: boolean;
+  requestId: string;
 }
 
 export function resultCardData(req: SignoutRequest, o: CardOptions = {}): ResultCardData {
@@ -86,7 +91,34 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
     hasCsv: csvUrl !== undefined,
     csvUrl: csvUrl ?? '',
     csvNote: o.csv ? csvNote(o.csv, o.zone) : '',
+    canCheckSignIns: signedSomeoneOut(req) && req.status !== 'running',
+    requestId: req.id,
   };
+}
+
+/** A sign-out (not an unblock) that revoked at least one user's sessions. */
+function signedSomeoneOut(req: SignoutRequest): boolean {
+  return actionOf(req) === 'signout' && req.outcomes.some((x) => x.kind === 'revoked');
+}
+
+/**
+ * "Out everywhere by …", from the latest valid-from the sign-out set and the lifetime stored with the
+ * request when it ended; none before then, or when nobody's sessions were revoked.
+ */
+export function outEverywhereByNote(req: SignoutRequest, zone: LocalZone | undefined): Note[] {
+  if (!req.tokenLifetime || actionOf(req) !== 'signout') return [];
+  const times = req.outcomes
+    .filter((x) => x.kind === 'revoked' && x.validFrom)
+    .map((x) => Date.parse(x.validFrom!))
+    .filter(Number.isFinite);
+  if (times.length === 0) return [];
+  const by = outEverywhereBy(new Date(Math.max(...times)), req.tokenLifetime);
+  return [
+    {
+      text: req.targets.length > 1 ? bulkOutEverywhereByText(by, zone) : outEverywhereByText(by, zone),
+      color: 'Default',
+    },
+  ];
 }
 
 /**
@@ -129,7 +161,7 @@ function headline(
             ? 'Signed out'
             : 'Sign-out finished',
         titleColor: allDone ? 'Good' : 'Warning',
-        notes: block,
+        notes: [...block, ...outEverywhereByNote(req, zone)],
       };
     }
     case 'failed':
@@ -154,6 +186,7 @@ function headline(
               : 'Stopped part-way: users already signed out stay signed out; the others were not touched.',
             color: 'Default',
           },
+          ...outEverywhereByNote(req, zone),
         ],
       };
     case 'expired':

@@ -31,7 +31,7 @@ export interface VerifyCardData {
   moreText: string;
   freshness: string;
   canCheckAgain: boolean;
-  userId: string;
+  requestId: string;
 }
 
 export interface VerifyCardOptions {
@@ -40,8 +40,8 @@ export interface VerifyCardOptions {
   heading?: string;
   /** plain words and Graph's reference, when the non-interactive log could not be read */
   missingRefreshes?: string;
-  /** offer "Check again" (a click re-reads the logs since the user's valid-from) */
-  checkAgain?: boolean;
+  /** the sign-out this checks: offers "Check again", which reads the logs anew for its users */
+  requestId?: string;
 }
 
 /**
@@ -109,8 +109,8 @@ export function verifyCardData(
     hasMore: false,
     moreText: '',
     freshness: freshnessText(r, o.zone),
-    canCheckAgain: o.checkAgain ?? false,
-    userId: user.id,
+    canCheckAgain: o.requestId !== undefined,
+    requestId: o.requestId ?? '',
   };
   const set = (k: number) => {
     data.apps = rows.slice(0, k);

@@ -1,5 +1,7 @@
 /** Domain types shared by the pure core, the bot, the cards and the store. */
 
+import type { AccessTokenLifetime } from './outEverywhereBy';
+
 export type RequestStatus =
   'pending' | 'approved' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired' | 'rejected';
 
@@ -121,6 +123,11 @@ export interface SignoutRequest {
   auditedAt?: string;
   /** when the request's end was posted (card, thread, security channel); until then a runner finishes it */
   reportedAt?: string;
+  /**
+   * the tenant's access-token lifetime when the sign-out ended, for "out everywhere by" on its card and
+   * thread post (issue 12); absent on requests that ended before
+   */
+  tokenLifetime?: AccessTokenLifetime;
   /** live figures of a running bulk job */
   progress?: {
     done: number;
