@@ -116,3 +116,8 @@ export function claimable(f: FollowUp, now: Date, leaseMs: number): boolean {
   if (f.postedAt || Date.parse(f.dueAt) > now.getTime()) return false;
   return !f.claim || now.getTime() - Date.parse(f.claim.at) >= leaseMs;
 }
+
+/** "Follow-up 15 minutes after the sign-out" */
+export function followUpHeading(offsetMinutes: number): string {
+  return `Follow-up ${offsetLabel(offsetMinutes)} after the sign-out`;
+}

@@ -1,5 +1,6 @@
 import {
   claimable,
+  followUpHeading,
   followUpTimes,
   jobFollowUp,
   offsetLabel,
@@ -80,4 +81,8 @@ describe('claimable', () => {
     expect(claimable({ ...f, claim: { by: 'a', at: '2026-11-29T14:19:00Z' } }, now, 60_000)).toBe(true);
     expect(claimable({ ...f, postedAt: '2026-11-29T14:19:00Z' }, now, 60_000)).toBe(false);
   });
+});
+
+it('names a follow-up by its offset', () => {
+  expect(followUpHeading(90)).toBe('Follow-up 1 hour 30 minutes after the sign-out');
 });
