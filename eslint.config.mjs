@@ -54,7 +54,7 @@ const LAYERS = [
     'signout',
     [
       '\\.\\./domain/',
-      '\\.\\./commands/',
+      '\\.\\./commands(?:/|$)',
       '\\.\\./cards/',
       '\\.\\./graph/',
       '\\.\\./store/',

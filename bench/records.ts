@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HistoryService } from '../src/bot/historyService';
+import { HistoryService } from '../src/signout/historyService';
 import { outcomesToCsv } from '../src/domain/outcomesCsv';
 import type { DirectoryUser, SignoutRequest } from '../src/domain/types';
 import { AuditLog, toJsonLines } from '../src/store/auditLog';

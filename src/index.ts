@@ -1,26 +1,33 @@
 import { createAdapter } from './bot/adapter';
 import { createBot } from './bot/app';
-import { Authorizer } from './bot/authorizer';
 import { ConversationPoster } from './bot/conversationPoster';
 import { CsvLinks } from './bot/csvLinks';
-import { DeferredNotices } from './bot/deferredNotices';
-import { ForeignActivityRefusals } from './bot/foreignActivity';
-import { HistoryService } from './bot/historyService';
-import { JobRunner } from './bot/jobRunner';
-import * as text from './bot/messages';
+import { Guard } from './bot/guard';
 import { SecurityNotifier } from './bot/notifier';
-import { RequestAssessor } from './bot/requestAssessor';
-import { SignoutService } from './bot/signoutService';
+import { startServer } from './bot/server';
+import { teamsPort } from './bot/teamsPort';
 import { ConfigError, loadConfig, type Config } from './config';
+import { quarantinedNotice } from './domain/noticeMessages';
+import { redactSecrets } from './domain/redact';
 import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
-import { redactSecrets } from './domain/redact';
 import { createLogger } from './log';
-import { startServer } from './bot/server';
-import { createStores } from './store/createStores';
+import { Authorizer } from './signout/authorizer';
+import { DeferredNotices } from './signout/deferredNotices';
+import { ForeignActivityRefusals } from './signout/foreignActivity';
+import { HistoryService } from './signout/historyService';
+import { JobReporter } from './signout/jobReporter';
+import { JobRunner } from './signout/jobRunner';
+import { Refusals } from './signout/refusals';
+import { RequestAssessor } from './signout/requestAssessor';
+import { RequestEnds } from './signout/requestEnds';
+import { RequestService } from './signout/requestService';
+import { Sweeper } from './signout/sweeper';
+import { UserFinder } from './signout/userFinder';
 import { startupWarnings } from './startupWarnings';
+import { createStores } from './store/createStores';
 
 /** Composition root: config → credential and clients → store → app → server. */
 async function main(): Promise<void> {
@@ -69,7 +76,7 @@ async function main(): Promise<void> {
     quarantined: (q) => {
       if (q.to) log.warn(q, `stored record ${q.from} could not be read; moved aside to ${q.to}`);
       else log.error(q, `stored record ${q.from} could not be read, nor moved aside; ignored`);
-      startupNotices.add(text.quarantinedNotice(q));
+      startupNotices.add(quarantinedNotice(q));
     },
     indexRebuilt: (r) =>
       log.warn(r, 'index of unfinished requests was missing; rebuilt from the request records'),
@@ -89,9 +96,11 @@ async function main(): Promise<void> {
     log,
     connectorTimeoutMs,
   );
-  const foreign = new ForeignActivityRefusals({ audit, notifier, log });
+  const poster = new ConversationPoster(adapter, botAppId, log, connectorTimeoutMs);
+  const port = teamsPort(poster, notifier);
+  const foreign = new ForeignActivityRefusals({ audit, port, log });
+  const refusals = new Refusals({ audit, port, log });
   const policy = { adminUserIds: config.adminUserIds, adminGroupId: config.adminGroupId };
-  const authorizer = new Authorizer(policy, directory, log);
   const approvers = new Authorizer(
     {
       adminUserIds: config.approverGroupId === config.adminGroupId ? config.adminUserIds : [],
@@ -100,14 +109,22 @@ async function main(): Promise<void> {
     directory,
     log,
   );
+  const guard = new Guard({
+    tenantId: config.tenantId,
+    admins: new Authorizer(policy, directory, log),
+    approvers,
+    refusals,
+    foreign,
+  });
   const csvLinks = new CsvLinks(csvLinkKey, {
     publicUrl: config.publicUrl,
     ttlHours: config.csvLinkTtlHours,
     // App Service's front end is then the TCP peer, and appends the client's address to this header
     trustForwardedFor: !!process.env.WEBSITE_INSTANCE_ID,
   });
-  const poster = new ConversationPoster(adapter, botAppId, log, connectorTimeoutMs);
-  const jobs: JobRunner = new JobRunner({
+  const csvLink = (id: string) => csvLinks.linkFor(id);
+  const now = () => new Date();
+  const jobs = new JobRunner({
     store,
     graph,
     batchGraph,
@@ -117,32 +134,32 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    onProgress: (req): Promise<void> => service.progress(req),
-    onFinished: (req): Promise<void> => service.finished(req),
+    reports: new JobReporter({ port, csvLink }),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
   });
-  const service: SignoutService = new SignoutService({
-    botAppId,
+  const ends = new RequestEnds({ store, jobs, log, now });
+  const sweeper = new Sweeper({ store, jobs, ends, log, now });
+  const requests = new RequestService({
     tenantId: config.tenantId,
     ttlMinutes: config.confirmationTtlMinutes,
     store,
     audit,
-    notifier,
-    poster,
+    port,
     jobs,
+    ends,
+    refusals,
     log,
-    csvLink: (id) => csvLinks.linkFor(id),
+    csvLink,
+    now,
   });
   const app = createBot({
     adapter,
     botAppId,
     tenantId: config.tenantId,
     policy,
-    authorizer,
-    approvers,
-    graph,
-    directory,
+    guard,
+    users: new UserFinder(directory, log),
     resolver: new TargetResolver(graph, directory),
     assessor: new RequestAssessor(
       graph,
@@ -153,15 +170,14 @@ async function main(): Promise<void> {
       },
       log,
     ),
-    service,
+    requests,
     history: new HistoryService(audit),
     audit,
     deliveries,
     storeHealth: health,
-    notifier,
     deferredNotices: startupNotices,
+    port,
     poster,
-    foreign,
     log,
   });
   const server = await startServer(
@@ -206,10 +222,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   // a failure here must not end the process: the interval below tries again
-  await service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+  await sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
   if (stopping) return;
   sweep = setInterval(() => {
-    void service.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+    void sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
     void foreign
       .sweep()

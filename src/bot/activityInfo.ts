@@ -1,16 +1,10 @@
-import type { Activity } from 'botbuilder';
-import { zoneFromActivity, type LocalZone } from '../domain/timeFormat';
-import type { Person, ThreadLabel } from '../domain/types';
+import { ActivityTypes, TurnContext, type Activity } from 'botbuilder';
+import { zoneFromActivity } from '../domain/timeFormat';
+import type { ThreadLabel } from '../domain/types';
+import type { ActivityInfo } from '../signout/activityInfo';
+import type { ProactiveOrigin } from '../signout/teamsPort';
 
-/** What the bot needs to know about who sent an activity, from where, and in which time zone. */
-export interface ActivityInfo {
-  caller?: Person;
-  tenantId?: string;
-  zone?: LocalZone;
-  conversationId: string;
-  thread: ThreadLabel;
-}
-
+/** What the services need to know about an activity: who sent it, from where, in which time zone. */
 export function activityInfo(activity: Partial<Activity>): ActivityInfo {
   const aadObjectId = activity.from?.aadObjectId;
   const clientInfo = activity.entities?.find((e) => e.type === 'clientInfo') as
@@ -20,6 +14,7 @@ export function activityInfo(activity: Partial<Activity>): ActivityInfo {
     caller: aadObjectId
       ? { id: aadObjectId.toLowerCase(), name: activity.from?.name ?? aadObjectId }
       : undefined,
+    senderId: activity.from?.id,
     tenantId:
       activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } })?.tenant?.id,
     zone: zoneFromActivity({
@@ -28,6 +23,18 @@ export function activityInfo(activity: Partial<Activity>): ActivityInfo {
     }),
     conversationId: activity.conversation?.id ?? '',
     thread: threadLabel(activity),
+    origin: originOf(activity),
+    reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+    click: activity.type === ActivityTypes.Invoke,
+  };
+}
+
+/** Where proactive posts caused by an activity are sent from: its serviceUrl and the bot's account. */
+export function originOf(activity: Partial<Activity>): ProactiveOrigin | undefined {
+  if (!activity.serviceUrl || !activity.recipient) return undefined;
+  return {
+    serviceUrl: activity.serviceUrl,
+    bot: { id: activity.recipient.id, name: activity.recipient.name },
   };
 }
 
@@ -55,20 +62,4 @@ export function threadLabel(activity: Partial<Activity>): ThreadLabel {
 /** Percent-encodes all but letters, digits, `-` and `.`, so an id cannot put markup into the link. */
 function encodePart(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*~_]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** A zone as stored on a request: an IANA name, or an offset such as +01:00. */
-export function zoneToString(zone: LocalZone | undefined): string | undefined {
-  if (!zone) return undefined;
-  if (zone.kind === 'iana') return zone.zone;
-  const sign = zone.minutes < 0 ? '-' : '+';
-  const abs = Math.abs(zone.minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-export function zoneFromString(s: string | undefined): LocalZone | undefined {
-  if (!s) return undefined;
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(s);
-  if (m) return { kind: 'offset', minutes: (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) };
-  return { kind: 'iana', zone: s };
 }

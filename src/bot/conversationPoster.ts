@@ -1,7 +1,7 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { cardAttachment } from './replies';
 import type { Markdown } from '../domain/markdown';
-import type { SignoutRequest } from '../domain/types';
+import type { PostedRequest } from '../signout/teamsPort';
 import type { Logger } from '../log';
 import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
 import { sendText } from './replies';
@@ -36,7 +36,7 @@ export class ConversationPoster {
     private readonly timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
   ) {}
 
-  async updateCard(req: SignoutRequest, card: object): Promise<void> {
+  async updateCard(req: PostedRequest, card: object): Promise<void> {
     const id = req.conversation.cardActivityId;
     if (!id) return;
     await this.replaceCard(req.conversation.reference as Reference, id, card, { requestId: req.id });
@@ -55,7 +55,7 @@ export class ConversationPoster {
     while (this.draining.size) await Promise.allSettled([...this.draining]);
   }
 
-  async post(req: SignoutRequest, text: Markdown): Promise<void> {
+  async post(req: PostedRequest, text: Markdown): Promise<void> {
     await this.within(req.conversation.reference as Reference, { requestId: req.id }, (ctx) =>
       sendText(ctx, text),
     );

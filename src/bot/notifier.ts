@@ -2,13 +2,8 @@ import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Markdown } from '../domain/markdown';
 import type { Logger } from '../log';
 import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
+import type { ProactiveOrigin } from '../signout/teamsPort';
 import { sendText } from './replies';
-
-/** Where a proactive post can be sent from: the serviceUrl and bot account of a recent activity. */
-export interface ProactiveOrigin {
-  serviceUrl: string;
-  bot: { id: string; name?: string };
-}
 
 /**
  * Posts to the security channel (SECURITY_CHANNEL_ID). A failure to notify is logged, never thrown:
@@ -26,10 +21,6 @@ export class SecurityNotifier {
     private readonly log: Logger,
     private readonly timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
   ) {}
-
-  get enabled(): boolean {
-    return !!this.channelId;
-  }
 
   async notify(text: Markdown, origin: ProactiveOrigin | undefined): Promise<void> {
     if (!this.channelId || !origin?.serviceUrl) return;

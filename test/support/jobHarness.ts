@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Storage } from 'botbuilder';
 import pino from 'pino';
-import { JobRunner, type JobRunnerDeps } from '../../src/bot/jobRunner';
+import type { JobReports } from '../../src/signout/jobEnd';
+import { JobRunner, type JobRunnerDeps } from '../../src/signout/jobRunner';
 import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
 import type { BatchItem, BatchItemResponse } from '../../src/graph/bulk';
 import type { GraphApi } from '../../src/graph/client';
@@ -125,7 +126,13 @@ export class MemoryAudit implements Pick<AuditSink, 'readAll' | 'appendMany'> {
   }
 }
 
-export interface HarnessOptions extends Partial<Omit<JobRunnerDeps, 'store' | 'graph' | 'batchGraph'>> {
+export interface HarnessOptions extends Partial<
+  Omit<JobRunnerDeps, 'store' | 'graph' | 'batchGraph' | 'reports'>
+> {
+  /** the job's progress cards (default: none) */
+  onProgress?: JobReports['progress'];
+  /** the report of each end (default: kept in `finished`) */
+  onFinished?: JobReports['finished'];
   /** wraps the store's Storage, e.g. to make a write fail */
   storage?: (inner: Storage) => Storage;
   /** share one store (and Graph, and audit log) with another harness: a second instance */
@@ -143,7 +150,7 @@ export interface Harness {
 }
 
 export async function jobHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const { storage: wrap, with: other, ...deps } = o;
+  const { storage: wrap, with: other, onProgress, onFinished, ...deps } = o;
   let storage: Storage;
   let store: RequestStore;
   if (other) {
@@ -170,8 +177,10 @@ export async function jobHarness(o: HarnessOptions = {}): Promise<Harness> {
     audit,
     limits: limitsForTenantSize(0),
     log: logger,
-    onProgress: async () => undefined,
-    onFinished: async (r) => void finished.push(r),
+    reports: {
+      progress: onProgress ?? (async () => undefined),
+      finished: onFinished ?? (async (r) => void finished.push(r)),
+    },
     instance: 'A',
     leaseMs: 60_000,
     ...deps,

@@ -46,6 +46,9 @@ const FORBIDDEN: [string, string][] = [
   ['src/store/x.ts', "import { Application as x } from '@microsoft/teams-ai';"],
   ['src/signout/x.ts', "import { TurnContext as x } from 'botbuilder';"],
   ['src/signout/x.ts', "import { sendText as x } from '../bot/replies';"],
+  ['src/signout/x.ts', "import { Application as x } from '@microsoft/teams-ai';"],
+  ['src/signout/x.ts', "import { TeamsInfo as x } from 'botbuilder-core';"],
+  ['src/signout/x.ts', "import { z as x } from 'zod';"],
   ['src/index.ts', "import { TeamsAdapter as x } from '@microsoft/teams-ai';"],
 ];
 
@@ -58,6 +61,13 @@ const ALLOWED: [string, string][] = [
   ['src/graph/bulk/x.ts', "import type { GraphApi as x } from '../client';"],
   ['src/store/x.ts', "import type { Storage as x } from 'botbuilder';"],
   ['src/signout/x.ts', "import type { GraphApi as x } from '../graph/client';"],
+  ['src/signout/x.ts', "import { runBulkRevoke as x } from '../graph/bulk';"],
+  ['src/signout/x.ts', "import type { RequestStore as x } from '../store/requestStore';"],
+  ['src/signout/x.ts', "import { cardFor as x } from '../cards/cardFor';"],
+  ['src/signout/x.ts', "import { parseCommand as x } from '../commands';"],
+  ['src/signout/x.ts', "import type { Logger as x } from '../log';"],
+  ['src/signout/x.ts', "import type { Config as x } from '../config';"],
+  ['src/signout/x.ts', "import { JobEnd as x } from './jobEnd';"],
   ['src/bot/x.ts', "import { Application as x } from '@microsoft/teams-ai';"],
 ];
 

@@ -1,8 +1,11 @@
 import { credentialProblem, explainGraphFailure } from '../../src/domain/graphErrors';
-import * as messages from '../../src/bot/messages';
+import * as foreignMessages from '../../src/domain/foreignMessages';
+import * as lookupMessages from '../../src/domain/lookupMessages';
+import * as noticeMessages from '../../src/domain/noticeMessages';
+import * as outcomeMessages from '../../src/domain/outcomeMessages';
+import * as refusalMessages from '../../src/domain/refusalMessages';
 import type { Markdown } from '../../src/domain/markdown';
 import { shown } from '../support/markdownReader';
-import { foreignAuditDetail } from '../../src/bot/messages';
 import { aRequest } from '../support/requests';
 import type { DirectoryUser } from '../../src/domain/types';
 import { checkTenant, isListedAdmin, isPolicyConfigured, whoMayUse } from '../../src/domain/policy';
@@ -12,6 +15,14 @@ const read =
   <A extends unknown[]>(f: (...a: A) => Markdown) =>
   (...a: A) =>
     shown(f(...a).text);
+const messages = {
+  ...foreignMessages,
+  ...lookupMessages,
+  ...noticeMessages,
+  ...outcomeMessages,
+  ...refusalMessages,
+};
+const { foreignAuditDetail } = foreignMessages;
 const bulkSummary = read(messages.bulkSummary);
 const foreignNotice = read(messages.foreignNotice);
 const CHECK_FAILED = shown(messages.CHECK_FAILED.text);

@@ -1,4 +1,6 @@
-import * as text from '../../src/bot/messages';
+import { approvalNotice, endedNotice, requestedNotice } from '../../src/domain/noticeMessages';
+import { outcomeLines } from '../../src/domain/outcomeMessages';
+import { notBlockedByBot } from '../../src/domain/unblockMessages';
 import { cardFor } from '../../src/cards/cardFor';
 import { renderConfirmCard } from '../../src/cards/confirm';
 import { renderHistoryCard } from '../../src/cards/history';
@@ -176,29 +178,29 @@ describe('unblock result card', () => {
 
 describe('unblock texts', () => {
   it('the thread line and the notices name the unblock, not a sign-out', () => {
-    expect(shown(text.outcomeLines(done()).text)).toBe(
+    expect(shown(outcomeLines(done()).text)).toBe(
       'Sign-in is allowed again for Lester Lee (lester@contoso.com) (accountEnabled = true). Sessions revoked earlier stay revoked: they sign in afresh.',
     );
-    expect(shown(text.requestedNotice(unblockRequest(), 'General').text)).toBe(
+    expect(shown(requestedNotice(unblockRequest(), 'General').text)).toBe(
       'Unblock requested: Ada Admin asked to allow Lester Lee (lester@contoso.com) to sign in again. Reason: laptop recovered. In General.',
     );
-    expect(shown(text.endedNotice(done(), 'General').text)).toMatch(
+    expect(shown(endedNotice(done(), 'General').text)).toMatch(
       /^Unblock done: Lester Lee .*confirmed by Bob Boss/,
     );
-    expect(shown(text.approvalNotice(unblockRequest(), 'approved', bob, 'General').text)).toMatch(
+    expect(shown(approvalNotice(unblockRequest(), 'approved', bob, 'General').text)).toMatch(
       /^Unblock approved: Bob Boss approved Ada Admin's request to unblock Lester Lee/,
     );
     const failed = done({
       status: 'failed',
       outcomes: [{ userId: lester.id, kind: 'failed', message: 'Graph said no.' }],
     });
-    expect(shown(text.outcomeLines(failed).text)).toBe(
+    expect(shown(outcomeLines(failed).text)).toBe(
       'Could not unblock Lester Lee (lester@contoso.com): Graph said no.',
     );
   });
 
   it('a refused unblock of a block the bot did not make points to the Entra admin center', () => {
-    const said = shown(text.notBlockedByBot(lester).text);
+    const said = shown(notBlockedByBot(lester).text);
     expect(said).toMatch(/I won't unblock Lester Lee/);
     expect(said).toMatch(/changed nothing/);
     expect(said).toMatch(/only reverses blocks it made/);

@@ -1,0 +1,13 @@
+import type { TeamsPort } from '../signout/teamsPort';
+import type { ConversationPoster } from './conversationPoster';
+import type { SecurityNotifier } from './notifier';
+
+/** The services' TeamsPort, through the adapter: a request's card and thread, and the security channel. */
+export function teamsPort(poster: ConversationPoster, notifier: SecurityNotifier): TeamsPort {
+  return {
+    replaceCard: (req, card) => poster.updateCard(req, card),
+    postInThread: (req, text) => poster.post(req, text),
+    notifySecurity: (text, origin) => notifier.notify(text, origin),
+    notifySecurityInBackground: (text, origin) => notifier.notifyInBackground(text, origin),
+  };
+}

@@ -1,0 +1,97 @@
+import type { AuditEntry } from '../domain/audit';
+import { heldBy, type RunnerIdentity } from '../domain/jobClaim';
+import { endAuditEntries, notYetAudited } from '../domain/outcomeAudit';
+import { FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
+import type { AuditSink } from '../store/auditLog';
+import type { RequestStore, TransitionResult } from '../store/requestStore';
+import type { Job } from './jobOutcomes';
+
+/** Reports what the job runner has run and ended: see JobReporter. */
+export interface JobReports {
+  /** the latest state of a bulk job; the job does not wait for it (see LatestOnly) */
+  progress(req: SignoutRequest): Promise<void>;
+  /**
+   * once a request's end and its audit lines are stored: the end of a job, or of a request that never
+   * ran (cancelled, expired, rejected)
+   */
+  finished(req: SignoutRequest): Promise<void>;
+}
+
+/**
+ * The end of a request, in an order that survives a crash at any point: its audit lines, then its end
+ * in the store marked audited, then the report in Teams marked reported. A runner that resumes an end
+ * whose audit may have been written before a crash writes only the lines that are missing, so each
+ * line is written once; so does a runner whose job a cancel ended while it audited its outcomes.
+ */
+export class JobEnd {
+  constructor(
+    private readonly d: {
+      store: RequestStore;
+      audit: Pick<AuditSink, 'readAll' | 'appendMany'>;
+      reports: JobReports;
+      me: RunnerIdentity;
+      now: () => Date;
+      /** true once this process stops: a report under way is handed back unmarked */
+      pausing: () => boolean;
+    },
+  ) {}
+
+  /** @returns true when the end is handed back unreported (shutdown) */
+  async finish(job: Job, resumed: boolean): Promise<boolean> {
+    const { lease } = job;
+    let req = await this.d.store.get(job.req.id);
+    if (!req || !heldBy(req, this.d.me)) return this.lost(job);
+    // what the log holds of the request: after a crash, anything; else what this run writes below
+    const written: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>[] =
+      resumed && !req.auditedAt ? await this.d.audit.readAll() : [];
+    while (!req.auditedAt) {
+      const lines = notYetAudited(endAuditEntries(req), written);
+      if (!lease.valid()) return false;
+      await this.d.audit.appendMany(lines);
+      written.push(...lines);
+      const ended = await this.end(req);
+      if (!ended.request || !heldBy(ended.request, this.d.me)) return this.lost(job);
+      // not ended: a cancel came in since the lines were made; audit what it adds, then end again
+      req = ended.request;
+    }
+    if (req.reportedAt) return false;
+    // the final card must not be overwritten by a progress update still on its way
+    await job.progress.close();
+    await this.d.reports.finished(req);
+    // a report made while this process stops may be cut short by the shutdown deadline: handed back
+    // unmarked, it is made again at the next start (its posts may then come twice)
+    if (this.d.pausing()) return true;
+    await this.d.store.patch(req.id, (cur) =>
+      heldBy(cur, this.d.me) && !cur.reportedAt ? { reportedAt: this.d.now().toISOString() } : undefined,
+    );
+    return false;
+  }
+
+  private lost(job: Job): false {
+    job.lease.lose();
+    return false;
+  }
+
+  /**
+   * Stores the end of a request whose audit lines were just written for the state `req`: a running job
+   * becomes done or failed; an end stored already (a cancel, an expiry, a rejection) is marked audited.
+   * Writes nothing when the request has changed since (ok: false, with the request as it is now).
+   */
+  private async end(req: SignoutRequest): Promise<TransitionResult> {
+    const now = this.d.now().toISOString();
+    const stamp = (cur: SignoutRequest) => ({ auditedAt: now, finishedAt: cur.finishedAt ?? now });
+    const unchanged = (cur: SignoutRequest) =>
+      heldBy(cur, this.d.me) &&
+      !cur.auditedAt &&
+      cur.status === req.status &&
+      cur.outcomes.length === req.outcomes.length;
+    if (req.status !== 'running')
+      return this.d.store.patch(req.id, (cur) => (unchanged(cur) ? stamp(cur) : undefined));
+    const anyRevoked = req.outcomes.some((o) => !FAILED_OUTCOMES.includes(o.kind));
+    return this.d.store.transition(req.id, ['running'], anyRevoked ? 'done' : 'failed', (cur) =>
+      unchanged(cur)
+        ? { ...stamp(cur), error: anyRevoked ? undefined : cur.outcomes.find((o) => o.message)?.message }
+        : undefined,
+    );
+  }
+}

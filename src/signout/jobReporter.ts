@@ -1,0 +1,75 @@
+import type { CsvLink } from '../cards/cardOptions';
+import { approvalNotice, endedNotice } from '../domain/noticeMessages';
+import { bulkSummary, outcomeLines } from '../domain/outcomeMessages';
+import { zoneFromString } from '../domain/storedZone';
+import type { SignoutRequest } from '../domain/types';
+import type { JobReports } from './jobEnd';
+import { cardFor } from '../cards/cardFor';
+import type { ProactiveOrigin, TeamsPort } from './teamsPort';
+
+/**
+ * Tells Teams how a request goes once the job runner has it: the progress card of a bulk job, and the
+ * end of every request (its card for everyone, for a job its lines in the thread, the security channel).
+ * Its audit lines are already written (JobEnd); after a crash a report may be made again, so a post may
+ * come twice but is never lost.
+ */
+export class JobReporter implements JobReports {
+  constructor(
+    private readonly d: {
+      port: TeamsPort;
+      /** a link to the CSV of a request's outcomes, and when it expires */
+      csvLink: (requestId: string) => CsvLink;
+      now?: () => Date;
+    },
+  ) {}
+
+  /** Progress of a bulk job: the card, updated in place. */
+  async progress(req: SignoutRequest): Promise<void> {
+    await this.d.port.replaceCard(
+      req,
+      cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.now() }),
+    );
+  }
+
+  async finished(req: SignoutRequest): Promise<void> {
+    if (!req.startedAt) return this.endedUnstarted(req);
+    const zone = zoneFromString(req.confirmerTimeZone);
+    const bulk = req.targets.length > 1;
+    await this.d.port.replaceCard(
+      req,
+      cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }),
+    );
+    await this.d.port.postInThread(req, bulk ? bulkSummary(req) : outcomeLines(req, zone));
+    await this.d.port.notifySecurity(endedNotice(req, req.thread, zone), originOfRequest(req));
+  }
+
+  /** A request that ended before it ran: cancelled, expired or rejected. */
+  private async endedUnstarted(req: SignoutRequest): Promise<void> {
+    await this.d.port.replaceCard(req, cardFor(req, { now: this.now() }));
+    const origin = originOfRequest(req);
+    if (req.status === 'rejected' && req.rejectedBy) {
+      await this.d.port.notifySecurity(approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
+    } else if (!req.choices) {
+      // a choice card was never announced: its end is not either
+      await this.d.port.notifySecurity(endedNotice(req, req.thread), origin);
+    }
+  }
+
+  private now(): Date {
+    return this.d.now?.() ?? new Date();
+  }
+}
+
+/** The parts of botbuilder's ConversationReference, as stored with a request, that the services read. */
+export interface StoredReference {
+  serviceUrl?: string;
+  bot?: { id?: string; name?: string };
+  conversation?: { id?: string };
+}
+
+/** Where to post about a request from when no activity is at hand: the serviceUrl it was asked through. */
+export function originOfRequest(req: Pick<SignoutRequest, 'conversation'>): ProactiveOrigin | undefined {
+  const ref = req.conversation.reference as StoredReference;
+  if (!ref.serviceUrl || !ref.bot?.id) return undefined;
+  return { serviceUrl: ref.serviceUrl, bot: { id: ref.bot.id, name: ref.bot.name } };
+}

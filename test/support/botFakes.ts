@@ -1,0 +1,149 @@
+import type { Command } from '../../src/domain/command';
+import type { Markdown } from '../../src/domain/markdown';
+import type { DirectoryUser, Person, SignoutRequest } from '../../src/domain/types';
+import type { Resolution } from '../../src/graph/targets';
+import { createLogger } from '../../src/log';
+import type { ActivityInfo } from '../../src/signout/activityInfo';
+import type { AuthorizationResult } from '../../src/signout/authorizer';
+import type { NewRequest } from '../../src/signout/createRequest';
+import type { Assessment } from '../../src/signout/requestAssessor';
+import { Refusals } from '../../src/signout/refusals';
+import type { ActionDeps } from '../../src/bot/actions/action';
+import type { CommandDeps, MessageTurn } from '../../src/bot/commands/command';
+import { runCommand } from '../../src/bot/commands/table';
+import { Guard } from '../../src/bot/guard';
+import { shown } from './markdownReader';
+import { RequestService } from '../../src/signout/requestService';
+import { anInfo, fakePort, ListAudit, requestDeps } from './serviceFakes';
+
+export const ALEX: Person = { id: 'a', name: 'Alex' };
+export const MEGAN: Person = { id: 'b', name: 'Megan' };
+export const EVE: Person = { id: 'e', name: 'Eve' };
+export const TENANT = 't';
+
+export const aUser = (id: string, over: Partial<DirectoryUser> = {}): DirectoryUser => ({
+  id,
+  displayName: `User ${id}`,
+  userPrincipalName: `${id}@contoso.com`,
+  accountEnabled: true,
+  ...over,
+});
+
+/** An authorizer that admits the listed ids. */
+export const listed = (...ids: string[]) => ({
+  check: async (id: string | undefined): Promise<AuthorizationResult> =>
+    !id
+      ? { allowed: false, why: 'unknownCaller' }
+      : ids.includes(id)
+        ? { allowed: true, via: 'list' }
+        : { allowed: false, why: 'notAdmin' },
+});
+
+/** The real guard, with Alex and Megan as admins and Megan as the only approver. */
+export function aGuard() {
+  const audit = new ListAudit();
+  const port = fakePort();
+  const refusals = new Refusals({ audit, port, log: createLogger('silent') });
+  const foreign = { refuse: jest.fn(async () => true) };
+  const guard = new Guard({
+    tenantId: TENANT,
+    admins: listed('a', 'b'),
+    approvers: listed('b'),
+    refusals,
+    foreign,
+  });
+  return { guard, audit, port, foreign };
+}
+
+/** A message from `caller`, and what the bot answered to it. */
+export function aTurn(caller: Person = ALEX, over: Partial<ActivityInfo> = {}) {
+  const said: string[] = [];
+  const cards: object[] = [];
+  const turn: MessageTurn = {
+    info: anInfo({ caller, click: false, ...over }),
+    say: async (text: Markdown) => void said.push(shown(text.text)),
+    show: async (card: object) => {
+      cards.push(card);
+      return `card-${cards.length}`;
+    },
+  };
+  return { turn, said, cards };
+}
+
+/** Everything a command handler uses, with the guard real and the rest recording what it was asked. */
+export function commandDeps(
+  o: {
+    users?: DirectoryUser[];
+    resolution?: Resolution;
+    assessment?: Assessment;
+  } = {},
+) {
+  const g = aGuard();
+  const created: NewRequest[] = [];
+  const assessed: { targets: DirectoryUser[]; flags: object }[] = [];
+  const history: object[] = [];
+  const users = o.users ?? [];
+  const deps: CommandDeps = {
+    tenantId: TENANT,
+    policy: { adminUserIds: ['a', 'b'], adminGroupId: undefined },
+    guard: g.guard,
+    users: {
+      find: async (ref) => {
+        const user = users.find((u) => u.id === ref.value || u.userPrincipalName === ref.value);
+        return user ? { user } : { answer: { text: `nobody is ${ref.value}` } as Markdown };
+      },
+      suggestions: async () => new Map(),
+    },
+    resolver: {
+      resolve: async () =>
+        o.resolution ?? { kind: 'users', users, source: users.map((u) => u.id).join(', ') },
+      tenantFacts: async () => ({ userCount: 1234, primaryDomain: 'Contoso.com' }),
+    },
+    assessor: {
+      assess: async (_requester, targets, flags) => {
+        assessed.push({ targets, flags });
+        return o.assessment ?? { ok: true, targets, approval: { required: false, why: '' }, excluded: [] };
+      },
+    },
+    requests: {
+      create: async (_info, n, postCard) => {
+        created.push(n);
+        await postCard({ type: 'AdaptiveCard', body: [] });
+        return { id: 'r1' } as SignoutRequest;
+      },
+    },
+    history: { card: async (q) => (history.push(q), { type: 'AdaptiveCard', history: true }) },
+    audit: g.audit,
+    port: g.port,
+    log: createLogger('silent'),
+  };
+  return { deps, created, assessed, history, ...g };
+}
+
+/** Runs one command through the table, as the message route does. */
+export async function run(cmd: Command, deps: CommandDeps, caller: Person = ALEX) {
+  const t = aTurn(caller);
+  await runCommand(t.turn, cmd, deps);
+  return t;
+}
+
+/** A click the guard admitted, from `caller` in conversation `conv`. */
+export const aClick = (caller: Person) => ({ info: anInfo({ caller }), caller });
+
+/** What the card actions use: the real request service over a real store, and the real guard. */
+export async function actionDeps(assessment?: Assessment) {
+  const svc = await requestDeps();
+  const assessed: DirectoryUser[][] = [];
+  const g = aGuard();
+  const deps: ActionDeps = {
+    requests: new RequestService(svc.deps),
+    guard: g.guard,
+    assessor: {
+      assess: async (_requester, targets) => {
+        assessed.push(targets);
+        return assessment ?? { ok: true, targets, approval: { required: false, why: '' }, excluded: [] };
+      },
+    },
+  };
+  return { ...svc, deps, assessed, refusals: { audit: g.audit, port: g.port } };
+}
