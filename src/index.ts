@@ -13,17 +13,22 @@ import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
+import { GraphTokenLifetime } from './graph/tokenLifetime';
 import { createLogger } from './log';
 import { Authorizer } from './signout/authorizer';
 import { DeferredNotices } from './signout/deferredNotices';
+import { FollowUpService } from './signout/followUpService';
 import { ForeignActivityRefusals } from './signout/foreignActivity';
 import { HistoryService } from './signout/historyService';
 import { JobReporter } from './signout/jobReporter';
 import { JobRunner } from './signout/jobRunner';
+import { OutcomeFollowUps } from './signout/outcomeFollowUps';
 import { Refusals } from './signout/refusals';
 import { RequestAssessor } from './signout/requestAssessor';
 import { RequestEnds } from './signout/requestEnds';
 import { RequestService } from './signout/requestService';
+import { SignInCheckRequests } from './signout/signInCheckRequests';
+import { SignInChecker } from './signout/signInChecker';
 import { Sweeper } from './signout/sweeper';
 import { UserFinder } from './signout/userFinder';
 import { startupWarnings } from './startupWarnings';
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
   const startupNotices = new DeferredNotices();
-  const { storage, store, audit, csvLinkKey, deliveries, health } = await createStores(config, {
+  const { storage, store, followUps, audit, csvLinkKey, deliveries, health } = await createStores(config, {
     ledgerError: (err) =>
       log.warn(
         { err: (err as Error).message },
@@ -124,6 +129,26 @@ async function main(): Promise<void> {
   });
   const csvLink = (id: string) => csvLinks.linkFor(id);
   const now = () => new Date();
+  const lifetime = new GraphTokenLifetime(graph, {
+    onFailure: (err) =>
+      log.warn(
+        { err: (err as Error).message, code: (err as { code?: string }).code },
+        'token lifetime policy not read: "out everywhere by" assumes 90 minutes',
+      ),
+  });
+  const checker = new SignInChecker({ graph, log, now });
+  const followUpService = new FollowUpService({
+    followUps,
+    store,
+    checker,
+    port,
+    offsets: config.followUpMinutes,
+    instance: config.instanceId,
+    leaseMs: config.jobLeaseSeconds * 1000,
+    log,
+    now,
+  });
+  const signInChecks = new SignInCheckRequests({ store, checker, port, log });
   const jobs = new JobRunner({
     store,
     graph,
@@ -134,7 +159,11 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new JobReporter({ port, csvLink }),
+    reports: new OutcomeFollowUps(new JobReporter({ port, csvLink }), {
+      store,
+      lifetime,
+      followUps: followUpService,
+    }),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
   });
@@ -172,6 +201,10 @@ async function main(): Promise<void> {
     ),
     requests,
     history: new HistoryService(audit),
+    signIns: checker,
+    lifetime,
+    now,
+    signInChecks,
     audit,
     deliveries,
     storeHealth: health,
@@ -211,6 +244,7 @@ async function main(): Promise<void> {
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
       health.stop();
+      await Promise.all([followUpService.settle(), signInChecks.settle()]);
       await Promise.all([notifier.settle(), poster.settle()]);
       await storage.flush();
       await audit.flush();
@@ -226,6 +260,8 @@ async function main(): Promise<void> {
   if (stopping) return;
   sweep = setInterval(() => {
     void sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+    if (!stopping)
+      void followUpService.postDue().catch((err) => log.error({ err: err.message }, 'follow-ups failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
     void foreign
       .sweep()

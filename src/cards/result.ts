@@ -1,5 +1,4 @@
-import { outEverywhereBy } from '../domain/outEverywhereBy';
-import { bulkOutEverywhereByText, outEverywhereByText } from '../domain/outEverywhereByText';
+import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
 import { num } from '../domain/wording';
@@ -101,24 +100,10 @@ function signedSomeoneOut(req: SignoutRequest): boolean {
   return actionOf(req) === 'signout' && req.outcomes.some((x) => x.kind === 'revoked');
 }
 
-/**
- * "Out everywhere by …", from the latest valid-from the sign-out set and the lifetime stored with the
- * request when it ended; none before then, or when nobody's sessions were revoked.
- */
-export function outEverywhereByNote(req: SignoutRequest, zone: LocalZone | undefined): Note[] {
-  if (!req.tokenLifetime || actionOf(req) !== 'signout') return [];
-  const times = req.outcomes
-    .filter((x) => x.kind === 'revoked' && x.validFrom)
-    .map((x) => Date.parse(x.validFrom!))
-    .filter(Number.isFinite);
-  if (times.length === 0) return [];
-  const by = outEverywhereBy(new Date(Math.max(...times)), req.tokenLifetime);
-  return [
-    {
-      text: req.targets.length > 1 ? bulkOutEverywhereByText(by, zone) : outEverywhereByText(by, zone),
-      color: 'Default',
-    },
-  ];
+/** "Out everywhere by …" under the title, once the request stored the lifetime. */
+function outEverywhereByNote(req: SignoutRequest, zone: LocalZone | undefined): Note[] {
+  const text = requestOutEverywhereByText(req, zone);
+  return text ? [{ text, color: 'Default' }] : [];
 }
 
 /**

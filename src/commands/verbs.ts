@@ -12,6 +12,7 @@ import { historyGrammar } from './historyGrammar';
 import { signoutGrammar } from './signoutGrammar';
 import { statusGrammar } from './statusGrammar';
 import { unblockGrammar } from './unblockGrammar';
+import { verifyGrammar } from './verifyGrammar';
 import { stripTrailing } from './text';
 
 export const GRAMMARS = {
@@ -19,6 +20,7 @@ export const GRAMMARS = {
   status: statusGrammar,
   history: historyGrammar,
   unblock: unblockGrammar,
+  verify: verifyGrammar,
   help: helpGrammar,
 } satisfies Record<string, VerbGrammar>;
 

@@ -2,11 +2,10 @@
 
 import type { VerifyCommand } from '../domain/command';
 import { parseSince } from '../domain/since';
-import { refuse, WHO, type Refusal } from './grammar';
+import { refuse, WHO, type Refusal, type VerbGrammar } from './grammar';
 import { Lexer } from './lexer';
 import { extraUser, readOneUser } from './oneUser';
 
-/** Kept out of Reading until the bot handles `verify` (its command table is exhaustive). */
 export function parseVerify(args: string): VerifyCommand | Refusal {
   const lex = new Lexer(args);
   const tok = lex.read(0);
@@ -24,3 +23,9 @@ export function parseVerify(args: string): VerifyCommand | Refusal {
 }
 
 export const VERIFY_USAGE = `Usage: verify WHO [since TIME], where WHO is ${WHO} and TIME is e.g. 14:02 (UTC), 2026-11-29 14:02 or 2h`;
+
+export const verifyGrammar: VerbGrammar = {
+  spellings: ['verify'],
+  usage: VERIFY_USAGE,
+  parse: parseVerify,
+};

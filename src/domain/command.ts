@@ -26,6 +26,7 @@ export type Command =
   | { kind: 'unblock'; user: UserRef; reason: string }
   | { kind: 'status'; user: UserRef }
   | { kind: 'history'; user?: UserRef; count: number }
+  | VerifyCommand
   | { kind: 'help' }
   | { kind: 'invalid'; verb: string; problem: string }
   | { kind: 'unknown' };

@@ -1,5 +1,11 @@
-import { CAE_REACTION_MINUTES, type AccessTokenLifetime, type OutEverywhereBy } from './outEverywhereBy';
+import {
+  CAE_REACTION_MINUTES,
+  outEverywhereBy,
+  type AccessTokenLifetime,
+  type OutEverywhereBy,
+} from './outEverywhereBy';
 import { formatShortTime, type LocalZone } from './timeFormat';
+import { actionOf, type SignoutRequest } from './types';
 
 /** The apps Microsoft lists as acting on a revocation through Continuous Access Evaluation. */
 export const CAE_APPS = 'Exchange Online, SharePoint Online, Teams, Microsoft Graph';
@@ -29,4 +35,19 @@ export function outEverywhereByText(by: OutEverywhereBy, zone?: LocalZone): stri
 /** The same for a bulk job: one time for everyone, counted from the last valid-from. */
 export function bulkOutEverywhereByText(by: OutEverywhereBy, zone?: LocalZone): string {
   return `Everyone signed out is out everywhere by ${formatShortTime(by.allAppsBy.toISOString(), zone)} at the latest (apps with Continuous Access Evaluation by ${formatShortTime(by.caeAppsBy.toISOString(), zone)}; access tokens: ${lifetimeText(by.lifetime)}).`;
+}
+
+/**
+ * "Out everywhere by …" for a sign-out that ended, from the latest valid-from it set and the lifetime
+ * stored with it; undefined before the lifetime was stored, for an unblock, or when nobody was revoked.
+ */
+export function requestOutEverywhereByText(req: SignoutRequest, zone?: LocalZone): string | undefined {
+  if (!req.tokenLifetime || actionOf(req) !== 'signout') return undefined;
+  const times = req.outcomes
+    .filter((x) => x.kind === 'revoked' && x.validFrom)
+    .map((x) => Date.parse(x.validFrom!))
+    .filter(Number.isFinite);
+  if (times.length === 0) return undefined;
+  const by = outEverywhereBy(new Date(Math.max(...times)), req.tokenLifetime);
+  return req.targets.length > 1 ? bulkOutEverywhereByText(by, zone) : outEverywhereByText(by, zone);
 }

@@ -1,6 +1,8 @@
 import type { CsvLink } from '../cards/cardOptions';
 import { approvalNotice, endedNotice } from '../domain/noticeMessages';
+import { joinMarkdown, msg, plain } from '../domain/markdown';
 import { bulkSummary, outcomeLines } from '../domain/outcomeMessages';
+import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
 import { zoneFromString } from '../domain/storedZone';
 import type { SignoutRequest } from '../domain/types';
 import type { JobReports } from './jobEnd';
@@ -39,7 +41,9 @@ export class JobReporter implements JobReports {
       req,
       cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }),
     );
-    await this.d.port.postInThread(req, bulk ? bulkSummary(req) : outcomeLines(req, zone));
+    const lines = bulk ? bulkSummary(req) : outcomeLines(req, zone);
+    const outBy = requestOutEverywhereByText(req, zone);
+    await this.d.port.postInThread(req, outBy ? joinMarkdown([lines, plain(outBy)], msg`\n\n`) : lines);
     await this.d.port.notifySecurity(endedNotice(req, req.thread, zone), originOfRequest(req));
   }
 

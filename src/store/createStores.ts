@@ -11,6 +11,7 @@ import { BlobRecords } from './blobRecords';
 import { createIfAbsent } from './createIfAbsent';
 import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
+import { FOLLOW_UP_INDEX, FollowUpStore } from './followUpStore';
 import { GuardedAudit, GuardedStorage } from './guardedStore';
 import type { Quarantined } from './quarantine';
 import { RequestStore } from './requestStore';
@@ -39,6 +40,8 @@ export interface Stores {
   /** the Storage under `store`; flush() waits for writes in flight */
   storage: Storage & { flush(): Promise<void> };
   store: RequestStore;
+  /** the follow-ups owed after sign-outs (FOLLOW_UP_MINUTES) */
+  followUps: FollowUpStore;
   audit: AuditSink;
   /** signs the CSV download links; the same for every instance on this back-end */
   csvLinkKey: Buffer;
@@ -96,6 +99,7 @@ export async function createStores(config: StoreConfig, events: StoreEvents = {}
   });
   const storage = new GuardedStorage(files, health);
   const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
+  const followUps = await new FollowUpStore(storage).init();
   const audit = await new GuardedAudit(
     new AuditLog(auditFile, { onTornLine: events.tornAuditLine }),
     health,
@@ -106,6 +110,7 @@ export async function createStores(config: StoreConfig, events: StoreEvents = {}
   return {
     storage,
     store,
+    followUps,
     audit,
     csvLinkKey,
     deliveries,
@@ -123,7 +128,8 @@ async function createBlobStores(
   const container = new ContainerClient(connectionString, containerName);
   try {
     await container.createIfNotExists();
-    await seedActiveIndex(container);
+    await seedIndex(container, ACTIVE_INDEX_KEY);
+    await seedIndex(container, FOLLOW_UP_INDEX);
     const health = newHealth(events, async () => {
       const at = new Date().toISOString();
       await container.getBlockBlobClient(PROBE_KEY).upload(at, at.length);
@@ -135,6 +141,7 @@ async function createBlobStores(
     );
     const storage = new GuardedStorage(records, health);
     const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
+    const followUps = await new FollowUpStore(storage).init();
     const audit = await new GuardedAudit(new BlobAuditLog(container), health).init();
     const csvLinkKey = await blobKey(container, CSV_LINK_KEY);
     const deliveries = new BlobDeliveryLedger(container, { ...times, onError: events.ledgerError });
@@ -142,6 +149,7 @@ async function createBlobStores(
     return {
       storage,
       store,
+      followUps,
       audit,
       csvLinkKey,
       deliveries,
@@ -166,17 +174,16 @@ function newHealth(events: StoreEvents, probe: () => Promise<void>): StoreHealth
 }
 
 /**
- * RequestStore.init() seeds a missing index with an unconditional write, as botbuilder's Storage has no
- * create-if-absent. Instances starting together could then overwrite an index another one has already
- * added a request to. Creating it here with If-None-Match: * closes that window; init() then finds it.
+ * RequestStore.init() (and FollowUpStore.init()) seed a missing index with an unconditional write, as
+ * botbuilder's Storage has no create-if-absent. Instances starting together could then overwrite an index
+ * another one has already added to. Creating it here with If-None-Match: * closes that window; init()
+ * then finds it.
  */
-async function seedActiveIndex(container: ContainerClient): Promise<void> {
+async function seedIndex(container: ContainerClient, key: string): Promise<void> {
   // already there is as wanted
-  await createIfAbsent(
-    container.getBlockBlobClient(sanitizeBlobKey(ACTIVE_INDEX_KEY)),
-    JSON.stringify({ ids: [] }),
-    { blobContentType: 'application/json' },
-  );
+  await createIfAbsent(container.getBlockBlobClient(sanitizeBlobKey(key)), JSON.stringify({ ids: [] }), {
+    blobContentType: 'application/json',
+  });
 }
 
 async function closeAll(

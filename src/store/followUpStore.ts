@@ -1,7 +1,8 @@
 import type { Storage } from 'botbuilder';
 import { claimable, type FollowUp } from '../domain/followUps';
 
-const INDEX = 'index/followups';
+export const FOLLOW_UP_INDEX = 'index/followups';
+const INDEX = FOLLOW_UP_INDEX;
 const PREFIX = 'followup/';
 const MAX_CAS_ATTEMPTS = 20;
 

@@ -4,6 +4,7 @@ import type { ActivityInfo } from '../../signout/activityInfo';
 import type { ClickAnswer } from '../../signout/clickedRequest';
 import type { RequestAssessor } from '../../signout/requestAssessor';
 import type { RequestService } from '../../signout/requestService';
+import type { SignInCheckRequests } from '../../signout/signInCheckRequests';
 import type { Guard } from '../guard';
 
 /** A click the guard has admitted: what is known of it, and the admin who clicked. */
@@ -17,6 +18,8 @@ export interface ActionDeps {
   requests: Omit<RequestService, 'create'>;
   guard: Pick<Guard, 'isApprover' | 'refuse'>;
   assessor: Pick<RequestAssessor, 'assess'>;
+  /** "Check sign-ins" */
+  signInChecks: Pick<SignInCheckRequests, 'check'>;
 }
 
 /** Every card's buttons carry the id of their request (a UUID, as the bot made it). */
