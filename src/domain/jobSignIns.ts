@@ -62,7 +62,9 @@ export function summarizeJobSignIns(input: {
         .at(-1),
     };
     if (beforeByUser) {
-      check.unusual = unusualSignIns(fresh, knownPlaces(beforeByUser.get(id.toLowerCase()) ?? []))[0];
+      // strictly before their sign-out: a sign-in at its very second is new, not usual
+      const usual = (beforeByUser.get(id.toLowerCase()) ?? []).filter((e) => Date.parse(e.at) < from);
+      check.unusual = unusualSignIns(fresh, knownPlaces(usual))[0];
     }
     return check;
   });

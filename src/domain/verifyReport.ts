@@ -77,7 +77,10 @@ export function buildVerifyReport(input: VerifyInput): VerifyReport {
     refusedTotal: entries.filter((e) => kindOf(e) === 'refusedOldSession').length,
     newSignIns,
     acceptedWithoutSignIn,
-    unusual: input.before ? unusualSignIns(newSignIns, knownPlaces(input.before)) : undefined,
+    // strictly before: a sign-in at the very second of the sign-out is new, not usual
+    unusual: input.before
+      ? unusualSignIns(newSignIns, knownPlaces(input.before.filter((e) => Date.parse(e.at) < sinceMs)))
+      : undefined,
     newestEntryAt: entries[0]?.at,
     nonInteractiveMissing: input.nonInteractiveMissing,
   };

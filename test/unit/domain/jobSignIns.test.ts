@@ -54,3 +54,14 @@ describe('summarizeJobSignIns', () => {
     expect(s.top[1].unusual).toBeUndefined();
   });
 });
+
+it('does not count a sign-in at the very second of a sign-out as a usual place', () => {
+  const atSignOut = e('a', { at: T0, ipAddress: '198.51.100.9', countryOrRegion: 'BR' });
+  const s = summarizeJobSignIns({
+    users: [{ id: 'a', validFrom: T0 }],
+    entries: [atSignOut],
+    before: [atSignOut],
+    nonInteractiveMissing: false,
+  });
+  expect(s.users[0].unusual).toBeDefined();
+});

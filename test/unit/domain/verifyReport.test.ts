@@ -130,3 +130,14 @@ describe('freshnessText', () => {
     );
   });
 });
+
+it('does not count a sign-in at the very second of the sign-out as a usual place', () => {
+  const atSignOut = e({ at: SINCE, ipAddress: '198.51.100.9', countryOrRegion: 'BR' });
+  const r = buildVerifyReport({
+    since: SINCE,
+    entries: [atSignOut],
+    nonInteractiveMissing: false,
+    before: [atSignOut],
+  });
+  expect(r.unusual).toHaveLength(1);
+});
