@@ -4,7 +4,8 @@
  * signed in again from the most unusual places first. Pure.
  */
 
-import { kindOf, type SignInEntry } from './signIns';
+import { kindOf, placeOf, type SignInEntry } from './signIns';
+import type { SignoutRequest } from './types';
 import { knownPlaces, unusualness, unusualSignIns, type UnusualSignIn } from './unusualPlaces';
 
 /** How many users with new sign-ins the follow-up names. */
@@ -100,4 +101,22 @@ function groupBy(entries: readonly SignInEntry[]): Map<string, SignInEntry[]> {
     else map.set(key, [e]);
   }
   return map;
+}
+
+/** What a job's request keeps of its follow-up, for its CSV. */
+export function jobSignInCheck(s: JobSignInSummary, at: Date): NonNullable<SignoutRequest['signInCheck']> {
+  return {
+    at: at.toISOString(),
+    users: s.users.map((u) => {
+      const e = u.unusual?.entry;
+      const place = e && placeOf(e);
+      return {
+        userId: u.userId,
+        refused: u.refused,
+        newSignIns: u.newSignIns,
+        lastNewSignInAt: u.lastNewSignInAt,
+        newPlace: e ? `${e.ipAddress ?? 'unknown address'}${place ? ` (${place})` : ''}` : undefined,
+      };
+    }),
+  };
 }

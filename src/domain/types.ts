@@ -128,6 +128,20 @@ export interface SignoutRequest {
    * thread post (issue 12); absent on requests that ended before
    */
   tokenLifetime?: AccessTokenLifetime;
+  /**
+   * a bulk job's follow-up from the sign-in logs, per signed-out user (issue 12), for the job's CSV;
+   * `newPlace` is the most unusual new sign-in's address and place
+   */
+  signInCheck?: {
+    at: string;
+    users: {
+      userId: string;
+      refused: number;
+      newSignIns: number;
+      lastNewSignInAt?: string;
+      newPlace?: string;
+    }[];
+  };
   /** live figures of a running bulk job */
   progress?: {
     done: number;

@@ -1,4 +1,5 @@
 import { followUpHeading, jobFollowUp, userFollowUps, type FollowUp } from '../domain/followUps';
+import { jobSignInCheck } from '../domain/jobSignIns';
 import { jobFollowUpText } from '../domain/jobSignInsText';
 import { msg, paragraphs } from '../domain/markdown';
 import { zoneFromString } from '../domain/storedZone';
@@ -14,7 +15,7 @@ import type { TeamsPort } from './teamsPort';
 
 export interface FollowUpDeps {
   followUps: FollowUpStore;
-  store: Pick<RequestStore, 'get'>;
+  store: Pick<RequestStore, 'get' | 'patch'>;
   checker: Pick<SignInChecker, 'user' | 'job'>;
   port: TeamsPort;
   /** FOLLOW_UP_MINUTES; empty: none */
@@ -115,6 +116,7 @@ export class FollowUpService {
       await this.d.port.postInThread(req, paragraphs(`${heading}: ${checked.problem}`));
       return;
     }
+    await this.d.store.patch(req.id, () => ({ signInCheck: jobSignInCheck(checked, this.d.now()) }));
     const text = jobFollowUpText(checked, req.targets, { heading, zone });
     await this.d.port.postInThread(req, text);
     if (checked.usersWithNewSignIns) await this.d.port.notifySecurity(text, origin);

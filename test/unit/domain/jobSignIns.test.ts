@@ -1,5 +1,5 @@
 import type { SignInEntry } from '../../../src/domain/signIns';
-import { JOB_TOP_USERS, summarizeJobSignIns } from '../../../src/domain/jobSignIns';
+import { JOB_TOP_USERS, jobSignInCheck, summarizeJobSignIns } from '../../../src/domain/jobSignIns';
 
 const T0 = '2026-11-29T14:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -64,4 +64,25 @@ it('does not count a sign-in at the very second of a sign-out as a usual place',
     nonInteractiveMissing: false,
   });
   expect(s.users[0].unusual).toBeDefined();
+});
+
+it('keeps per user what the CSV shows', () => {
+  const s = summarizeJobSignIns({
+    users: [{ id: 'a', validFrom: T0 }],
+    entries: [e('a', { ipAddress: '198.51.100.9', city: 'Lima', countryOrRegion: 'PE' })],
+    before: [],
+    nonInteractiveMissing: false,
+  });
+  expect(jobSignInCheck(s, new Date(T0))).toEqual({
+    at: T0,
+    users: [
+      {
+        userId: 'a',
+        refused: 0,
+        newSignIns: 1,
+        lastNewSignInAt: at(10),
+        newPlace: '198.51.100.9 (Lima, PE)',
+      },
+    ],
+  });
 });

@@ -131,6 +131,8 @@ describe('FollowUpService', () => {
     await service.postDue();
     expect(asked).toHaveLength(1);
     expect(asked[0].users).toHaveLength(2);
+    // kept with the request for the job's CSV
+    expect((await store.get(job.id))?.signInCheck?.users.map((u) => u.userId)).toEqual(['u1', 'u2']);
     expect(port.said.thread[0].text).toMatch(/^\*\*Follow-up 1 hour 30 minutes after the sign-out\*\*/);
     const off = await setUp({ offsets: [] });
     await off.store.create(signedOut());
