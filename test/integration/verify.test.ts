@@ -188,6 +188,32 @@ describe('verify (issue 12)', () => {
     }
   });
 
+  it('gives a job one time for everyone, and one follow-up from one tenant-wide read', async () => {
+    const [, , , , u5, u6] = SAMPLE.testUsers;
+    const card = await bot.requestSignout(`signout ${u5.upn} ${u6.upn} -- phishing wave`, admin);
+    await bot.click('signout.confirm', card, admin);
+    const summary = await bot.waitForText(card.conversationId, /2 signed out/);
+    expect(shown(summary.body.text)).toMatch(
+      /Everyone signed out is out everywhere by \d{2}:\d{2} UTC( \(\d{2}:\d{2} [^)]+\))? at the latest/,
+    );
+    const followUp = await bot.waitForText(
+      card.conversationId,
+      /Follow-up 15 seconds after the sign-out/,
+      40_000,
+    );
+    const text = shown(followUp.body.text);
+    expect(text).toContain('from the sign-in logs of the 2 users signed out');
+    expect(text).toContain('2 attempts with an old session were refused (2 users)');
+    expect(text).toContain('2 users signed in again since their sign-out.');
+    const tenantWide = signInReads().filter(
+      (r) => r.at >= followUp.at - 20_000 && !/userId/.test(r.query.$filter ?? ''),
+    );
+    expect(tenantWide.length).toBeGreaterThan(0);
+    expect(
+      bot.postedIn(card.conversationId).filter((a) => /Follow-up 3 seconds/.test(shown(a.body?.text ?? ''))),
+    ).toEqual([]);
+  });
+
   it('keeps follow-ups across a restart and posts each once', async () => {
     const { card } = await signOut(SAMPLE.testUsers[3].upn);
     await sb.restartBot();
