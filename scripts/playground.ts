@@ -135,6 +135,7 @@ async function main(): Promise<void> {
       '',
       `    signout ${SAMPLE.lester.upn} laptop stolen`,
       `    status ${SAMPLE.lester.upn}`,
+      `    verify ${SAMPLE.lester.upn}        (a minute after the sign-out: his sample sign-in logs)`,
       '    help',
       '',
       `  Notifications go to the "${security.name}" channel. Personal Chat needs no mention.`,
