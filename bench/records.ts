@@ -100,13 +100,15 @@ async function main(): Promise<void> {
     // A year of heavy use: twelve jobs of this size and 20,000 single sign-outs.
     const log = path.join(dir, 'audit.jsonl');
     const handle = await fs.open(log, 'w');
-    for (let job = 0; job < 12; job++) await handle.write(toJsonLines(bulkJob(`job-${job}`, users)));
+    for (let job = 0; job < 12; job++)
+      await handle.write(toJsonLines(bulkJob(`job-${job}`, users), Date.now()));
     for (let n = 0; n < 20_000; n += 1000) {
       await handle.write(
         toJsonLines(
           Array.from({ length: 1000 }, (_, i) =>
             bulkJob(`single-${n + i}`, [users[(n + i) % o.users]]),
           ).flat(),
+          Date.now(),
         ),
       );
     }

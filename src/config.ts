@@ -13,6 +13,7 @@ import {
   positiveInt,
   PUBLIC_AUTHORITY_HOSTS,
 } from './configFields';
+import { APPROVAL_POLICIES, type ApprovalPolicy } from './domain/approvalPolicy';
 import { DEFAULT_FOLLOW_UP_MINUTES, parseFollowUpMinutes } from './domain/followUps';
 
 /**
@@ -98,7 +99,7 @@ const schema = z.object({
   APPROVAL_POLICY: z.preprocess(
     blankToUndefined,
     z
-      .enum(['none', 'privileged', 'bulk', 'always'], {
+      .enum(APPROVAL_POLICIES, {
         errorMap: () => ({ message: 'APPROVAL_POLICY must be none, privileged, bulk or always' }),
       })
       .default('privileged'),
@@ -275,7 +276,7 @@ export interface Config {
   jobLeaseSeconds: number;
   /** this process in job claims: INSTANCE_ID, else WEBSITE_INSTANCE_ID, else host name and process id */
   instanceId: string;
-  approvalPolicy: 'none' | 'privileged' | 'bulk' | 'always';
+  approvalPolicy: ApprovalPolicy;
   bulkApprovalThreshold: number;
   /** who may approve: APPROVER_GROUP_ID, else the admins */
   approverGroupId?: string;

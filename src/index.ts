@@ -159,13 +159,14 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new OutcomeFollowUps(new JobReporter({ port, csvLink }), {
+    reports: new OutcomeFollowUps(new JobReporter({ port, csvLink, now }), {
       store,
       lifetime,
       followUps: followUpService,
     }),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
+    now,
   });
   const ends = new RequestEnds({ store, jobs, log, now });
   const sweeper = new Sweeper({ store, jobs, ends, log, now });

@@ -8,14 +8,14 @@ import type {
 } from 'botframework-connector';
 import type { ChannelAuthOverrides, Config } from '../config';
 import type { Logger } from '../log';
-import { DEFAULT_CONNECTOR_TIMEOUT_MS, withConnectorTimeout } from './connectorTimeout';
+import { withConnectorTimeout } from './connectorTimeout';
 
 type Logic = (context: TurnContext) => Promise<void>;
 
 /**
  * botframework-connector's AuthenticationConstants for the public cloud. botbuilder uses them when none
  * of these settings is given, and takes every one from the configuration as soon as one is given, so
- * the test-only overrides come with the rest spelled out (test/unit/adapter.test.ts compares them).
+ * the test-only overrides come with the rest spelled out (test/unit/bot/inboundActivity.test.ts compares them).
  */
 export const PUBLIC_CLOUD = {
   ValidateAuthority: true,
@@ -59,7 +59,7 @@ export class SignoutBotAdapter extends TeamsAdapter {
     settings: ConstructorParameters<typeof TeamsAdapter>[0],
     credentialsFactory: ServiceClientCredentialsFactory | undefined,
     private readonly log: Logger,
-    private readonly connectorTimeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
+    private readonly connectorTimeoutMs: number,
   ) {
     super(settings, credentialsFactory);
     // proactive posts (continueConversationAsync) take their connector client from this factory; the
@@ -119,7 +119,7 @@ export class SignoutBotAdapter extends TeamsAdapter {
 export function createAdapter(
   bot: Config['bot'],
   log: Logger,
-  connectorTimeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
+  connectorTimeoutMs: number,
 ): SignoutBotAdapter {
   const identity = {
     MicrosoftAppId: bot.appId ?? '',

@@ -1,8 +1,5 @@
 import type { ConnectorClient, ConnectorFactory } from 'botframework-connector';
 
-/** The default of CONNECTOR_TIMEOUT_SECONDS. */
-export const DEFAULT_CONNECTOR_TIMEOUT_MS = 15_000;
-
 /** A call to the Bot Connector that did not answer in time: dropped, never waited for again. */
 export class ConnectorTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {

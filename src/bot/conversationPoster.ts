@@ -3,7 +3,7 @@ import { cardAttachment } from './replies';
 import type { Markdown } from '../domain/markdown';
 import type { PostedRequest } from '../signout/teamsPort';
 import type { Logger } from '../log';
-import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
+import { ConnectorTimeoutError, withinTimeout } from './connectorTimeout';
 import { sendCard, sendText } from './replies';
 
 type Reference = Partial<ConversationReference>;
@@ -33,7 +33,7 @@ export class ConversationPoster {
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
     private readonly log: Logger,
-    private readonly timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
+    private readonly timeoutMs: number,
   ) {}
 
   async updateCard(req: PostedRequest, card: object): Promise<void> {

@@ -2,11 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Request, Server } from 'restify';
 import type { CsvLink } from '../cards/cardOptions';
+import { isGuid } from '../domain/guid';
 import { outcomesToCsv } from '../domain/outcomesCsv';
 import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
 
-const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOUR_MS = 3600_000;
 /** A user agent is the browser's own text: kept, but not without limit. */
 const USER_AGENT_LIMIT = 512;
@@ -27,7 +27,7 @@ export interface CsvLinksOptions {
 }
 
 /**
- * Download links for the CSV of a bulk job's outcomes. Teams cannot attach a file to a channel
+ * Download links for the CSV of a multi-target job's outcomes. Teams cannot attach a file to a channel
  * message from a bot, so the summary card links here. A link is signed with a key shared by every
  * instance and expires after CSV_LINK_TTL_HOURS: it cannot be guessed or altered to reach another
  * request. It is a bearer link (whoever holds it can download), so every download is audited.
@@ -58,8 +58,7 @@ export class CsvLinks {
   /** `expired` only for a link this bot signed: a forged one is `invalid`, whatever its expiry. */
   check(requestId: string, expires: string | undefined, sig: string | undefined): LinkCheck {
     const exp = Number(expires);
-    if (!REQUEST_ID.test(requestId) || !/^\d{1,15}$/.test(expires ?? '') || typeof sig !== 'string')
-      return 'invalid';
+    if (!isGuid(requestId) || !/^\d{1,15}$/.test(expires ?? '') || typeof sig !== 'string') return 'invalid';
     const expected = Buffer.from(this.sign(requestId, exp));
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';

@@ -1,7 +1,7 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Markdown } from '../domain/markdown';
 import type { Logger } from '../log';
-import { ConnectorTimeoutError, DEFAULT_CONNECTOR_TIMEOUT_MS, withinTimeout } from './connectorTimeout';
+import { ConnectorTimeoutError, withinTimeout } from './connectorTimeout';
 import type { ProactiveOrigin } from '../signout/teamsPort';
 import { sendText } from './replies';
 
@@ -19,7 +19,7 @@ export class SecurityNotifier {
     private readonly channelId: string | undefined,
     private readonly tenantId: string,
     private readonly log: Logger,
-    private readonly timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS,
+    private readonly timeoutMs: number,
   ) {}
 
   async notify(text: Markdown, origin: ProactiveOrigin | undefined): Promise<void> {

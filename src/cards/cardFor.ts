@@ -1,3 +1,4 @@
+import { isMultiTarget } from '../domain/requestSize';
 import type { SignoutRequest } from '../domain/types';
 import type { CardOptions } from './cardOptions';
 import { renderChoiceCard } from './choice';
@@ -16,6 +17,6 @@ import { renderResultCard } from './result';
 export function cardFor(req: SignoutRequest, o: CardOptions = {}): object {
   if (req.status === 'pending' && req.choices) return renderChoiceCard(req.source ?? '', req.choices, req.id);
   if (req.status === 'pending' || req.status === 'approved') return renderConfirmCard(req, o);
-  if (req.status === 'running' && req.targets.length > 1) return renderProgressCard(req, o);
+  if (req.status === 'running' && isMultiTarget(req)) return renderProgressCard(req, o);
   return renderResultCard(req, o);
 }

@@ -1,3 +1,4 @@
+import { isMultiTarget } from '../domain/requestSize';
 import {
   formatInstant,
   formatShortTime,
@@ -155,7 +156,7 @@ function notes(req: SignoutRequest, zone: LocalZone | undefined): Note[] {
     out.push({ text: `Left out: ${listed}${rest}.`, color: 'Warning' });
   }
   const guests = req.targets.filter(isGuest).length;
-  if (req.targets.length > 1 && guests > 0)
+  if (isMultiTarget(req) && guests > 0)
     out.push({
       text: `${plural(guests, 'guest')}: Graph accepts the call, but their sessions live in their home tenant, so nothing changes for them here.`,
       color: 'Warning',

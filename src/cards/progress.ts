@@ -1,5 +1,6 @@
+import { tallyOutcomes, tallyParts } from '../domain/outcomeTally';
 import { formatDuration, formatInstant } from '../domain/timeFormat';
-import { FAILED_OUTCOMES, type SignoutRequest, type TargetOutcomeKind } from '../domain/types';
+import type { SignoutRequest } from '../domain/types';
 import { num, plural } from '../domain/wording';
 import type { CardOptions } from './cardOptions';
 import { blockNote, reasonText, requestPeople, type Line, type Note } from './cardText';
@@ -44,13 +45,7 @@ export function progressCardData(req: SignoutRequest, o: CardOptions = {}): Prog
   const pct = total ? Math.floor((done * 100) / total) : 0;
   const doneWeight = total ? Math.round((done * BAR_STEPS) / total) : 0;
 
-  const n = (kinds: readonly TargetOutcomeKind[]) =>
-    req.outcomes.filter((x) => kinds.includes(x.kind)).length;
-  const sofar = [
-    `${num(n(['revoked']))} signed out`,
-    `${num(n(FAILED_OUTCOMES))} failed`,
-    plural(n(['guestSkipped']), 'guest skipped', 'guests skipped'),
-  ].join(' · ');
+  const sofar = tallyParts(tallyOutcomes(req)).join(' · ');
   const facts: Line[] = [
     { label: 'Rate', text: rate && rate > 0 ? `${rate.toFixed(rate < 100 ? 1 : 0)} users/s` : 'measuring…' },
     {

@@ -1,4 +1,6 @@
 import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
+import { tallyOutcomes } from '../domain/outcomeTally';
+import { RESULT_LIST_LIMIT, summarizesOutcomes } from '../domain/requestSize';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
 import { num } from '../domain/wording';
@@ -23,17 +25,6 @@ import {
   type ResultTarget,
 } from './resultRows';
 import { renderTemplate } from './template';
-
-/** Rows a result card lists; with more targets than this it summarizes (summarizesOutcomes). */
-export const RESULT_LIST_LIMIT = 20;
-
-/**
- * A request with more targets than a result card lists one by one: its result counts the outcomes and
- * lists the failures only.
- */
-export function summarizesOutcomes(req: Pick<SignoutRequest, 'targets'>): boolean {
-  return req.targets.length > RESULT_LIST_LIMIT;
-}
 
 export interface ResultCardData {
   title: string;
@@ -64,6 +55,7 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
   const rows = resultTargets(req);
   const { title, titleColor, notes } = headline(req, rows, o.zone);
   const summarized = summarizesOutcomes(req);
+  const tally = tallyOutcomes(req);
   const listed = summarized
     ? rows.filter((r) => r.outcome && FAILED_OUTCOMES.includes(r.outcome.kind))
     : rows;
@@ -76,12 +68,9 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
     notes,
     people: people(req, o.zone),
     multiple: rows.length > 1,
-    countText: countText(
-      req,
-      rows.map((r) => r.outcome),
-    ),
+    countText: countText(req, tally, rows.length),
     bulk: summarized,
-    summary: summarized ? summaryLines(req, rows.length) : [],
+    summary: summarized ? summaryLines(req, tally) : [],
     hasFailures: summarized && listed.length > 0,
     failuresTitle: `Failures (${num(listed.length)})`,
     targets: shown.map((r) => resultRow(r, req, o.zone)),

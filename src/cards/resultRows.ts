@@ -1,7 +1,8 @@
 import { formatDuration, formatValidFromLine, type LocalZone } from '../domain/timeFormat';
+import type { OutcomeTally } from '../domain/outcomeTally';
+import { OUTCOME_WORDS } from '../domain/outcomeWords';
 import {
   actionOf,
-  FAILED_OUTCOMES,
   type DirectoryUser,
   type SignoutRequest,
   type TargetOutcome,
@@ -31,13 +32,13 @@ export interface ResultRow {
   reference: string;
 }
 
-const OUTCOME: Record<TargetOutcomeKind, { status: string; color: Color }> = {
-  revoked: { status: 'Signed out', color: 'Good' },
-  guestSkipped: { status: 'Guest: nothing changed in this organization', color: 'Warning' },
-  notFound: { status: 'Not found in the directory', color: 'Attention' },
-  denied: { status: 'Not allowed', color: 'Attention' },
-  failed: { status: 'Failed', color: 'Attention' },
-  unblocked: { status: 'Sign-in allowed again', color: 'Good' },
+const COLOR: Record<TargetOutcomeKind, Color> = {
+  revoked: 'Good',
+  guestSkipped: 'Warning',
+  notFound: 'Attention',
+  denied: 'Attention',
+  failed: 'Attention',
+  unblocked: 'Good',
 };
 
 const GUEST_NOTE =
@@ -92,7 +93,8 @@ export function resultRow(r: ResultTarget, req: SignoutRequest, zone: LocalZone 
     !(outcome.requestId && outcome.message?.includes(outcome.requestId));
   return {
     ...name,
-    ...OUTCOME[outcome.kind],
+    status: OUTCOME_WORDS[outcome.kind],
+    color: COLOR[outcome.kind],
     hasDetail: details.length > 0,
     detail: details.join(' '),
     hasReference,
@@ -101,32 +103,28 @@ export function resultRow(r: ResultTarget, req: SignoutRequest, zone: LocalZone 
 }
 
 /** "5 users: 1 signed out, 1 guest, 1 not found, 1 failed, 1 not signed out" */
-export function countText(req: SignoutRequest, outcomes: (TargetOutcome | undefined)[]): string {
-  const n = (k: TargetOutcomeKind) => outcomes.filter((x) => x?.kind === k).length;
+export function countText(req: SignoutRequest, t: OutcomeTally, total: number): string {
   const parts = [
-    [n('revoked'), 'signed out'],
-    [n('guestSkipped'), n('guestSkipped') === 1 ? 'guest' : 'guests'],
-    [n('notFound'), 'not found'],
-    [n('denied'), 'not allowed'],
-    [n('failed'), 'failed'],
-    [outcomes.filter((x) => !x).length, req.status === 'running' ? 'waiting' : 'not signed out'],
+    [t.byKind.revoked, 'signed out'],
+    [t.byKind.guestSkipped, t.byKind.guestSkipped === 1 ? 'guest' : 'guests'],
+    [t.byKind.notFound, 'not found'],
+    [t.byKind.denied, 'not allowed'],
+    [t.byKind.failed, 'failed'],
+    [t.withoutOutcome, req.status === 'running' ? 'waiting' : 'not signed out'],
   ]
     .filter(([count]) => count !== 0)
     .map(([count, what]) => `${num(count as number)} ${what}`);
-  return `${num(outcomes.length)} users: ${parts.join(', ')}`;
+  return `${num(total)} users: ${parts.join(', ')}`;
 }
 
 /** Revoked / failed / skipped / not signed out counts and the duration, for a summarized result. */
-export function summaryLines(req: SignoutRequest, total: number): Line[] {
-  const n = (kinds: readonly TargetOutcomeKind[]) =>
-    req.outcomes.filter((x) => kinds.includes(x.kind)).length;
+export function summaryLines(req: SignoutRequest, t: OutcomeTally): Line[] {
   const lines: Line[] = [
-    { label: 'Signed out', text: num(n(['revoked'])) },
-    { label: 'Failed', text: num(n(FAILED_OUTCOMES)) },
-    { label: 'Skipped (guests)', text: num(n(['guestSkipped'])) },
+    { label: 'Signed out', text: num(t.byKind.revoked) },
+    { label: 'Failed', text: num(t.failed) },
+    { label: 'Skipped (guests)', text: num(t.byKind.guestSkipped) },
   ];
-  const missing = total - req.outcomes.length;
-  if (missing > 0) lines.push({ label: 'Not signed out', text: num(missing) });
+  if (t.withoutOutcome > 0) lines.push({ label: 'Not signed out', text: num(t.withoutOutcome) });
   const started = req.startedAt ?? req.confirmedAt;
   if (started && req.finishedAt) {
     const ms = Date.parse(req.finishedAt) - Date.parse(started);

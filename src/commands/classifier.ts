@@ -5,12 +5,11 @@
  */
 
 import type { UserRef } from '../domain/command';
+import { isGuid } from '../domain/guid';
 import type { Token } from './lexer';
 import { MAX_ADDRESS_LENGTH, MAX_VALUE_LENGTH } from './limits';
 import { SENTENCE_END, show, stripTrailing } from './text';
 
-/** An object id (user or group), any case. */
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_PART = /^[\p{L}\p{M}\p{N}._'+\-#!^~&]+$/u;
 const DOMAIN_LABEL = /^[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?$/u;
 /** `--name`, `-name`, or a dash (– —) from an autocorrecting keyboard, then the name. */
@@ -45,7 +44,7 @@ export type TokenClass =
 export function trimTarget(word: string): string {
   const w = stripTrailing(word, SENTENCE_END);
   const inner = /^[(<[{]?(?:mailto:)?([^()<>[\]{}]*?)[)>\]}]?$/i.exec(w)?.[1];
-  if (inner !== undefined && inner !== w && (GUID.test(inner) || isAddress(inner))) return inner;
+  if (inner !== undefined && inner !== w && (isGuid(inner) || isAddress(inner))) return inner;
   return w;
 }
 
@@ -68,7 +67,7 @@ function addressProblem(s: string): string {
 
 /** A user ref from a word with no spaces (already trimmed of punctuation), or why not. */
 function refFromWord(word: string): TokenClass {
-  if (GUID.test(word)) return { t: 'strong', ref: { kind: 'objectId', value: word.toLowerCase() } };
+  if (isGuid(word)) return { t: 'strong', ref: { kind: 'objectId', value: word.toLowerCase() } };
   if (word.includes('@')) {
     const addr = word.replace(/^@/, '');
     if (!addr.includes('@')) return nameRef(addr, 'word');
@@ -89,7 +88,7 @@ function nameRef(value: string, t: 'word' | 'strong'): TokenClass {
 function refFromQuoted(inner: string): TokenClass {
   const v = inner.trim();
   if (!v) return { t: 'bad', problem: 'There is nothing between the quotes.' };
-  if (GUID.test(v)) return { t: 'strong', ref: { kind: 'objectId', value: v.toLowerCase() } };
+  if (isGuid(v)) return { t: 'strong', ref: { kind: 'objectId', value: v.toLowerCase() } };
   if (!v.includes(' ') && v.includes('@') && isAddress(v))
     return { t: 'strong', ref: { kind: 'upn', value: v } };
   return nameRef(v, 'strong');
@@ -102,7 +101,7 @@ export function classify(tok: Token): TokenClass {
     const raw = tok.value ?? '';
     let value = tok.valueQuoted ? raw.trim() : stripTrailing(raw, SENTENCE_END);
     const bare = trimTarget(value);
-    if (tok.prefix === 'group' && GUID.test(bare)) value = bare.toLowerCase();
+    if (tok.prefix === 'group' && isGuid(bare)) value = bare.toLowerCase();
     return { t: 'prefixed', prefix: tok.prefix, value };
   }
   const raw = tok.raw;

@@ -13,7 +13,8 @@
  */
 
 import type { TargetSpec, UserRef } from '../domain/command';
-import { GUID, classify, trimTarget } from './classifier';
+import { isGuid } from '../domain/guid';
+import { classify, trimTarget } from './classifier';
 import { WHO, refuse, type Reading, type VerbGrammar } from './grammar';
 import { Lexer, type Token } from './lexer';
 import { MAX_VALUE_LENGTH, type ParseLimits } from './limits';
@@ -100,7 +101,7 @@ function parseSignout(args: string, limits: ParseLimits): Reading {
         const nc = next && classify(next);
         if (next && nc && (nc.t === 'strong' || nc.t === 'word')) {
           value = next.quoted !== undefined ? next.quoted.trim() : trimTarget(next.raw);
-          if (c.prefix === 'group' && GUID.test(value)) value = value.toLowerCase();
+          if (c.prefix === 'group' && isGuid(value)) value = value.toLowerCase();
           last = next;
         }
       }

@@ -5,15 +5,11 @@
  * PROTECTED_USER_IDS). Every `why` and problem is plain words for the card.
  */
 
-export type ApprovalPolicy = 'none' | 'privileged' | 'bulk' | 'always';
+import { isBulk } from './requestSize';
 
-export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = ['none', 'privileged', 'bulk', 'always'];
-export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = 'privileged';
-export const DEFAULT_BULK_APPROVAL_THRESHOLD = 10;
-
-export function isApprovalPolicy(value: string): value is ApprovalPolicy {
-  return (APPROVAL_POLICIES as readonly string[]).includes(value);
-}
+/** The values of APPROVAL_POLICY (its default is in src/config.ts). */
+export const APPROVAL_POLICIES = ['none', 'privileged', 'bulk', 'always'] as const;
+export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];
 
 /** A target as far as the card's wording needs it (DirectoryUser fits). */
 export interface PrivilegedTarget {
@@ -70,7 +66,7 @@ export function approvalNeeded(o: ApprovalInput): ApprovalDecision {
     );
   if (o.all) reasons.push('it signs out every user in the organization');
   if (o.policy === 'privileged' && o.privilegedCount > 0) reasons.push(privilegedWhy(o));
-  if (o.policy === 'bulk' && o.targetCount >= o.bulkThreshold) {
+  if (o.policy === 'bulk' && isBulk(o.targetCount, o.bulkThreshold)) {
     reasons.push(`${users(o.targetCount)} is at or above the bulk threshold of ${o.bulkThreshold}`);
   }
   if (reasons.length === 0) {
@@ -120,13 +116,6 @@ export function canApprove(o: {
   if (sameId(o.requesterId, o.approverId)) return { ok: false, why: 'ownRequest' };
   if (!o.approverAllowed) return { ok: false, why: 'notApprover' };
   return { ok: true };
-}
-
-/** Plain words for a refused approval click. */
-export function approvalRefusalText(why: ApprovalRefusal): string {
-  return why === 'ownRequest'
-    ? 'You asked for this sign-out, so you cannot approve it: a second admin must.'
-    : 'Only members of the approver group can approve or reject sign-outs.';
 }
 
 /**

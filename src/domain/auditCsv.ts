@@ -85,8 +85,3 @@ export function auditCsvRow(e: AuditEntry): string {
     e.action,
   ]);
 }
-
-/** The whole export: header and one record per entry, in the order given. */
-export function auditToCsv(entries: readonly AuditEntry[], o: { bom?: boolean } = {}): string {
-  return (o.bom ? UTF8_BOM : '') + auditCsvHeader() + entries.map(auditCsvRow).join('');
-}

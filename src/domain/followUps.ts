@@ -53,7 +53,7 @@ export function offsetLabel(minutes: number): string {
 }
 
 /**
- * A follow-up the bot owes: the verify result of one user of a request (`userId`), or of a whole bulk
+ * A follow-up the bot owes: the verify result of one user of a request (`userId`), or of a whole multi-target
  * job (no `userId`: one tenant-wide read of the window), due at `dueAt`. Kept in the store so it survives
  * restarts; an instance claims it before posting, so with several instances one posts it.
  */
@@ -88,7 +88,7 @@ export function userFollowUps(
 }
 
 /**
- * A bulk job's one follow-up: at the last offset after its last valid-from, when every access token
+ * A multi-target job's one follow-up: at the last offset after its last valid-from, when every access token
  * issued before has expired, covering the window from its first valid-from.
  */
 export function jobFollowUp(

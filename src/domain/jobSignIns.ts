@@ -1,5 +1,5 @@
 /**
- * A bulk job's follow-up, from one read of the tenant's sign-in logs in the job's window: per signed-out
+ * A multi-target job's follow-up, from one read of the tenant's sign-in logs in the job's window: per signed-out
  * user, refused attempts with old sessions and new sign-ins after their own valid-from; the users who
  * signed in again from the most unusual places first. Pure.
  */

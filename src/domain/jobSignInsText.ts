@@ -8,7 +8,7 @@ import { displayNameOf, principalNameOf } from './userNames';
 import { num } from './wording';
 
 /**
- * A bulk job's follow-up in the thread: counts, then the users who signed in again from the most
+ * A multi-target job's follow-up in the thread: counts, then the users who signed in again from the most
  * unusual places. Names, apps, addresses and places are escaped: they come from the directory and the
  * sign-in logs.
  */

@@ -1,5 +1,6 @@
 import { bareUrl, joinMarkdown, msg, plain, type Markdown } from './markdown';
 import { outcomeLine, tallyText, targetsSummary } from './outcomeMessages';
+import { isMultiTarget } from './requestSize';
 import type { LocalZone } from './timeFormat';
 import { num, plural } from './wording';
 import { actionOf, FAILED_OUTCOMES, type Person, type SignoutRequest, type ThreadLabel } from './types';
@@ -50,7 +51,7 @@ export function endedNotice(
   zone?: LocalZone,
 ): Markdown {
   const by = req.confirmedBy ?? req.cancelledBy;
-  const counts = req.targets.length > 1 ? msg` (${tallyText(req)})` : msg``;
+  const counts = isMultiTarget(req) ? msg` (${tallyText(req)})` : msg``;
   const byWhom = by ? msg`, ${req.status === 'cancelled' ? 'cancelled' : 'confirmed'} by ${by.name}` : msg``;
   const head = msg`${noun(req)} ${req.status}: ${targetsSummary(req)}${counts}, requested by ${req.requester.name}${byWhom}.`;
   const byId = new Map(req.targets.map((t) => [t.id, t]));

@@ -4,6 +4,7 @@ import {
   type AccessTokenLifetime,
   type OutEverywhereBy,
 } from './outEverywhereBy';
+import { isMultiTarget } from './requestSize';
 import { formatShortTime, type LocalZone } from './timeFormat';
 import { actionOf, type SignoutRequest } from './types';
 
@@ -32,8 +33,8 @@ export function outEverywhereByText(by: OutEverywhereBy, zone?: LocalZone): stri
   return `Out everywhere by ${formatShortTime(by.allAppsBy.toISOString(), zone)} at the latest: apps with Continuous Access Evaluation (${CAE_APPS}) within about ${CAE_REACTION_MINUTES} minutes, by ${formatShortTime(by.caeAppsBy.toISOString(), zone)}; other apps when the access tokens they already hold expire (${lifetimeText(by.lifetime)}).`;
 }
 
-/** The same for a bulk job: one time for everyone, counted from the last valid-from. */
-export function bulkOutEverywhereByText(by: OutEverywhereBy, zone?: LocalZone): string {
+/** The same for a multi-target job: one time for everyone, counted from the last valid-from. */
+export function multiTargetOutEverywhereByText(by: OutEverywhereBy, zone?: LocalZone): string {
   return `Everyone signed out is out everywhere by ${formatShortTime(by.allAppsBy.toISOString(), zone)} at the latest (apps with Continuous Access Evaluation by ${formatShortTime(by.caeAppsBy.toISOString(), zone)}; access tokens: ${lifetimeText(by.lifetime)}).`;
 }
 
@@ -49,5 +50,5 @@ export function requestOutEverywhereByText(req: SignoutRequest, zone?: LocalZone
     .filter(Number.isFinite);
   if (times.length === 0) return undefined;
   const by = outEverywhereBy(new Date(Math.max(...times)), req.tokenLifetime);
-  return req.targets.length > 1 ? bulkOutEverywhereByText(by, zone) : outEverywhereByText(by, zone);
+  return isMultiTarget(req) ? multiTargetOutEverywhereByText(by, zone) : outEverywhereByText(by, zone);
 }

@@ -1,6 +1,7 @@
 import { joinMarkdown, msg, plain, type Markdown } from './markdown';
 import { formatDuration, formatValidFromLine, type LocalZone } from './timeFormat';
-import { num, plural } from './wording';
+import { tallyOutcomes, tallyParts } from './outcomeTally';
+import { num } from './wording';
 import {
   actionOf,
   type DirectoryUser,
@@ -9,7 +10,7 @@ import {
   type TargetOutcome,
 } from './types';
 
-/** The outcome of a request in words: per user, as a tally, and as a bulk job's summary line. */
+/** The outcome of a request in words: per user, as a tally, and as a multi-target job's summary line. */
 
 export function person(u: Pick<DirectoryUser, 'displayName' | 'userPrincipalName'>): string {
   return u.userPrincipalName ? `${u.displayName} (${u.userPrincipalName})` : u.displayName;
@@ -49,27 +50,16 @@ export function outcomeLines(req: SignoutRequest, zone?: LocalZone): Markdown {
   return joinMarkdown(lines, msg`\n\n`);
 }
 
-export function tally(req: Pick<SignoutRequest, 'outcomes' | 'targets'>) {
-  const count = (k: string) => req.outcomes.filter((o) => o.kind === k).length;
-  const revoked = count('revoked');
-  const skipped = count('guestSkipped');
-  const failed = req.outcomes.length - revoked - skipped;
-  return { revoked, skipped, failed, notStarted: req.targets.length - req.outcomes.length };
-}
-
 /** '12 signed out, 0 failed, 1 guest skipped[, 3 not started]' */
 export function tallyText(req: Pick<SignoutRequest, 'outcomes' | 'targets'>): string {
-  const t = tally(req);
-  const parts = [
-    `${num(t.revoked)} signed out`,
-    `${num(t.failed)} failed`,
-    plural(t.skipped, 'guest skipped', 'guests skipped'),
-  ];
-  if (t.notStarted) parts.push(`${num(t.notStarted)} not started`);
+  const t = tallyOutcomes(req);
+  const parts = tallyParts(t);
+  if (t.withoutOutcome) parts.push(`${num(t.withoutOutcome)} not started`);
   return parts.join(', ');
 }
 
-export function bulkSummary(req: SignoutRequest): Markdown {
+/** The thread's line when a multi-target job ends. */
+export function multiTargetSummary(req: SignoutRequest): Markdown {
   const ms =
     req.startedAt && req.finishedAt ? Math.max(0, Date.parse(req.finishedAt) - Date.parse(req.startedAt)) : 0;
   const head = req.status === 'cancelled' ? 'Bulk sign-out stopped' : 'Bulk sign-out finished';

@@ -1,6 +1,6 @@
 /**
- * Every target of a sign-out request and what happened to it, as CSV: the download behind the bulk
- * summary card. Pure. Same quoting and formula guard as the audit export (csvRecord).
+ * Every target of a sign-out request and what happened to it, as CSV: the download behind a
+ * multi-target job's result card. Pure. Same quoting and formula guard as the audit export (csvRecord).
  */
 
 import { csvRecord, UTF8_BOM } from './auditCsv';
@@ -19,7 +19,7 @@ export const OUTCOMES_CSV_COLUMNS = [
   'message',
 ] as const;
 
-/** Added once a bulk job's follow-up read the sign-in logs (issue 12). */
+/** Added once a multi-target job's follow-up read the sign-in logs (issue 12). */
 export const SIGN_IN_CSV_COLUMNS = [
   'refusedOldSessions',
   'newSignInsSinceSignOut',

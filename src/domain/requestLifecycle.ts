@@ -1,9 +1,10 @@
+import { isMultiTarget } from './requestSize';
 import type { RequestStatus, SignoutRequest } from './types';
 
 /**
  * The sign-out request state machine (DESIGN.md §1):
  * pending → (approved →) running → done | failed, pending/approved → cancelled | expired,
- * pending → rejected by a second admin, and running → cancelled for a bulk job stopped part-way.
+ * pending → rejected by a second admin, and running → cancelled for a multi-target job stopped part-way.
  */
 const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
   pending: ['approved', 'running', 'cancelled', 'expired', 'rejected'],
@@ -62,13 +63,13 @@ export function decideConfirm(req: SignoutRequest, now: Date): ConfirmDecision {
 }
 
 /**
- * What a click on "Cancel" does: a request that has not started is cancelled; a running bulk job is
- * stopped (users already signed out stay signed out); a single sign-out in flight cannot be undone.
+ * What a click on "Cancel" does: a request that has not started is cancelled; a running multi-target
+ * job is stopped (users already signed out stay signed out); a single sign-out in flight cannot be undone.
  */
 export type CancelDecision = 'cancel' | 'stop' | 'expire' | 'nothing';
 
 export function decideCancel(req: SignoutRequest, now: Date): CancelDecision {
-  if (req.status === 'running' && req.targets.length > 1) return 'stop';
+  if (req.status === 'running' && isMultiTarget(req)) return 'stop';
   if (req.status !== 'pending' && req.status !== 'approved') return 'nothing';
   return isExpired(req, now) ? 'expire' : 'cancel';
 }

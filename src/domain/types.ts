@@ -1,4 +1,4 @@
-/** Domain types shared by the pure core, the bot, the cards and the store. */
+/** Domain types shared by every layer: the commands, the cards, Graph, the store and the bot. */
 
 import type { AccessTokenLifetime } from './outEverywhereBy';
 
@@ -129,7 +129,7 @@ export interface SignoutRequest {
    */
   tokenLifetime?: AccessTokenLifetime;
   /**
-   * a bulk job's follow-up from the sign-in logs, per signed-out user (issue 12), for the job's CSV;
+   * a multi-target job's follow-up from the sign-in logs, per signed-out user (issue 12), for the job's CSV;
    * `newPlace` is the most unusual new sign-in's address and place
    */
   signInCheck?: {
@@ -142,7 +142,7 @@ export interface SignoutRequest {
       newPlace?: string;
     }[];
   };
-  /** live figures of a running bulk job */
+  /** live figures of a running multi-target job */
   progress?: {
     done: number;
     total: number;

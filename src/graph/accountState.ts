@@ -17,12 +17,3 @@ export async function setAccountEnabled(
   });
   return { requestId: res.requestId };
 }
-
-/** Reads accountEnabled back (Graph returns it only on $select); undefined if Graph has no value. */
-export async function accountEnabledOf(graph: GraphApi, userId: string): Promise<boolean | undefined> {
-  const res = await graph.call<{ accountEnabled?: boolean | null }>(
-    'GET',
-    `/users/${encodeURIComponent(userId)}?$select=accountEnabled`,
-  );
-  return res.body.accountEnabled ?? undefined;
-}

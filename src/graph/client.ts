@@ -46,6 +46,8 @@ export interface GraphClientOptions {
   maxRetryAfterSeconds?: number;
   /** per call, retries included */
   timeoutMs?: number;
+  /** the time in ms, to read a Retry-After given as an HTTP date (default Date.now) */
+  now?: () => number;
 }
 
 /** A failed Graph call, in Graph's own terms. `status` 0 means Graph was not reached. */
@@ -78,6 +80,7 @@ export class GraphApi {
   private readonly timeoutMs: number;
   /** for requests that must not be resent when their outcome is unknown: retried on 429 only */
   private readonly throttlingOnly: RetryHandlerOptions;
+  private readonly now: () => number;
 
   constructor(credential: TokenCredential, graphBaseUrl: string, o: GraphClientOptions = {}) {
     const root = new URL(graphBaseUrl);
@@ -85,9 +88,10 @@ export class GraphApi {
       scopes: [`${root.origin}/.default`],
     });
     const maxRetryAfter = o.maxRetryAfterSeconds ?? 30;
+    this.now = o.now ?? Date.now;
     // seconds or an HTTP date: the SDK reads both, and would sleep up to 180 s for a date far ahead
     const acceptableWait = (res: Response | undefined) => {
-      const after = parseRetryAfter(res?.headers?.get('Retry-After'), Date.now());
+      const after = parseRetryAfter(res?.headers?.get('Retry-After'), this.now());
       return after === undefined || after <= maxRetryAfter * 1000;
     };
     // the SDK's RetryHandler resends 429, 503 and 504 for every method, POST included
@@ -156,7 +160,7 @@ export class GraphApi {
     const error = (
       body as { error?: { code?: string; message?: string; innerError?: Record<string, string> } }
     )?.error;
-    const retryAfterMs = parseRetryAfter(res.headers.get('Retry-After'), Date.now());
+    const retryAfterMs = parseRetryAfter(res.headers.get('Retry-After'), this.now());
     throw new GraphCallError(
       res.status,
       error?.code ?? `HTTP${res.status}`,

@@ -43,7 +43,7 @@ export async function readUsualSignIns(
   );
 }
 
-/** The whole tenant's sign-ins in a window, both kinds, in one paged read each (bulk follow-ups). */
+/** The whole tenant's sign-ins in a window, both kinds, in one paged read each (multi-target follow-ups). */
 export async function readTenantSignIns(
   graph: GraphApi,
   window: { from: Date; to?: Date },
@@ -51,7 +51,7 @@ export async function readTenantSignIns(
   return readBoth(graph, timeFilter(window));
 }
 
-/** Everyone's successful interactive sign-ins in a window: the places a bulk job's users usually use. */
+/** Everyone's successful interactive sign-ins in a window: the places a multi-target job's users usually use. */
 export async function readTenantUsualSignIns(
   graph: GraphApi,
   window: { from: Date; to: Date },

@@ -11,7 +11,7 @@ export interface BulkJobDeps {
   /** for $batch: no SDK retries, the bulk scheduler paces and retries per item */
   batchGraph: GraphApi;
   limits: ThrottleLimits;
-  /** the longest pause a Graph Retry-After may impose on a bulk job (GRAPH_MAX_PAUSE_SECONDS) */
+  /** the longest pause a Graph Retry-After may impose on a multi-target job (GRAPH_MAX_PAUSE_SECONDS) */
   graphMaxPauseMs?: number;
   /** how often outcomes are checkpointed and the progress card updated */
   progressIntervalMs: number;

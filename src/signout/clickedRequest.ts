@@ -1,5 +1,6 @@
 import { OTHER_CONVERSATION, UNKNOWN_CARD } from '../domain/clickMessages';
 import type { Markdown } from '../domain/markdown';
+import { isMultiTarget } from '../domain/requestSize';
 import type { LocalZone } from '../domain/timeFormat';
 import type { SignoutRequest } from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
@@ -39,6 +40,6 @@ export function currentCard(
   zone: LocalZone | undefined,
   o: { csv: boolean } = { csv: true },
 ): { card: object } {
-  const csv = o.csv && req.targets.length > 1 ? d.csvLink(req.id) : undefined;
+  const csv = o.csv && isMultiTarget(req) ? d.csvLink(req.id) : undefined;
   return { card: cardFor(req, { zone, now: d.now(), csv }) };
 }

@@ -2,6 +2,7 @@ import { followUpHeading, jobFollowUp, userFollowUps, type FollowUp } from '../d
 import { jobSignInCheck } from '../domain/jobSignIns';
 import { jobFollowUpText } from '../domain/jobSignInsText';
 import { msg, paragraphs } from '../domain/markdown';
+import { isMultiTarget } from '../domain/requestSize';
 import { zoneFromString } from '../domain/storedZone';
 import { actionOf, type SignoutRequest } from '../domain/types';
 import { displayNameOf, principalNameOf } from '../domain/userNames';
@@ -42,16 +43,15 @@ export class FollowUpService {
     if (this.d.offsets.length === 0 || actionOf(req) !== 'signout') return;
     const revoked = req.outcomes.filter((o) => o.kind === 'revoked' && o.validFrom);
     if (revoked.length === 0) return;
-    const ups =
-      req.targets.length === 1
-        ? userFollowUps(req.id, revoked[0].userId, revoked[0].validFrom!, this.d.offsets)
-        : [
-            jobFollowUp(
-              req.id,
-              revoked.map((o) => o.validFrom!),
-              this.d.offsets,
-            ),
-          ].filter((f): f is FollowUp => !!f);
+    const ups = !isMultiTarget(req)
+      ? userFollowUps(req.id, revoked[0].userId, revoked[0].validFrom!, this.d.offsets)
+      : [
+          jobFollowUp(
+            req.id,
+            revoked.map((o) => o.validFrom!),
+            this.d.offsets,
+          ),
+        ].filter((f): f is FollowUp => !!f);
     await this.d.followUps.add(ups);
   }
 

@@ -8,7 +8,7 @@ import type { Job } from './jobOutcomes';
 
 /** Reports what the job runner has run and ended: see JobReporter. */
 export interface JobReports {
-  /** the latest state of a bulk job; the job does not wait for it (see LatestOnly) */
+  /** the latest state of a multi-target job; the job does not wait for it (see LatestOnly) */
   progress(req: SignoutRequest): Promise<void>;
   /**
    * once a request's end and its audit lines are stored: the end of a job, or of a request that never

@@ -91,7 +91,7 @@ export class JobOutcomes {
   /**
    * After a restart, the users whose sessions are already valid only from after the job started:
    * Graph accepted their revoke before the bot stopped, so it is recorded instead of sent again.
-   * `block`: a bulk `--block` job revokes only after the block succeeded, so such a user whose
+   * `block`: a multi-target `--block` job revokes only after the block succeeded, so such a user whose
    * sign-in is disabled now was blocked by it.
    */
   async revokedSince(users: DirectoryUser[], startedAt: string, block: boolean): Promise<TargetOutcome[]> {

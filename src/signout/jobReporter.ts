@@ -1,8 +1,9 @@
 import type { CsvLink } from '../cards/cardOptions';
 import { approvalNotice, endedNotice } from '../domain/noticeMessages';
 import { joinMarkdown, msg, plain } from '../domain/markdown';
-import { bulkSummary, outcomeLines } from '../domain/outcomeMessages';
+import { multiTargetSummary, outcomeLines } from '../domain/outcomeMessages';
 import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
+import { isMultiTarget } from '../domain/requestSize';
 import { zoneFromString } from '../domain/storedZone';
 import type { SignoutRequest } from '../domain/types';
 import type { JobReports } from './jobEnd';
@@ -10,7 +11,7 @@ import { cardFor } from '../cards/cardFor';
 import type { ProactiveOrigin, TeamsPort } from './teamsPort';
 
 /**
- * Tells Teams how a request goes once the job runner has it: the progress card of a bulk job, and the
+ * Tells Teams how a request goes once the job runner has it: the progress card of a multi-target job, and the
  * end of every request (its card for everyone, for a job its lines in the thread, the security channel).
  * Its audit lines are already written (JobEnd); after a crash a report may be made again, so a post may
  * come twice but is never lost.
@@ -21,27 +22,27 @@ export class JobReporter implements JobReports {
       port: TeamsPort;
       /** a link to the CSV of a request's outcomes, and when it expires */
       csvLink: (requestId: string) => CsvLink;
-      now?: () => Date;
+      now: () => Date;
     },
   ) {}
 
-  /** Progress of a bulk job: the card, updated in place. */
+  /** Progress of a multi-target job: the card, updated in place. */
   async progress(req: SignoutRequest): Promise<void> {
     await this.d.port.replaceCard(
       req,
-      cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.now() }),
+      cardFor(req, { zone: zoneFromString(req.confirmerTimeZone), now: this.d.now() }),
     );
   }
 
   async finished(req: SignoutRequest): Promise<void> {
     if (!req.startedAt) return this.endedUnstarted(req);
     const zone = zoneFromString(req.confirmerTimeZone);
-    const bulk = req.targets.length > 1;
+    const multi = isMultiTarget(req);
     await this.d.port.replaceCard(
       req,
-      cardFor(req, { zone, csv: bulk ? this.d.csvLink(req.id) : undefined, now: this.now() }),
+      cardFor(req, { zone, csv: multi ? this.d.csvLink(req.id) : undefined, now: this.d.now() }),
     );
-    const lines = bulk ? bulkSummary(req) : outcomeLines(req, zone);
+    const lines = multi ? multiTargetSummary(req) : outcomeLines(req, zone);
     const outBy = requestOutEverywhereByText(req, zone);
     await this.d.port.postInThread(req, outBy ? joinMarkdown([lines, plain(outBy)], msg`\n\n`) : lines);
     await this.d.port.notifySecurity(endedNotice(req, req.thread, zone), originOfRequest(req));
@@ -49,7 +50,7 @@ export class JobReporter implements JobReports {
 
   /** A request that ended before it ran: cancelled, expired or rejected. */
   private async endedUnstarted(req: SignoutRequest): Promise<void> {
-    await this.d.port.replaceCard(req, cardFor(req, { now: this.now() }));
+    await this.d.port.replaceCard(req, cardFor(req, { now: this.d.now() }));
     const origin = originOfRequest(req);
     if (req.status === 'rejected' && req.rejectedBy) {
       await this.d.port.notifySecurity(approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
@@ -57,10 +58,6 @@ export class JobReporter implements JobReports {
       // a choice card was never announced: its end is not either
       await this.d.port.notifySecurity(endedNotice(req, req.thread), origin);
     }
-  }
-
-  private now(): Date {
-    return this.d.now?.() ?? new Date();
   }
 }
 

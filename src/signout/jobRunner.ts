@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mayClaim, type RunnerIdentity } from '../domain/jobClaim';
+import { isMultiTarget } from '../domain/requestSize';
 import { actionOf, type SignoutRequest } from '../domain/types';
 import type { GraphApi } from '../graph/client';
 import type { Directory } from '../graph/directory';
@@ -24,12 +25,12 @@ export interface JobRunnerDeps {
   /** a request's end goes here before it is marked audited; read before an unblock (the bot only reverses its own blocks) */
   audit: Pick<AuditSink, 'readAll' | 'appendMany'>;
   limits: ThrottleLimits;
-  /** the longest pause a Graph Retry-After may impose on a bulk job (GRAPH_MAX_PAUSE_SECONDS) */
+  /** the longest pause a Graph Retry-After may impose on a multi-target job (GRAPH_MAX_PAUSE_SECONDS) */
   graphMaxPauseMs?: number;
   log: Logger;
   /** progress cards and the report of each end (JobReporter) */
   reports: JobReports;
-  /** how often a bulk job checkpoints and updates its progress card */
+  /** how often a multi-target job checkpoints and updates its progress card */
   progressIntervalMs?: number;
   /** this process in job claims (INSTANCE_ID) */
   instance: string;
@@ -213,7 +214,7 @@ export class JobRunner {
         if (!lease.valid()) return;
         await this.outcomes.checkpoint(job, [await this.writes.unblockOne(req, target)]);
       }
-    } else if (req.targets.length === 1) {
+    } else if (!isMultiTarget(req)) {
       if (req.block) remaining = await this.writes.blockSignIn(job, remaining);
       for (const target of remaining) {
         const outcome = await this.writes.revokeOne(job, target, resumed);

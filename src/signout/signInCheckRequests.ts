@@ -1,5 +1,6 @@
 import { jobFollowUpText } from '../domain/jobSignInsText';
 import { paragraphs, plain } from '../domain/markdown';
+import { isMultiTarget } from '../domain/requestSize';
 import type { LocalZone } from '../domain/timeFormat';
 import { actionOf, type SignoutRequest } from '../domain/types';
 import type { Logger } from '../log';
@@ -51,7 +52,7 @@ export class SignInCheckRequests {
 
   private async post(req: SignoutRequest, zone: LocalZone | undefined): Promise<void> {
     const revoked = req.outcomes.filter((o) => o.kind === 'revoked' && o.validFrom);
-    if (req.targets.length === 1) {
+    if (!isMultiTarget(req)) {
       const user = req.targets.find((t) => t.id === revoked[0].userId);
       if (!user) return;
       const checked = await this.d.checker.user(user, new Date(revoked[0].validFrom!), {

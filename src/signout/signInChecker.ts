@@ -62,7 +62,7 @@ export class SignInChecker {
   }
 
   /**
-   * A bulk job's users, from one paged read of the tenant's logs since the first valid-from (never one
+   * A multi-target job's users, from one paged read of the tenant's logs since the first valid-from (never one
    * query per user), compared with everyone's successful sign-ins of the week before.
    */
   async job(users: readonly { id: string; validFrom: string }[]): Promise<Checked<JobSignInSummary>> {

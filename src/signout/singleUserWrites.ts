@@ -27,9 +27,9 @@ export class SingleUserWrites {
 
   /**
    * Microsoft's containment sequence for one user: disable sign-in first, so no new session can start,
-   * then revoke (bulk jobs do the same inside the scheduler). Blocking is idempotent, so a resumed job
-   * simply blocks again. A user who cannot be blocked is not revoked either: the admin asked for both,
-   * and gets a clear reason instead of half of it.
+   * then revoke (multi-target jobs do the same inside the $batch scheduler). Blocking is idempotent, so
+   * a resumed job simply blocks again. A user who cannot be blocked is not revoked either: the admin
+   * asked for both, and gets a clear reason instead of half of it.
    * @returns the users whose block Graph confirmed
    */
   async blockSignIn(job: Job, users: DirectoryUser[]): Promise<DirectoryUser[]> {

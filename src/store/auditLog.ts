@@ -7,7 +7,7 @@ import type { AuditEntry, NewAuditEntry } from '../domain/audit';
 export interface AuditSink {
   init(): Promise<this>;
   append(entry: NewAuditEntry): Promise<void>;
-  /** Several entries (a bulk job's outcomes), in order, in as few writes as the sink allows. */
+  /** Several entries (a multi-target job's outcomes), in order, in as few writes as the sink allows. */
   appendMany(entries: readonly NewAuditEntry[]): Promise<void>;
   /** Resolves when every append started so far has finished. */
   flush(): Promise<void>;
@@ -19,13 +19,16 @@ export interface AuditSink {
 export abstract class SerialAppender {
   private tail: Promise<unknown> = Promise.resolve();
 
+  /** `now`: the time in ms, stamped on entries that do not say when */
+  constructor(protected readonly now: () => number = Date.now) {}
+
   append(entry: NewAuditEntry): Promise<void> {
     return this.appendMany([entry]);
   }
 
   appendMany(entries: readonly NewAuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    const text = toJsonLines(entries);
+    const text = toJsonLines(entries, this.now());
     const write = this.tail.catch(() => undefined).then(() => this.write(text));
     this.tail = write;
     return write;
@@ -49,9 +52,9 @@ export abstract class SerialAppender {
 export class AuditLog extends SerialAppender implements AuditSink {
   constructor(
     private readonly file: string,
-    private readonly options: { onTornLine?: (t: TornLine) => void } = {},
+    private readonly options: { onTornLine?: (t: TornLine) => void; now?: () => number } = {},
   ) {
-    super();
+    super(options.now);
   }
 
   async init(): Promise<this> {
@@ -89,7 +92,7 @@ export class AuditLog extends SerialAppender implements AuditSink {
 
   /** Appends torn bytes, as they were, under a line saying when and where they were cut. */
   private async keepAside(bytes: Buffer, offset: number): Promise<void> {
-    const header = `--- ${new Date().toISOString()}: ${bytes.length} bytes cut from the end of ${path.basename(this.file)} at byte ${offset} ---\n`;
+    const header = `--- ${new Date(this.now()).toISOString()}: ${bytes.length} bytes cut from the end of ${path.basename(this.file)} at byte ${offset} ---\n`;
     const aside = await fs.open(this.tornFile, 'a');
     try {
       await aside.appendFile(Buffer.concat([Buffer.from(header), bytes, Buffer.from('\n')]));
@@ -163,8 +166,8 @@ function isEntry(bytes: Buffer): boolean {
   }
 }
 
-/** JSON Lines, each entry stamped now unless it says when; `at` comes first so a line starts {"at": */
-export function toJsonLines(entries: readonly NewAuditEntry[]): string {
-  const at = new Date().toISOString();
+/** JSON Lines, each entry stamped `now` unless it says when; `at` comes first so a line starts {"at": */
+export function toJsonLines(entries: readonly NewAuditEntry[], now: number): string {
+  const at = new Date(now).toISOString();
   return entries.map((e) => JSON.stringify({ at, ...e }) + '\n').join('');
 }

@@ -21,6 +21,8 @@ export interface BlobAuditLogOptions {
   maxSegmentBytes?: number;
   /** How many bytes of lines to pack into one block; default 4 MiB. Tests set it small. */
   packedBlockBytes?: number;
+  /** the time in ms, stamped on entries that do not say when (default Date.now) */
+  now?: () => number;
 }
 
 /**
@@ -38,7 +40,7 @@ export class BlobAuditLog extends SerialAppender implements AuditSink {
     private readonly container: ContainerClient,
     private readonly options: BlobAuditLogOptions = {},
   ) {
-    super();
+    super(options.now);
   }
 
   async init(): Promise<this> {

@@ -16,6 +16,7 @@ export class BlobRecords implements ListableStorage {
     private readonly inner: BlobsStorage,
     private readonly container: ContainerClient,
     private readonly onQuarantine: (q: Quarantined) => void = () => undefined,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -56,7 +57,7 @@ export class BlobRecords implements ListableStorage {
   private async quarantine(key: string, problem: string): Promise<void> {
     const name = sanitizeBlobKey(key);
     const source = this.container.getBlobClient(name);
-    const to = `quarantine/${quarantineName(name)}`;
+    const to = `quarantine/${quarantineName(name, this.now())}`;
     try {
       const found = await source.download();
       const chunks: Buffer[] = [];

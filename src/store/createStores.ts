@@ -14,7 +14,7 @@ import { FileStorage } from './fileStorage';
 import { FOLLOW_UP_INDEX, FollowUpStore } from './followUpStore';
 import { GuardedAudit, GuardedStorage } from './guardedStore';
 import type { Quarantined } from './quarantine';
-import { RequestStore } from './requestStore';
+import { RequestStore, type ListableStorage } from './requestStore';
 import {
   BlobDeliveryLedger,
   type DeliveryLedger,
@@ -73,12 +73,18 @@ export interface StoreEvents {
 /**
  * The back-end chosen by STORAGE_BACKEND: `file` keeps requests, audit.jsonl and the link key in
  * DATA_DIR (one instance); `blob` keeps them in one Azure Blob container, for several instances.
+ * `now` is the time in ms for every store (default Date.now).
  */
-export async function createStores(config: StoreConfig, events: StoreEvents = {}): Promise<Stores> {
+export async function createStores(
+  config: StoreConfig,
+  events: StoreEvents = {},
+  now: () => number = Date.now,
+): Promise<Stores> {
   const s = config.storage;
   const times = {
     windowMs: REDELIVERY_WINDOW_MS,
     claimMs: (config.deliveryClaimSeconds ?? DEFAULT_CLAIM_SECONDS) * 1000,
+    now,
   };
   if (s.backend === 'blob')
     return createBlobStores(
@@ -90,39 +96,26 @@ export async function createStores(config: StoreConfig, events: StoreEvents = {}
   const files = await new FileStorage(path.join(config.dataDir, 'requests'), {
     quarantineDir: path.join(config.dataDir, 'quarantine'),
     onQuarantine: events.quarantined,
+    now,
   }).init();
   const auditFile = path.join(config.dataDir, 'audit.jsonl');
   const health = newHealth(events, async () => {
-    await files.write({ [PROBE_KEY]: { at: new Date().toISOString() } });
+    await files.write({ [PROBE_KEY]: { at: new Date(now()).toISOString() } });
     // opening for append fails on a read-only file or folder, and writes nothing
     await (await fs.open(auditFile, 'a')).close();
   });
-  const storage = new GuardedStorage(files, health);
-  const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
-  const followUps = await new FollowUpStore(storage).init();
-  const audit = await new GuardedAudit(
-    new AuditLog(auditFile, { onTornLine: events.tornAuditLine }),
-    health,
-  ).init();
-  const csvLinkKey = await fileKey(config.dataDir, CSV_LINK_KEY);
-  const deliveries = new MemoryDeliveryLedger(times);
-  health.start();
-  return {
-    storage,
-    store,
-    followUps,
-    audit,
-    csvLinkKey,
-    deliveries,
-    health,
-    close: () => closeAll(storage, audit, health),
-  };
+  return assemble(events, health, {
+    records: files,
+    audit: new AuditLog(auditFile, { onTornLine: events.tornAuditLine, now }),
+    csvLinkKey: await fileKey(config.dataDir, CSV_LINK_KEY),
+    deliveries: new MemoryDeliveryLedger(times),
+  });
 }
 
 async function createBlobStores(
   connectionString: string,
   containerName: string,
-  times: LedgerTimes & { instance?: string },
+  times: LedgerTimes & { instance?: string; now: () => number },
   events: StoreEvents,
 ): Promise<Stores> {
   const container = new ContainerClient(connectionString, containerName);
@@ -131,37 +124,49 @@ async function createBlobStores(
     await seedIndex(container, ACTIVE_INDEX_KEY);
     await seedIndex(container, FOLLOW_UP_INDEX);
     const health = newHealth(events, async () => {
-      const at = new Date().toISOString();
+      const at = new Date(times.now()).toISOString();
       await container.getBlockBlobClient(PROBE_KEY).upload(at, at.length);
     });
-    const records = new BlobRecords(
-      new BlobsStorage(connectionString, containerName),
-      container,
-      events.quarantined,
-    );
-    const storage = new GuardedStorage(records, health);
-    const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
-    const followUps = await new FollowUpStore(storage).init();
-    const audit = await new GuardedAudit(new BlobAuditLog(container), health).init();
-    const csvLinkKey = await blobKey(container, CSV_LINK_KEY);
-    const deliveries = new BlobDeliveryLedger(container, { ...times, onError: events.ledgerError });
-    health.start();
-    return {
-      storage,
-      store,
-      followUps,
-      audit,
-      csvLinkKey,
-      deliveries,
-      health,
-      close: () => closeAll(storage, audit, health),
-    };
+    return await assemble(events, health, {
+      records: new BlobRecords(
+        new BlobsStorage(connectionString, containerName),
+        container,
+        events.quarantined,
+        times.now,
+      ),
+      audit: new BlobAuditLog(container, { now: times.now }),
+      csvLinkKey: await blobKey(container, CSV_LINK_KEY),
+      deliveries: new BlobDeliveryLedger(container, { ...times, onError: events.ledgerError }),
+    });
   } catch (err) {
     // container.url carries a SAS connection string's token in its query: origin and path only
     throw new Error(
       `blob container ${originAndPath(container.url)}: ${redactSecrets((err as Error).message.split('\n')[0])}`,
     );
   }
+}
+
+/** The same on either back-end: writes go through the health guard, and the probes start. */
+async function assemble(
+  events: StoreEvents,
+  health: StoreHealth,
+  parts: { records: ListableStorage; audit: AuditSink; csvLinkKey: Buffer; deliveries: DeliveryLedger },
+): Promise<Stores> {
+  const storage = new GuardedStorage(parts.records, health);
+  const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
+  const followUps = await new FollowUpStore(storage).init();
+  const audit = await new GuardedAudit(parts.audit, health).init();
+  health.start();
+  return {
+    storage,
+    store,
+    followUps,
+    audit,
+    csvLinkKey: parts.csvLinkKey,
+    deliveries: parts.deliveries,
+    health,
+    close: () => closeAll(storage, audit, health),
+  };
 }
 
 function newHealth(events: StoreEvents, probe: () => Promise<void>): StoreHealth {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 
 /**
@@ -100,8 +101,9 @@ class HeldClaim implements DeliveryClaim {
   constructor(
     private readonly ops: { renew(): Promise<boolean>; complete(): Promise<void>; release(): Promise<void> },
     times: LedgerTimes,
+    private readonly now: () => number,
   ) {
-    this.renewUntil = Date.now() + times.windowMs;
+    this.renewUntil = now() + times.windowMs;
     this.timer = setInterval(() => void this.queue(() => this.renew()), Math.max(1, times.claimMs / 3));
     this.timer.unref();
   }
@@ -116,7 +118,7 @@ class HeldClaim implements DeliveryClaim {
 
   private async renew(): Promise<void> {
     if (this.ended) return;
-    const held = Date.now() < this.renewUntil && (await this.ops.renew().catch(() => true));
+    const held = this.now() < this.renewUntil && (await this.ops.renew().catch(() => true));
     if (!held) clearInterval(this.timer);
   }
 
@@ -163,6 +165,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
         release: async () => this.table.release(token),
       },
       this.o,
+      this.now,
     );
   }
 
@@ -260,6 +263,7 @@ export class BlobDeliveryLedger implements DeliveryLedger {
         },
       },
       this.o,
+      this.now,
     );
   }
 
@@ -277,11 +281,12 @@ export class BlobDeliveryLedger implements DeliveryLedger {
   private async acquireWaiting(blob: BlockBlobClient): Promise<Acquired> {
     const waitMs = this.o.waitMs ?? this.o.claimMs;
     const pollMs = Math.max(1, this.o.pollMs ?? Math.min(2000, this.o.claimMs / 10));
-    const deadline = Date.now() + waitMs;
+    // a timer, not the clock: an injected clock that stands still must not make this wait forever
+    const gaveUp = AbortSignal.timeout(Math.max(1, waitMs));
     for (;;) {
       const acquired = await this.acquire(blob);
-      if (acquired !== 'busy' || Date.now() >= deadline) return acquired;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, deadline - Date.now())));
+      if (acquired !== 'busy' || waitMs <= 0 || gaveUp.aborted) return acquired;
+      await sleep(pollMs, undefined, { signal: gaveUp }).catch(() => undefined);
     }
   }
 

@@ -13,6 +13,8 @@ export interface FileStorageOptions {
   /** where records that cannot be parsed are moved; default: `quarantine` beside the folder */
   quarantineDir?: string;
   onQuarantine?: (q: Quarantined) => void;
+  /** the time in ms, for quarantine names (default Date.now) */
+  now?: () => number;
 }
 
 /**
@@ -121,7 +123,10 @@ export class FileStorage implements Storage {
   }
 
   private async quarantine(key: string, file: string, problem: string): Promise<void> {
-    const to = path.join(this.quarantineDir, quarantineName(path.basename(file)));
+    const to = path.join(
+      this.quarantineDir,
+      quarantineName(path.basename(file), (this.options.now ?? Date.now)()),
+    );
     try {
       await fs.mkdir(this.quarantineDir, { recursive: true });
       await fs.rename(file, to);

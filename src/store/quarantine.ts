@@ -11,6 +11,6 @@ export interface Quarantined {
 }
 
 /** `<name>.<UTC time>`, safe in file and blob names: request%2F….json.2026-11-22T12-34-56-789Z */
-export function quarantineName(name: string, now = new Date()): string {
-  return `${name}.${now.toISOString().replace(/[:.]/g, '-')}`;
+export function quarantineName(name: string, now: number): string {
+  return `${name}.${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
 }

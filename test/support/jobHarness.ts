@@ -106,7 +106,7 @@ export class MemoryAudit implements Pick<AuditSink, 'readAll' | 'appendMany'> {
 
   async appendMany(entries: readonly NewAuditEntry[]): Promise<void> {
     await this.beforeAppend(entries);
-    const lines = toJsonLines(entries).split('\n').filter(Boolean);
+    const lines = toJsonLines(entries, Date.now()).split('\n').filter(Boolean);
     this.entries.push(...lines.map((l) => JSON.parse(l) as AuditEntry));
   }
 

@@ -1,7 +1,7 @@
 import {
   AUDIT_CSV_COLUMNS,
+  auditCsvHeader,
   auditCsvRow,
-  auditToCsv,
   csvCell,
   csvRecord,
   UTF8_BOM,
@@ -9,6 +9,10 @@ import {
 import { OUTCOMES_CSV_COLUMNS, outcomesToCsv, SIGN_IN_CSV_COLUMNS } from '../../src/domain/outcomesCsv';
 import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
 import type { AuditEntry } from '../../src/domain/audit';
+
+/** The export as scripts/auditExport.ts writes it: the header, then one row per entry. */
+const auditToCsv = (entries: readonly AuditEntry[], o: { bom?: boolean } = {}) =>
+  (o.bom ? UTF8_BOM : '') + auditCsvHeader() + entries.map(auditCsvRow).join('');
 
 /**
  * A strict RFC 4180 reader, independent of the writer: records end in CRLF, quoted fields may hold

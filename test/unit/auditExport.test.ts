@@ -204,7 +204,7 @@ describe('export', () => {
     expect(r.lines[1].split(',')[4]).toBe(name);
   });
 
-  it('guards formulas and quotes user text (the same cells as auditToCsv)', async () => {
+  it('guards formulas and quotes user text (the same cells as auditCsvRow)', async () => {
     await writeFile(
       path.join(dir, 'audit.jsonl'),
       jsonl([e('2026-11-02T00:00:00Z', { reason: '=HYPERLINK("http://evil.example","x")', detail: 'a,b' })]),

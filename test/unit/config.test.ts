@@ -136,6 +136,19 @@ describe('loadConfig', () => {
     expect(loadFrom({ ...appService, INSTANCE_ID: 'pinned' }).instanceId).toBe('pinned');
   });
 
+  it('reads APPROVAL_POLICY as one of the four policies, privileged and 10 users by default', () => {
+    expect(loadConfig({ AZURE_TENANT_ID: TENANT })).toMatchObject({
+      approvalPolicy: 'privileged',
+      bulkApprovalThreshold: 10,
+    });
+    for (const policy of ['none', 'privileged', 'bulk', 'always'])
+      expect(loadConfig({ AZURE_TENANT_ID: TENANT, APPROVAL_POLICY: policy }).approvalPolicy).toBe(policy);
+    for (const policy of ['Always', 'two-person'])
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, APPROVAL_POLICY: policy })).toEqual([
+        'APPROVAL_POLICY must be none, privileged, bulk or always',
+      ]);
+  });
+
   it('treats empty values as unset, as env files leave them', () => {
     const c = loadConfig({ AZURE_TENANT_ID: TENANT, BOT_ID: '', SECURITY_CHANNEL_ID: '', PORT: '' });
     expect(c.bot.appId).toBeUndefined();

@@ -23,7 +23,7 @@ const messages = {
   ...refusalMessages,
 };
 const { foreignAuditDetail } = foreignMessages;
-const bulkSummary = read(messages.bulkSummary);
+const multiTargetSummary = read(messages.multiTargetSummary);
 const foreignNotice = read(messages.foreignNotice);
 const CHECK_FAILED = shown(messages.CHECK_FAILED.text);
 const REFUSED = shown(messages.REFUSED.text);
@@ -266,10 +266,10 @@ describe('end-of-job texts', () => {
   });
 
   it('sums a bulk job up in words, singular where it is one', () => {
-    expect(bulkSummary(job)).toBe(
+    expect(multiTargetSummary(job)).toBe(
       'Bulk sign-out finished (group:"Wave"): 22 signed out, 2 failed, 1 guest skipped, in 3 min 12 s.',
     );
-    expect(bulkSummary({ ...job, finishedAt: job.startedAt })).toMatch(/, in under a second\.$/);
+    expect(multiTargetSummary({ ...job, finishedAt: job.startedAt })).toMatch(/, in under a second\.$/);
   });
 
   it('tells the security channel the counts, and the failures before the successes', () => {

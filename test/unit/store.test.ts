@@ -55,6 +55,18 @@ describe('FileStorage', () => {
     expect((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('names a quarantined record by the time on its clock', async () => {
+    const root = await tempDir();
+    const moved: Quarantined[] = [];
+    const s = await new FileStorage(path.join(root, 'requests'), {
+      onQuarantine: (q) => moved.push(q),
+      now: () => Date.parse('2031-03-04T05:06:07.089Z'),
+    }).init();
+    await fs.writeFile(path.join(root, 'requests', 'request%2Ftorn.json'), '{');
+    await s.read(['request/torn']);
+    expect(moved[0].to).toBe(path.join(root, 'quarantine', 'request%2Ftorn.json.2031-03-04T05-06-07-089Z'));
+  });
+
   it('moves a record it cannot parse to the quarantine folder, names it, and reads it as absent', async () => {
     const root = await tempDir();
     const dir = path.join(root, 'requests');
@@ -238,6 +250,22 @@ describe('AuditLog', () => {
     const entries = await log.readAll();
     expect(entries.map((e) => e.actor.id)).toEqual(['u1', 'u2', 'u3']);
     expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+  });
+
+  it('stamps an entry that does not say when with its clock, and the torn-line note too', async () => {
+    const file = path.join(await tempDir(), 'audit.jsonl');
+    const now = () => Date.parse('2031-03-04T05:06:07.089Z');
+    await fs.writeFile(file, '{"event":"revo');
+    const log = await new AuditLog(file, { now }).init();
+    await log.appendMany([
+      { event: 'requested', actor: { id: 'u1' } },
+      { event: 'confirmed', actor: { id: 'u1' }, at: '2030-01-01T00:00:00.000Z' },
+    ]);
+    expect((await log.readAll()).map((e) => e.at)).toEqual([
+      '2031-03-04T05:06:07.089Z',
+      '2030-01-01T00:00:00.000Z',
+    ]);
+    expect(await fs.readFile(`${file}.torn`, 'utf8')).toMatch(/^--- 2031-03-04T05:06:07\.089Z: /);
   });
 
   it('cuts a torn last line off before the next append, keeping it in audit.jsonl.torn', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GUID_PATTERN } from '../../domain/guid';
 import type { Person } from '../../domain/types';
 import type { ActivityInfo } from '../../signout/activityInfo';
 import type { ClickAnswer } from '../../signout/clickedRequest';
@@ -25,7 +26,7 @@ export interface ActionDeps {
 /** Every card's buttons carry the id of their request (a UUID, as the bot made it). */
 export const requestId = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  .regex(GUID_PATTERN)
   .transform((id) => id.toLowerCase());
 
 /**

@@ -77,6 +77,7 @@ describe('the adapter', () => {
     const adapter = createAdapter(
       { appId: 'app', password: 'p', type: 'SingleTenant', tenantId: TENANT },
       createLogger('silent'),
+      15_000,
     );
     expect(adapter.botFrameworkAuthConfig).toEqual({
       MicrosoftAppId: 'app',

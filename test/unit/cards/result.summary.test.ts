@@ -1,4 +1,5 @@
-import { renderResultCard, RESULT_LIST_LIMIT, summarizesOutcomes } from '../../../src/cards/result';
+import { renderResultCard } from '../../../src/cards/result';
+import { RESULT_LIST_LIMIT, summarizesOutcomes } from '../../../src/domain/requestSize';
 import type { TargetOutcome } from '../../../src/domain/types';
 import {
   actions,

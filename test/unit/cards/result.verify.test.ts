@@ -30,7 +30,7 @@ describe('out everywhere by', () => {
     expect(text).toContain('the bot assumed the default');
   });
 
-  it('gives a bulk job one time, from its last valid-from', () => {
+  it('gives a multi-target job one time, from its last valid-from', () => {
     const targets = users(25);
     const card = renderResultCard(
       request({

@@ -1,9 +1,4 @@
-import {
-  GUID as GUID_PATTERN,
-  classify,
-  trimTarget,
-  type TokenClass,
-} from '../../../src/commands/classifier';
+import { classify, trimTarget, type TokenClass } from '../../../src/commands/classifier';
 import { Lexer } from '../../../src/commands/lexer';
 import { parseCommand } from '../../../src/commands/parseCommand';
 import { type UserRef } from '../../../src/domain/command';
@@ -134,15 +129,6 @@ describe('trimTarget', () => {
     ['mailto:x', 'mailto:x'],
   ])('%j → %j', (word, trimmed) => {
     expect(trimTarget(word)).toBe(trimmed);
-  });
-});
-
-describe('GUID', () => {
-  it('matches an object id in any case, and nothing around it', () => {
-    expect(GUID_PATTERN.test(GUID)).toBe(true);
-    expect(GUID_PATTERN.test(UPPER)).toBe(true);
-    expect(GUID_PATTERN.test(`{${GUID}}`)).toBe(false);
-    expect(GUID_PATTERN.test(GUID.slice(1))).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@ describe('isGuid', () => {
   it.each([
     '',
     '9f8d7c6b5a4e4d3c8b2a1f0e9d8c7b6a',
+    'f8d7c6b-5a4e-4d3c-8b2a-1f0e9d8c7b6a',
     '{9f8d7c6b-5a4e-4d3c-8b2a-1f0e9d8c7b6a}',
     '9f8d7c6b-5a4e-4d3c-8b2a-1f0e9d8c7b6a\n',
   ])('refuses %j', (text) => expect(isGuid(text)).toBe(false));

@@ -82,7 +82,7 @@ function everyText(s: string): [string, Markdown][] {
       'endedNotice, cancelled',
       text.endedNotice({ ...req, status: 'cancelled', cancelledBy: person }, thread),
     ],
-    ['bulkSummary', text.bulkSummary(req)],
+    ['multiTargetSummary', text.multiTargetSummary(req)],
     ['approvalNotice', text.approvalNotice(req, 'rejected', person, thread)],
     ['notFoundList', text.notFoundList([s, s], new Map([[s, [u]]]))],
     ['ambiguousInList', text.ambiguousInList([s, s])],

@@ -1,6 +1,6 @@
 import { outEverywhereBy } from '../../../src/domain/outEverywhereBy';
 import {
-  bulkOutEverywhereByText,
+  multiTargetOutEverywhereByText,
   lifetimeText,
   outEverywhereByText,
 } from '../../../src/domain/outEverywhereByText';
@@ -22,8 +22,10 @@ describe('outEverywhereByText', () => {
     expect(lifetimeText({ minutes: 90, source: 'default' })).toMatch(/Microsoft's default/);
   });
 
-  it('gives a bulk job one time', () => {
-    expect(bulkOutEverywhereByText(outEverywhereBy(validFrom, { minutes: 90, source: 'default' }))).toMatch(
+  it('gives a multi-target job one time', () => {
+    expect(
+      multiTargetOutEverywhereByText(outEverywhereBy(validFrom, { minutes: 90, source: 'default' })),
+    ).toMatch(
       /^Everyone signed out is out everywhere by 15:32 UTC at the latest \(apps with Continuous Access Evaluation by 14:17 UTC;/,
     );
   });
