@@ -19,7 +19,7 @@ import {
  * large-tenant throttle limits, time-compressed by a printed factor. Prints figures, asserts nothing.
  *
  *   node dist/bench/bulk.js [--users 1000,10000] [--factor 10] [--latency 80] [--jitter 20]
- *                           [--sample 200] [--concurrency N]
+ *                           [--sample 200] [--concurrency N] [--batch-latency 1000-4000]
  *
  * Three processes: this one (certificate, orchestration, printing), bench/graphServer (Graph and
  * Entra stand-ins) and, fresh for every job, bench/worker (the bot's Graph code, whose memory is
@@ -34,10 +34,11 @@ interface Options {
   jitterMs: number;
   sample: number;
   concurrency?: number;
+  batchLatencyMs?: { min: number; max: number };
 }
 
 const USAGE =
-  'usage: node dist/bench/bulk.js [--users 1000,10000] [--factor 10] [--latency 80] [--jitter 20] [--sample 200] [--concurrency N]';
+  'usage: node dist/bench/bulk.js [--users 1000,10000] [--factor 10] [--latency 80] [--jitter 20] [--sample 200] [--concurrency N] [--batch-latency MIN-MAX]';
 /** the scheduler's default; printed so the table says what ran */
 const MB = 1024 * 1024;
 
@@ -73,6 +74,12 @@ function parseArgs(argv: string[]): Options {
       case '--concurrency':
         o.concurrency = positive(flag, value, true);
         break;
+      case '--batch-latency': {
+        const [min, max] = (value ?? '').split('-').map(Number);
+        if (!(min >= 0 && max >= min)) throw new Error(`--batch-latency needs MIN-MAX in ms\n${USAGE}`);
+        o.batchLatencyMs = { min, max };
+        break;
+      }
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
     tenantUsers,
     latencyMs: o.latencyMs,
     jitterMs: o.jitterMs,
+    batchLatencyMs: o.batchLatencyMs,
     factor: o.factor,
     certPath: cert.certPath,
     keyPath: cert.keyPath,
@@ -209,7 +217,15 @@ async function main(): Promise<void> {
   );
   console.log(`  tenant        ${tenantUsers} users (largeTenant), stand-ins in their own process`);
   console.log(
-    `  latency       ${o.latencyMs} ± ${o.jitterMs} ms per HTTP request; a $batch of k items takes that × (1 + 0.1 k)`,
+    o.batchLatencyMs
+      ? `  latency       ${o.latencyMs} ± ${o.jitterMs} ms per HTTP request; a $batch takes ${o.batchLatencyMs.min}–${o.batchLatencyMs.max} ms (uniform)`
+      : `  latency       ${o.latencyMs} ± ${o.jitterMs} ms per HTTP request; a $batch of k items takes that × (1 + 0.1 k)`,
+  );
+  console.log(
+    `  load          ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (1, 5, 15 min)`,
   );
   console.log(`  limits        ${describeLimits(ready.uncompressedLimits)} (limitsForTenantSize)`);
   console.log(`  compression   ×${o.factor}: ${describeLimits(ready.limits)}`);
@@ -217,7 +233,7 @@ async function main(): Promise<void> {
     `  ceiling       ${fmt(ceiling, 1)} users/s compressed (${fmt(realCeiling, 1)} users/s uncompressed), usersPerSecondCeiling`,
   );
   console.log(
-    `  bulk client   GraphApi (maxRetries 0) + graphBatchTransport + runBulkRevoke, concurrency ${o.concurrency ?? `${DEFAULT_CONCURRENCY} (default)`}`,
+    `  bulk client   GraphApi (maxRetries 0) + graphBatchTransport + runBulkRevoke, concurrency ${o.concurrency ?? `adaptive from ${DEFAULT_CONCURRENCY} (default)`}`,
   );
   console.log(
     `  naive client  revokeUserSessions one user at a time on a sample of ${o.sample} users, extrapolated`,
@@ -353,7 +369,7 @@ function printTable(rows: Row[], o: Options, ceiling: number): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
   console.log(
-    `Summary (limits compressed ×${o.factor}, ceiling ${fmt(ceiling, 1)} users/s, latency ${o.latencyMs} ± ${o.jitterMs} ms)`,
+    `Summary (limits compressed ×${o.factor}, ceiling ${fmt(ceiling, 1)} users/s, latency ${o.latencyMs} ± ${o.jitterMs} ms${o.batchLatencyMs ? `, $batch ${o.batchLatencyMs.min}–${o.batchLatencyMs.max} ms` : ''})`,
   );
   console.log(row(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

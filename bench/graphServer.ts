@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     // the stand-in adds jitter in [0, jitterMs): shift the base so the spread is centred on latencyMs
     latencyMs: Math.max(0, config.latencyMs - config.jitterMs),
     jitterMs: 2 * config.jitterMs,
+    batchLatencyMs: config.batchLatencyMs,
     limits,
   });
   const graphUrl = await graph.start();

@@ -15,6 +15,8 @@ export interface ServerConfig {
   /** per HTTP request: uniform in [latencyMs - jitterMs, latencyMs + jitterMs] */
   latencyMs: number;
   jitterMs: number;
+  /** a $batch is held uniformly in [min, max] ms instead (a slow Graph) */
+  batchLatencyMs?: { min: number; max: number };
   /** throttle windows are divided by this */
   factor: number;
   certPath: string;

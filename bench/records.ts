@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HistoryService } from '../src/signout/historyService';
+import { buildHistory } from '../src/domain/history';
 import { outcomesToCsv } from '../src/domain/outcomesCsv';
 import type { DirectoryUser, SignoutRequest } from '../src/domain/types';
 import { AuditLog, toJsonLines } from '../src/store/auditLog';
+import { recentHistory } from '../src/domain/recentHistory';
+import { renderHistoryCard } from '../src/cards/history';
 import { type NewAuditEntry } from '../src/domain/audit';
 
 /**
@@ -14,7 +16,8 @@ import { type NewAuditEntry } from '../src/domain/audit';
  *   node dist/bench/records.js [--users 10000] [--dir DIR]
  *
  * - the audit entries of one job's outcomes: one fsynced append per user, against one appendMany;
- * - `history <user> 50` over an audit log of a year of heavy use (one read of the whole log);
+ * - `history 50` and `history <user> 50` over an audit log of a year of heavy use: the whole log read
+ *   and parsed (HistoryService until issue 15), and read backwards until the answer is known;
  * - the outcomes CSV of one job (the summary card's download link).
  */
 
@@ -50,10 +53,16 @@ const outcomeEntry = (requestId: string, u: DirectoryUser): NewAuditEntry => ({
   detail: 'validFrom 2026-11-23T12:00:00Z',
 });
 
-/** A bulk job as the audit log holds it: the request with every target, the confirmation, the outcomes. */
-function bulkJob(requestId: string, users: DirectoryUser[]): NewAuditEntry[] {
+/**
+ * A bulk job as the audit log holds it: the request with every target, the confirmation a minute
+ * later, the outcomes when the job ends (one minute per 1,000 users), stamped from `at` (ms).
+ */
+function bulkJob(requestId: string, users: DirectoryUser[], at = Date.now()): NewAuditEntry[] {
+  const stamp = (ms: number) => new Date(at + ms).toISOString();
+  const done = stamp(60_000 + 60 * users.length);
   return [
     {
+      at: stamp(0),
       event: 'requested',
       tenantId: 'contoso',
       requestId,
@@ -62,8 +71,14 @@ function bulkJob(requestId: string, users: DirectoryUser[]): NewAuditEntry[] {
       reason: 'tenant migration',
       detail: 'all',
     },
-    { event: 'confirmed', tenantId: 'contoso', requestId, actor: { id: 'bob', name: 'Bob Boss' } },
-    ...users.map((u) => outcomeEntry(requestId, u)),
+    {
+      at: stamp(60_000),
+      event: 'confirmed',
+      tenantId: 'contoso',
+      requestId,
+      actor: { id: 'bob', name: 'Bob Boss' },
+    },
+    ...users.map((u) => ({ at: done, ...outcomeEntry(requestId, u) })),
   ];
 }
 
@@ -97,30 +112,60 @@ async function main(): Promise<void> {
     const batch = await timed(() => many.appendMany(outcomes));
     rows.push([`audit ${o.users} outcomes, appendMany`, fmt(batch.ms), '1 fsync']);
 
-    // A year of heavy use: twelve jobs of this size and 20,000 single sign-outs.
+    // A year of heavy use: twelve jobs of this size (one a month) and 20,000 single sign-outs (one
+    // every 26 minutes), in time order as the bot appends them.
     const log = path.join(dir, 'audit.jsonl');
     const handle = await fs.open(log, 'w');
-    for (let job = 0; job < 12; job++)
-      await handle.write(toJsonLines(bulkJob(`job-${job}`, users), Date.now()));
+    const yearAgo = Date.now() - 365 * 24 * 3600_000;
+    const month = (365 * 24 * 3600_000) / 12;
+    const singleEvery = (365 * 24 * 3600_000) / 20_000;
+    let job = 0;
     for (let n = 0; n < 20_000; n += 1000) {
-      await handle.write(
-        toJsonLines(
-          Array.from({ length: 1000 }, (_, i) =>
-            bulkJob(`single-${n + i}`, [users[(n + i) % o.users]]),
-          ).flat(),
-          Date.now(),
-        ),
-      );
+      const entries: NewAuditEntry[] = [];
+      for (let i = n; i < n + 1000; i++) {
+        const at = yearAgo + i * singleEvery;
+        if (job < 12 && yearAgo + job * month <= at) {
+          entries.push(...bulkJob(`job-${job}`, users, yearAgo + job * month));
+          job++;
+        }
+        entries.push(...bulkJob(`single-${i}`, [users[i % o.users]], at));
+      }
+      await handle.write(toJsonLines(entries, Date.now()));
     }
     await handle.close();
     const size = (await fs.stat(log)).size;
     const lines = (await fs.readFile(log, 'utf8')).split('\n').length - 1;
-    const history = new HistoryService(await new AuditLog(log).init());
-    const card = await timed(() => history.card({ user: users[7], count: 50 }));
+    const audit = await new AuditLog(log).init();
+    const note = `${lines.toLocaleString('en-US')} lines, ${(size / MB).toFixed(0)} MB: 12 jobs, 20,000 singles`;
+    const whole = await timed(async () => {
+      const items = buildHistory(await audit.readAll(), {
+        user: [users[7].id, users[7].userPrincipalName],
+        count: 50,
+      });
+      return renderHistoryCard(items, { title: 'Last 50 actions' });
+    });
+    rows.push([`history <user> 50, whole log parsed (before)`, fmt(whole.ms), note]);
+    const backwards = (user?: DirectoryUser) =>
+      timed(async () => {
+        const items = await recentHistory(audit.readNewestFirst(), {
+          user: user ? [user.id, user.userPrincipalName] : undefined,
+          count: 50,
+        });
+        return renderHistoryCard(items, { title: 'Last 50 actions' });
+      });
+    const all = await backwards();
+    rows.push([`history 50, read backwards`, fmt(all.ms), 'stops once the last 50 actions are known']);
+    const rare = await backwards(users[7]);
     rows.push([
-      `history <user> 50 over a year of heavy use`,
-      fmt(card.ms),
-      `${lines.toLocaleString('en-US')} lines, ${(size / MB).toFixed(0)} MB: 12 jobs, 20,000 singles`,
+      `history <user> 50, read backwards`,
+      fmt(rare.ms),
+      'the user has 14 actions in the year: the whole log is read',
+    ]);
+    const recent = await backwards(users[o.users - 1]);
+    rows.push([
+      `history <user> 50 (user of the last single), read backwards`,
+      fmt(recent.ms),
+      '2 singles and 12 jobs: the whole log is read too',
     ]);
 
     const request: SignoutRequest = {

@@ -74,6 +74,15 @@ param csvLinkTtlHours string = ''
 @description('FOLLOW_UP_MINUTES: minutes after a sign-out at which the bot posts what the sign-in logs show, comma-separated. Empty: none.')
 param followUpMinutes string = '15,90'
 
+@description('SCHEDULE_REMINDER_MINUTES: reminder before a scheduled sign-out, 0 = none. Empty: 15.')
+param scheduleReminderMinutes string = ''
+
+@description('SCHEDULE_GRACE_MINUTES: how late a scheduled sign-out the bot missed may still start. Empty: 60.')
+param scheduleGraceMinutes string = ''
+
+@description('SCHEDULE_TICK_SECONDS: how often the bot looks for due scheduled sign-outs, 1 to 30. Empty: 10.')
+param scheduleTickSeconds string = ''
+
 @description('GRAPH_BASE_URL: Microsoft Graph root (national clouds). Empty: https://graph.microsoft.com.')
 param graphBaseUrl string = ''
 
@@ -198,6 +207,9 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     PUBLIC_URL: empty(publicUrl) ? 'https://${webApp.properties.defaultHostName}' : publicUrl
     CSV_LINK_TTL_HOURS: csvLinkTtlHours
     FOLLOW_UP_MINUTES: followUpMinutes
+    SCHEDULE_REMINDER_MINUTES: scheduleReminderMinutes
+    SCHEDULE_GRACE_MINUTES: scheduleGraceMinutes
+    SCHEDULE_TICK_SECONDS: scheduleTickSeconds
     DATA_DIR: '/home/data' // /home persists across restarts and is shared by instances
     STORAGE_BACKEND: 'blob'
     AZURE_STORAGE_CONNECTION_STRING: storageConnectionString

@@ -76,7 +76,8 @@ async function main(): Promise<void> {
       // the bot's log lines show up here as you use it in the browser
       botStdout: 'inherit',
       // the Playground sends no tokens: local mode, reachable from this machine only
-      env: { LOCAL_MODE: 'true', SECURITY_CHANNEL_ID: security.id },
+      // a schedule a few minutes ahead (docs/playground.md) gets its reminder a minute in
+      env: { LOCAL_MODE: 'true', SECURITY_CHANNEL_ID: security.id, SCHEDULE_REMINDER_MINUTES: '2' },
       // Lester's sign-in logs: a week from Berlin, then after a sign-out refused refreshes and a new
       // sign-in from São Paulo (verify, "Check sign-ins", the follow-ups)
       tenant: {

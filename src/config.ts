@@ -12,6 +12,7 @@ import {
   optional,
   positiveInt,
   PUBLIC_AUTHORITY_HOSTS,
+  wholeNumber,
 } from './configFields';
 import { APPROVAL_POLICIES, type ApprovalPolicy } from './domain/approvalPolicy';
 import { DEFAULT_FOLLOW_UP_MINUTES, parseFollowUpMinutes } from './domain/followUps';
@@ -115,6 +116,17 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('CSV_LINK_TTL_HOURS', MAX_CSV_LINK_TTL_HOURS).default(24),
   ),
+  // scheduled sign-outs (issue 13): a reminder this long before (0 = none); how late a missed one may start
+  SCHEDULE_REMINDER_MINUTES: z.preprocess(
+    blankToUndefined,
+    wholeNumber('SCHEDULE_REMINDER_MINUTES', 24 * 60).default(15),
+  ),
+  SCHEDULE_GRACE_MINUTES: z.preprocess(
+    blankToUndefined,
+    wholeNumber('SCHEDULE_GRACE_MINUTES', 24 * 60).default(60),
+  ),
+  // how often the bot looks for schedules that are due; at most 30, so a job starts within 30 s of its time
+  SCHEDULE_TICK_SECONDS: z.preprocess(blankToUndefined, positiveInt('SCHEDULE_TICK_SECONDS', 30).default(10)),
   DELIVERY_CLAIM_SECONDS: z.preprocess(
     blankToUndefined,
     positiveInt('DELIVERY_CLAIM_SECONDS', 600).default(30),
@@ -285,6 +297,15 @@ export interface Config {
   publicUrl: string;
   /** lifetime of a CSV download link */
   csvLinkTtlHours: number;
+  /** scheduled sign-outs (issue 13) */
+  schedule: {
+    /** the reminder goes out this long before the time; 0 = none */
+    reminderMinutes: number;
+    /** a schedule the bot missed (it was down) still starts up to this late */
+    graceMinutes: number;
+    /** how often the bot looks for schedules that are due */
+    tickSeconds: number;
+  };
   /** how long a delivery claim lives unless its holder renews it (see DeliveryLedger) */
   deliveryClaimSeconds: number;
   /** how long the bot waits for what (docs/decisions.md, Durability) */
@@ -379,6 +400,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     protectedUserIds: e.PROTECTED_USER_IDS.map((id) => id.toLowerCase()),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     csvLinkTtlHours: e.CSV_LINK_TTL_HOURS,
+    schedule: {
+      reminderMinutes: e.SCHEDULE_REMINDER_MINUTES,
+      graceMinutes: e.SCHEDULE_GRACE_MINUTES,
+      tickSeconds: e.SCHEDULE_TICK_SECONDS,
+    },
     deliveryClaimSeconds: e.DELIVERY_CLAIM_SECONDS,
     waits: {
       connectorTimeoutMs: e.CONNECTOR_TIMEOUT_SECONDS * 1000,

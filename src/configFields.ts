@@ -37,6 +37,14 @@ export const positiveInt = (what: string, max: number) =>
     .min(1, `${what} must be at least 1`)
     .max(max, `${what} must be at most ${max}`);
 
+/** A whole number from 0 (which turns the thing off, or means "none") to `max`. */
+export const wholeNumber = (what: string, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(0, `${what} must be 0 or more`)
+    .max(max, `${what} must be at most ${max}`);
+
 export const httpsUrl = (what: string) =>
   z
     .string()

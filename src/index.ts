@@ -29,6 +29,7 @@ import { RequestEnds } from './signout/requestEnds';
 import { RequestService } from './signout/requestService';
 import { SignInCheckRequests } from './signout/signInCheckRequests';
 import { SignInChecker } from './signout/signInChecker';
+import { ScheduleRunner } from './signout/scheduleRunner';
 import { Sweeper } from './signout/sweeper';
 import { UserFinder } from './signout/userFinder';
 import { startupWarnings } from './startupWarnings';
@@ -159,17 +160,28 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new OutcomeFollowUps(new JobReporter({ port, csvLink, now }), {
-      store,
-      lifetime,
-      followUps: followUpService,
-    }),
+    reports: new OutcomeFollowUps(
+      new JobReporter({ port, csvLink, now, scheduleGraceMinutes: config.schedule.graceMinutes }),
+      { store, lifetime, followUps: followUpService },
+    ),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
     now,
   });
   const ends = new RequestEnds({ store, jobs, log, now });
   const sweeper = new Sweeper({ store, jobs, ends, log, now });
+  const schedules = new ScheduleRunner({
+    store,
+    jobs,
+    port,
+    log,
+    timing: {
+      reminderMs: config.schedule.reminderMinutes * 60_000,
+      graceMs: config.schedule.graceMinutes * 60_000,
+    },
+    tickMs: config.schedule.tickSeconds * 1000,
+    now,
+  });
   const requests = new RequestService({
     tenantId: config.tenantId,
     ttlMinutes: config.confirmationTtlMinutes,
@@ -201,10 +213,11 @@ async function main(): Promise<void> {
       log,
     ),
     requests,
+    tokenLifetime: () => lifetime.lifetime(),
+    now,
     history: new HistoryService(audit),
     signIns: checker,
     lifetime,
-    now,
     signInChecks,
     audit,
     deliveries,
@@ -230,6 +243,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal, graceSeconds: shutdownGraceMs / 1000 }, 'shutting down');
     clearInterval(sweep);
+    schedules.stop();
     // Whatever hangs (the Bot Connector, Graph, storage), the process ends within the grace. Jobs stay
     // `running` in the store: the next start, or another instance, resumes them.
     setTimeout(() => {
@@ -259,6 +273,7 @@ async function main(): Promise<void> {
   // a failure here must not end the process: the interval below tries again
   await sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
   if (stopping) return;
+  schedules.start();
   sweep = setInterval(() => {
     void sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
     if (!stopping)

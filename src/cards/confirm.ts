@@ -11,8 +11,15 @@ import { displayNameOf, principalNameOf } from '../domain/userNames';
 import { num, plural } from '../domain/wording';
 import { fitToBudget } from './budget';
 import type { CardOptions } from './cardOptions';
-import { atTime, blockNote, reasonText, type Line, type Note } from './cardText';
+import { atTime, blockNote, reasonText, requestPeople, type Line, type Note } from './cardText';
 import confirmTemplate from './confirm.json';
+import {
+  CUTOVER_NOTES,
+  DEFAULT_LIFETIME,
+  outEverywhereLines,
+  TOKEN_LIFETIME_DOCS_URL,
+  whenLines,
+} from './scheduleText';
 import { isGuest, isPrivileged, rolesFlag, targetFlags, type TargetFlags } from './targetFlags';
 import { renderTemplate } from './template';
 
@@ -65,8 +72,14 @@ export interface ConfirmCardData {
   approveTyped: boolean;
   typePrompt: string;
   typedConfirmTitle: string;
-  /** the button that starts it: "Sign out", or "Unblock" */
+  /** the button that starts it: "Sign out", "Schedule sign-out", or "Unblock" */
   confirmTitle: string;
+  /** a scheduled sign-out (issue 13): when, how it was read, when everyone is out, the cutover note */
+  scheduled: boolean;
+  scheduleTitle: string;
+  scheduleLines: Line[];
+  scheduleNotes: { text: string }[];
+  docsUrl: string;
 }
 
 export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): ConfirmCardData {
@@ -76,19 +89,23 @@ export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): Confi
   const waiting = req.status === 'pending' && !!req.approval?.required;
   // `all` asks for the typed phrase on the button that starts the job; once approved, it was typed.
   const typed = all && req.status === 'pending';
+  const schedule = req.schedule;
+  // confirmed and waiting for its time: only Cancel is left
+  const open = req.status !== 'scheduled';
+  const verb = unblock
+    ? 'Unblock: allow sign-in again?'
+    : all
+      ? 'Sign out everyone in the organization?'
+      : req.block
+        ? 'Block sign-in and sign out of all Microsoft 365 sessions?'
+        : 'Sign out of all Microsoft 365 sessions?';
   const shown = req.targets.slice(0, CONFIRM_LIST_LIMIT);
   const more = n - shown.length;
   const privileged = req.targets.filter(isPrivileged);
 
   const data: ConfirmCardData = {
     requestId: req.id,
-    heading: unblock
-      ? 'Unblock: allow sign-in again?'
-      : all
-        ? 'Sign out everyone in the organization?'
-        : req.block
-          ? 'Block sign-in and sign out of all Microsoft 365 sessions?'
-          : 'Sign out of all Microsoft 365 sessions?',
+    heading: !schedule ? verb : open ? `Schedule: ${verb}` : 'Scheduled sign-out',
     waiting,
     approvalWhy: req.approval?.why || 'the approval policy asks for a second admin',
     notes: notes(req, o.zone),
@@ -115,19 +132,31 @@ export function confirmCardData(req: SignoutRequest, o: CardOptions = {}): Confi
     privilegedHasMore: privileged.length > PRIVILEGED_LIST_LIMIT,
     privilegedMoreText: `…and ${num(privileged.length - PRIVILEGED_LIST_LIMIT)} more privileged users`,
     people: [
-      { label: 'Requested by', text: req.requester.name },
+      ...(open ? [{ label: 'Requested by', text: req.requester.name }] : requestPeople(req, o.zone)),
       { label: 'Reason', text: reasonText(req.reason) },
     ],
     whatHappens: unblock ? UNBLOCK_HAPPENS : whatHappens(req.block === true),
-    expiry: `This request expires at ${expiryTime(req.expiresAt, o.zone, o.now ?? new Date())}`,
-    confirmPlain: !waiting && !typed,
-    confirmTyped: !waiting && typed,
-    approvePlain: waiting && !typed,
-    approveTyped: waiting && typed,
+    expiry: expiryText(req, o),
+    confirmPlain: open && !waiting && !typed,
+    confirmTyped: open && !waiting && typed,
+    approvePlain: open && waiting && !typed,
+    approveTyped: open && waiting && typed,
     // Names what to type, never the answer: the request keeps the phrases, the card must not.
     typePrompt: 'To confirm, type the number of users in the organization, or its primary domain.',
-    typedConfirmTitle: `Sign out all ${plural(n, 'user')}`,
-    confirmTitle: unblock ? 'Unblock' : 'Sign out',
+    typedConfirmTitle: `${schedule ? 'Schedule sign-out of' : 'Sign out'} all ${plural(n, 'user')}`,
+    confirmTitle: unblock ? 'Unblock' : schedule ? 'Schedule sign-out' : 'Sign out',
+    scheduled: !!schedule,
+    scheduleTitle: open
+      ? 'Scheduled: nothing happens until the time below'
+      : `Confirmed: runs at ${schedule ? formatShortTime(schedule.at) : ''}`,
+    scheduleLines: schedule
+      ? [
+          ...whenLines(schedule),
+          ...outEverywhereLines(schedule, schedule.tokenLifetime ?? DEFAULT_LIFETIME, o.zone),
+        ]
+      : [],
+    scheduleNotes: schedule ? [frozenNote(n, open), ...CUTOVER_NOTES].map((text) => ({ text })) : [],
+    docsUrl: TOKEN_LIFETIME_DOCS_URL,
   };
   if (data.hasShowAll) fitShowAll(req, data);
   return data;
@@ -202,6 +231,24 @@ function fitShowAll(req: SignoutRequest, data: ConfirmCardData): void {
 /** "Lester Lee · lester@contoso.com" */
 function nameAndUpn(t: DirectoryUser): string {
   return `${displayNameOf(t)} · ${principalNameOf(t)}`;
+}
+
+/** What a scheduled sign-out runs: the targets as they resolved when it was asked, not as they are then. */
+function frozenNote(n: number, open: boolean): string {
+  const these = n === 1 ? 'This user is' : `These ${num(n)} users are`;
+  return (
+    `${these} ${open ? 'what will run' : 'what runs'}: the list was fixed when it was asked, so what the ` +
+    'admins confirm and approve is what runs. Anyone who joins a group or matches a search later is not included.'
+  );
+}
+
+/** When the card stops taking clicks; for a schedule, that it does not run unless confirmed in time. */
+function expiryText(req: SignoutRequest, o: CardOptions): string {
+  const s = req.schedule;
+  if (!s) return `This request expires at ${expiryTime(req.expiresAt, o.zone, o.now ?? new Date())}`;
+  if (req.status === 'scheduled') return 'Cancel stays possible until the job starts.';
+  const who = req.approval?.required ? 'approved by a second admin' : 'confirmed';
+  return `It must be ${who} before ${formatInstant(s.at, o.zone)}; otherwise it does not run.`;
 }
 
 /** Same day as now (UTC): the time of day is enough; otherwise the full date, so a stale card is not misread. */

@@ -3,6 +3,7 @@ import { tallyOutcomes } from '../domain/outcomeTally';
 import { RESULT_LIST_LIMIT, summarizesOutcomes } from '../domain/requestSize';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
 import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
+import { whyScheduleDidNotRun } from '../domain/scheduleLifecycle';
 import { num } from '../domain/wording';
 import type { CardOptions, CsvLink } from './cardOptions';
 import {
@@ -24,6 +25,7 @@ import {
   type ResultRow,
   type ResultTarget,
 } from './resultRows';
+import { startNote } from './scheduleText';
 import { renderTemplate } from './template';
 
 export interface ResultCardData {
@@ -110,7 +112,10 @@ function headline(
   zone: LocalZone | undefined,
 ): { title: string; titleColor: Color; notes: Note[] } {
   const unblock = actionOf(req) === 'unblock';
-  const block = req.block ? [blockNote(req.status === 'running' ? 'running' : 'done')] : [];
+  const block = [
+    ...startNote(req, zone),
+    ...(req.block ? [blockNote(req.status === 'running' ? 'running' : 'done')] : []),
+  ];
   switch (req.status) {
     case 'running':
       return {
@@ -163,7 +168,15 @@ function headline(
           ...outEverywhereByNote(req, zone),
         ],
       };
-    case 'expired':
+    case 'expired': {
+      const notRun = whyScheduleDidNotRun(req);
+      if (notRun) {
+        return {
+          title: 'Scheduled sign-out did not run',
+          titleColor: 'Attention',
+          notes: [{ text: notRun, color: 'Attention' }],
+        };
+      }
       return {
         title: 'Request expired',
         titleColor: 'Default',
@@ -174,6 +187,7 @@ function headline(
           },
         ],
       };
+    }
     case 'rejected':
       return {
         title: unblock ? 'Unblock rejected' : 'Sign-out rejected',

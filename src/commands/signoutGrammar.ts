@@ -10,16 +10,20 @@
  * - `all` (the whole tenant) must stand alone: `signout all guests` is refused, because reading "guests"
  *   as a reason would sign out everyone. A reason for `all` needs a separator: `signout all -- reason`.
  * - `--self` does not pick a target; it only records that the requester knowingly names themselves.
+ * - `at <when>` right after the targets schedules the sign-out (whenClause.ts); so does `in 45m`. After
+ *   the targets, `at` always starts a time: a reason that starts with "at" needs `--` before it, so a
+ *   mistyped time is refused rather than read as a reason of an immediate sign-out.
  */
 
-import type { TargetSpec, UserRef } from '../domain/command';
+import type { TargetSpec, UserRef, WhenSpec } from '../domain/command';
 import { isGuid } from '../domain/guid';
 import { classify, trimTarget } from './classifier';
 import { WHO, refuse, type Reading, type VerbGrammar } from './grammar';
 import { Lexer, type Token } from './lexer';
 import { MAX_VALUE_LENGTH, type ParseLimits } from './limits';
 import { readReason } from './reason';
-import { show } from './text';
+import { SENTENCE_END, show, stripTrailing } from './text';
+import { isRelativeAhead, readRelative, readWhen, WHEN_FORMATS } from './whenClause';
 
 const FLAGS = ['block', 'self'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -30,6 +34,7 @@ function parseSignout(args: string, limits: ParseLimits): Reading {
   const refs: UserRef[] = [];
   const seen = new Set<string>();
   let special: TargetSpec | undefined;
+  let at: WhenSpec | undefined;
   let reasonStart = args.length;
   let explicit = false;
   const noTarget = () =>
@@ -69,6 +74,36 @@ function parseSignout(args: string, limits: ParseLimits): Reading {
       if (!haveTargets) return noTarget();
       reasonStart = tok.start;
       explicit = true;
+      break;
+    }
+    const word = tok.quoted === undefined ? stripTrailing(tok.raw, SENTENCE_END).toLowerCase() : '';
+    // before any target, `at` or `in` is a name like any other word
+    const schedules = haveTargets && (word === 'at' || (word === 'in' && isRelativeAhead(lex, tok.end)));
+    if (schedules && at) return refuse('Give one time per request.');
+    if (schedules) {
+      const when = word === 'at' ? readWhen(lex, tok.end) : readRelative(lex, tok.end);
+      if ('kind' in when) return when;
+      at = when.spec;
+      pos = when.end;
+      if (args[when.end - 1] === ':') {
+        reasonStart = when.end;
+        explicit = true;
+        break;
+      }
+      continue;
+    }
+    if (at) {
+      // after the time: only options, then the reason
+      if (c.t === 'strong' || c.t === 'prefixed' || c.t === 'all' || c.t === 'bad') {
+        return refuse(`Put every target before "at" (found ${show(tok.raw)} after the time).`);
+      }
+      if (special?.kind === 'all') {
+        return refuse(
+          '"all" signs out every user in the tenant, so its reason needs a separator: ' +
+            'signout all at 18:00 UTC -- your reason',
+        );
+      }
+      reasonStart = tok.start;
       break;
     }
     if (special?.kind === 'all') {
@@ -161,13 +196,14 @@ function parseSignout(args: string, limits: ParseLimits): Reading {
     reason,
     block: flags.block,
     self: flags.self,
+    ...(at ? { at } : {}),
   };
 }
 
 export const signoutGrammar: VerbGrammar = {
   spellings: ['signout', 'sign-out', 'sign out', 'revoke'],
   usage:
-    `Usage: signout [--block] [--self] WHO [reason], where WHO is one or more of ${WHO}, ` +
-    'or group:"Group name", or search:"text", or all',
+    `Usage: signout [--block] [--self] WHO [at WHEN] [reason], where WHO is one or more of ${WHO}, ` +
+    `or group:"Group name", or search:"text", or all, and WHEN is like ${WHEN_FORMATS}`,
   parse: parseSignout,
 };

@@ -9,6 +9,7 @@
 import type { VerbGrammar } from './grammar';
 import { helpGrammar } from './helpGrammar';
 import { historyGrammar } from './historyGrammar';
+import { scheduleGrammar } from './scheduleGrammar';
 import { signoutGrammar } from './signoutGrammar';
 import { statusGrammar } from './statusGrammar';
 import { unblockGrammar } from './unblockGrammar';
@@ -21,6 +22,7 @@ export const GRAMMARS = {
   history: historyGrammar,
   unblock: unblockGrammar,
   verify: verifyGrammar,
+  schedule: scheduleGrammar,
   help: helpGrammar,
 } satisfies Record<string, VerbGrammar>;
 

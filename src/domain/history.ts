@@ -23,8 +23,8 @@
  */
 
 import type { AuditEntry } from './audit';
-import type { SignoutRequest, TargetOutcomeKind } from './types';
-import { num, plural } from './wording';
+import { requestItem, singleItem, targetList, targetsOf } from './historyItem';
+import type { SignoutRequest } from './types';
 
 export type HistoryKind = 'signout' | 'unblock' | 'block' | 'refused' | 'other';
 
@@ -91,25 +91,6 @@ export function requestedFields(
   };
 }
 
-/** Written by this version (requestedFields), as opposed to an entry with only the old joined detail. */
-function hasFields(e: AuditEntry): boolean {
-  return typeof e.source === 'string' || typeof e.block === 'boolean';
-}
-
-function isBulkSource(source: string | undefined): source is string {
-  return !!source && /^(?:group:|search:|all$)/i.test(source);
-}
-
-const OUTCOME_KINDS: readonly TargetOutcomeKind[] = [
-  'revoked',
-  'guestSkipped',
-  'notFound',
-  'denied',
-  'failed',
-];
-/** How many targets are listed by name before "N users" is shorter. */
-const NAMED_TARGETS = 3;
-
 interface Group {
   first: AuditEntry;
   entries: AuditEntry[];
@@ -121,10 +102,33 @@ interface Group {
  * optionally only those whose targets include `user`.
  */
 export function buildHistory(entries: readonly AuditEntry[], q: HistoryQuery): HistoryItem[] {
+  return rankActions(entries, q.user)
+    .filter((x) => x.match)
+    .slice(0, Math.max(0, q.count))
+    .map((x) => x.item);
+}
+
+/** An action of the log, with what a partial read of the log needs to know about it. */
+export interface RankedAction {
+  item: HistoryItem;
+  /** the position of its first entry in the log */
+  order: number;
+  /** whether its targets include the user asked about (always, when no user was asked about) */
+  match: boolean;
+  /**
+   * Whether every entry it depends on is among those read: a request whose `requested` entry was read
+   * (entries of a request come after it), or a refusal that names its own targets or whose request is
+   * whole. An action that is not whole may still change, or start to match, as older entries are read.
+   */
+  whole: boolean;
+  /** a request, which is asked (and ranked) by an entry that may not be read yet; else one entry */
+  request: boolean;
+}
+
+/** Every action, newest first as buildHistory orders them, each saying whether it touches `user`. */
+export function rankActions(entries: readonly AuditEntry[], user: HistoryQuery['user']): RankedAction[] {
   const wanted = new Set(
-    (typeof q.user === 'string' ? [q.user] : (q.user ?? []))
-      .map((u) => u.trim().toLowerCase())
-      .filter(Boolean),
+    (typeof user === 'string' ? [user] : (user ?? [])).map((u) => u.trim().toLowerCase()).filter(Boolean),
   );
   const touches = (targets: unknown) =>
     targetList(targets).some(
@@ -143,11 +147,17 @@ export function buildHistory(entries: readonly AuditEntry[], q: HistoryQuery): H
     if (g) g.entries.push(e);
     else groups.set(e.requestId, { first: e, entries: [e], order });
   });
+  const whole = (g: Group) => g.entries.some((e) => e.event === 'requested');
 
-  const items: { item: HistoryItem; order: number; match: boolean }[] = [];
+  const items: RankedAction[] = [];
   for (const g of groups.values()) {
-    const item = requestItem(g.entries);
-    items.push({ item, order: g.order, match: !wanted.size || g.entries.some((e) => touches(e.targets)) });
+    items.push({
+      item: requestItem(g.entries),
+      order: g.order,
+      whole: whole(g),
+      request: true,
+      match: !wanted.size || g.entries.some((e) => touches(e.targets)),
+    });
   }
   for (const s of singles) {
     // A refusal about a request names that request's targets.
@@ -157,255 +167,17 @@ export function buildHistory(entries: readonly AuditEntry[], q: HistoryQuery): H
     items.push({
       item: singleItem(s.first, targets),
       order: s.order,
+      whole: own.length > 0 || !s.first.requestId || (!!related && whole(related)),
+      request: false,
       match: !wanted.size || touches(targets),
     });
   }
 
-  return items
-    .filter((x) => x.match)
-    .sort((a, b) => time(b.item.at) - time(a.item.at) || b.order - a.order)
-    .slice(0, Math.max(0, q.count))
-    .map((x) => x.item);
+  return items.sort((a, b) => entryTime(b.item.at) - entryTime(a.item.at) || b.order - a.order);
 }
 
-function requestItem(entries: AuditEntry[]): HistoryItem {
-  const first = entries[0];
-  const of = (event: AuditEntry['event']) => entries.filter((e) => e.event === event);
-  const last = (event: AuditEntry['event']) => of(event).at(-1);
-  const requested = of('requested');
-  const unblockRequest = requested.some((e) => e.action === 'unblock');
-  const asked = requested[0] ?? first;
-  const structured = requested.filter(hasFields);
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const source = structured.map((e) => text(e.source)).find(Boolean);
-  const approvalWhy = structured.map((e) => text(e.approvalWhy)).find((w) => w !== undefined);
-  // an entry from before issue 9: its joined detail is shown as it is, never split into fields
-  const legacy = requested.length > 0 && !structured.length;
-  const legacyDetail = legacy ? requested.map((e) => text(e.detail)).find(Boolean) : undefined;
-  const targets = targetsOf(entries);
-
-  const counts = new Map<TargetOutcomeKind, number>();
-  let finished = 0;
-  let requestFailure: AuditEntry | undefined;
-  for (const e of entries) {
-    if (e.event !== 'revoked' && e.event !== 'failed') continue;
-    const targets = targetList(e.targets);
-    if (e.event === 'failed' && !targets.length) {
-      requestFailure = e;
-      continue;
-    }
-    const kind: TargetOutcomeKind = OUTCOME_KINDS.includes(e.outcome as TargetOutcomeKind)
-      ? (e.outcome as TargetOutcomeKind)
-      : e.event === 'revoked'
-        ? 'revoked'
-        : 'failed';
-    const n = Math.max(1, targets.length);
-    counts.set(kind, (counts.get(kind) ?? 0) + n);
-    finished += n;
-  }
-
-  const confirmed = last('confirmed');
-  const approved = last('approved');
-  const rejected = last('rejected');
-  const cancelled = last('cancelled');
-  const expired = last('expired');
-  const blocked = last('blocked');
-  const unblocked = last('unblocked');
-  const block = structured.some((e) => e.block === true) || !!blocked;
-  const total = Math.max(targets.length, finished);
-
-  let outcome: string;
-  let tone: HistoryTone;
-  const done = outcomeWords(counts, total, finished, !!cancelled);
-  if (rejected) {
-    outcome = 'Rejected';
-    tone = 'neutral';
-  } else if (cancelled && finished) {
-    outcome = `Stopped: ${done.text}`;
-    tone = 'partial';
-  } else if (cancelled) {
-    outcome = 'Cancelled';
-    tone = 'neutral';
-  } else if (unblockRequest && (unblocked || finished)) {
-    const failure = of('failed').at(-1);
-    outcome = unblocked
-      ? 'Sign-in allowed again'
-      : `Not unblocked${failure?.detail ? `: ${failure.detail}` : ''}`;
-    tone = unblocked ? 'good' : 'bad';
-  } else if (finished) {
-    outcome = block && blocked ? `Sign-in blocked; ${lowerFirst(done.text)}` : done.text;
-    tone = done.tone;
-  } else if (requestFailure) {
-    outcome = 'Failed';
-    tone = 'bad';
-  } else if (expired) {
-    outcome = 'Expired: nobody confirmed it in time';
-    tone = 'neutral';
-  } else if (unblocked) {
-    outcome = unblocked.outcome || 'Sign-in allowed again';
-    tone = 'good';
-  } else if (blocked) {
-    outcome = blocked.outcome || 'Sign-in blocked';
-    tone = 'open';
-  } else if (confirmed || approved) {
-    outcome = 'Running (or interrupted: it resumes when the bot restarts)';
-    tone = 'open';
-  } else {
-    outcome =
-      approvalWhy !== undefined
-        ? 'Waiting for a second admin'
-        : legacy
-          ? 'Waiting for confirmation or approval'
-          : 'Waiting for confirmation';
-    tone = 'open';
-  }
-
-  const lastEntry = entries[entries.length - 1];
-  return {
-    kind: unblockRequest || (unblocked && !finished) ? 'unblock' : 'signout',
-    requestId: first.requestId,
-    at: asked.at,
-    ...(lastEntry !== asked && lastEntry.at !== asked.at ? { lastAt: lastEntry.at } : {}),
-    requester: { ...asked.actor },
-    whom: whomText(targets, source),
-    targetCount: targets.length,
-    ...(source ? { source } : {}),
-    ...(isBulkSource(source) ? { askedAs: source } : {}),
-    ...(requested[0]?.reason ? { reason: requested[0].reason } : {}),
-    block,
-    ...(approvalWhy !== undefined ? { approvalWhy } : {}),
-    ...(confirmed ? { confirmedBy: nameOf(confirmed.actor) } : {}),
-    ...(approved ? { approvedBy: nameOf(approved.actor) } : {}),
-    ...(rejected ? { rejectedBy: nameOf(rejected.actor) } : {}),
-    ...(rejected?.reason ? { rejectionReason: rejected.reason } : {}),
-    ...(cancelled ? { cancelledBy: nameOf(cancelled.actor) } : {}),
-    ...(requestFailure?.detail ? { failure: requestFailure.detail } : {}),
-    ...(legacyDetail ? { detail: legacyDetail } : {}),
-    outcome,
-    tone,
-  };
-}
-
-function singleItem(e: AuditEntry, targets: readonly HistoryTarget[]): HistoryItem {
-  const base = {
-    requestId: e.requestId,
-    at: e.at,
-    requester: { ...e.actor },
-    whom: targets.length ? whomText(targets, undefined) : e.event === 'refused' ? 'Attempt refused' : '—',
-    targetCount: targets.length,
-    ...(e.reason ? { reason: e.reason } : {}),
-    block: e.event === 'blocked',
-  };
-  switch (e.event) {
-    case 'refused':
-      return {
-        ...base,
-        kind: 'refused',
-        ...(e.detail ? { refusal: e.detail } : {}),
-        outcome: 'Refused',
-        tone: 'bad',
-      };
-    case 'blocked':
-      return { ...base, kind: 'block', outcome: e.outcome || 'Sign-in blocked', tone: 'good' };
-    case 'unblocked':
-      return { ...base, kind: 'unblock', outcome: e.outcome || 'Sign-in allowed again', tone: 'good' };
-    default:
-      return {
-        ...base,
-        kind: 'other',
-        ...(e.outcome ? { recordedOutcome: e.outcome } : {}),
-        ...(e.detail ? { detail: e.detail } : {}),
-        outcome: capitalise(String(e.event)),
-        tone: e.event === 'failed' ? 'bad' : 'neutral',
-      };
-  }
-}
-
-/** Every target named by any entry of the action, first mention first, richest record kept. */
-function targetsOf(entries: readonly AuditEntry[]): HistoryTarget[] {
-  const byId = new Map<string, HistoryTarget>();
-  for (const e of entries) {
-    for (const t of targetList(e.targets)) {
-      const seen = byId.get(t.id);
-      byId.set(t.id, { id: t.id, upn: seen?.upn || t.upn, name: seen?.name || t.name });
-    }
-  }
-  return [...byId.values()];
-}
-
-/** The well-formed targets of an entry: a log written by hand or by an older version may hold anything. */
-function targetList(targets: unknown): HistoryTarget[] {
-  if (!Array.isArray(targets)) return [];
-  return targets.filter((t): t is HistoryTarget => !!t && typeof t === 'object' && typeof t.id === 'string');
-}
-
-function whomText(targets: readonly HistoryTarget[], source: string | undefined): string {
-  const n = targets.length;
-  const users = plural(n, 'user');
-  if (isBulkSource(source)) return users;
-  if (n === 0) return source || '—';
-  if (n > NAMED_TARGETS) return users;
-  return targets.map(targetText).join(', ');
-}
-
-function targetText(t: HistoryTarget): string {
-  if (t.name && t.upn) return `${t.name} (${t.upn})`;
-  return t.upn || t.name || t.id;
-}
-
-const KIND_WORDS: Record<TargetOutcomeKind, [one: string, many: string]> = {
-  revoked: ['signed out', 'signed out'],
-  guestSkipped: ['guest skipped', 'guests skipped'],
-  notFound: ['not found', 'not found'],
-  denied: ['not allowed', 'not allowed'],
-  failed: ['failed', 'failed'],
-  unblocked: ['unblocked', 'unblocked'],
-};
-
-const SINGLE_WORDS: Record<TargetOutcomeKind, string> = {
-  revoked: 'Signed out',
-  guestSkipped: 'Guest: nothing changed in this organization',
-  notFound: 'Not found in the directory',
-  denied: 'Not allowed',
-  failed: 'Failed',
-  unblocked: 'Sign-in allowed again',
-};
-
-function outcomeWords(
-  counts: Map<TargetOutcomeKind, number>,
-  total: number,
-  finished: number,
-  stopped: boolean,
-): { text: string; tone: HistoryTone } {
-  const revoked = counts.get('revoked') ?? 0;
-  const tone: HistoryTone =
-    revoked === total ? 'good' : revoked > 0 || (counts.get('guestSkipped') ?? 0) > 0 ? 'partial' : 'bad';
-  if (total === 1 && finished === 1) {
-    const [kind] = [...counts.keys()];
-    return { text: SINGLE_WORDS[kind], tone };
-  }
-  const parts = OUTCOME_KINDS.filter((k) => counts.get(k)).map((k) => {
-    const n = counts.get(k) ?? 0;
-    return plural(n, ...KIND_WORDS[k]);
-  });
-  if (total > finished) parts.push(`${num(total - finished)} not signed out`);
-  if (!stopped && revoked === total && total > 0) return { text: `All ${num(total)} signed out`, tone };
-  return { text: capitalise(parts.join(', ')), tone };
-}
-
-function nameOf(p: { id?: string; name?: string } | undefined): string {
-  return p?.name || p?.id || 'someone';
-}
-
-function time(iso: string): number {
-  const t = Date.parse(iso);
+/** An entry's time in ms; one that is not a date sorts as the oldest. */
+export function entryTime(iso: unknown): number {
+  const t = typeof iso === 'string' ? Date.parse(iso) : NaN;
   return Number.isNaN(t) ? -Infinity : t;
-}
-
-function capitalise(s: string): string {
-  return s ? s[0].toUpperCase() + s.slice(1) : s;
-}
-
-function lowerFirst(s: string): string {
-  return s && !/^[A-Z]{2}/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
 }

@@ -1,7 +1,7 @@
 import { bareUrl, joinMarkdown, msg, plain, type Markdown } from './markdown';
 import { outcomeLine, tallyText, targetsSummary } from './outcomeMessages';
 import { isMultiTarget } from './requestSize';
-import type { LocalZone } from './timeFormat';
+import { formatInstant, type LocalZone } from './timeFormat';
 import { num, plural } from './wording';
 import { actionOf, FAILED_OUTCOMES, type Person, type SignoutRequest, type ThreadLabel } from './types';
 
@@ -40,7 +40,8 @@ export function threadText(thread: ThreadLabel | string | undefined): Markdown {
 export function requestedNotice(req: SignoutRequest, thread: ThreadLabel | string | undefined): Markdown {
   if (actionOf(req) === 'unblock')
     return msg`Unblock requested: ${req.requester.name} asked to allow ${targetsSummary(req)} to sign in again. Reason: ${req.reason || 'none given'}. In ${threadText(thread)}.`;
-  return msg`Sign-out requested: ${req.requester.name} asked to sign out ${targetsSummary(req)}. Reason: ${req.reason || 'none given'}. In ${threadText(thread)}.`;
+  const when = req.schedule ? msg` Scheduled for ${formatInstant(req.schedule.at)}.` : msg``;
+  return msg`Sign-out requested: ${req.requester.name} asked to sign out ${targetsSummary(req)}.${when} Reason: ${req.reason || 'none given'}. In ${threadText(thread)}.`;
 }
 
 const NOTICE_OUTCOME_LINES = 20;

@@ -1,4 +1,5 @@
 import type { AuditEntry, NewAuditEntry } from './audit';
+import { whyScheduleDidNotRun } from './scheduleLifecycle';
 import type { SignoutRequest } from './types';
 
 /**
@@ -15,8 +16,10 @@ function endEventEntries(req: SignoutRequest): NewAuditEntry[] {
   switch (req.status) {
     case 'cancelled':
       return [{ event: 'cancelled', ...base, actor: req.cancelledBy ?? {} }];
-    case 'expired':
-      return [{ event: 'expired', ...base, actor: {} }];
+    case 'expired': {
+      const detail = whyScheduleDidNotRun(req);
+      return [{ event: 'expired', ...base, actor: {}, ...(detail ? { detail } : {}) }];
+    }
     case 'rejected': {
       const conversation = (req.conversation.reference as { conversation?: { id?: unknown } }).conversation;
       return [

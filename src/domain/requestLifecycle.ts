@@ -5,10 +5,13 @@ import type { RequestStatus, SignoutRequest } from './types';
  * The sign-out request state machine (DESIGN.md §1):
  * pending → (approved →) running → done | failed, pending/approved → cancelled | expired,
  * pending → rejected by a second admin, and running → cancelled for a multi-target job stopped part-way.
+ * A scheduled sign-out goes pending → scheduled (confirmed or approved) → running at its time, or
+ * scheduled → cancelled, or → expired when its time went by beyond the grace (scheduleLifecycle.ts).
  */
 const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
-  pending: ['approved', 'running', 'cancelled', 'expired', 'rejected'],
+  pending: ['approved', 'scheduled', 'running', 'cancelled', 'expired', 'rejected'],
   approved: ['running', 'cancelled', 'expired'],
+  scheduled: ['running', 'cancelled', 'expired'],
   running: ['done', 'failed', 'cancelled'],
   done: [],
   failed: [],
@@ -63,13 +66,16 @@ export function decideConfirm(req: SignoutRequest, now: Date): ConfirmDecision {
 }
 
 /**
- * What a click on "Cancel" does: a request that has not started is cancelled; a running multi-target
- * job is stopped (users already signed out stay signed out); a single sign-out in flight cannot be undone.
+ * What a click on "Cancel" does: a request that has not started (also a scheduled one) is cancelled; a
+ * running multi-target job is stopped (users already signed out stay signed out); a single sign-out in
+ * flight cannot be undone.
  */
 export type CancelDecision = 'cancel' | 'stop' | 'expire' | 'nothing';
 
 export function decideCancel(req: SignoutRequest, now: Date): CancelDecision {
   if (req.status === 'running' && isMultiTarget(req)) return 'stop';
+  // until its job starts, whatever the time: the start is a compare-and-swap the cancel may win
+  if (req.status === 'scheduled') return 'cancel';
   if (req.status !== 'pending' && req.status !== 'approved') return 'nothing';
   return isExpired(req, now) ? 'expire' : 'cancel';
 }

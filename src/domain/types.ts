@@ -2,8 +2,9 @@
 
 import type { AccessTokenLifetime } from './outEverywhereBy';
 
+/** `scheduled`: confirmed (and approved) to start at `schedule.at`; see src/domain/scheduleLifecycle.ts */
 export type RequestStatus =
-  'pending' | 'approved' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired' | 'rejected';
+  'pending' | 'approved' | 'scheduled' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired' | 'rejected';
 
 export interface Person {
   /** Entra object id (aadObjectId) */
@@ -65,6 +66,29 @@ export interface ThreadLabel {
   place: string;
   /** the bot's own link to the message in Teams, its parts percent-encoded */
   link?: string;
+}
+
+/** A sign-out to start at a set time (`signout … at <when>`, issue 13). */
+export interface Schedule {
+  /** when the job starts (ISO, UTC) */
+  at: string;
+  /** the IANA zone (or 'UTC') the admin's time was read in */
+  zone: string;
+  /** typed after the time, the requester's Teams time zone, or none needed (`in 45m`) */
+  zoneFrom: 'typed' | 'teams' | 'relative';
+  /** the requester's Teams time zone (IANA), when Teams sent one: the card shows their clock too */
+  requesterZone?: string;
+  /** the tenant's access-token lifetime when it was asked, for the "out everywhere by" estimate */
+  tokenLifetime?: AccessTokenLifetime;
+  /** when the reminder went out; set once, by the instance that posts it */
+  remindedAt?: string;
+  /** how late the job started, in ms; set with the move to running */
+  startedLateMs?: number;
+  /**
+   * the time had passed by more than SCHEDULE_GRACE_MINUTES before any instance could start the job
+   * (the bot was down): when that was found; the request ends expired without running
+   */
+  missedAt?: string;
 }
 
 export interface SignoutRequest {
@@ -142,6 +166,8 @@ export interface SignoutRequest {
       newPlace?: string;
     }[];
   };
+  /** a scheduled sign-out: its targets are frozen when it is made, and it runs at `schedule.at` */
+  schedule?: Schedule;
   /** live figures of a running multi-target job */
   progress?: {
     done: number;

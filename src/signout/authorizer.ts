@@ -1,3 +1,4 @@
+import { BoundedCache } from '../domain/boundedCache';
 import { credentialProblem, type GraphFailure } from '../domain/graphErrors';
 import { isListedAdmin, isPolicyConfigured, type AdminPolicy } from '../domain/policy';
 import type { Directory } from '../graph/directory';
@@ -9,6 +10,8 @@ export type AuthorizationResult =
   | { allowed: false; why: 'checkFailed'; failure: GraphFailure };
 
 const CACHE_MS = 60_000;
+/** Callers whose answer is remembered at once; beyond it the oldest are asked again. */
+export const MAX_CACHED_CALLERS = 10_000;
 
 /**
  * Decides whether a caller may use the bot: listed in ADMIN_USER_IDS, or a transitive member of
@@ -16,14 +19,16 @@ const CACHE_MS = 60_000;
  * Any doubt (no policy, no caller id, Graph failing) means no.
  */
 export class Authorizer {
-  private readonly cache = new Map<string, { member: boolean; until: number }>();
+  private readonly cache: BoundedCache<boolean>;
 
   constructor(
     private readonly policy: AdminPolicy,
     private readonly directory: Directory,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.cache = new BoundedCache(CACHE_MS, MAX_CACHED_CALLERS, now);
+  }
 
   async check(callerId: string | undefined): Promise<AuthorizationResult> {
     if (!isPolicyConfigured(this.policy)) return { allowed: false, why: 'unconfigured' };
@@ -32,12 +37,12 @@ export class Authorizer {
     const groupId = this.policy.adminGroupId;
     if (!groupId) return { allowed: false, why: 'notAdmin' };
     const cached = this.cache.get(callerId);
-    if (cached && cached.until > this.now()) {
-      return cached.member ? { allowed: true, via: 'group' } : { allowed: false, why: 'notAdmin' };
+    if (cached !== undefined) {
+      return cached ? { allowed: true, via: 'group' } : { allowed: false, why: 'notAdmin' };
     }
     try {
       const member = await this.directory.isMemberOf(callerId, groupId);
-      this.cache.set(callerId, { member, until: this.now() + CACHE_MS });
+      this.cache.set(callerId, member);
       return member ? { allowed: true, via: 'group' } : { allowed: false, why: 'notAdmin' };
     } catch (err) {
       const e = err as Partial<GraphFailure>;

@@ -5,7 +5,7 @@ import { currentCard, loadClicked, type ClickAnswer } from './clickedRequest';
 import type { RequestDeps } from './requestDeps';
 
 /**
- * Cancels a request that waits (pending or approved) or stops one that runs. No new batch starts once
+ * Cancels a request that waits (pending, approved, or scheduled for later) or stops one that runs. No new batch starts once
  * the cancel is stored; the job's runner audits the cancel with the outcomes it has, and reports it
  * (JobEnd). A request that has not run is ended here and finished by the runner in the background.
  */
@@ -24,7 +24,7 @@ export async function cancelRequest(
   const moved =
     decision === 'stop'
       ? await d.store.transition(req.id, ['running'], 'cancelled', () => ({ cancelledBy: clicker }))
-      : await d.ends.end(req, ['pending', 'approved'], 'cancelled', () => ({
+      : await d.ends.end(req, ['pending', 'approved', 'scheduled'], 'cancelled', () => ({
           cancelledBy: clicker,
           finishedAt: d.now().toISOString(),
         }));

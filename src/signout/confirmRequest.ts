@@ -5,10 +5,12 @@ import type { Person, SignoutRequest } from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
 import { currentCard, loadClicked, type ClickAnswer } from './clickedRequest';
 import type { RequestDeps } from './requestDeps';
+import { scheduleJob } from './scheduleRequest';
 
 /**
  * The requester (or another admin) confirms a pending request: unless it waits for a choice or an
- * approval, or has expired, or `signout all` needs its phrase typed (`confirmText`), it starts.
+ * approval, or has expired, or `signout all` needs its phrase typed (`confirmText`), it starts, or, if
+ * scheduled, waits for its time.
  */
 export async function confirmRequest(
   d: RequestDeps,
@@ -28,6 +30,7 @@ export async function confirmRequest(
   if (req.confirmPhrases && !matchesPhrase(confirmText, req.confirmPhrases)) {
     return { message: WRONG_CONFIRM_TEXT };
   }
+  if (req.schedule) return scheduleJob(d, info, clicker, req);
   return startJob(d, info, clicker, req, ['pending']);
 }
 

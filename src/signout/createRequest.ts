@@ -6,6 +6,7 @@ import {
   type DirectoryUser,
   type Person,
   type RequestAction,
+  type Schedule,
   type SignoutRequest,
 } from '../domain/types';
 import type { ActivityInfo } from './activityInfo';
@@ -26,6 +27,8 @@ export interface NewRequest {
   confirmPhrases?: string[];
   excluded?: string[];
   self?: boolean;
+  /** `signout … at <when>`: runs at its time; its card can be confirmed or approved until then */
+  schedule?: Schedule;
 }
 
 /** Posts a card in answer to the message being handled; returns the posted activity's id, if known. */
@@ -49,7 +52,8 @@ export async function createRequest(
     tenantId: d.tenantId,
     status: 'pending',
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + d.ttlMinutes * 60_000).toISOString(),
+    // a schedule waits for its confirmation or approval until its time (scheduleLifecycle.ts)
+    expiresAt: n.schedule?.at ?? new Date(now.getTime() + d.ttlMinutes * 60_000).toISOString(),
     requester: n.requester,
     reason: n.reason,
     targets: n.targets,
@@ -63,6 +67,7 @@ export async function createRequest(
     conversation: { reference: info.reference },
     thread: info.thread,
     outcomes: [],
+    ...(n.schedule ? { schedule: n.schedule } : {}),
   };
   await d.store.create(req);
   const cardActivityId = await postCard(cardFor(req, { zone: info.zone, now }));
@@ -89,6 +94,7 @@ export async function createRequest(
     reason: n.reason,
     ...requestedFields(req),
     conversationId: info.conversationId,
+    ...(req.schedule ? { detail: `scheduled for ${req.schedule.at}` } : {}),
     ...(req.action === 'unblock' ? { action: 'unblock' as const } : {}),
   });
   await d.port.notifySecurity(requestedNotice(req, info.thread), info.origin);

@@ -1,16 +1,18 @@
 import { renderHistoryCard } from '../cards/history';
-import { buildHistory } from '../domain/history';
+import { recentHistory } from '../domain/recentHistory';
 import type { LocalZone } from '../domain/timeFormat';
 import type { DirectoryUser } from '../domain/types';
 import type { AuditSink } from '../store/auditLog';
 
-/** `history [user] [n]`: the last audited actions, read from the audit log, as a card. */
+/**
+ * `history [user] [n]`: the last audited actions, read from the end of the audit log until they are
+ * known (recentHistory), as a card.
+ */
 export class HistoryService {
-  constructor(private readonly audit: AuditSink) {}
+  constructor(private readonly audit: Pick<AuditSink, 'readNewestFirst'>) {}
 
   async card(o: { user?: DirectoryUser; count: number; zone?: LocalZone }): Promise<object> {
-    const entries = await this.audit.readAll();
-    const items = buildHistory(entries, {
+    const items = await recentHistory(this.audit.readNewestFirst(), {
       user: o.user ? [o.user.id, o.user.userPrincipalName] : undefined,
       count: o.count,
     });

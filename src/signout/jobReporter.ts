@@ -4,6 +4,7 @@ import { joinMarkdown, msg, plain } from '../domain/markdown';
 import { multiTargetSummary, outcomeLines } from '../domain/outcomeMessages';
 import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
 import { isMultiTarget } from '../domain/requestSize';
+import { scheduleNotRun, scheduleNotRunNotice, withLateStart } from '../domain/scheduleMessages';
 import { zoneFromString } from '../domain/storedZone';
 import type { SignoutRequest } from '../domain/types';
 import type { JobReports } from './jobEnd';
@@ -22,6 +23,8 @@ export class JobReporter implements JobReports {
       port: TeamsPort;
       /** a link to the CSV of a request's outcomes, and when it expires */
       csvLink: (requestId: string) => CsvLink;
+      /** SCHEDULE_GRACE_MINUTES, named when a scheduled sign-out was missed */
+      scheduleGraceMinutes?: number;
       now: () => Date;
     },
   ) {}
@@ -42,16 +45,30 @@ export class JobReporter implements JobReports {
       req,
       cardFor(req, { zone, csv: multi ? this.d.csvLink(req.id) : undefined, now: this.d.now() }),
     );
+    // a scheduled job that started late says so first
     const lines = multi ? multiTargetSummary(req) : outcomeLines(req, zone);
     const outBy = requestOutEverywhereByText(req, zone);
-    await this.d.port.postInThread(req, outBy ? joinMarkdown([lines, plain(outBy)], msg`\n\n`) : lines);
-    await this.d.port.notifySecurity(endedNotice(req, req.thread, zone), originOfRequest(req));
+    await this.d.port.postInThread(
+      req,
+      withLateStart(req, outBy ? joinMarkdown([lines, plain(outBy)], msg`\n\n`) : lines),
+    );
+    await this.d.port.notifySecurity(
+      withLateStart(req, endedNotice(req, req.thread, zone)),
+      originOfRequest(req),
+    );
   }
 
   /** A request that ended before it ran: cancelled, expired or rejected. */
   private async endedUnstarted(req: SignoutRequest): Promise<void> {
     await this.d.port.replaceCard(req, cardFor(req, { now: this.d.now() }));
     const origin = originOfRequest(req);
+    const notRun = scheduleNotRun(req, this.d.scheduleGraceMinutes);
+    if (notRun) {
+      // a schedule that did not run: an admin has to decide what to do instead, in the thread too
+      await this.d.port.postInThread(req, notRun);
+      await this.d.port.notifySecurity(scheduleNotRunNotice(req, this.d.scheduleGraceMinutes)!, origin);
+      return;
+    }
     if (req.status === 'rejected' && req.rejectedBy) {
       await this.d.port.notifySecurity(approvalNotice(req, 'rejected', req.rejectedBy, req.thread), origin);
     } else if (!req.choices) {

@@ -14,6 +14,7 @@ import type { ActivityInfo } from './activityInfo';
 import { currentCard, loadClicked, type ClickAnswer } from './clickedRequest';
 import { matchesPhrase, startJob } from './confirmRequest';
 import type { RequestDeps } from './requestDeps';
+import { scheduleJob } from './scheduleRequest';
 
 /** The second admin who clicked Approve or Reject, and whether they are one of the approvers. */
 export interface Judge {
@@ -103,6 +104,17 @@ async function judgeRequest(
     const rejected = await d.ends.end(req, ['pending'], 'rejected', v.patch);
     if (rejected.ok) d.log.info({ requestId, approver: judge.who.id }, 'sign-out rejected');
     return currentCard(d, rejected.request ?? req, info.zone);
+  }
+  if (req.schedule) {
+    // approved ahead of its time: it waits for the time as scheduled, it does not start now
+    return scheduleJob(d, info, judge.who, req, {
+      approval: v.patch(),
+      onScheduled: (scheduled) =>
+        d.port.notifySecurityInBackground(
+          approvalNotice(scheduled, 'approved', judge.who, req.thread ?? info.thread),
+          info.origin,
+        ),
+    });
   }
   const moved = await d.store.transition(req.id, ['pending'], 'approved', v.patch);
   if (!moved.ok) return currentCard(d, moved.request ?? req, info.zone);

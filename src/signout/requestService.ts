@@ -20,6 +20,11 @@ export class RequestService {
     return createRequest(this.d, info, n, postCard);
   }
 
+  /** Requests with something left to do, scheduled ones among them (for `schedule`). */
+  active(): Promise<SignoutRequest[]> {
+    return this.d.store.listActive();
+  }
+
   choose(
     info: ActivityInfo,
     clicker: Person,

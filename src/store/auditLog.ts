@@ -13,6 +13,11 @@ export interface AuditSink {
   flush(): Promise<void>;
   /** Every entry in the order it was appended; unreadable lines are skipped. */
   readAll(): Promise<AuditEntry[]>;
+  /**
+   * The same entries from the newest: chunks, each older than the one before and newest first inside,
+   * so that a reader (recentHistory) can stop once it has enough.
+   */
+  readNewestFirst(): AsyncIterable<AuditEntry[]>;
 }
 
 /** The append half of an AuditSink: each append becomes JSON Lines, written one append after another. */
@@ -115,15 +120,56 @@ export class AuditLog extends SerialAppender implements AuditSink {
       throw err;
     }
     const entries: AuditEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        entries.push(JSON.parse(line));
-      } catch {
-        // a torn line from a crash mid-append
-      }
-    }
+    for (const line of text.split('\n')) pushEntry(entries, line);
     return entries;
+  }
+
+  /**
+   * The log read backwards from its end, `blockBytes` at a time, each block's lines parsed newest first.
+   * A line split between blocks is carried to the next one. Lines are cut at newline bytes, which never
+   * occur inside a UTF-8 character, and unreadable lines are skipped as readAll skips them (a torn last
+   * line included). Appends made while it reads are not included.
+   */
+  async *readNewestFirst(blockBytes = READ_BACK_BYTES): AsyncGenerator<AuditEntry[]> {
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(this.file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    try {
+      let end = (await handle.stat()).size;
+      let carry = Buffer.alloc(0); // the start of a line whose end was in the block after
+      while (end > 0) {
+        const start = Math.max(0, end - blockBytes);
+        const block = await readAt(handle, start, end - start);
+        const data = carry.length ? Buffer.concat([block, carry]) : block;
+        const entries: AuditEntry[] = [];
+        let lineEnd = data.length;
+        for (let nl = data.lastIndexOf(NEWLINE, lineEnd - 1); nl >= 0 && lineEnd > 0;) {
+          pushEntry(entries, data.toString('utf8', nl + 1, lineEnd));
+          lineEnd = nl;
+          nl = lineEnd > 0 ? data.lastIndexOf(NEWLINE, lineEnd - 1) : -1;
+        }
+        carry = Buffer.from(data.subarray(0, lineEnd));
+        end = start;
+        if (end === 0) pushEntry(entries, carry.toString('utf8'));
+        if (entries.length) yield entries;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Adds the entry a line holds; a blank or unreadable line (torn by a crash mid-append) adds nothing. */
+function pushEntry(entries: AuditEntry[], line: string): void {
+  if (!line.trim()) return;
+  try {
+    entries.push(JSON.parse(line));
+  } catch {
+    // a torn line from a crash mid-append
   }
 }
 
@@ -139,6 +185,7 @@ export interface TornLine {
 
 const NEWLINE = 0x0a;
 const SCAN_BYTES = 64 * 1024;
+const READ_BACK_BYTES = 256 * 1024;
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);

@@ -71,4 +71,8 @@ export class GuardedAudit implements AuditSink {
   readAll(): Promise<AuditEntry[]> {
     return this.inner.readAll();
   }
+
+  readNewestFirst(): AsyncIterable<AuditEntry[]> {
+    return this.inner.readNewestFirst();
+  }
 }

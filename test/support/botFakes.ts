@@ -131,6 +131,9 @@ export function commandDeps(
     resolution?: Resolution;
     assessment?: Assessment;
     checker?: Pick<SignInChecker, 'user' | 'job'>;
+    /** what RequestService.active answers (the `schedule` command lists it) */
+    active?: SignoutRequest[];
+    now?: Date;
   } = {},
 ) {
   const g = aGuard();
@@ -166,13 +169,15 @@ export function commandDeps(
         await postCard({ type: 'AdaptiveCard', body: [] });
         return { id: 'r1' } as SignoutRequest;
       },
+      active: async () => o.active ?? [],
     },
+    tokenLifetime: async () => ({ minutes: 90, source: 'default' }),
+    now: () => o.now ?? new Date(),
     history: { card: async (q) => (history.push(q), { type: 'AdaptiveCard', history: true }) },
     audit: g.audit,
     port: g.port,
     signIns: o.checker ?? fakeChecker().checker,
     lifetime: { lifetime: async () => ({ minutes: 60, source: 'policy' }) },
-    now: () => NOW,
     log: createLogger('silent'),
   };
   return { deps, created, assessed, history, ...g };

@@ -28,6 +28,8 @@ export interface GraphStandInOptions {
   /** per HTTP request; a $batch pays it once plus a small share per item */
   latencyMs?: number;
   jitterMs?: number;
+  /** a $batch is held uniformly in [min, max] ms instead, whatever it holds (a slow Graph) */
+  batchLatencyMs?: { min: number; max: number };
   /** null/undefined = no throttling */
   limits?: ThrottleLimits | null;
   /** the app's application permissions; default DEFAULT_PERMISSIONS */
@@ -759,6 +761,9 @@ export class GraphStandIn {
     return this.revokes.get(userId.toLowerCase()) ?? 0;
   }
 
+  /** When the first and the last revoke answered 200 (Date.now() ms), for the benchmarks. */
+  readonly revokeTimes: { first?: number; last?: number } = {};
+
   /** Every user's revoke count so far (lower-case ids), e.g. to tell a later job's revokes apart. */
   revokeCounts(): Map<string, number> {
     return new Map(this.revokes);
@@ -832,7 +837,7 @@ export class GraphStandIn {
         await gate.cut;
         return 'destroyed';
       }
-      await this.hold(this.latency() * (1 + itemCount * BATCH_ITEM_LATENCY_SHARE));
+      await this.hold(isBatch ? this.batchLatency(itemCount) : this.latency());
       this.authenticate(req.headers.authorization);
       if (body.error) throw body.error;
       call.body = body.value;
@@ -1016,6 +1021,12 @@ export class GraphStandIn {
     if (!anyOf.some((p) => this.permissions.has(p))) {
       throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT);
     }
+  }
+
+  private batchLatency(itemCount: number): number {
+    const slow = this.o.batchLatencyMs;
+    if (slow) return slow.min + (slow.max - slow.min) * this.random();
+    return this.latency() * (1 + itemCount * BATCH_ITEM_LATENCY_SHARE);
   }
 
   private latency(): number {
@@ -1208,6 +1219,9 @@ export class GraphStandIn {
       if (after) this.signInLog.add(after);
     }
     this.revokes.set(user.id.toLowerCase(), this.revokeCount(user.id) + 1);
+    const at = Date.now();
+    this.revokeTimes.first ??= at;
+    this.revokeTimes.last = at;
     return ok({ '@odata.context': `${METADATA_ROOT}/${call.version}/$metadata#Edm.Boolean`, value: true });
   }
 

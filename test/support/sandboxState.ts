@@ -33,6 +33,32 @@ export async function expireRequest(sb: Sandbox, requestId: string): Promise<voi
   await fs.rename(tmp, file);
 }
 
+/** A request as the file store holds it now. */
+export async function readRequest(sb: Sandbox, requestId: string): Promise<any> {
+  return JSON.parse(await fs.readFile(requestFile(sb, requestId), 'utf8'));
+}
+
+/**
+ * Time passes for a scheduled sign-out: its time moves to `at` (and a pending one's card stays open until
+ * then, as the bot stores it), and with `createdAt`, it was asked at that time. Written as
+ * expireRequest writes, so a bot writing at the same moment loses its compare-and-swap.
+ */
+export async function moveSchedule(
+  sb: Sandbox,
+  requestId: string,
+  o: { at: Date; createdAt?: Date },
+): Promise<void> {
+  const file = requestFile(sb, requestId);
+  const stored = JSON.parse(await fs.readFile(file, 'utf8'));
+  stored.schedule.at = o.at.toISOString();
+  if (stored.status === 'pending') stored.expiresAt = o.at.toISOString();
+  if (o.createdAt) stored.createdAt = o.createdAt.toISOString();
+  stored.eTag = randomUUID();
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(stored));
+  await fs.rename(tmp, file);
+}
+
 /**
  * A request's audit entries once one of them is `event`: the end of a request (a cancel, an expiry, a
  * rejection) is audited in the background, after the click that caused it is answered.

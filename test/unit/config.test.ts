@@ -321,6 +321,42 @@ describe('loadConfig', () => {
     );
   });
 
+  describe('scheduled sign-outs (issue 13)', () => {
+    it('reminds 15 min ahead, starts up to 60 min late and looks every 10 s by default', () => {
+      expect(loadConfig({ AZURE_TENANT_ID: TENANT }).schedule).toEqual({
+        reminderMinutes: 15,
+        graceMinutes: 60,
+        tickSeconds: 10,
+      });
+      expect(
+        loadConfig({
+          AZURE_TENANT_ID: TENANT,
+          SCHEDULE_REMINDER_MINUTES: '0',
+          SCHEDULE_GRACE_MINUTES: '0',
+          SCHEDULE_TICK_SECONDS: '30',
+        }).schedule,
+      ).toEqual({ reminderMinutes: 0, graceMinutes: 0, tickSeconds: 30 });
+    });
+
+    it('refuses values out of range, one line each', () => {
+      expect(
+        problemsOf({
+          AZURE_TENANT_ID: TENANT,
+          SCHEDULE_REMINDER_MINUTES: '-1',
+          SCHEDULE_GRACE_MINUTES: '1441',
+          SCHEDULE_TICK_SECONDS: '31',
+        }),
+      ).toEqual([
+        'SCHEDULE_REMINDER_MINUTES must be 0 or more',
+        'SCHEDULE_GRACE_MINUTES must be at most 1440',
+        'SCHEDULE_TICK_SECONDS must be at most 30',
+      ]);
+      expect(problemsOf({ AZURE_TENANT_ID: TENANT, SCHEDULE_GRACE_MINUTES: '0.5' })).toEqual([
+        'SCHEDULE_GRACE_MINUTES must be a whole number',
+      ]);
+    });
+  });
+
   describe('how long the bot waits (issue 10, items 6 and 8)', () => {
     it('waits 15 s for the Bot Connector, 20 s for shutdown and at most 5 min for Graph by default', () => {
       expect(loadConfig({ AZURE_TENANT_ID: TENANT }).waits).toEqual({

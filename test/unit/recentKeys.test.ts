@@ -17,4 +17,17 @@ describe('RecentKeys', () => {
     expect(keys.checkAndMark('a')).toBe(false);
     expect(keys.checkAndMark('d')).toBe(true);
   });
+
+  it('forgets keys older than the window as new ones come, so a slow trickle does not fill it', () => {
+    let now = 0;
+    const keys = new RecentKeys(1000, 10_000, () => now);
+    for (let i = 0; i < 5000; i++) {
+      now += 10;
+      keys.checkAndMark(`k${i}`);
+    }
+    // one key marked every 10 ms with a 1 s window: about 100 are within it
+    expect(keys.size).toBeLessThanOrEqual(100);
+    expect(keys.checkAndMark('k4999')).toBe(true);
+    expect(keys.checkAndMark('k0')).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Command } from '../../domain/command';
 import type { Markdown } from '../../domain/markdown';
+import type { AccessTokenLifetime } from '../../domain/outEverywhereBy';
 import type { AdminPolicy } from '../../domain/policy';
 import type { Person } from '../../domain/types';
 import type { TargetResolver } from '../../graph/targets';
@@ -33,7 +34,10 @@ export interface CommandDeps {
   users: Pick<UserFinder, 'find' | 'suggestions'>;
   resolver: Pick<TargetResolver, 'resolve' | 'tenantFacts'>;
   assessor: Pick<RequestAssessor, 'assess'>;
-  requests: Pick<RequestService, 'create'>;
+  requests: Pick<RequestService, 'create' | 'active'>;
+  /** the tenant's access-token lifetime, for a scheduled sign-out's "out everywhere by" */
+  tokenLifetime: () => Promise<AccessTokenLifetime>;
+  now: () => Date;
   history: Pick<HistoryService, 'card'>;
   audit: Pick<AuditSink, 'append' | 'readAll'>;
   port: Pick<TeamsPort, 'notifySecurity'>;
@@ -41,7 +45,6 @@ export interface CommandDeps {
   signIns: Pick<SignInChecker, 'user'>;
   /** the tenant's access-token lifetime, for "out everywhere by" on status */
   lifetime: TokenLifetimeSource;
-  now: () => Date;
   log: Logger;
 }
 

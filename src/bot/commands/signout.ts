@@ -7,7 +7,8 @@ import {
   notFoundList,
 } from '../../domain/lookupMessages';
 import { plain } from '../../domain/markdown';
-import type { Person } from '../../domain/types';
+import { resolveWhen } from '../../domain/scheduleTime';
+import type { Person, Schedule } from '../../domain/types';
 import type { Resolution } from '../../graph/targets';
 import { describeFailure } from '../../signout/describeFailure';
 import { admitted, type CommandHandler, type CommandDeps, type MessageTurn } from './command';
@@ -22,6 +23,8 @@ type SignoutCommand = Extract<Command, { kind: 'signout' }>;
 export const signout: CommandHandler<'signout'> = async (turn, cmd, d) => {
   const caller = await admitted(turn, d, 'request a sign-out');
   if (!caller) return;
+  const schedule = cmd.at ? await scheduleOf(turn, cmd.at, d) : undefined;
+  if (cmd.at && !schedule) return;
   let resolved: Resolution;
   try {
     resolved = await d.resolver.resolve(cmd.target);
@@ -30,7 +33,7 @@ export const signout: CommandHandler<'signout'> = async (turn, cmd, d) => {
     await turn.say(describeFailure(err, d.log, cmd.target.kind === 'group' ? 'membership' : 'lookup'));
     return;
   }
-  if (resolved.kind !== 'users') return answerUnresolved(turn, cmd, d, caller, resolved);
+  if (resolved.kind !== 'users') return answerUnresolved(turn, cmd, d, caller, resolved, schedule);
   const all = cmd.target.kind === 'all';
   const assessed = await d.assessor.assess(caller, resolved.users, {
     self: cmd.self,
@@ -57,10 +60,36 @@ export const signout: CommandHandler<'signout'> = async (turn, cmd, d) => {
       confirmPhrases: facts
         ? [String(facts.userCount), ...(facts.primaryDomain ? [facts.primaryDomain.toLowerCase()] : [])]
         : undefined,
+      schedule,
     },
     turn.show,
   );
 };
+
+/**
+ * `at <when>` read against now and the requester's Teams time zone (issue 13), or undefined once the
+ * refusal is answered. Checked before the targets are looked up: a bad time costs no Graph call.
+ */
+async function scheduleOf(
+  turn: MessageTurn,
+  at: NonNullable<SignoutCommand['at']>,
+  d: CommandDeps,
+): Promise<Schedule | undefined> {
+  const zone = turn.info.zone;
+  const requesterZone = zone?.kind === 'iana' ? zone.zone : undefined;
+  const when = resolveWhen(at, d.now(), requesterZone);
+  if (!when.ok) {
+    await turn.say(plain(when.problem));
+    return undefined;
+  }
+  return {
+    at: when.at.toISOString(),
+    zone: when.zone,
+    zoneFrom: when.zoneFrom,
+    requesterZone,
+    tokenLifetime: await d.tokenLifetime(),
+  };
+}
 
 /** Targets that are not one clear set of users: said so, or, for one name of several users, a choice card. */
 async function answerUnresolved(
@@ -69,6 +98,7 @@ async function answerUnresolved(
   d: CommandDeps,
   caller: Person,
   resolved: Exclude<Resolution, { kind: 'users' }>,
+  schedule: Schedule | undefined,
 ): Promise<void> {
   switch (resolved.kind) {
     case 'notFound': {
@@ -94,6 +124,7 @@ async function answerUnresolved(
           source: resolved.typed,
           block: cmd.block,
           self: cmd.self,
+          schedule,
         },
         turn.show,
       );

@@ -2,6 +2,7 @@ import type { Command } from '../../domain/command';
 import type { CommandDeps, CommandHandler, MessageTurn } from './command';
 import { help } from './help';
 import { history } from './history';
+import { schedule } from './schedule';
 import { invalid } from './invalid';
 import { signout } from './signout';
 import { status } from './status';
@@ -19,6 +20,7 @@ export const COMMANDS: { [K in Command['kind']]: CommandHandler<K> } = {
   unblock,
   history,
   verify,
+  schedule,
 };
 
 /** Commands that store something; while the store refuses writes they are answered without starting. */

@@ -1,6 +1,7 @@
 import type { TargetOutcome } from '../../domain/types';
 import type { ThrottleLimits } from '../throttleLimits';
 import { systemClock, type Clock } from './clock';
+import { MIN_IN_FLIGHT } from './inFlight';
 import type { BulkProgress } from './progress';
 import type { BatchTransport } from './transport';
 
@@ -9,7 +10,10 @@ export interface BulkRevokeOptions {
   transport: BatchTransport;
   /** pace against these, leaving `safetyMargin` of each budget unused */
   limits: ThrottleLimits;
-  /** batches in flight, default DEFAULT_CONCURRENCY */
+  /**
+   * Batches in flight, fixed. Without it, the run adapts them to the measured round trip (inFlight.ts):
+   * DEFAULT_CONCURRENCY until a batch has answered, then as many as the budgets' pace needs.
+   */
   concurrency?: number;
   clock?: Clock;
   /** cancel: stop starting new revokes; revokes already sent are still recorded */
@@ -66,11 +70,12 @@ export interface BulkRevokeResult {
 }
 
 /**
- * Batches in flight. Pacing comes from the token buckets; this only bounds sockets and memory. It must
- * cover the write pace times a batch's round trip (20 users/s × ~4 s ÷ 10 users per batch), or latency,
- * not Graph's limits, caps the rate: the benchmark measured 82% of the ceiling with 4 and 95% with 8.
+ * Batches in flight before a round trip is measured, and the fewest after (MIN_IN_FLIGHT). Pacing comes
+ * from the token buckets; this only bounds sockets and memory. It must cover the write pace times a
+ * batch's round trip, or latency, not Graph's limits, caps the rate: the benchmark measured 82% of the
+ * ceiling with 4 and 95% with 8 at 240 ms; slower batches get more (inFlight.ts).
  */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = MIN_IN_FLIGHT;
 /**
  * Graph may ask for an hour, or give a date a year ahead. The run asks again after this instead: a
  * 429 costs nothing, and a user throttled for maxThrottledMs fails as throttled anyway.

@@ -4,6 +4,7 @@ import { afterFailure, afterSuccess, type AfterAnswer } from './attempts';
 import { THROTTLE_BACKOFF_MAX_MS, backoff } from './backoff';
 import { CallbackChain } from './callbacks';
 import { failureFromResponse, isSuccess } from './failures';
+import { InFlightLimit } from './inFlight';
 import type { BatchItem } from './items';
 import { settingsOf, type BulkRevokeOptions, type BulkRevokeResult, type RunSettings } from './options';
 import { asReported } from './outcomes';
@@ -42,6 +43,8 @@ class BulkRun {
   private readonly tally = new ProgressTally();
   private readonly wakeup: Wakeup;
   private readonly callbacks: CallbackChain;
+  /** unless the caller fixed `concurrency`: batches in flight follow the measured round trip */
+  private readonly adaptive?: InFlightLimit;
 
   /** users taken from the list so far */
   private cursor = 0;
@@ -60,6 +63,11 @@ class BulkRun {
     this.pacer = pacerFor(o.limits, this.startedAt, this.s.safetyMargin);
     this.wakeup = new Wakeup(this.s.clock);
     this.callbacks = new CallbackChain(() => this.wakeup.wake());
+    if (o.concurrency === undefined) this.adaptive = new InFlightLimit(o.limits, this.s.safetyMargin);
+  }
+
+  private inFlightLimit(): number {
+    return this.adaptive ? this.adaptive.current() : this.s.concurrency;
   }
 
   async run(): Promise<BulkRevokeResult> {
@@ -98,7 +106,7 @@ class BulkRun {
         await this.wakeup.wait(this.queues.untilNextDelayed(now));
         continue;
       }
-      if (this.inFlight >= this.s.concurrency) {
+      if (this.inFlight >= this.inFlightLimit()) {
         await this.wakeup.wait(Infinity);
         continue;
       }
@@ -115,9 +123,10 @@ class BulkRun {
         return;
       }
       this.pacer.take(cost, now);
+      this.adaptive?.sent(cost);
       const users = this.commit(plan, now);
       this.inFlight++;
-      void this.send(users, plan.items).finally(() => {
+      void this.send(users, plan.items, now).finally(() => {
         this.inFlight--;
         this.wakeup.wake();
       });
@@ -137,10 +146,12 @@ class BulkRun {
     return users;
   }
 
-  private async send(users: UserRun[], items: BatchItem[]): Promise<void> {
+  private async send(users: UserRun[], items: BatchItem[], sentAt: number): Promise<void> {
     const answer = await sendBatch(this.o.transport, items, this.s.clock, this.s.batchTimeoutMs);
     const now = this.s.clock.now();
     const wholeBatch = 'failure' in answer ? answer.failure : undefined;
+    // an HTTP answer measures Graph's round trip; a time-out or a dropped connection does not
+    if (!wholeBatch || wholeBatch.status > 0) this.adaptive?.answered(sentAt, now);
     if (wholeBatch?.status === 429) this.tally.throttled();
     let throttled = false;
     let retryAfterMs: number | undefined;

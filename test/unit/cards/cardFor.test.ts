@@ -12,6 +12,7 @@ const csv = { url: 'https://bot.example/x.csv', expiresAt: '2026-11-23T12:38:05Z
 const running = { ...confirmed, startedAt: '2026-11-22T12:36:00Z' };
 const ended = { ...running, finishedAt: '2026-11-22T12:38:05Z' };
 const candidates = users(3, () => ({ displayName: 'Lester Lee' }));
+const schedule = { at: '2026-12-05T18:00:00.000Z', zone: 'Europe/Berlin', zoneFrom: 'typed' as const };
 
 type Card = 'choice' | 'confirm' | 'progress' | 'result';
 const render: Record<Card, (req: SignoutRequest) => object> = {
@@ -40,6 +41,10 @@ const STATES: Record<RequestStatus, [string, Partial<SignoutRequest>, Card][]> =
       { approvedBy: confirmed.confirmedBy, source: 'all', targets: users(30) },
       'confirm',
     ],
+  ],
+  scheduled: [
+    ['one target', { ...confirmed, schedule }, 'confirm'],
+    ['many targets', { ...confirmed, schedule, targets: users(30) }, 'confirm'],
   ],
   running: [
     ['one target', running, 'result'],
@@ -79,6 +84,12 @@ describe('cardFor', () => {
       expect(allText(card)).toContain('Sign out of all Microsoft 365 sessions?');
       expect(actions(card).map((a) => a.verb)).toEqual(['signout.confirm', 'signout.cancel']);
     }
+  });
+
+  it('a scheduled request waiting for its time keeps its card with only Cancel', () => {
+    const card = cardFor(request({ status: 'scheduled', ...confirmed, schedule }), { zone: BERLIN });
+    expect(allText(card)).toContain('Scheduled sign-out');
+    expect(actions(card).map((a) => a.verb ?? a.type)).toEqual(['Action.OpenUrl', 'signout.cancel']);
   });
 
   it('a pending request with choices shows the choice card, with or without options', () => {

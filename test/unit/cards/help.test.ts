@@ -26,6 +26,8 @@ describe('help card', () => {
       'signout --block <user>',
       'unblock <user>',
       'history [user] [n]',
+      'signout <users> at <when>',
+      'schedule lists what waits',
       'signout group:"<name>" | search:"<text>" | all',
       'e.g. signout lester@contoso.com',
       'user principal name, a mail address or an Entra object id',

@@ -240,7 +240,8 @@ interface TargetText {
 }
 
 const letters = fc.stringMatching(/^[A-Za-z]{1,9}$/);
-const RESERVED = new Set(['all', 'group', 'search', 'everyone', 'everybody', 'reason']);
+// `at` after the targets starts a time (issue 13), so it cannot start an implicit reason
+const RESERVED = new Set(['all', 'group', 'search', 'everyone', 'everybody', 'reason', 'at']);
 const plainWord = letters.filter((w) => !RESERVED.has(w.toLowerCase()));
 const unicodeWord = fc.constantFrom(
   'Zo\u00eb',

@@ -1,5 +1,6 @@
 import type { Command } from '../../../../src/domain/command';
-import { ALEX, aUser, commandDeps, EVE, run } from '../../../support/botFakes';
+import { runCommand } from '../../../../src/bot/commands/table';
+import { ALEX, aTurn, aUser, commandDeps, EVE, run } from '../../../support/botFakes';
 
 const u1 = aUser('u1');
 const u2 = aUser('u2');
@@ -88,6 +89,52 @@ describe('signout', () => {
     const { said } = await run(signout(), deps, EVE);
     expect(said).toEqual([expect.stringMatching(/aren't allowed/)]);
     expect(resolve).not.toHaveBeenCalled();
+    expect(created).toEqual([]);
+  });
+});
+
+describe('signout … at <when> (issue 13)', () => {
+  const now = new Date('2026-11-30T10:00:00Z');
+
+  it('schedules in the zone typed, or in the Teams one, with the token lifetime for the estimate', async () => {
+    const { deps, created } = commandDeps({ users: [u1], now });
+    await run(
+      signout({ at: { kind: 'date', year: 2026, month: 12, day: 5, hour: 18, minute: 0, zone: 'UTC' } }),
+      deps,
+    );
+    expect(created[0].schedule).toEqual({
+      at: '2026-12-05T18:00:00.000Z',
+      zone: 'UTC',
+      zoneFrom: 'typed',
+      requesterZone: undefined,
+      tokenLifetime: { minutes: 90, source: 'default' },
+    });
+    const berlin = commandDeps({ users: [u1], now });
+    const t = aTurn(ALEX, { zone: { kind: 'iana', zone: 'Europe/Berlin' } });
+    await runCommand(t.turn, signout({ at: { kind: 'clock', hour: 18, minute: 0 } }), berlin.deps);
+    expect(berlin.created[0].schedule).toMatchObject({
+      at: '2026-11-30T17:00:00.000Z',
+      zone: 'Europe/Berlin',
+      zoneFrom: 'teams',
+      requesterZone: 'Europe/Berlin',
+    });
+  });
+
+  it('refuses a time it cannot use before looking anyone up', async () => {
+    const { deps, created, assessed } = commandDeps({ users: [u1], now });
+    const { said, cards } = await run(
+      signout({ at: { kind: 'date', year: 2026, month: 11, day: 1, hour: 9, minute: 0, zone: 'UTC' } }),
+      deps,
+    );
+    expect(said).toEqual([expect.stringMatching(/2026-11-01 09:00 UTC is in the past/)]);
+    expect(cards).toEqual([]);
+    expect(created).toEqual([]);
+    expect(assessed).toEqual([]);
+  });
+
+  it('does not schedule for a caller who is not an admin', async () => {
+    const { deps, created } = commandDeps({ users: [u1], now });
+    await run(signout({ at: { kind: 'relative', minutes: 45 } }), deps, EVE);
     expect(created).toEqual([]);
   });
 });

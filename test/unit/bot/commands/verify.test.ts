@@ -16,14 +16,14 @@ describe('verify', () => {
 
   it('reads since the time given, resolved against now', async () => {
     const { checker, asked } = fakeChecker();
-    const { deps } = commandDeps({ users: [lester], checker });
+    const { deps } = commandDeps({ users: [lester], checker, now: NOW });
     await run({ kind: 'verify', user: byUpn(lester), since: { kind: 'ago', minutes: 120 } }, deps);
     expect(asked[0].since).toBe(new Date(NOW.getTime() - 7_200_000).toISOString());
   });
 
   it('refuses a time in the future, and says when the user was never signed out', async () => {
     const { checker, asked } = fakeChecker();
-    const { deps } = commandDeps({ users: [lester, never], checker });
+    const { deps } = commandDeps({ users: [lester, never], checker, now: NOW });
     const future = await run(
       { kind: 'verify', user: byUpn(lester), since: { kind: 'instant', iso: '2026-11-22T14:00:00.000Z' } },
       deps,

@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import type { AuditEntry } from '../../../src/domain/audit';
+import { buildHistory } from '../../../src/domain/history';
+import { recentHistory, settledHistory } from '../../../src/domain/recentHistory';
+
+const users = [
+  { id: 'u-1', upn: 'one@contoso.com' },
+  { id: 'u-2', upn: 'Two@Contoso.com' },
+  { id: 'u-3', upn: 'three@contoso.com' },
+];
+/** A short skew, so that short logs settle before their start. */
+const SKEW = 5_000;
+const admin = { id: 'admin', name: 'Ada Admin' };
+
+/** The log in chunks of `size`, newest first, as AuditLog.readNewestFirst gives it; counts what was read. */
+function backwards(log: readonly AuditEntry[], size: number) {
+  const source = {
+    read: 0,
+    async *[Symbol.asyncIterator]() {
+      for (let end = log.length; end > 0; end -= size) {
+        const chunk = log.slice(Math.max(0, end - size), end).reverse();
+        source.read += chunk.length;
+        yield chunk;
+      }
+    },
+  };
+  return source;
+}
+
+type User = (typeof users)[number];
+type Step =
+  | { kind: 'request'; targets: User[] }
+  | { kind: 'later'; pick: number; event: AuditEntry['event']; target: User }
+  | { kind: 'refused'; pick: number; own: boolean }
+  | { kind: 'status' | 'block'; target: User };
+
+/** One step of a generated log: a new request, a later entry of an earlier request, a refusal, a look-up. */
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('request' as const), targets: fc.subarray(users, { minLength: 1 }) }),
+  fc.record({
+    kind: fc.constant('later' as const),
+    pick: fc.nat(),
+    event: fc.constantFrom('confirmed', 'revoked', 'failed', 'cancelled', 'approved') as fc.Arbitrary<
+      AuditEntry['event']
+    >,
+    target: fc.constantFrom(...users),
+  }),
+  fc.record({ kind: fc.constant('refused' as const), pick: fc.nat(), own: fc.boolean() }),
+  fc.record({ kind: fc.constant('status' as const), target: fc.constantFrom(...users) }),
+  fc.record({ kind: fc.constant('block' as const), target: fc.constantFrom(...users) }),
+);
+
+/** Entries in log order, stamped a few seconds apart, sometimes a little out of order (within the skew). */
+function makeLog(steps: Step[], jitters: number[]): AuditEntry[] {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const requests: { id: string; targets: typeof users }[] = [];
+  const log: AuditEntry[] = [];
+  steps.forEach((s, i) => {
+    const at = new Date(start + i * 2_000 + (jitters[i % jitters.length] ?? 0)).toISOString();
+    const base = { at, actor: admin };
+    switch (s.kind) {
+      case 'request': {
+        const id = `r-${requests.length}`;
+        requests.push({ id, targets: s.targets });
+        log.push({
+          ...base,
+          event: 'requested',
+          requestId: id,
+          targets: s.targets,
+          source: '',
+          block: false,
+        });
+        break;
+      }
+      case 'later': {
+        const r = requests[s.pick % Math.max(1, requests.length)];
+        if (!r) break;
+        log.push({ ...base, event: s.event, requestId: r.id, targets: [s.target], outcome: 'revoked' });
+        break;
+      }
+      case 'refused': {
+        const r = requests[s.pick % Math.max(1, requests.length)];
+        log.push({
+          ...base,
+          event: 'refused',
+          ...(r ? { requestId: r.id } : {}),
+          ...(s.own ? { targets: [users[s.pick % users.length]] } : {}),
+          detail: 'approving your own request',
+        });
+        break;
+      }
+      case 'status':
+        log.push({ ...base, event: 'status', targets: [s.target] });
+        break;
+      case 'block':
+        log.push({ ...base, event: 'blocked', targets: [s.target], outcome: 'Sign-in blocked' });
+        break;
+    }
+  });
+  return log;
+}
+
+describe('recentHistory', () => {
+  it('answers what buildHistory answers over the whole log, however the log is chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 20, maxLength: 300, size: 'max' }),
+        fc.array(fc.integer({ min: -SKEW / 2, max: SKEW / 2 }), { minLength: 1 }),
+        fc.option(fc.constantFrom(users[0].id, users[1].upn.toUpperCase(), 'nobody')),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (steps, jitters, user, count, chunk, firstCheck) => {
+          const log = makeLog(steps, jitters);
+          const q = { user: user ?? undefined, count };
+          expect(await recentHistory(backwards(log, chunk), q, { firstCheck, skewMs: SKEW })).toEqual(
+            buildHistory(log, q),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('stops reading once the newest actions are known', async () => {
+    const log = makeLog(
+      Array.from({ length: 20_000 }, (_, i) =>
+        i % 2
+          ? { kind: 'later', pick: i, event: 'revoked', target: users[0] }
+          : { kind: 'request', targets: [users[0]] },
+      ),
+      [0],
+    );
+    const source = backwards(log, 100);
+    const items = await recentHistory(source, { user: users[0].id, count: 50 });
+    expect(items).toEqual(buildHistory(log, { user: users[0].id, count: 50 }));
+    expect(items).toHaveLength(50);
+    expect(source.read).toBeLessThan(1_000);
+  });
+
+  it('reads back to a request asked long ago whose outcome came last', async () => {
+    // r-0 is asked first; its outcome is the newest entry. It ranks by when it was asked, so it is not
+    // among the newest, and the newest are only known once r-0's request entry shows how it ended.
+    const steps: Step[] = [{ kind: 'request', targets: [users[1]] }];
+    for (let i = 0; i < 1_000; i++) steps.push({ kind: 'request', targets: [users[0]] });
+    steps.push({ kind: 'later', pick: 0, event: 'revoked', target: users[1] });
+    const log = makeLog(steps, [0]);
+    const q = { user: users[1].id, count: 5 };
+    const source = backwards(log, 64);
+    const items = await recentHistory(source, q);
+    expect(items).toEqual(buildHistory(log, q));
+    expect(items[0]).toMatchObject({ requestId: 'r-0', outcome: 'Signed out' });
+    expect(source.read).toBe(log.length);
+  });
+});
+
+describe('settledHistory', () => {
+  const log = makeLog(
+    [
+      { kind: 'request', targets: [users[0]] },
+      { kind: 'request', targets: [users[0]] },
+      { kind: 'later', pick: 0, event: 'confirmed', target: users[0] },
+    ],
+    [0],
+  );
+  const newestFirst = log.slice().reverse();
+
+  it('settles on whole actions asked after the bound', () => {
+    expect(settledHistory(newestFirst, { count: 1 }, Date.parse(log[0].at))?.map((i) => i.requestId)).toEqual(
+      ['r-1'],
+    );
+  });
+
+  it('does not settle while an action asked after the bound may still be missing entries', () => {
+    // only the last two entries read: r-0's confirmation without its request
+    expect(settledHistory(newestFirst.slice(0, 2), { count: 2 }, Date.parse(log[1].at) - 1)).toBeUndefined();
+  });
+
+  it('does not settle on an action no newer than the bound: an older entry could outrank it', () => {
+    expect(settledHistory(newestFirst, { count: 1 }, Date.parse(log[1].at))).toBeUndefined();
+  });
+});
