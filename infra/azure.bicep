@@ -71,6 +71,9 @@ param publicUrl string = ''
 @description('CSV_LINK_TTL_HOURS: lifetime of CSV download links, 1 to 168 hours. Empty: 24.')
 param csvLinkTtlHours string = ''
 
+@description('FOLLOW_UP_MINUTES: minutes after a sign-out at which the bot posts what the sign-in logs show, comma-separated. Empty: none.')
+param followUpMinutes string = '15,90'
+
 @description('SCHEDULE_REMINDER_MINUTES: reminder before a scheduled sign-out, 0 = none. Empty: 15.')
 param scheduleReminderMinutes string = ''
 
@@ -209,6 +212,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     PROTECTED_USER_IDS: protectedUserIds
     PUBLIC_URL: empty(publicUrl) ? 'https://${webApp.properties.defaultHostName}' : publicUrl
     CSV_LINK_TTL_HOURS: csvLinkTtlHours
+    FOLLOW_UP_MINUTES: followUpMinutes
     SCHEDULE_REMINDER_MINUTES: scheduleReminderMinutes
     SCHEDULE_GRACE_MINUTES: scheduleGraceMinutes
     SCHEDULE_TICK_SECONDS: scheduleTickSeconds

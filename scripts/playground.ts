@@ -20,7 +20,9 @@ import {
 } from '../test/support/playgroundRunner';
 import { DEFAULT_PERMISSIONS, IDENTITY_PROTECTION_PERMISSIONS } from '../test/support/graphStandIn';
 import { type Sandbox, freePort, repoRoot, startSandbox } from '../test/support/sandbox';
-import { SAMPLE } from '../test/support/tenantFixture';
+import { VERIFY_PERMISSIONS } from '../test/support/signInLogStandIn';
+import { SAMPLE_TOKEN_POLICY, lesterUsualSignIns, signInsAfterRevoke } from '../test/support/signInStory';
+import { SAMPLE, sampleTenant } from '../test/support/tenantFixture';
 
 const BOT_PORT = 3978;
 const HEALTH_EVERY_MS = 2_000;
@@ -82,7 +84,17 @@ async function main(): Promise<void> {
         SCHEDULE_REMINDER_MINUTES: '2',
         RISKY_USERS_POLL_SECONDS: '20',
       },
-      graph: { permissions: [...DEFAULT_PERMISSIONS, ...IDENTITY_PROTECTION_PERMISSIONS] },
+      // Lester's sign-in logs: a week from Berlin, then after a sign-out refused refreshes and a new
+      // sign-in from São Paulo (verify, "Check sign-ins", the follow-ups)
+      tenant: {
+        ...sampleTenant(),
+        signIns: lesterUsualSignIns(new Date()),
+        tokenLifetimePolicies: [SAMPLE_TOKEN_POLICY],
+      },
+      graph: {
+        permissions: [...DEFAULT_PERMISSIONS, ...VERIFY_PERMISSIONS, ...IDENTITY_PROTECTION_PERMISSIONS],
+        signInsAfterRevoke,
+      },
     });
     if (stopping) return;
     playground = await startPlayground({ botUrl: sandbox.botUrl, port: PLAYGROUND_DEFAULT_PORT });
@@ -133,6 +145,7 @@ async function main(): Promise<void> {
       '',
       `    signout ${SAMPLE.lester.upn} laptop stolen`,
       `    status ${SAMPLE.lester.upn}`,
+      `    verify ${SAMPLE.lester.upn}        (a minute after the sign-out: his sample sign-in logs)`,
       '    help',
       '',
       `  Notifications go to the "${security.name}" channel. Personal Chat needs no mention.`,

@@ -16,6 +16,7 @@ import {
 } from './configFields';
 import { APPROVAL_POLICIES, type ApprovalPolicy } from './domain/approvalPolicy';
 import { RISK_LEVELS, type RiskLevel } from './domain/riskLevel';
+import { DEFAULT_FOLLOW_UP_MINUTES, parseFollowUpMinutes } from './domain/followUps';
 
 /**
  * The environment contract (DESIGN.md §2 and later issues), parsed once at start-up.
@@ -166,6 +167,17 @@ const schema = z.object({
     blankToUndefined,
     positiveInt('RISKY_USERS_RETRY_SECONDS', 86_400).default(3600),
   ),
+  // unset: the default; empty (or off): no follow-ups
+  FOLLOW_UP_MINUTES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return [...DEFAULT_FOLLOW_UP_MINUTES];
+      const parsed = parseFollowUpMinutes(v.trim().toLowerCase() === 'off' ? '' : v);
+      if (Array.isArray(parsed)) return parsed;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.problem });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -339,6 +351,8 @@ export interface Config {
     /** after Graph refused the poll for want of a permission or a licence */
     retrySeconds: number;
   };
+  /** minutes after a sign-out's valid-from at which its verify result is posted; empty = none */
+  followUpMinutes: number[];
   logLevel: string;
 }
 
@@ -437,6 +451,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minLevel: e.RISKY_USERS_MIN_LEVEL,
       retrySeconds: e.RISKY_USERS_RETRY_SECONDS,
     },
+    followUpMinutes: e.FOLLOW_UP_MINUTES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -18,7 +18,7 @@ import { Directory } from './graph/directory';
 import { IdentityProtection } from './graph/riskyUsers';
 import { TargetResolver } from './graph/targets';
 import { limitsForTenantSize } from './graph/throttleLimits';
-import { DEFAULT_LIFETIME } from './cards/scheduleText';
+import { GraphTokenLifetime } from './graph/tokenLifetime';
 import { createLogger } from './log';
 import { AlertCards } from './signout/alertCards';
 import { AlertClicks } from './signout/alertClicks';
@@ -27,16 +27,20 @@ import { AlertSubmissions } from './signout/alertSubmissions';
 import { Authorizer } from './signout/authorizer';
 import { RiskPoller } from './signout/riskPoller';
 import { DeferredNotices } from './signout/deferredNotices';
+import { FollowUpService } from './signout/followUpService';
 import { ForeignActivityRefusals } from './signout/foreignActivity';
 import { HistoryService } from './signout/historyService';
 import { JobReporter } from './signout/jobReporter';
 import { JobRunner } from './signout/jobRunner';
 import { LiveCards } from './signout/liveCards';
+import { OutcomeFollowUps } from './signout/outcomeFollowUps';
 import { Refusals } from './signout/refusals';
 import { RequestAssessor } from './signout/requestAssessor';
 import { RequestEnds } from './signout/requestEnds';
 import { RequestNotices } from './signout/requestNotices';
 import { RequestService } from './signout/requestService';
+import { SignInCheckRequests } from './signout/signInCheckRequests';
+import { SignInChecker } from './signout/signInChecker';
 import { ScheduleRunner } from './signout/scheduleRunner';
 import { Sweeper } from './signout/sweeper';
 import { UserFinder } from './signout/userFinder';
@@ -74,9 +78,8 @@ async function main(): Promise<void> {
   const batchGraph = new GraphApi(credential, config.graphBaseUrl, { maxRetries: 0 });
   const directory = new Directory(graph);
   const startupNotices = new DeferredNotices();
-  const { storage, store, alerts, audit, csvLinkKey, tallies, deliveries, health } = await createStores(
-    config,
-    {
+  const { storage, store, alerts, followUps, audit, csvLinkKey, tallies, deliveries, health } =
+    await createStores(config, {
       ledgerError: (err) =>
         log.warn(
           { err: (err as Error).message },
@@ -103,8 +106,7 @@ async function main(): Promise<void> {
               "store refuses writes: /healthz answers 503, commands that write say they can't",
             )
           : log.info('store accepts writes again'),
-    },
-  );
+    });
   const notifier = new SecurityNotifier(
     adapter,
     botAppId,
@@ -144,6 +146,26 @@ async function main(): Promise<void> {
   });
   const csvLink = (id: string) => csvLinks.linkFor(id);
   const now = () => new Date();
+  const lifetime = new GraphTokenLifetime(graph, {
+    onFailure: (err) =>
+      log.warn(
+        { err: (err as Error).message, code: (err as { code?: string }).code },
+        'token lifetime policy not read: "out everywhere by" assumes 90 minutes',
+      ),
+  });
+  const checker = new SignInChecker({ graph, log, now });
+  const followUpService = new FollowUpService({
+    followUps,
+    store,
+    checker,
+    port,
+    offsets: config.followUpMinutes,
+    instance: config.instanceId,
+    leaseMs: config.jobLeaseSeconds * 1000,
+    log,
+    now,
+  });
+  const signInChecks = new SignInCheckRequests({ store, checker, port, log });
   const jobs = new JobRunner({
     store,
     graph,
@@ -154,13 +176,16 @@ async function main(): Promise<void> {
     limits: limitsForTenantSize(0),
     graphMaxPauseMs,
     log,
-    reports: new JobReporter({
-      port,
-      notices,
-      csvLink,
-      now,
-      scheduleGraceMinutes: config.schedule.graceMinutes,
-    }),
+    reports: new OutcomeFollowUps(
+      new JobReporter({
+        port,
+        notices,
+        csvLink,
+        now,
+        scheduleGraceMinutes: config.schedule.graceMinutes,
+      }),
+      { store, lifetime, followUps: followUpService },
+    ),
     instance: config.instanceId,
     leaseMs: config.jobLeaseSeconds * 1000,
     now,
@@ -286,10 +311,12 @@ async function main(): Promise<void> {
     alertClicks,
     alertOrigin,
     requests,
-    // TODO(issue 12): the tenant's lifetime from src/graph/tokenLifetime.ts once it is on main
-    tokenLifetime: async () => DEFAULT_LIFETIME,
+    tokenLifetime: () => lifetime.lifetime(),
     now,
     history: new HistoryService(audit),
+    signIns: checker,
+    lifetime,
+    signInChecks,
     audit,
     deliveries,
     storeHealth: health,
@@ -332,6 +359,7 @@ async function main(): Promise<void> {
         .flush()
         .catch((err) => log.error({ err: err.message }, 'foreign activity count not written'));
       health.stop();
+      await Promise.all([followUpService.settle(), signInChecks.settle()]);
       await Promise.all([notifier.settle(), poster.settle(), liveCards.settle()]);
       await storage.flush();
       await audit.flush();
@@ -349,6 +377,8 @@ async function main(): Promise<void> {
   riskPoller?.start();
   sweep = setInterval(() => {
     void sweeper.sweep().catch((err) => log.error({ err: err.message }, 'sweep failed'));
+    if (!stopping)
+      void followUpService.postDue().catch((err) => log.error({ err: err.message }, 'follow-ups failed'));
     void deliveries.sweep().catch((err) => log.warn({ err: err.message }, 'delivery ledger sweep failed'));
     void foreign
       .sweep()

@@ -4,7 +4,7 @@ import type { Markdown } from '../domain/markdown';
 import type { PostedRequest } from '../signout/teamsPort';
 import type { Logger } from '../log';
 import { ConnectorTimeoutError, withinTimeout } from './connectorTimeout';
-import { sendText } from './replies';
+import { sendCard, sendText } from './replies';
 
 type Reference = Partial<ConversationReference>;
 
@@ -63,6 +63,12 @@ export class ConversationPoster {
   async post(req: PostedRequest, text: Markdown): Promise<void> {
     await this.within(req.conversation.reference as Reference, { requestId: req.id }, (ctx) =>
       sendText(ctx, text),
+    );
+  }
+
+  async postCard(req: PostedRequest, card: object): Promise<void> {
+    await this.within(req.conversation.reference as Reference, { requestId: req.id }, (ctx) =>
+      sendCard(ctx, card),
     );
   }
 

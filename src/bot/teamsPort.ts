@@ -7,6 +7,7 @@ export function teamsPort(poster: ConversationPoster, notifier: SecurityNotifier
   return {
     replaceCard: (req, card) => poster.updateCard(req, card),
     postInThread: (req, text) => poster.post(req, text),
+    postCardInThread: (req, card) => poster.postCard(req, card),
     notifySecurity: (text, origin) => notifier.notify(text, origin),
     notifySecurityInBackground: (text, origin) => notifier.notifyInBackground(text, origin),
     securityChannelId: notifier.channelId,

@@ -1,3 +1,4 @@
+import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
 import { tallyOutcomes } from '../domain/outcomeTally';
 import { RESULT_LIST_LIMIT, summarizesOutcomes } from '../domain/requestSize';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
@@ -47,6 +48,9 @@ export interface ResultCardData {
   csvUrl: string;
   /** who can open the link, and until when */
   csvNote: string;
+  /** "Check sign-ins": someone was signed out, so the sign-in logs can say whether it bit */
+  canCheckSignIns: boolean;
+  requestId: string;
 }
 
 export function resultCardData(req: SignoutRequest, o: CardOptions = {}): ResultCardData {
@@ -77,7 +81,20 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
     hasCsv: csvUrl !== undefined,
     csvUrl: csvUrl ?? '',
     csvNote: o.csv ? csvNote(o.csv, o.zone) : '',
+    canCheckSignIns: signedSomeoneOut(req) && req.status !== 'running',
+    requestId: req.id,
   };
+}
+
+/** A sign-out (not an unblock) that revoked at least one user's sessions. */
+function signedSomeoneOut(req: SignoutRequest): boolean {
+  return actionOf(req) === 'signout' && req.outcomes.some((x) => x.kind === 'revoked');
+}
+
+/** "Out everywhere by …" under the title, once the request stored the lifetime. */
+function outEverywhereByNote(req: SignoutRequest, zone: LocalZone | undefined): Note[] {
+  const text = requestOutEverywhereByText(req, zone);
+  return text ? [{ text, color: 'Default' }] : [];
 }
 
 /**
@@ -123,7 +140,7 @@ function headline(
             ? 'Signed out'
             : 'Sign-out finished',
         titleColor: allDone ? 'Good' : 'Warning',
-        notes: block,
+        notes: [...block, ...outEverywhereByNote(req, zone)],
       };
     }
     case 'failed':
@@ -148,6 +165,7 @@ function headline(
               : 'Stopped part-way: users already signed out stay signed out; the others were not touched.',
             color: 'Default',
           },
+          ...outEverywhereByNote(req, zone),
         ],
       };
     case 'expired': {

@@ -13,6 +13,7 @@ import { scheduleGrammar } from './scheduleGrammar';
 import { signoutGrammar } from './signoutGrammar';
 import { statusGrammar } from './statusGrammar';
 import { unblockGrammar } from './unblockGrammar';
+import { verifyGrammar } from './verifyGrammar';
 import { stripTrailing } from './text';
 
 export const GRAMMARS = {
@@ -20,6 +21,7 @@ export const GRAMMARS = {
   status: statusGrammar,
   history: historyGrammar,
   unblock: unblockGrammar,
+  verify: verifyGrammar,
   schedule: scheduleGrammar,
   help: helpGrammar,
 } satisfies Record<string, VerbGrammar>;

@@ -1,3 +1,5 @@
+import type { SinceSpec } from './since';
+
 /** A command an admin typed, as the parser (src/commands/) reads it. */
 
 export type TargetSpec =
@@ -8,6 +10,16 @@ export type TargetSpec =
 
 export type UserRef =
   { kind: 'objectId'; value: string } | { kind: 'upn'; value: string } | { kind: 'name'; value: string };
+
+/**
+ * `verify WHO [since TIME]`: what the sign-in logs show since a sign-out. Without `since`, since the
+ * user's current signInSessionsValidFromDateTime.
+ */
+export interface VerifyCommand {
+  kind: 'verify';
+  user: UserRef;
+  since?: SinceSpec;
+}
 
 /**
  * When a scheduled sign-out is to start, as typed (`at …`); src/domain/scheduleTime.ts resolves it
@@ -32,6 +44,7 @@ export type Command =
   | { kind: 'unblock'; user: UserRef; reason: string }
   | { kind: 'status'; user: UserRef }
   | { kind: 'history'; user?: UserRef; count: number }
+  | VerifyCommand
   | { kind: 'schedule' }
   | { kind: 'help' }
   | { kind: 'invalid'; verb: string; problem: string }

@@ -149,6 +149,25 @@ export interface SignoutRequest {
   auditedAt?: string;
   /** when the request's end was posted (card, thread, security channel); until then a runner finishes it */
   reportedAt?: string;
+  /**
+   * the tenant's access-token lifetime when the sign-out ended, for "out everywhere by" on its card and
+   * thread post (issue 12); absent on requests that ended before
+   */
+  tokenLifetime?: AccessTokenLifetime;
+  /**
+   * a multi-target job's follow-up from the sign-in logs, per signed-out user (issue 12), for the job's CSV;
+   * `newPlace` is the most unusual new sign-in's address and place
+   */
+  signInCheck?: {
+    at: string;
+    users: {
+      userId: string;
+      refused: number;
+      newSignIns: number;
+      lastNewSignInAt?: string;
+      newPlace?: string;
+    }[];
+  };
   /** a scheduled sign-out: its targets are frozen when it is made, and it runs at `schedule.at` */
   schedule?: Schedule;
   /** live figures of a running multi-target job */

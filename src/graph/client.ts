@@ -127,12 +127,19 @@ export class GraphApi {
   async call<T = unknown>(
     method: 'GET' | 'POST' | 'PATCH',
     path: string,
-    o: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean } = {},
+    o: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      idempotent?: boolean;
+      /** the API version of a relative path (default v1.0); an absolute URL (a nextLink) keeps its own */
+      version?: 'v1.0' | 'beta';
+    } = {},
   ): Promise<GraphResponse<T>> {
     let request = this.client
       .api(path)
       .responseType(ResponseType.RAW)
       .option('signal', AbortSignal.timeout(this.timeoutMs));
+    if (o.version && !/^https:\/\//i.test(path)) request = request.version(o.version);
     if (o.idempotent === false) request = request.middlewareOptions([this.throttlingOnly]);
     for (const [name, value] of Object.entries(o.headers ?? {})) request = request.header(name, value);
     let res: Response;

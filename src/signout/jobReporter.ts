@@ -1,5 +1,7 @@
 import type { CsvLink } from '../cards/cardOptions';
+import { joinMarkdown, msg, plain } from '../domain/markdown';
 import { multiTargetSummary, outcomeLines } from '../domain/outcomeMessages';
+import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
 import { isMultiTarget } from '../domain/requestSize';
 import { scheduleNotRun, scheduleNotRunNotice, withLateStart } from '../domain/scheduleMessages';
 import { zoneFromString } from '../domain/storedZone';
@@ -48,15 +50,17 @@ export class JobReporter implements JobReports {
     if (!req.startedAt) return this.endedUnstarted(req);
     const zone = zoneFromString(req.confirmerTimeZone);
     const multi = isMultiTarget(req);
+    // a scheduled job that started late says so first
+    const lines = multi ? multiTargetSummary(req) : outcomeLines(req, zone);
+    const outBy = requestOutEverywhereByText(req, zone);
     const inThread = async () => {
       await this.d.port.replaceCard(
         req,
         cardFor(req, { zone, csv: multi ? this.d.csvLink(req.id) : undefined, now: this.d.now() }),
       );
-      // a scheduled job that started late says so first
       await this.d.port.postInThread(
         req,
-        withLateStart(req, multi ? multiTargetSummary(req) : outcomeLines(req, zone)),
+        withLateStart(req, outBy ? joinMarkdown([lines, plain(outBy)], msg`\n\n`) : lines),
       );
     };
     await Promise.all([inThread(), this.d.notices.show(req.id)]);

@@ -31,6 +31,8 @@ export interface TeamsPort {
   replaceCard(req: PostedRequest, card: object): Promise<void>;
   /** Writes in the request's thread. */
   postInThread(req: PostedRequest, text: Markdown): Promise<void>;
+  /** Posts a card in the request's thread (a verify result). */
+  postCardInThread(req: PostedRequest, card: object): Promise<void>;
   /** Posts to the security channel (SECURITY_CHANNEL_ID), from `origin`; nothing without either. */
   notifySecurity(text: Markdown, origin: ProactiveOrigin | undefined): Promise<void>;
   /** The same without waiting: for card clicks, which Teams must get an answer to within about 5 s. */

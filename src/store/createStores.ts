@@ -12,6 +12,7 @@ import { BlobRecords } from './blobRecords';
 import { createIfAbsent } from './createIfAbsent';
 import { BlobAuditLog } from './blobAuditLog';
 import { FileStorage } from './fileStorage';
+import { FOLLOW_UP_INDEX, FollowUpStore } from './followUpStore';
 import { GuardedAudit, GuardedStorage } from './guardedStore';
 import type { Quarantined } from './quarantine';
 import { RefusalTallies } from './refusalTallies';
@@ -43,6 +44,8 @@ export interface Stores {
   store: RequestStore;
   /** the records behind alert cards (risky users' episodes, submitted alerts) */
   alerts: AlertStore;
+  /** the follow-ups owed after sign-outs (FOLLOW_UP_MINUTES) */
+  followUps: FollowUpStore;
   audit: AuditSink;
   /** signs the CSV download links; the same for every instance on this back-end */
   csvLinkKey: Buffer;
@@ -124,7 +127,8 @@ async function createBlobStores(
   const container = new ContainerClient(connectionString, containerName);
   try {
     await container.createIfNotExists();
-    await seedActiveIndex(container);
+    await seedIndex(container, ACTIVE_INDEX_KEY);
+    await seedIndex(container, FOLLOW_UP_INDEX);
     const health = newHealth(events, async () => {
       const at = new Date(times.now()).toISOString();
       await container.getBlockBlobClient(PROBE_KEY).upload(at, at.length);
@@ -168,6 +172,7 @@ async function assemble(
 ): Promise<Stores> {
   const storage = new GuardedStorage(parts.records, health);
   const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
+  const followUps = await new FollowUpStore(storage).init();
   const audit = await new GuardedAudit(parts.audit, health).init();
   const create = parts.createIfAbsent;
   const alerts = new AlertStore(
@@ -179,6 +184,7 @@ async function assemble(
     storage,
     store,
     alerts,
+    followUps,
     audit,
     csvLinkKey: parts.csvLinkKey,
     tallies: new RefusalTallies(storage),
@@ -198,17 +204,16 @@ function newHealth(events: StoreEvents, probe: () => Promise<void>): StoreHealth
 }
 
 /**
- * RequestStore.init() seeds a missing index with an unconditional write, as botbuilder's Storage has no
- * create-if-absent. Instances starting together could then overwrite an index another one has already
- * added a request to. Creating it here with If-None-Match: * closes that window; init() then finds it.
+ * RequestStore.init() (and FollowUpStore.init()) seed a missing index with an unconditional write, as
+ * botbuilder's Storage has no create-if-absent. Instances starting together could then overwrite an index
+ * another one has already added to. Creating it here with If-None-Match: * closes that window; init()
+ * then finds it.
  */
-async function seedActiveIndex(container: ContainerClient): Promise<void> {
+async function seedIndex(container: ContainerClient, key: string): Promise<void> {
   // already there is as wanted
-  await createIfAbsent(
-    container.getBlockBlobClient(sanitizeBlobKey(ACTIVE_INDEX_KEY)),
-    JSON.stringify({ ids: [] }),
-    { blobContentType: 'application/json' },
-  );
+  await createIfAbsent(container.getBlockBlobClient(sanitizeBlobKey(key)), JSON.stringify({ ids: [] }), {
+    blobContentType: 'application/json',
+  });
 }
 
 async function closeAll(

@@ -219,7 +219,8 @@ function showsFinal(card: AdaptiveCardJson | undefined, status: string): boolean
     cardText(card)
       .split('\n')
       .some((l) => re.test(l)) &&
-    actionsOf(card ?? {}).length === 0
+    // an ended card offers nothing that acts on the request; "Check sign-ins" only reads the logs
+    actionsOf(card ?? {}).every((a) => a.verb === 'signout.checkSignIns')
   );
 }
 

@@ -13,12 +13,66 @@ import { runCommand } from '../../src/bot/commands/table';
 import { Guard } from '../../src/bot/guard';
 import { shown } from './markdownReader';
 import { RequestService } from '../../src/signout/requestService';
+import { SignInCheckRequests } from '../../src/signout/signInCheckRequests';
+import type { SignInChecker } from '../../src/signout/signInChecker';
 import { anInfo, fakePort, ListAudit, requestDeps, securityCards } from './serviceFakes';
 
 export const ALEX: Person = { id: 'a', name: 'Alex' };
 export const MEGAN: Person = { id: 'b', name: 'Megan' };
 export const EVE: Person = { id: 'e', name: 'Eve' };
 export const TENANT = 't';
+
+/** "now" of the command and action fakes */
+export const NOW = new Date('2026-11-22T13:00:00Z');
+
+/** A sign-in checker that records what it was asked and answers `answer` (a card, or a problem). */
+export function fakeChecker(
+  answer: { problem: string } | { card: object; newSignIns?: number } = { card: { checked: true } },
+) {
+  const asked: {
+    userId?: string;
+    since?: string;
+    users?: { id: string; validFrom: string }[];
+    o?: object;
+  }[] = [];
+  const checker: Pick<SignInChecker, 'user' | 'job'> = {
+    user: async (user, since, o) => {
+      asked.push({ userId: user.id, since: since.toISOString(), o });
+      if ('problem' in answer) return answer;
+      return {
+        card: answer.card,
+        report: {
+          since: since.toISOString(),
+          apps: [],
+          refusedTotal: 0,
+          newSignIns: Array.from({ length: answer.newSignIns ?? 0 }, (_, i) => ({
+            id: `s${i}`,
+            at: since.toISOString(),
+            userId: user.id,
+            app: 'Exchange Online',
+            errorCode: 0,
+            interactive: true,
+          })),
+          acceptedWithoutSignIn: [],
+          nonInteractiveMissing: false,
+        },
+      };
+    },
+    job: async (users) => {
+      asked.push({ users: [...users] });
+      if ('problem' in answer) return answer;
+      return {
+        refused: 0,
+        usersRefused: 0,
+        usersWithNewSignIns: 0,
+        top: [],
+        users: users.map((u) => ({ userId: u.id, refused: 0, newSignIns: 0 })),
+        nonInteractiveMissing: false,
+      };
+    },
+  };
+  return { checker, asked };
+}
 
 export const aUser = (id: string, over: Partial<DirectoryUser> = {}): DirectoryUser => ({
   id,
@@ -75,6 +129,7 @@ export function commandDeps(
     users?: DirectoryUser[];
     resolution?: Resolution;
     assessment?: Assessment;
+    checker?: Pick<SignInChecker, 'user' | 'job'>;
     /** what RequestService.active answers (the `schedule` command lists it) */
     active?: SignoutRequest[];
     now?: Date;
@@ -120,6 +175,8 @@ export function commandDeps(
     history: { card: async (q) => (history.push(q), { type: 'AdaptiveCard', history: true }) },
     audit: g.audit,
     port: g.port,
+    signIns: o.checker ?? fakeChecker().checker,
+    lifetime: { lifetime: async () => ({ minutes: 60, source: 'policy' }) },
     log: createLogger('silent'),
   };
   return { deps, created, assessed, history, ...g };
@@ -136,7 +193,7 @@ export async function run(cmd: Command, deps: CommandDeps, caller: Person = ALEX
 export const aClick = (caller: Person) => ({ info: anInfo({ caller }), caller });
 
 /** What the card actions use: the real request service over a real store, and the real guard. */
-export async function actionDeps(assessment?: Assessment) {
+export async function actionDeps(assessment?: Assessment, checker = fakeChecker().checker) {
   const svc = await requestDeps();
   const assessed: DirectoryUser[][] = [];
   const g = aGuard();
@@ -150,6 +207,12 @@ export async function actionDeps(assessment?: Assessment) {
       },
     },
     alertClicks: { act: async () => ({ message: plain('not an alert test') }) },
+    signInChecks: new SignInCheckRequests({
+      store: svc.deps.store,
+      checker,
+      port: svc.deps.port,
+      log: createLogger('silent'),
+    }),
   };
   return { ...svc, deps, assessed, refusals: { audit: g.audit, port: g.port, settled: g.settled } };
 }

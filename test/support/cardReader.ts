@@ -130,6 +130,7 @@ export function expectButtonsUntouched(card: object, s: string): void {
         'signout.approve',
         'signout.reject',
         'signout.choose',
+        'signout.checkSignIns',
       ]).toContain(a.verb);
       expect(Object.keys(a.data as object).sort()).toEqual(
         a.verb === 'signout.choose' ? ['requestId', 'userId'] : ['requestId'],

@@ -22,6 +22,7 @@ import type {
   Tenant,
 } from './tenantFixture';
 import { closeServer } from './closeServer';
+import { type FixtureSignIn, SignInLog, SignInLogError } from './signInLogStandIn';
 
 export interface GraphStandInOptions {
   tenant: Tenant;
@@ -48,6 +49,10 @@ export interface GraphStandInOptions {
   canRevokePrivileged?: boolean;
   /** Graph's clock for signInSessionsValidFromDateTime and error dates */
   now?: () => Date;
+  /** page size of the sign-in logs (default 1,000, Graph's) */
+  signInPageSize?: number;
+  /** sign-in log entries that appear when a user is signed out (the playground's story) */
+  signInsAfterRevoke?: (user: FixtureUser, validFrom: Date) => FixtureSignIn[];
 }
 
 /**
@@ -58,6 +63,8 @@ export interface GraphStandInOptions {
  */
 export interface Fault {
   method?: string;
+  /** 'v1.0' or 'beta'; default either */
+  version?: string;
   path: RegExp;
   status: number;
   code?: string;
@@ -784,6 +791,8 @@ function waitFor(b: Bucket, amount: number, now: number): number {
 export class GraphStandIn {
   readonly hostname = 'localhost' as const;
   requests: RecordedRequest[] = [];
+  /** the sign-in logs and token lifetime policies (test/support/signInLogStandIn.ts) */
+  readonly signInLog: SignInLog;
 
   private readonly directory: Directory;
   private readonly router: Router;
@@ -804,6 +813,13 @@ export class GraphStandIn {
     this.throttle = o.limits ? new Throttle(o.limits) : undefined;
     this.now = o.now ?? (() => new Date());
     this.permissions = new Set(o.permissions ?? DEFAULT_PERMISSIONS);
+    this.signInLog = new SignInLog({
+      signIns: o.tenant.signIns,
+      licensed: o.tenant.signInLogsLicensed,
+      policies: o.tenant.tokenLifetimePolicies,
+      pageSize: o.signInPageSize,
+      now: this.now,
+    });
     this.router = this.routes();
   }
 
@@ -1090,6 +1106,7 @@ export class GraphStandIn {
   private takeFault(call: GraphCall): Fault | undefined {
     const entry = this.faults.find(({ fault }) => {
       if (fault.method && fault.method.toUpperCase() !== call.method) return false;
+      if (fault.version && fault.version !== call.version) return false;
       if (call.inBatch && fault.unreachable) return false;
       fault.path.lastIndex = 0;
       return fault.path.test(call.path);
@@ -1134,7 +1151,12 @@ export class GraphStandIn {
       throw methodNotAllowed();
     }
     if (match.kind === 'notFound') throw badRequest(`Resource not found for the segment '${match.segment}'.`);
-    return match.handler(call, match.params);
+    try {
+      return await match.handler(call, match.params);
+    } catch (err) {
+      if (err instanceof SignInLogError) throw new GraphError(err.status, err.code, err.message);
+      throw err;
+    }
   }
 
   private errorReply(call: GraphCall, err: unknown): GraphReply {
@@ -1280,7 +1302,22 @@ export class GraphStandIn {
       .add('GET', 'identityProtection/riskyUsers/:id', (c, p) => this.getRiskyUser(c, p.id))
       .add('POST', 'identityProtection/riskyUsers/confirmCompromised', (c) => this.answerRisk(c, 'confirm'))
       .add('POST', 'identityProtection/riskyUsers/dismiss', (c) => this.answerRisk(c, 'dismiss'))
-      .add('GET', 'identityProtection/riskDetections', (c) => this.listRiskDetections(c));
+      .add('GET', 'identityProtection/riskDetections', (c) => this.listRiskDetections(c))
+      .add('GET', 'auditLogs/signIns', (c) =>
+        this.signInLog.list({
+          version: c.version,
+          query: c.query,
+          permissions: this.permissions,
+          nextLink: (offset) => this.nextLink(c, offset),
+        }),
+      )
+      .add('GET', 'policies/tokenLifetimePolicies', (c) =>
+        this.signInLog.tokenLifetimePolicies({
+          version: c.version,
+          query: c.query,
+          permissions: this.permissions,
+        }),
+      );
   }
 
   // ----- Identity Protection (Entra ID P2) -----------------------------------------------------------
@@ -1438,6 +1475,8 @@ export class GraphStandIn {
       user.signInSessionsValidFromDateTime = this.now()
         .toISOString()
         .replace(/\.\d{3}Z$/, 'Z');
+      const after = this.o.signInsAfterRevoke?.(user, new Date(user.signInSessionsValidFromDateTime));
+      if (after) this.signInLog.add(after);
     }
     this.revokes.set(user.id.toLowerCase(), this.revokeCount(user.id) + 1);
     const at = Date.now();

@@ -24,6 +24,8 @@ import { shown } from './markdownReader';
 export interface PortRecord {
   cards: { requestId: string; card: object }[];
   thread: { requestId: string; text: string }[];
+  /** cards posted in a request's thread (verify results) */
+  threadCards: { requestId: string; card: object }[];
   notices: { text: string; origin?: ProactiveOrigin; background: boolean }[];
   /** cards posted to, updated in and replaced in the security channel, with their text as a reader sees it */
   securityCards: {
@@ -39,13 +41,15 @@ export const SECURITY_CHANNEL = '19:security@thread.tacv2';
 
 /** A TeamsPort that records instead of posting. */
 export function fakePort(): TeamsPort & { said: PortRecord } {
-  const said: PortRecord = { cards: [], thread: [], notices: [], securityCards: [] };
+  const said: PortRecord = { cards: [], thread: [], threadCards: [], notices: [], securityCards: [] };
   return {
     said,
     replaceCard: async (req: PostedRequest, card: object) =>
       void said.cards.push({ requestId: req.id, card }),
     postInThread: async (req: PostedRequest, text: Markdown) =>
       void said.thread.push({ requestId: req.id, text: shown(text.text) }),
+    postCardInThread: async (req: PostedRequest, card: object) =>
+      void said.threadCards.push({ requestId: req.id, card }),
     notifySecurity: async (text: Markdown, origin?: ProactiveOrigin) =>
       void said.notices.push({ text: shown(text.text), origin, background: false }),
     notifySecurityInBackground: (text: Markdown, origin?: ProactiveOrigin) =>

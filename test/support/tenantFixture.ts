@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FixtureSignIn, FixtureTokenLifetimePolicy } from './signInLogStandIn';
 
 /**
  * The directory the Graph stand-in serves: a small contoso.com with every case the bot must handle
@@ -65,6 +66,11 @@ export interface Tenant {
   riskDetections?: FixtureRiskDetection[];
   /** default true; false: no Entra ID P2, so Graph answers the Identity Protection endpoints 403 */
   identityProtectionLicensed?: boolean;
+  /** the sign-in logs (interactive and non-interactive entries) */
+  signIns?: FixtureSignIn[];
+  /** default true; false: no Entra ID P1/P2, so Graph refuses the sign-in logs (403) */
+  signInLogsLicensed?: boolean;
+  tokenLifetimePolicies?: FixtureTokenLifetimePolicy[];
 }
 
 /** A riskyUser record; Graph fills in the user's names from the directory. */

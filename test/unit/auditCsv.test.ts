@@ -6,7 +6,7 @@ import {
   csvRecord,
   UTF8_BOM,
 } from '../../src/domain/auditCsv';
-import { OUTCOMES_CSV_COLUMNS, outcomesToCsv } from '../../src/domain/outcomesCsv';
+import { OUTCOMES_CSV_COLUMNS, outcomesToCsv, SIGN_IN_CSV_COLUMNS } from '../../src/domain/outcomesCsv';
 import type { DirectoryUser, SignoutRequest } from '../../src/domain/types';
 import type { AuditEntry } from '../../src/domain/audit';
 
@@ -338,6 +338,30 @@ describe('outcomesToCsv', () => {
   it('a target without outcome is pending while the job runs', () => {
     const rows = parseCsv(outcomesToCsv(req({ status: 'running' })));
     expect(rows[4][5]).toBe('pending');
+  });
+
+  it("adds the follow-up's sign-in figures once a bulk job's follow-up read the logs (issue 12)", () => {
+    const rows = parseCsv(
+      outcomesToCsv(
+        req({
+          signInCheck: {
+            at: '2026-11-22T13:30:00Z',
+            users: [
+              {
+                userId: 'id-1',
+                refused: 3,
+                newSignIns: 1,
+                lastNewSignInAt: '2026-11-22T12:40:00Z',
+                newPlace: '=1+1 (BR)',
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(rows[0]).toEqual([...OUTCOMES_CSV_COLUMNS, ...SIGN_IN_CSV_COLUMNS]);
+    expect(rows[1].slice(-4)).toEqual(['3', '1', '2026-11-22T12:40:00Z', "'=1+1 (BR)"]);
+    expect(rows[2].slice(-4)).toEqual(['', '', '', '']);
   });
 
   it('shares the formula guard with the audit export', () => {

@@ -6,6 +6,7 @@ import type { AlertClicks } from '../../signout/alertClicks';
 import type { ClickAnswer } from '../../signout/clickedRequest';
 import type { RequestAssessor } from '../../signout/requestAssessor';
 import type { RequestService } from '../../signout/requestService';
+import type { SignInCheckRequests } from '../../signout/signInCheckRequests';
 import type { Guard } from '../guard';
 
 /** A click the guard has admitted: what is known of it, and the admin who clicked. */
@@ -21,6 +22,8 @@ export interface ActionDeps {
   assessor: Pick<RequestAssessor, 'assess'>;
   /** the buttons of alert cards (risky users, submitted alerts) */
   alertClicks: Pick<AlertClicks, 'act'>;
+  /** "Check sign-ins" */
+  signInChecks: Pick<SignInCheckRequests, 'check'>;
 }
 
 /** Every request card's buttons carry the id of their request (a UUID, as the bot made it). */

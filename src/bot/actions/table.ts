@@ -4,6 +4,7 @@ import { alertConfirmCompromised } from './alertConfirmCompromised';
 import { alertDismiss } from './alertDismiss';
 import { alertSignout } from './alertSignout';
 import { approve } from './approve';
+import { checkSignIns } from './checkSignIns';
 import { cancel } from './cancel';
 import { choose } from './choose';
 import { confirm } from './confirm';
@@ -20,4 +21,5 @@ export const CARD_ACTIONS: readonly RegisteredAction[] = [
   alertBlock,
   alertConfirmCompromised,
   alertDismiss,
+  checkSignIns,
 ];

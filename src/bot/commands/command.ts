@@ -11,7 +11,9 @@ import type { HistoryService } from '../../signout/historyService';
 import type { RequestAssessor } from '../../signout/requestAssessor';
 import type { RequestService } from '../../signout/requestService';
 import type { TeamsPort } from '../../signout/teamsPort';
+import type { SignInChecker } from '../../signout/signInChecker';
 import type { UserFinder } from '../../signout/userFinder';
+import type { TokenLifetimeSource } from '../../graph/tokenLifetime';
 import type { Guard } from '../guard';
 
 /** The message a command answers: what is known of it, and the two ways to answer in its conversation. */
@@ -39,6 +41,10 @@ export interface CommandDeps {
   history: Pick<HistoryService, 'card'>;
   audit: Pick<AuditSink, 'append' | 'readAll'>;
   port: Pick<TeamsPort, 'notifySecurity'>;
+  /** the sign-in logs, for verify */
+  signIns: Pick<SignInChecker, 'user'>;
+  /** the tenant's access-token lifetime, for "out everywhere by" on status */
+  lifetime: TokenLifetimeSource;
   log: Logger;
 }
 

@@ -8,6 +8,7 @@ import { signout } from './signout';
 import { status } from './status';
 import { unblock } from './unblock';
 import { unknown } from './unknown';
+import { verify } from './verify';
 
 /** Every command the parser knows, with its handler: a new kind of Command fails to compile until it is here. */
 export const COMMANDS: { [K in Command['kind']]: CommandHandler<K> } = {
@@ -18,6 +19,7 @@ export const COMMANDS: { [K in Command['kind']]: CommandHandler<K> } = {
   signout,
   unblock,
   history,
+  verify,
   schedule,
 };
 

@@ -106,13 +106,14 @@ describe('bulk summary card', () => {
   });
 
   it('offers the CSV of every outcome when given a URL, and only then', () => {
-    expect(actions(renderResultCard(done, { csv }))).toEqual([
+    const links = (card: object) => actions(card).filter((a) => a.type === 'Action.OpenUrl');
+    expect(links(renderResultCard(done, { csv }))).toEqual([
       { type: 'Action.OpenUrl', title: 'Download CSV of every outcome', url: csvUrl },
     ]);
-    expect(actions(renderResultCard(done))).toEqual([]);
+    expect(links(renderResultCard(done))).toEqual([]);
     for (const url of ['javascript:alert(1)', 'not a url']) {
       const card = renderResultCard(done, { csv: { ...csv, url } });
-      expect(actions(card)).toEqual([]);
+      expect(links(card)).toEqual([]);
       expect(allText(card)).not.toContain('Anyone with this link');
     }
   });

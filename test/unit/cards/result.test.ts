@@ -120,8 +120,20 @@ describe('result card', () => {
     },
   );
 
-  it.each(STATES)('$name: has no buttons', ({ req }) => {
-    expect(actions(renderResultCard(req, { zone: BERLIN }))).toEqual([]);
+  it.each(STATES)('$name: has no buttons but "Check sign-ins" once someone was signed out', ({ req }) => {
+    const revoked = req.status !== 'running' && req.outcomes.some((x) => x.kind === 'revoked');
+    expect(actions(renderResultCard(req, { zone: BERLIN }))).toEqual(
+      revoked
+        ? [
+            {
+              type: 'Action.Execute',
+              title: 'Check sign-ins',
+              verb: 'signout.checkSignIns',
+              data: { requestId: req.id },
+            },
+          ]
+        : [],
+    );
   });
 
   it('without a zone shows UTC only', () => {

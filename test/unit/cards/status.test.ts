@@ -56,3 +56,29 @@ describe('user-controlled text', () => {
     expect(actions(card)).toEqual([]);
   });
 });
+
+describe('out everywhere by (issue 12)', () => {
+  const lifetime = { minutes: 60, source: 'policy' } as const;
+  const signedOut = { ...lester, validFrom: '2026-11-22T12:36:01Z' };
+
+  it('is shown while the last old access token may still work', () => {
+    const card = renderStatusCard(signedOut, {
+      zone: BERLIN,
+      lifetime,
+      now: new Date('2026-11-22T13:00:00Z'),
+    });
+    expect(cardProblems(card)).toEqual([]);
+    expect(allText(card)).toContain(
+      'Not yet out everywhere: Out everywhere by 13:36 UTC (14:36 Europe/Berlin)',
+    );
+  });
+
+  it('is gone once that time has passed, or without the lifetime', () => {
+    expect(
+      allText(renderStatusCard(signedOut, { lifetime, now: new Date('2026-11-22T13:37:00Z') })),
+    ).not.toContain('Out everywhere');
+    expect(allText(renderStatusCard(signedOut, { now: new Date('2026-11-22T13:00:00Z') }))).not.toContain(
+      'Out everywhere',
+    );
+  });
+});

@@ -7,7 +7,7 @@ import { unblock } from '../../../../src/bot/commands/unblock';
 describe('the command table', () => {
   it('has one handler for each kind of command the parser makes', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(
-      ['help', 'history', 'invalid', 'schedule', 'signout', 'status', 'unblock', 'unknown'].sort(),
+      ['help', 'history', 'invalid', 'schedule', 'signout', 'status', 'unblock', 'unknown', 'verify'].sort(),
     );
     expect(COMMANDS).toMatchObject({ help, signout, status, unblock });
   });
