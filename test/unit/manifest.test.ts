@@ -249,11 +249,11 @@ describe('appPackage/manifest.json', () => {
     expect(bot.isNotificationOnly).toBe(false);
   });
 
-  it('lists the signout, status and help commands in every scope of the bot', () => {
+  it('lists the signout, status, verify, schedule and help commands in every scope of the bot', () => {
     const [bot] = sampleManifest().bots;
     for (const scope of bot.scopes) {
       const titles = bot.commandLists.filter((l) => l.scopes.includes(scope)).flatMap((l) => l.commands);
-      expect(titles.map((c) => c.title).sort()).toEqual(['help', 'signout', 'status']);
+      expect(titles.map((c) => c.title).sort()).toEqual(['help', 'schedule', 'signout', 'status', 'verify']);
     }
     // Teams shows at most 32 characters of a command title and 128 of its description.
     for (const c of bot.commandLists.flatMap((l) => l.commands)) {
