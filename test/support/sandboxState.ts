@@ -41,7 +41,9 @@ export async function readRequest(sb: Sandbox, requestId: string): Promise<any> 
 /**
  * Time passes for a scheduled sign-out: its time moves to `at` (and a pending one's card stays open until
  * then, as the bot stores it), and with `createdAt`, it was asked at that time. Written as
- * expireRequest writes, so a bot writing at the same moment loses its compare-and-swap.
+ * expireRequest writes. The bot may be writing the same record at that moment (its notice card's
+ * version, in the background after a click): its eTag check and its write are two steps, so a write
+ * between them is lost. The move is checked and made again until it holds, as a clock would keep moving.
  */
 export async function moveSchedule(
   sb: Sandbox,
@@ -49,14 +51,24 @@ export async function moveSchedule(
   o: { at: Date; createdAt?: Date },
 ): Promise<void> {
   const file = requestFile(sb, requestId);
-  const stored = JSON.parse(await fs.readFile(file, 'utf8'));
-  stored.schedule.at = o.at.toISOString();
-  if (stored.status === 'pending') stored.expiresAt = o.at.toISOString();
-  if (o.createdAt) stored.createdAt = o.createdAt.toISOString();
-  stored.eTag = randomUUID();
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(stored));
-  await fs.rename(tmp, file);
+  const at = o.at.toISOString();
+  for (let held = 0; held < 3;) {
+    const stored = JSON.parse(await fs.readFile(file, 'utf8'));
+    if (stored.status !== 'pending' && stored.status !== 'scheduled') return;
+    if (stored.schedule.at === at) {
+      held++;
+    } else {
+      held = 0;
+      stored.schedule.at = at;
+      if (stored.status === 'pending') stored.expiresAt = at;
+      if (o.createdAt) stored.createdAt = o.createdAt.toISOString();
+      stored.eTag = randomUUID();
+      const tmp = `${file}.${randomUUID()}.tmp`;
+      await fs.writeFile(tmp, JSON.stringify(stored));
+      await fs.rename(tmp, file);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
