@@ -111,10 +111,19 @@ describe('two bot instances on one Azurite container', () => {
     // time passes: the schedule is due in a second, for both instances at once
     const storage = new BlobsStorage(azurite!.connectionString, container);
     const key = `request/${card.requestId}`;
-    const stored = (await storage.read([key]))[key];
-    expect(stored.status).toBe('scheduled');
-    stored.schedule.at = new Date(Date.now() + 1000).toISOString();
-    await storage.write({ [key]: stored });
+    // the bot may still be writing the record (its notice card's version, after the click): a
+    // compare-and-swap that loses is read and made again
+    for (;;) {
+      const stored = (await storage.read([key]))[key];
+      expect(stored.status).toBe('scheduled');
+      stored.schedule.at = new Date(Date.now() + 1000).toISOString();
+      try {
+        await storage.write({ [key]: stored });
+        break;
+      } catch (err) {
+        if (!/eTag conflict/.test(String(err))) throw err;
+      }
+    }
 
     await bot.waitForText(card.conversationId, /Bulk sign-out finished/, 60_000);
     const started = [sb.logs(), other.logs()].map((l) => l.split('scheduled sign-out started').length - 1);
