@@ -209,7 +209,7 @@ function whatHappens(block: boolean): { text: string }[] {
       : []),
     '• All refresh tokens and browser sessions are revoked: they must sign in again everywhere, on every device and in every app.',
     '• Apps with Continuous Access Evaluation (Exchange Online, SharePoint, Teams) cut them off within minutes.',
-    '• Access tokens already issued to other apps stay valid until they expire, up to about an hour.',
+    "• Access tokens already issued to other apps stay valid until they expire: the tenant's access-token lifetime, 60 to 90 minutes by default.",
     block
       ? '• It does not reset the password, or sign out guests from their home tenant.'
       : '• It does not disable the account, reset the password, or sign out guests from their home tenant.',

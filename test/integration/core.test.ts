@@ -67,7 +67,7 @@ describe('core sign-out, end to end', () => {
     expect(onCard).toContain(SAMPLE.lester.upn);
     expect(onCard).toContain(admin.name);
     expect(onCard).toContain('laptop stolen');
-    expect(onCard).toMatch(/about an hour/);
+    expect(onCard).toMatch(/access-token lifetime, 60 to 90 minutes by default/);
     expect(onCard).toMatch(/Continuous Access Evaluation/);
     expect(findAction(card.card, 'signout.confirm')?.data).toEqual({ requestId: card.requestId });
     expect(findAction(card.card, 'signout.cancel')?.data).toEqual({ requestId: card.requestId });

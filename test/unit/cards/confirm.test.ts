@@ -48,7 +48,9 @@ describe('confirmation card', () => {
     expect(text).toMatch(
       /Continuous Access Evaluation \(Exchange Online, SharePoint, Teams\).*within minutes/,
     );
-    expect(text).toMatch(/Access tokens already issued to other apps stay valid.*up to about an hour/);
+    expect(text).toMatch(
+      /Access tokens already issued to other apps stay valid until they expire: the tenant's access-token lifetime, 60 to 90 minutes by default/,
+    );
     expect(text).toMatch(
       /does not disable the account, reset the password, or sign out guests from their home tenant/,
     );
