@@ -1,12 +1,17 @@
 import type { Storage } from 'botbuilder';
+import {
+  isETagConflict,
+  MAX_CAS_ATTEMPTS,
+  readIdIndex,
+  stripETag,
+  updateIdIndex,
+  type Stored,
+} from './idIndex';
 import { claimable, type FollowUp } from '../domain/followUps';
 
 export const FOLLOW_UP_INDEX = 'index/followups';
 const INDEX = FOLLOW_UP_INDEX;
 const PREFIX = 'followup/';
-const MAX_CAS_ATTEMPTS = 20;
-
-type Stored<T> = T & { eTag?: string };
 
 /**
  * The follow-ups the bot owes, on the request store's botbuilder `Storage` (a file per record, or a blob
@@ -40,7 +45,7 @@ export class FollowUpStore {
 
   async get(id: string): Promise<FollowUp | undefined> {
     const item = (await this.storage.read([key(id)]))[key(id)] as Stored<FollowUp> | undefined;
-    return item ? strip(item) : undefined;
+    return item ? stripETag(item) : undefined;
   }
 
   /** Every follow-up not yet posted, due or not, soonest first. */
@@ -51,7 +56,7 @@ export class FollowUpStore {
     return ids
       .map((id) => items[key(id)] as Stored<FollowUp> | undefined)
       .filter((f): f is Stored<FollowUp> => !!f && !f.postedAt)
-      .map(strip)
+      .map((f) => stripETag<FollowUp>(f))
       .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
   }
 
@@ -78,7 +83,7 @@ export class FollowUpStore {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const stored = (await this.storage.read([key(id)]))[key(id)] as Stored<FollowUp> | undefined;
       if (!stored) return undefined;
-      const next = change(strip(stored));
+      const next = change(stripETag(stored));
       if (!next) return undefined;
       try {
         await this.storage.write({ [key(id)]: { ...next, eTag: stored.eTag ?? '*' } });
@@ -90,29 +95,17 @@ export class FollowUpStore {
     throw new Error(`follow-up ${id}: too much contention`);
   }
 
-  private async readIndex(): Promise<{ ids: string[]; eTag?: string }> {
-    const item = (await this.storage.read([INDEX]))[INDEX] as Stored<{ ids: string[] }> | undefined;
-    return { ids: Array.isArray(item?.ids) ? item.ids : [], eTag: item?.eTag };
+  private readIndex(): Promise<{ ids: string[]; eTag?: string }> {
+    return readIdIndex(this.storage, INDEX);
   }
 
-  private async updateIndex(change: (ids: string[]) => string[]): Promise<void> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const { ids, eTag } = await this.readIndex();
-      if (!eTag) {
-        // lost while running (moved aside as damaged): rebuilt, then changed like any other
-        await this.rebuildIndex();
-        continue;
-      }
-      const next = change(ids);
-      if (next === ids) return;
-      try {
-        await this.storage.write({ [INDEX]: { ids: next, eTag } });
-        return;
-      } catch (err) {
-        if (!isETagConflict(err)) throw err;
-      }
-    }
-    throw new Error('follow-up index: too much contention');
+  private updateIndex(change: (ids: string[]) => string[]): Promise<void> {
+    return updateIdIndex(
+      this.storage,
+      INDEX,
+      { rebuild: () => this.rebuildIndex(), what: 'follow-up index' },
+      change,
+    );
   }
 
   private async rebuildIndex(): Promise<void> {
@@ -127,13 +120,4 @@ export class FollowUpStore {
 
 function key(id: string): string {
   return `${PREFIX}${id}`;
-}
-
-function strip(item: Stored<FollowUp>): FollowUp {
-  const { eTag: _eTag, ...rest } = item;
-  return rest;
-}
-
-function isETagConflict(err: unknown): boolean {
-  return err instanceof Error && /eTag conflict|precondition|ConditionNotMet|412/i.test(err.message);
 }

@@ -1,10 +1,17 @@
 import type { Storage } from 'botbuilder';
+import {
+  isETagConflict,
+  MAX_CAS_ATTEMPTS,
+  readIdIndex,
+  stripETag,
+  updateIdIndex,
+  type Stored,
+} from './idIndex';
 import { canTransition, endedBeforeSteps, isSettled } from '../domain/requestLifecycle';
 import type { RequestStatus, SignoutRequest } from '../domain/types';
 
 const ACTIVE_INDEX = 'index/active';
 const REQUEST_PREFIX = 'request/';
-const MAX_CAS_ATTEMPTS = 20;
 /** records read at once while rebuilding the index */
 const REBUILD_BATCH = 100;
 
@@ -33,8 +40,6 @@ export interface RequestStoreOptions {
   /** the index was missing (first start, or moved aside as damaged) and was rebuilt from the records */
   onIndexRebuilt?: (r: { records: number; unfinished: number }) => void;
 }
-
-type Stored<T> = T & { eTag?: string };
 
 export type TransitionResult =
   { ok: true; request: SignoutRequest } | { ok: false; request: SignoutRequest | undefined };
@@ -149,10 +154,8 @@ export class RequestStore {
     throw new Error(`request ${id}: too much contention`);
   }
 
-  private async readIndex(): Promise<{ ids: string[]; eTag?: string }> {
-    const item = (await this.storage.read([ACTIVE_INDEX]))[ACTIVE_INDEX] as
-      Stored<{ ids: string[] }> | undefined;
-    return { ids: item?.ids ?? [], eTag: item?.eTag };
+  private readIndex(): Promise<{ ids: string[]; eTag?: string }> {
+    return readIdIndex(this.storage, ACTIVE_INDEX);
   }
 
   /**
@@ -172,36 +175,16 @@ export class RequestStore {
     if (keys.length) this.options.onIndexRebuilt?.({ records: keys.length, unfinished: ids.length });
   }
 
-  private async updateIndex(change: (ids: string[]) => string[]): Promise<void> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const { ids, eTag } = await this.readIndex();
-      if (!eTag) {
-        // lost while running (moved aside as damaged): rebuilt, then changed like any other
-        await this.rebuildIndex();
-        continue;
-      }
-      const next = change(ids);
-      if (next === ids) return;
-      try {
-        await this.storage.write({ [ACTIVE_INDEX]: { ids: next, eTag } });
-        return;
-      } catch (err) {
-        if (!isETagConflict(err)) throw err;
-      }
-    }
-    throw new Error('active request index: too much contention');
+  private updateIndex(change: (ids: string[]) => string[]): Promise<void> {
+    return updateIdIndex(
+      this.storage,
+      ACTIVE_INDEX,
+      { rebuild: () => this.rebuildIndex(), what: 'active request index' },
+      change,
+    );
   }
 }
 
 function key(id: string): string {
   return `request/${id}`;
-}
-
-function stripETag<T>(item: Stored<T>): T {
-  const { eTag: _eTag, ...rest } = item;
-  return rest as T;
-}
-
-function isETagConflict(err: unknown): boolean {
-  return err instanceof Error && /eTag conflict|precondition|ConditionNotMet|412/i.test(err.message);
 }
