@@ -1,6 +1,7 @@
 import type { RiskEpisode } from '../domain/riskEpisode';
 import type { WebhookAlert } from '../domain/webhookAlert';
 import type { ListableStorage } from './requestStore';
+import { isETagConflict, MAX_CAS_ATTEMPTS, stripETag, type Stored } from './idIndex';
 
 /**
  * The records behind alert cards: one per user for their current risk episode (`risk/<user id>`), one
@@ -12,13 +13,10 @@ import type { ListableStorage } from './requestStore';
 const RISK_PREFIX = 'risk/';
 const ORIGIN_KEY = 'alerts/origin';
 const ALERT_PREFIX = 'alert/';
-const MAX_CAS_ATTEMPTS = 20;
 const READ_BATCH = 100;
 
 /** Writes `item` under `key` only if nothing is stored there; true if this call made it. */
 export type CreateIfAbsent = (key: string, item: object) => Promise<boolean>;
-
-type Stored<T> = T & { eTag?: string };
 
 export interface StoredOrigin {
   serviceUrl: string;
@@ -126,15 +124,6 @@ function riskKey(userId: string): string {
 
 function alertKey(id: string): string {
   return `${ALERT_PREFIX}${id}`;
-}
-
-function stripETag<T>(item: Stored<T>): T {
-  const { eTag: _eTag, ...rest } = item;
-  return rest as T;
-}
-
-function isETagConflict(err: unknown): boolean {
-  return err instanceof Error && /eTag conflict|precondition|ConditionNotMet|412/i.test(err.message);
 }
 
 /**

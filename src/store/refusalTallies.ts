@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { REFUSAL_HOUR_MS, type RefusalTally } from '../domain/refusalTally';
 import { createRecord, type ListableStorage } from './requestStore';
+import { isETagConflict, MAX_CAS_ATTEMPTS, type Stored } from './idIndex';
 
 const PREFIX = 'refusals/';
-const MAX_CAS_ATTEMPTS = 20;
-
-type Stored<T> = T & { eTag?: string };
 
 /**
  * One record per caller and hour (`refusals/<hour>/<hash of tenant and caller>`) with the tally and the
@@ -75,8 +73,4 @@ function hourOfKey(key: string): number | undefined {
 function strip(item: Stored<RefusalTally>): RefusalTally {
   const { eTag: _eTag, ...rest } = item;
   return rest;
-}
-
-function isETagConflict(err: unknown): boolean {
-  return err instanceof Error && /eTag conflict|precondition|ConditionNotMet|412/i.test(err.message);
 }
