@@ -99,6 +99,11 @@ async function main(): Promise<void> {
       },
       indexRebuilt: (r) =>
         log.warn(r, 'index of unfinished requests was missing; rebuilt from the request records'),
+      requestPartMissing: (r) =>
+        log.error(
+          r,
+          "a part of this request's targets or outcomes could not be read; the request is ignored",
+        ),
       healthChanged: (problem) =>
         problem
           ? log.error(

@@ -72,6 +72,8 @@ export interface StoreEvents {
   quarantined?: (q: Quarantined) => void;
   /** the index of unfinished requests was missing and was rebuilt from the records */
   indexRebuilt?: (r: { records: number; unfinished: number }) => void;
+  /** a part of a request's targets or outcomes could not be read: the request reads as absent */
+  requestPartMissing?: (r: { requestId: string }) => void;
   /** the store started refusing writes (a short reason), or accepts them again (undefined) */
   healthChanged?: (problem: string | undefined) => void;
 }
@@ -171,7 +173,10 @@ async function assemble(
   },
 ): Promise<Stores> {
   const storage = new GuardedStorage(parts.records, health);
-  const store = await new RequestStore(storage, { onIndexRebuilt: events.indexRebuilt }).init();
+  const store = await new RequestStore(storage, {
+    onIndexRebuilt: events.indexRebuilt,
+    onPartMissing: events.requestPartMissing,
+  }).init();
   const followUps = await new FollowUpStore(storage).init();
   const audit = await new GuardedAudit(parts.audit, health).init();
   const create = parts.createIfAbsent;

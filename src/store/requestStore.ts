@@ -8,12 +8,28 @@ import {
   type Stored,
 } from './idIndex';
 import { canTransition, endedBeforeSteps, isSettled } from '../domain/requestLifecycle';
-import type { RequestStatus, SignoutRequest } from '../domain/types';
+import type { DirectoryUser, RequestStatus, SignoutRequest, TargetOutcome } from '../domain/types';
+import { PartReader, planList, type ListPlan, type StoredList } from './requestParts';
 
 const ACTIVE_INDEX = 'index/active';
 const REQUEST_PREFIX = 'request/';
 /** records read at once while rebuilding the index */
 const REBUILD_BATCH = 100;
+/** reads of a request whose part was dropped by a change made meanwhile */
+const MAX_READ_ATTEMPTS = 5;
+
+/**
+ * A request as its record holds it: a long list (targets, outcomes) as the keys of its parts
+ * (src/store/requestParts.ts) instead of inline. Records written before parts existed hold both inline.
+ */
+type StoredRequest = Omit<SignoutRequest, 'targets' | 'outcomes'> & {
+  targets?: DirectoryUser[];
+  outcomes?: TargetOutcome[];
+  targetParts?: string[];
+  outcomeParts?: string[];
+};
+
+type Loaded = { stored: Stored<StoredRequest>; current: SignoutRequest };
 
 /**
  * A Storage that can also list its keys, so a lost index can be rebuilt from the records, and create a
@@ -39,6 +55,8 @@ export async function createRecord(storage: ListableStorage, key: string, item: 
 export interface RequestStoreOptions {
   /** the index was missing (first start, or moved aside as damaged) and was rebuilt from the records */
   onIndexRebuilt?: (r: { records: number; unfinished: number }) => void;
+  /** a part of a request's list could not be read (damaged and moved aside): the request reads as absent */
+  onPartMissing?: (r: { requestId: string }) => void;
 }
 
 export type TransitionResult =
@@ -48,13 +66,18 @@ export type TransitionResult =
  * Sign-out requests on any botbuilder `Storage`. Every change is a compare-and-swap on the record's
  * eTag, so two clicks, a Teams retry or two bot instances racing cannot both win a transition.
  * An index of active requests (unfinished, or ended but not yet audited and reported) lets the bot
- * resume work, finish ends a crash interrupted, and expire cards after a restart.
+ * resume work, finish ends a crash interrupted, and expire cards after a restart. Long lists of targets
+ * and outcomes are kept in parts beside the record, so a change writes only what is new.
  */
 export class RequestStore {
+  private readonly parts: PartReader;
+
   constructor(
     private readonly storage: ListableStorage,
     private readonly options: RequestStoreOptions = {},
-  ) {}
+  ) {
+    this.parts = new PartReader(storage);
+  }
 
   /**
    * Creates the index if it is missing, so every later change to it is a compare-and-swap
@@ -68,13 +91,15 @@ export class RequestStore {
   }
 
   async create(req: SignoutRequest): Promise<void> {
-    await this.storage.write({ [key(req.id)]: { ...req } });
+    const empty: Loaded['current'] = { ...req, targets: [], outcomes: [] };
+    const plans = this.plan({ id: req.id } as StoredRequest, empty, req);
+    await this.parts.write(plans.write);
+    await this.storage.write({ [key(req.id)]: recordOf(req, plans) });
     await this.updateIndex((ids) => (ids.includes(req.id) ? ids : [...ids, req.id]));
   }
 
   async get(id: string): Promise<SignoutRequest | undefined> {
-    const item = (await this.storage.read([key(id)]))[key(id)] as Stored<SignoutRequest> | undefined;
-    return item ? stripETag(item) : undefined;
+    return (await this.load(id))?.current;
   }
 
   /**
@@ -139,19 +164,72 @@ export class RequestStore {
     change: (current: SignoutRequest) => SignoutRequest | undefined,
   ): Promise<TransitionResult> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const stored = (await this.storage.read([key(id)]))[key(id)] as Stored<SignoutRequest> | undefined;
-      if (!stored) return { ok: false, request: undefined };
-      const current = stripETag(stored);
+      const loaded = await this.load(id);
+      if (!loaded) return { ok: false, request: undefined };
+      const { stored, current } = loaded;
       const next = change(current);
       if (!next) return { ok: false, request: current };
+      const plans = this.plan(stored, current, next);
+      await this.parts.write(plans.write);
       try {
-        await this.storage.write({ [key(id)]: { ...next, eTag: stored.eTag ?? '*' } });
-        return { ok: true, request: next };
+        await this.storage.write({ [key(id)]: { ...recordOf(next, plans), eTag: stored.eTag ?? '*' } });
       } catch (err) {
+        await this.parts.drop([...plans.write.keys()]).catch(() => undefined);
         if (!isETagConflict(err)) throw err;
+        continue;
       }
+      // parts no record names any more; one left behind by a failure here only takes space
+      await this.parts.drop(plans.drop).catch(() => undefined);
+      return { ok: true, request: next };
     }
     throw new Error(`request ${id}: too much contention`);
+  }
+
+  /**
+   * A request's record and the request with its lists read. A part the record names may have been
+   * dropped by a change made since the record was read: read again. A part missing from the record
+   * read last was damaged: the request reads as absent, as a damaged record does.
+   */
+  private async load(id: string): Promise<Loaded | undefined> {
+    for (let attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
+      const stored = (await this.storage.read([key(id)]))[key(id)] as Stored<StoredRequest> | undefined;
+      if (!stored) return undefined;
+      const targets = await this.parts.items(targetsOf(stored));
+      const outcomes = targets && (await this.parts.items(outcomesOf(stored)));
+      if (targets && outcomes) {
+        const { targetParts: _t, outcomeParts: _o, ...rest } = stripETag(stored);
+        return { stored, current: { ...rest, targets, outcomes } };
+      }
+      const now = (await this.storage.read([key(id)]))[key(id)] as Stored<StoredRequest> | undefined;
+      if (now?.eTag === stored.eTag) break;
+    }
+    this.options.onPartMissing?.({ requestId: id });
+    return undefined;
+  }
+
+  /** How the lists of `next` are stored, given how those of `current` are. */
+  private plan(stored: StoredRequest, current: SignoutRequest, next: SignoutRequest): Plans {
+    const lastOf = (parts?: string[]) => this.parts.sizeOf(parts?.[parts.length - 1]);
+    const targets = planList(
+      stored.id,
+      targetsOf(stored),
+      current.targets,
+      next.targets,
+      lastOf(stored.targetParts),
+    );
+    const outcomes = planList(
+      stored.id,
+      outcomesOf(stored),
+      current.outcomes,
+      next.outcomes,
+      lastOf(stored.outcomeParts),
+    );
+    return {
+      targets,
+      outcomes,
+      write: new Map<string, unknown[]>([...targets.write, ...outcomes.write]),
+      drop: [...targets.drop, ...outcomes.drop],
+    };
   }
 
   private readIndex(): Promise<{ ids: string[]; eTag?: string }> {
@@ -187,4 +265,32 @@ export class RequestStore {
 
 function key(id: string): string {
   return `request/${id}`;
+}
+
+interface Plans {
+  targets: ListPlan<DirectoryUser>;
+  outcomes: ListPlan<TargetOutcome>;
+  write: Map<string, unknown[]>;
+  drop: string[];
+}
+
+function targetsOf(r: StoredRequest): StoredList<DirectoryUser> {
+  return r.targetParts ? { parts: r.targetParts } : { inline: r.targets ?? [] };
+}
+
+function outcomesOf(r: StoredRequest): StoredList<TargetOutcome> {
+  return r.outcomeParts ? { parts: r.outcomeParts } : { inline: r.outcomes ?? [] };
+}
+
+/** The record of `req`, its lists stored as planned. */
+function recordOf(req: SignoutRequest, plans: Plans): StoredRequest {
+  const { targets: _t, outcomes: _o, ...rest } = req;
+  const record: StoredRequest = { ...rest };
+  const t = plans.targets.stored;
+  const o = plans.outcomes.stored;
+  if ('parts' in t) record.targetParts = t.parts;
+  else record.targets = t.inline;
+  if ('parts' in o) record.outcomeParts = o.parts;
+  else record.outcomes = o.inline;
+  return record;
 }

@@ -7,6 +7,7 @@ import { AuditLog } from '../../src/store/auditLog';
 import { type AuditEntry } from '../../src/domain/audit';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
 import { FileStorage } from '../../src/store/fileStorage';
+import { RequestStore } from '../../src/store/requestStore';
 import type { Sandbox } from './sandbox';
 
 /**
@@ -36,11 +37,8 @@ function storesOf(sb: Sandbox): { requests: Storage; audit: { readAll(): Promise
 
 /** A request as the bot stored it. */
 export async function storedRequest(sb: Sandbox, requestId: string): Promise<SignoutRequest | undefined> {
-  const key = `request/${requestId}`;
-  const item = (await storesOf(sb).requests.read([key]))[key];
-  if (!item) return undefined;
-  const { eTag: _eTag, ...request } = item;
-  return request as SignoutRequest;
+  // read as the bot reads it: long lists are kept in parts beside the record
+  return new RequestStore(storesOf(sb).requests).get(requestId);
 }
 
 /** The bot's audit log, parsed. */
