@@ -99,8 +99,8 @@ export function jobFollowUp(
   if (offsets.length === 0 || validFroms.length === 0) return undefined;
   const times = validFroms.map((v) => Date.parse(v)).filter(Number.isFinite);
   if (times.length === 0) return undefined;
-  const first = new Date(Math.min(...times)).toISOString();
-  const last = new Date(Math.max(...times)).toISOString();
+  const first = new Date(times.reduce((a, b) => Math.min(a, b))).toISOString();
+  const last = new Date(times.reduce((a, b) => Math.max(a, b))).toISOString();
   const offset = offsets[offsets.length - 1];
   return {
     id: `${requestId}.job.${offset}`,

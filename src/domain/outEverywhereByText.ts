@@ -49,6 +49,6 @@ export function requestOutEverywhereByText(req: SignoutRequest, zone?: LocalZone
     .map((x) => Date.parse(x.validFrom!))
     .filter(Number.isFinite);
   if (times.length === 0) return undefined;
-  const by = outEverywhereBy(new Date(Math.max(...times)), req.tokenLifetime);
+  const by = outEverywhereBy(new Date(times.reduce((a, b) => Math.max(a, b))), req.tokenLifetime);
   return isMultiTarget(req) ? multiTargetOutEverywhereByText(by, zone) : outEverywhereByText(by, zone);
 }

@@ -37,13 +37,14 @@ export async function runBulkJob(
     const done = new Set((await d.outcomes.recordEarlierRevokes(job, remaining)).map((x) => x.userId));
     remaining = remaining.filter((t) => !done.has(t.id));
   }
-  const buffer: TargetOutcome[] = [];
+  let buffer: TargetOutcome[] = [];
   let latest: BulkProgress | undefined;
   let lastFlush = d.monotonic();
   const flush = async () => {
     lastFlush = d.monotonic();
     // taken once: the store runs the change again after an eTag conflict
-    const taken = buffer.splice(0);
+    const taken = buffer;
+    buffer = [];
     let saved: TransitionResult;
     try {
       saved = await d.store.patch(req.id, (cur) =>
@@ -55,13 +56,16 @@ export async function runBulkJob(
           : undefined,
       );
     } catch (err) {
-      buffer.unshift(...taken);
+      buffer = taken.concat(buffer);
       throw err;
     }
     if (!saved.ok) return d.outcomes.notRecorded(job, taken);
     if (saved.request.status === 'cancelled') o.stop();
     job.progress.push(saved.request);
   };
+  // Checkpoints run beside the scheduler, one at a time: batches do not wait for the store. An outcome
+  // not yet stored is safe: after a crash the next run reads back every user without one.
+  const background = new BackgroundFlush(flush);
   const result = await runBulkRevoke({
     userIds: remaining.map((t) => t.id),
     transport: graphBatchTransport(d.batchGraph),
@@ -75,13 +79,15 @@ export async function runBulkJob(
     // nothing answers until Graph's pause ends: show it now (serialized with onOutcome)
     onPaused: async (p) => {
       latest = p;
-      await flush();
+      await background.now();
     },
-    onOutcome: async (outcome) => {
+    onOutcome: (outcome) => {
+      background.check();
       buffer.push(outcome);
-      if (d.monotonic() - lastFlush >= d.progressIntervalMs) await flush();
+      if (d.monotonic() - lastFlush >= d.progressIntervalMs) background.start();
     },
-  });
+  }).finally(() => background.idle());
+  background.check();
   latest = result.progress;
   await flush();
   d.log.info(
@@ -94,6 +100,45 @@ export async function runBulkJob(
     },
     'bulk sign-out finished',
   );
+}
+
+/**
+ * A checkpoint that runs in the background, one at a time. Its failure (the store refuses writes) is
+ * raised at the next check, which stops the scheduler as a failed checkpoint always did.
+ */
+class BackgroundFlush {
+  private running: Promise<void> | undefined;
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly flush: () => Promise<void>) {}
+
+  /** Starts a checkpoint unless one is running. */
+  start(): void {
+    if (this.running) return;
+    this.running = this.flush()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  /** A checkpoint now, after the one running. */
+  async now(): Promise<void> {
+    await this.idle();
+    this.check();
+    await this.flush();
+  }
+
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  /** Throws the error of a failed checkpoint. */
+  check(): void {
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 /** The progress figures of the whole job: users done before this run count as done. */

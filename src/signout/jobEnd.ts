@@ -6,6 +6,9 @@ import type { AuditSink } from '../store/auditLog';
 import type { RequestStore, TransitionResult } from '../store/requestStore';
 import type { Job } from './jobOutcomes';
 
+/** A job of 100,000 users appends its lines in parts, not as one string of ~40 MB. */
+const AUDIT_LINES_PER_APPEND = 5000;
+
 /** Reports what the job runner has run and ended: see JobReporter. */
 export interface JobReports {
   /** the latest state of a multi-target job; the job does not wait for it (see LatestOnly) */
@@ -46,9 +49,12 @@ export class JobEnd {
       resumed && !req.auditedAt ? await this.d.audit.readAll() : [];
     while (!req.auditedAt) {
       const lines = notYetAudited(endAuditEntries(req), written);
-      if (!lease.valid()) return false;
-      await this.d.audit.appendMany(lines);
-      written.push(...lines);
+      for (let i = 0; i === 0 || i < lines.length; i += AUDIT_LINES_PER_APPEND) {
+        if (!lease.valid()) return false;
+        const some = lines.slice(i, i + AUDIT_LINES_PER_APPEND);
+        await this.d.audit.appendMany(some);
+        for (const line of some) written.push(line);
+      }
       const ended = await this.end(req);
       if (!ended.request || !heldBy(ended.request, this.d.me)) return this.lost(job);
       // not ended: a cancel came in since the lines were made; audit what it adds, then end again

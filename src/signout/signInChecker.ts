@@ -66,7 +66,7 @@ export class SignInChecker {
    * query per user), compared with everyone's successful sign-ins of the week before.
    */
   async job(users: readonly { id: string; validFrom: string }[]): Promise<Checked<JobSignInSummary>> {
-    const from = new Date(Math.min(...users.map((u) => Date.parse(u.validFrom))));
+    const from = new Date(users.reduce((min, u) => Math.min(min, Date.parse(u.validFrom)), Infinity));
     try {
       const baseline = readTenantUsualSignIns(this.d.graph, {
         from: new Date(from.getTime() - BASELINE_DAYS * DAY_MS),

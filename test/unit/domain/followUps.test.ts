@@ -69,6 +69,16 @@ describe('userFollowUps and jobFollowUp', () => {
     expect(jobFollowUp('r3', [], [15])).toBeUndefined();
     expect(jobFollowUp('r3', ['2026-11-29T14:10:00Z'], [])).toBeUndefined();
   });
+
+  it('gives a job of 200,000 users its follow-up (no spread of every time into one call)', () => {
+    const times = Array.from({ length: 200_000 }, (_, i) =>
+      new Date(Date.UTC(2026, 10, 29, 14) + i).toISOString(),
+    );
+    expect(jobFollowUp('r4', times, [90])).toMatchObject({
+      validFrom: '2026-11-29T14:00:00.000Z',
+      dueAt: new Date(Date.UTC(2026, 10, 29, 14) + 199_999 + 90 * 60_000).toISOString(),
+    });
+  });
 });
 
 describe('claimable', () => {

@@ -3,7 +3,9 @@ import {
   multiTargetOutEverywhereByText,
   lifetimeText,
   outEverywhereByText,
+  requestOutEverywhereByText,
 } from '../../../src/domain/outEverywhereByText';
+import { aRequest } from '../../support/requests';
 
 const BERLIN = { kind: 'iana', zone: 'Europe/Berlin' } as const;
 const validFrom = new Date('2026-11-29T14:02:00Z');
@@ -27,6 +29,29 @@ describe('outEverywhereByText', () => {
       multiTargetOutEverywhereByText(outEverywhereBy(validFrom, { minutes: 90, source: 'default' })),
     ).toMatch(
       /^Everyone signed out is out everywhere by 15:32 UTC at the latest \(apps with Continuous Access Evaluation by 14:17 UTC;/,
+    );
+  });
+});
+
+describe('requestOutEverywhereByText', () => {
+  it('takes the latest valid-from of a job of 200,000 users (no spread of every time into one call)', () => {
+    const users = Array.from({ length: 200_000 }, (_, i) => ({
+      id: `u${i}`,
+      displayName: '',
+      userPrincipalName: '',
+    }));
+    const req = aRequest({
+      status: 'done',
+      targets: users,
+      tokenLifetime: { minutes: 60, source: 'policy' },
+      outcomes: users.map((u, i) => ({
+        userId: u.id,
+        kind: 'revoked',
+        validFrom: new Date(validFrom.getTime() - i * 1000).toISOString(),
+      })),
+    });
+    expect(requestOutEverywhereByText(req)).toBe(
+      multiTargetOutEverywhereByText(outEverywhereBy(validFrom, { minutes: 60, source: 'policy' })),
     );
   });
 });
