@@ -47,7 +47,7 @@ export interface BulkRevokeOptions {
   maxAttempts?: number;
   /** a request throttled (429) continuously for longer than this fails as throttled; default 15 min */
   maxThrottledMs?: number;
-  /** share of each throttling budget left unused, for other callers and clock skew; default 0.05 */
+  /** share of each throttling budget left unused, for other callers and clock skew; default 0.03 */
   safetyMargin?: number;
   /** a batch without an answer after this is retried as a timeout; default 120 s */
   batchTimeoutMs?: number;
@@ -104,7 +104,7 @@ export function settingsOf(o: BulkRevokeOptions): RunSettings {
     batchTimeoutMs: o.batchTimeoutMs ?? 120_000,
     maxPauseMs: Math.max(0, o.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS),
     progressIntervalMs: o.progressIntervalMs ?? 3000,
-    safetyMargin: o.safetyMargin ?? 0.05,
+    safetyMargin: o.safetyMargin ?? 0.03,
     random: o.random ?? Math.random,
   };
 }

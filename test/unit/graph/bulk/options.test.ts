@@ -17,7 +17,7 @@ describe('settingsOf', () => {
       batchTimeoutMs: 120_000,
       maxPauseMs: DEFAULT_MAX_PAUSE_MS,
       progressIntervalMs: 3000,
-      safetyMargin: 0.05,
+      safetyMargin: 0.03,
       random: Math.random,
     });
     expect(DEFAULT_CONCURRENCY).toBe(8);
