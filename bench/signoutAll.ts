@@ -12,12 +12,17 @@ import * as fs from 'node:fs';
  * to the first revoke and to the last, and the bot's peak resident memory (the kernel's high-water
  * mark); checks every user was revoked exactly once. Prints figures, asserts nothing.
  *
- *   node dist/bench/signoutAll.js [--users 100000] [--factor 10]
+ *   node dist/bench/signoutAll.js [--users 100000] [--factor 10] [--bot-node-options '--max-old-space-size=160']
  */
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function textArg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
 function peakRssMb(pid: number | undefined): number {
@@ -42,6 +47,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: n
 async function main(): Promise<void> {
   const users = arg('--users', 100_000);
   const factor = arg('--factor', 10);
+  const nodeOptions = textArg('--bot-node-options');
   const limits = compressLimits(limitsForTenantSize(users), factor);
   printHeader('Sign-out Bot: signout all through the bot');
   console.log(
@@ -54,11 +60,18 @@ async function main(): Promise<void> {
   // Graph's bucket starts full: the first `writes` revokes cost no waiting
   const minimumS = Math.max(0, users - limits.writes) / writesPerSecond;
   console.log(`  minimum       ${minimumS.toFixed(1)} s for the write quota (the bucket starts full)`);
+  if (nodeOptions) console.log(`  bot node      NODE_OPTIONS=${nodeOptions}`);
   console.log('');
   const sb: Sandbox = await startSandbox({
     tenant: largeTenant(users),
     graph: { limits, latencyMs: 60, jitterMs: 40 },
-    env: { LOG_LEVEL: 'warn', APPROVAL_POLICY: 'none' },
+    // the bot paces against the limits the stand-in enforces
+    env: {
+      LOG_LEVEL: 'warn',
+      APPROVAL_POLICY: 'none',
+      TEST_ONLY_GRAPH_THROTTLE_COMPRESSION: String(factor),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    },
   });
   const pid = sb.pid();
   const samples: number[] = [];
@@ -108,6 +121,7 @@ async function main(): Promise<void> {
         ),
       3_600_000,
     );
+    const summaryAt = Date.now();
     const last = sb.graph.revokeTimes.last!;
     const counts = [...sb.graph.revokeCounts().values()];
     const once = counts.filter((n) => n === 1).length;
@@ -115,6 +129,7 @@ async function main(): Promise<void> {
     console.log(
       `  click → last revoke   ${total.toFixed(1)} s (${((total / minimumS - 1) * 100).toFixed(1)}% over the minimum)`,
     );
+    console.log(`  click → summary       ${((summaryAt - clicked) / 1000).toFixed(1)} s`);
     console.log(
       `  revoked               ${counts.length.toLocaleString('en-US')} users, ${once.toLocaleString('en-US')} exactly once, ${counts.length - once} more than once`,
     );

@@ -197,15 +197,24 @@ export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
 
 /**
  * Test-only: where the integration tests' stand-ins sign channel tokens and issue the bot's own connector
- * token. Unset in every deployment, so botbuilder keeps Microsoft's endpoints; refused in production.
- * Kept apart from the operator settings above (they are not in the configuration table on purpose).
+ * token; and how many times faster than Graph's the Graph stand-in's throttle windows run (the
+ * benchmarks compress time ×10), so the bot paces against what the stand-in enforces. Unset in every
+ * deployment, so botbuilder keeps Microsoft's endpoints and the bot Graph's limits; refused in
+ * production. Kept apart from the operator settings above (they are not in the configuration table on
+ * purpose).
  */
 const testOnlySchema = z.object({
   TEST_ONLY_CHANNEL_OPENID_METADATA_URL: optional(httpsUrl('TEST_ONLY_CHANNEL_OPENID_METADATA_URL')),
   TEST_ONLY_CHANNEL_TOKEN_ISSUER: optional(z.string().trim()),
   TEST_ONLY_BOT_LOGIN_URL: optional(httpsUrl('TEST_ONLY_BOT_LOGIN_URL')),
+  TEST_ONLY_GRAPH_THROTTLE_COMPRESSION: z.preprocess(
+    blankToUndefined,
+    positiveInt('TEST_ONLY_GRAPH_THROTTLE_COMPRESSION', 100).default(1),
+  ),
 });
 const TEST_ONLY_NAMES = Object.keys(testOnlySchema.shape);
+/** test-only variables that replace the Bot Framework's endpoints, which only matter with BOT_ID */
+const INBOUND_TEST_ONLY_NAMES = TEST_ONLY_NAMES.filter((n) => n !== 'TEST_ONLY_GRAPH_THROTTLE_COMPRESSION');
 
 /** Rules across variables, checked on the raw values so they are reported with every other problem. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
@@ -235,7 +244,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
     for (const where of [production, appService]) {
       if (where) problems.push(`${names} are for the integration tests only, and refused because ${where}`);
     }
-    if (!set('BOT_ID')) problems.push(`${names} need BOT_ID: they configure inbound authentication`);
+    const inbound = INBOUND_TEST_ONLY_NAMES.filter(set);
+    if (inbound.length && !set('BOT_ID'))
+      problems.push(`${inbound.join(', ')} need BOT_ID: they configure inbound authentication`);
     if (set('TEST_ONLY_CHANNEL_OPENID_METADATA_URL') !== set('TEST_ONLY_CHANNEL_TOKEN_ISSUER')) {
       problems.push('set TEST_ONLY_CHANNEL_OPENID_METADATA_URL and TEST_ONLY_CHANNEL_TOKEN_ISSUER together');
     }
@@ -351,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
       graphMaxPauseMs: e.GRAPH_MAX_PAUSE_SECONDS * 1000,
     },
+    graphThrottleCompression: e.TEST_ONLY_GRAPH_THROTTLE_COMPRESSION,
     riskyUsers: {
       pollSeconds: e.RISKY_USERS_POLL_SECONDS,
       minLevel: e.RISKY_USERS_MIN_LEVEL,

@@ -78,6 +78,8 @@ export interface Config {
   };
   /** how long a delivery claim lives unless its holder renews it (see DeliveryLedger) */
   deliveryClaimSeconds: number;
+  /** test-only: Graph's throttle windows divided by this (the stand-in's compressed time); 1 otherwise */
+  graphThrottleCompression: number;
   /** how long the bot waits for what (docs/decisions.md, Durability) */
   waits: {
     /** each call to the Bot Connector: a post, a card update, a reply */

@@ -17,7 +17,7 @@ import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
 import { IdentityProtection } from './graph/riskyUsers';
 import { TargetResolver } from './graph/targets';
-import { limitsForTenantSize } from './graph/throttleLimits';
+import { compressLimits, limitsForTenantSize } from './graph/throttleLimits';
 import { GraphTokenLifetime } from './graph/tokenLifetime';
 import { createLogger } from './log';
 import { AlertCards } from './signout/alertCards';
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     directory,
     audit,
     // the write budget binds in every tier; the smallest tier is the safe assumption
-    limits: limitsForTenantSize(0),
+    limits: compressLimits(limitsForTenantSize(0), config.graphThrottleCompression),
     graphMaxPauseMs,
     log,
     reports: new OutcomeFollowUps(

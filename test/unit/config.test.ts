@@ -247,6 +247,37 @@ describe('loadConfig', () => {
     });
   });
 
+  describe("test-only compression of Graph's throttle windows", () => {
+    const local = { AZURE_TENANT_ID: TENANT, LOCAL_MODE: 'true' };
+
+    it("is off unless set, and is passed on in local mode (the benchmarks' stand-in runs ×10)", () => {
+      expect(loadFrom(local).graphThrottleCompression).toBe(1);
+      expect(
+        loadFrom({ ...local, TEST_ONLY_GRAPH_THROTTLE_COMPRESSION: '10' }).graphThrottleCompression,
+      ).toBe(10);
+    });
+
+    it('is refused in production, where the bot must pace against Graph itself', () => {
+      expect(
+        problemsOf(
+          {
+            AZURE_TENANT_ID: TENANT,
+            BOT_ID: CLIENT,
+            BOT_PASSWORD: 'p',
+            NODE_ENV: 'production',
+            TEST_ONLY_GRAPH_THROTTLE_COMPRESSION: '10',
+          },
+          loadFrom,
+        ),
+      ).toEqual([
+        'TEST_ONLY_GRAPH_THROTTLE_COMPRESSION are for the integration tests only, and refused because NODE_ENV=production',
+      ]);
+      expect(problemsOf({ ...local, TEST_ONLY_GRAPH_THROTTLE_COMPRESSION: '0' }, loadFrom)).toEqual([
+        expect.stringMatching(/^TEST_ONLY_GRAPH_THROTTLE_COMPRESSION /),
+      ]);
+    });
+  });
+
   describe('storage back-end', () => {
     const AZURE =
       'DefaultEndpointsProtocol=https;AccountName=stsignout;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net';
