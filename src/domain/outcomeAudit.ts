@@ -11,6 +11,22 @@ export function endAuditEntries(req: SignoutRequest): NewAuditEntry[] {
   return [...endEventEntries(req), ...outcomeAuditEntries(req)];
 }
 
+/**
+ * endAuditEntries, made a slice of about `size` outcomes at a time: the lines of a job of 100,000 users
+ * are not all held at once.
+ */
+export function* endAuditSlices(req: SignoutRequest, size: number): Generator<NewAuditEntry[]> {
+  const events = endEventEntries(req);
+  if (events.length) yield events;
+  const byId = targetsById(req);
+  for (let i = 0; i < req.outcomes.length; i += size)
+    yield outcomeAuditEntries(req, req.outcomes.slice(i, i + size), byId);
+}
+
+function targetsById(req: SignoutRequest): Map<string, SignoutRequest['targets'][number]> {
+  return new Map(req.targets.map((t) => [t.id, t]));
+}
+
 function endEventEntries(req: SignoutRequest): NewAuditEntry[] {
   const base = { tenantId: req.tenantId, requestId: req.id };
   switch (req.status) {
@@ -42,10 +58,13 @@ function endEventEntries(req: SignoutRequest): NewAuditEntry[] {
  * lets `unblock` tell the bot's blocks from anyone else's, so it is written even when the revoke after
  * it failed), then one outcome line (`revoked`, `unblocked` or `failed`).
  */
-export function outcomeAuditEntries(req: SignoutRequest): NewAuditEntry[] {
-  const byId = new Map(req.targets.map((t) => [t.id, t]));
+export function outcomeAuditEntries(
+  req: SignoutRequest,
+  outcomes = req.outcomes,
+  byId = targetsById(req),
+): NewAuditEntry[] {
   const actor = req.approvedBy ?? req.confirmedBy ?? {};
-  return req.outcomes.flatMap((o): NewAuditEntry[] => {
+  return outcomes.flatMap((o): NewAuditEntry[] => {
     const targets = [{ id: o.userId, upn: byId.get(o.userId)?.userPrincipalName }];
     const blocked: NewAuditEntry[] = o.blocked
       ? [{ event: 'blocked', tenantId: req.tenantId, requestId: req.id, actor, targets }]
@@ -75,9 +94,12 @@ export function notYetAudited(
   entries: NewAuditEntry[],
   log: readonly Pick<AuditEntry, 'requestId' | 'event' | 'targets'>[],
 ): NewAuditEntry[] {
-  const keyOf = (e: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>) =>
-    JSON.stringify([e.requestId, e.event, e.targets?.[0]?.id]);
   const requestIds = new Set(entries.map((e) => e.requestId));
-  const written = new Set(log.filter((e) => requestIds.has(e.requestId)).map(keyOf));
-  return entries.filter((e) => !written.has(keyOf(e)));
+  const written = new Set(log.filter((e) => requestIds.has(e.requestId)).map(auditKey));
+  return entries.filter((e) => !written.has(auditKey(e)));
+}
+
+/** What tells one end line from another: its request, its event and its user. */
+export function auditKey(e: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>): string {
+  return JSON.stringify([e.requestId, e.event, e.targets?.[0]?.id]);
 }

@@ -1,12 +1,13 @@
-import type { AuditEntry } from '../domain/audit';
 import { heldBy, type RunnerIdentity } from '../domain/jobClaim';
-import { endAuditEntries, notYetAudited } from '../domain/outcomeAudit';
+import { entryTime } from '../domain/history';
+import { auditKey, endAuditSlices } from '../domain/outcomeAudit';
+import { HISTORY_SKEW_MS } from '../domain/recentHistory';
 import { FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
 import type { AuditSink } from '../store/auditLog';
 import type { RequestStore, TransitionResult } from '../store/requestStore';
 import type { Job } from './jobOutcomes';
 
-/** A job of 100,000 users appends its lines in parts, not as one string of ~40 MB. */
+/** A job of 100,000 users makes and appends its lines in slices, not all at once (~40 MB as one string). */
 const AUDIT_LINES_PER_APPEND = 5000;
 
 /** Reports what the job runner has run and ended: see JobReporter. */
@@ -30,7 +31,7 @@ export class JobEnd {
   constructor(
     private readonly d: {
       store: RequestStore;
-      audit: Pick<AuditSink, 'readAll' | 'appendMany'>;
+      audit: Pick<AuditSink, 'readNewestFirst' | 'appendMany'>;
       reports: JobReports;
       me: RunnerIdentity;
       now: () => Date;
@@ -45,16 +46,15 @@ export class JobEnd {
     let req = await this.d.store.get(job.req.id);
     if (!req || !heldBy(req, this.d.me)) return this.lost(job);
     // what the log holds of the request: after a crash, anything; else what this run writes below
-    const written: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>[] =
-      resumed && !req.auditedAt ? await this.d.audit.readAll() : [];
+    const written = resumed && !req.auditedAt ? await this.auditedLines(req) : new Set<string>();
     while (!req.auditedAt) {
-      const lines = notYetAudited(endAuditEntries(req), written);
-      for (let i = 0; i === 0 || i < lines.length; i += AUDIT_LINES_PER_APPEND) {
+      for (const slice of endAuditSlices(req, AUDIT_LINES_PER_APPEND)) {
         if (!lease.valid()) return false;
-        const some = lines.slice(i, i + AUDIT_LINES_PER_APPEND);
-        await this.d.audit.appendMany(some);
-        for (const line of some) written.push(line);
+        const lines = slice.filter((e) => !written.has(auditKey(e)));
+        await this.d.audit.appendMany(lines);
+        for (const line of lines) written.add(auditKey(line));
       }
+      if (!lease.valid()) return false;
       const ended = await this.end(req);
       if (!ended.request || !heldBy(ended.request, this.d.me)) return this.lost(job);
       // not ended: a cancel came in since the lines were made; audit what it adds, then end again
@@ -71,6 +71,24 @@ export class JobEnd {
       heldBy(cur, this.d.me) && !cur.reportedAt ? { reportedAt: this.d.now().toISOString() } : undefined,
     );
     return false;
+  }
+
+  /**
+   * The end lines the log already holds for a request, read from the log's end back to the request's
+   * creation (give or take the skew HISTORY_SKEW_MS allows), not the whole log.
+   */
+  private async auditedLines(req: SignoutRequest): Promise<Set<string>> {
+    const keys = new Set<string>();
+    const since = Date.parse(req.createdAt) - HISTORY_SKEW_MS;
+    for await (const chunk of this.d.audit.readNewestFirst()) {
+      let older = false;
+      for (const e of chunk) {
+        if (e.requestId === req.id) keys.add(auditKey(e));
+        if (entryTime(e.at) < since) older = true;
+      }
+      if (older) break;
+    }
+    return keys;
   }
 
   private lost(job: Job): false {

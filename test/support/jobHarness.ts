@@ -100,7 +100,7 @@ export class MemoryGraph {
 }
 
 /** An audit log in memory; `beforeAppend` may throw or change things (a click arriving meanwhile). */
-export class MemoryAudit implements Pick<AuditSink, 'readAll' | 'appendMany'> {
+export class MemoryAudit implements Pick<AuditSink, 'readAll' | 'readNewestFirst' | 'appendMany'> {
   readonly entries: AuditEntry[] = [];
   beforeAppend: (entries: readonly NewAuditEntry[]) => Promise<void> | void = () => undefined;
 
@@ -112,6 +112,12 @@ export class MemoryAudit implements Pick<AuditSink, 'readAll' | 'appendMany'> {
 
   async readAll(): Promise<AuditEntry[]> {
     return [...this.entries];
+  }
+
+  /** the log from its end, in chunks of `chunk` entries, as AuditLog reads it */
+  async *readNewestFirst(chunk = 100): AsyncGenerator<AuditEntry[]> {
+    const newest = [...this.entries].reverse();
+    for (let i = 0; i < newest.length; i += chunk) yield newest.slice(i, i + chunk);
   }
 
   /** outcome lines per user of a request */

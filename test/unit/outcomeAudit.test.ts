@@ -1,4 +1,9 @@
-import { endAuditEntries, notYetAudited, outcomeAuditEntries } from '../../src/domain/outcomeAudit';
+import {
+  endAuditEntries,
+  endAuditSlices,
+  notYetAudited,
+  outcomeAuditEntries,
+} from '../../src/domain/outcomeAudit';
 import type { AuditEntry } from '../../src/domain/audit';
 import { aRequest } from '../support/requests';
 
@@ -105,5 +110,21 @@ describe('notYetAudited', () => {
       ['revoked', 'u2'],
     ]);
     expect(notYetAudited(lines, [])).toEqual(lines);
+  });
+});
+
+describe('endAuditSlices', () => {
+  it('makes the same lines as endAuditEntries, a slice of outcomes at a time', () => {
+    const targets = Array.from({ length: 23 }, (_, i) => target(`u${i}`));
+    const req = aRequest({
+      status: 'cancelled',
+      cancelledBy: { id: 'c', name: 'C' },
+      targets,
+      outcomes: targets.map((t, i) => ({ userId: t.id, kind: 'revoked', blocked: i % 5 === 0 })),
+    });
+    const slices = [...endAuditSlices(req, 10)];
+    expect(slices.map((s) => s.filter((e) => e.event !== 'blocked').length)).toEqual([1, 10, 10, 3]);
+    expect(slices.flat()).toEqual(endAuditEntries(req));
+    expect([...endAuditSlices(aRequest({ status: 'done' }), 10)]).toEqual([]);
   });
 });
