@@ -9,6 +9,8 @@
  * above everything not read yet; once `count` such actions lead the ranking, and no action that ranks
  * among them could still change, reading stops. Otherwise it
  * goes on to the start of the log, and the answer is buildHistory's over everything.
+ * Lines left unparsed (historyLog.ts) do not count towards the oldest time read: the bound can only be
+ * later, which may make reading go on longer, never stop too early.
  */
 
 import type { AuditEntry } from './audit';
