@@ -127,13 +127,7 @@ export interface RankedAction {
 
 /** Every action, newest first as buildHistory orders them, each saying whether it touches `user`. */
 export function rankActions(entries: readonly AuditEntry[], user: HistoryQuery['user']): RankedAction[] {
-  const wanted = new Set(
-    (typeof user === 'string' ? [user] : (user ?? [])).map((u) => u.trim().toLowerCase()).filter(Boolean),
-  );
-  const touches = (targets: unknown) =>
-    targetList(targets).some(
-      (t) => wanted.has(t.id.toLowerCase()) || (typeof t.upn === 'string' && wanted.has(t.upn.toLowerCase())),
-    );
+  const { wanted, touches } = userMatch(user);
 
   const groups = new Map<string, Group>();
   const singles: Group[] = [];
@@ -174,6 +168,24 @@ export function rankActions(entries: readonly AuditEntry[], user: HistoryQuery['
   }
 
   return items.sort((a, b) => entryTime(b.item.at) - entryTime(a.item.at) || b.order - a.order);
+}
+
+/**
+ * The ids and UPNs asked about (trimmed, lower case), and whether targets name one of them: an object id
+ * or UPN equal to one after toLowerCase.
+ */
+export function userMatch(user: HistoryQuery['user']): {
+  wanted: ReadonlySet<string>;
+  touches: (targets: unknown) => boolean;
+} {
+  const wanted = new Set(
+    (typeof user === 'string' ? [user] : (user ?? [])).map((u) => u.trim().toLowerCase()).filter(Boolean),
+  );
+  const touches = (targets: unknown) =>
+    targetList(targets).some(
+      (t) => wanted.has(t.id.toLowerCase()) || (typeof t.upn === 'string' && wanted.has(t.upn.toLowerCase())),
+    );
+  return { wanted, touches };
 }
 
 /** An entry's time in ms; one that is not a date sorts as the oldest. */

@@ -9,44 +9,55 @@
  * above everything not read yet; once `count` such actions lead the ranking, and no action that ranks
  * among them could still change, reading stops. Otherwise it
  * goes on to the start of the log, and the answer is buildHistory's over everything.
+ * Lines left unparsed (historyLog.ts) do not count towards the oldest time read: the bound can only be
+ * later, which may make reading go on longer, never stop too early.
  */
 
 import type { AuditEntry } from './audit';
-import { buildHistory, entryTime, type HistoryItem, type HistoryQuery, rankActions } from './history';
-import { targetList } from './historyItem';
+import type { LogChunk } from './auditLines';
+import {
+  buildHistory,
+  entryTime,
+  type HistoryItem,
+  type HistoryQuery,
+  rankActions,
+  userMatch,
+} from './history';
+import { HistoryLog } from './historyLog';
 
 /** How far out of time order the log may be. */
 export const HISTORY_SKEW_MS = 5 * 60_000;
-/** Entries read before the first check; each later check waits until twice as many are read. */
+/** Lines read before the first check; each later check waits until twice as many are read. */
 const FIRST_CHECK = 256;
 
 /**
  * The same answer as `buildHistory(all entries, q)`, from chunks of the log read newest first: each
- * chunk is older than the one before it and lists its entries newest first.
+ * chunk is older than the one before it. For one user, lines that cannot matter are never parsed
+ * (historyLines.ts).
  */
 export async function recentHistory(
-  newestFirst: AsyncIterable<readonly AuditEntry[]>,
+  newestFirst: AsyncIterable<LogChunk>,
   q: HistoryQuery,
   { skewMs = HISTORY_SKEW_MS, firstCheck = FIRST_CHECK }: { skewMs?: number; firstCheck?: number } = {},
 ): Promise<HistoryItem[]> {
-  const read: AuditEntry[] = []; // newest first
+  const read = new HistoryLog(q.user);
   let oldest = Infinity;
   let nextCheck = firstCheck;
   const candidates = new Candidates(q.user);
+  const add = (e: AuditEntry) => {
+    const t = e && typeof e === 'object' ? entryTime(e.at) : -Infinity;
+    if (t !== -Infinity && t < oldest) oldest = t;
+    candidates.add(e);
+  };
   for await (const chunk of newestFirst) {
-    for (const e of chunk) {
-      read.push(e);
-      const t = e && typeof e === 'object' ? entryTime(e.at) : -Infinity;
-      if (t !== -Infinity && t < oldest) oldest = t;
-      candidates.add(e);
-    }
+    read.add(chunk, add);
     // ranking is the costly part: not before enough actions could match
-    if (read.length < nextCheck || candidates.size < q.count) continue;
-    nextCheck = read.length * 2;
-    const settled = settledHistory(read, q, oldest + skewMs);
+    if (read.lines < nextCheck || candidates.size < q.count) continue;
+    nextCheck = read.lines * 2;
+    const settled = settledHistory(read.entries(), q, oldest + skewMs);
     if (settled) return settled;
   }
-  return buildHistory(read.slice().reverse(), q);
+  return buildHistory(read.entries().reverse(), q);
 }
 
 /**
@@ -80,13 +91,11 @@ export function settledHistory(
  */
 class Candidates {
   private readonly keys = new Set<string>();
-  private readonly wanted: Set<string>;
+  private readonly match: ReturnType<typeof userMatch>;
   private singles = 0;
 
   constructor(user: HistoryQuery['user']) {
-    this.wanted = new Set(
-      (typeof user === 'string' ? [user] : (user ?? [])).map((u) => u.trim().toLowerCase()).filter(Boolean),
-    );
+    this.match = userMatch(user);
   }
 
   get size(): number {
@@ -95,16 +104,8 @@ class Candidates {
 
   add(e: AuditEntry): void {
     if (!e || typeof e !== 'object' || e.event === 'status' || e.event === 'downloaded') return;
-    if (this.wanted.size && !this.touches(e.targets)) return;
+    if (this.match.wanted.size && !this.match.touches(e.targets)) return;
     if (e.event === 'refused' || !e.requestId) this.singles++;
     else this.keys.add(e.requestId);
-  }
-
-  private touches(targets: unknown): boolean {
-    return targetList(targets).some(
-      (t) =>
-        this.wanted.has(t.id.toLowerCase()) ||
-        (typeof t.upn === 'string' && this.wanted.has(t.upn.toLowerCase())),
-    );
   }
 }

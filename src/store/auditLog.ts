@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEntry, NewAuditEntry } from '../domain/audit';
+import { type LogChunk, parseLineText } from '../domain/auditLines';
 
 /** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
 export interface AuditSink {
@@ -14,10 +15,11 @@ export interface AuditSink {
   /** Every entry in the order it was appended; unreadable lines are skipped. */
   readAll(): Promise<AuditEntry[]>;
   /**
-   * The same entries from the newest: chunks, each older than the one before and newest first inside,
-   * so that a reader (recentHistory) can stop once it has enough.
+   * The same entries from the newest, in chunks each older than the one before, so that a reader
+   * (recentHistory) can stop once it has enough: entries (newest first), or whole lines as bytes for the
+   * reader to parse only those it needs (see LogChunk).
    */
-  readNewestFirst(): AsyncIterable<AuditEntry[]>;
+  readNewestFirst(): AsyncIterable<LogChunk>;
 }
 
 /** The append half of an AuditSink: each append becomes JSON Lines, written one append after another. */
@@ -125,12 +127,12 @@ export class AuditLog extends SerialAppender implements AuditSink {
   }
 
   /**
-   * The log read backwards from its end, `blockBytes` at a time, each block's lines parsed newest first.
-   * A line split between blocks is carried to the next one. Lines are cut at newline bytes, which never
-   * occur inside a UTF-8 character, and unreadable lines are skipped as readAll skips them (a torn last
-   * line included). Appends made while it reads are not included.
+   * The log read backwards from its end, `blockBytes` at a time: each chunk holds the block's whole
+   * lines as bytes (a line split between blocks is carried to the next one). Lines are cut at newline
+   * bytes, which never occur inside a UTF-8 character; a torn last line is left for the reader to skip,
+   * as readAll skips it. Appends made while it reads are not included.
    */
-  async *readNewestFirst(blockBytes = READ_BACK_BYTES): AsyncGenerator<AuditEntry[]> {
+  async *readNewestFirst(blockBytes = READ_BACK_BYTES): AsyncGenerator<Buffer> {
     let handle: FileHandle;
     try {
       handle = await fs.open(this.file, 'r');
@@ -140,22 +142,18 @@ export class AuditLog extends SerialAppender implements AuditSink {
     }
     try {
       let end = (await handle.stat()).size;
-      let carry = Buffer.alloc(0); // the start of a line whose end was in the block after
+      let carry: Buffer = Buffer.alloc(0); // the start of a line whose end was in the block after
       while (end > 0) {
         const start = Math.max(0, end - blockBytes);
-        const block = await readAt(handle, start, end - start);
-        const data = carry.length ? Buffer.concat([block, carry]) : block;
-        const entries: AuditEntry[] = [];
-        let lineEnd = data.length;
-        for (let nl = data.lastIndexOf(NEWLINE, lineEnd - 1); nl >= 0 && lineEnd > 0;) {
-          pushEntry(entries, data.toString('utf8', nl + 1, lineEnd));
-          lineEnd = nl;
-          nl = lineEnd > 0 ? data.lastIndexOf(NEWLINE, lineEnd - 1) : -1;
-        }
-        carry = Buffer.from(data.subarray(0, lineEnd));
+        const data = await readAt(handle, start, end - start, carry);
         end = start;
-        if (end === 0) pushEntry(entries, carry.toString('utf8'));
-        if (entries.length) yield entries;
+        if (start === 0) {
+          if (data.length) yield data;
+          break;
+        }
+        const firstNewline = data.indexOf(NEWLINE);
+        carry = firstNewline < 0 ? data : data.subarray(0, firstNewline);
+        if (firstNewline >= 0 && firstNewline + 1 < data.length) yield data.subarray(firstNewline + 1);
       }
     } finally {
       await handle.close();
@@ -165,12 +163,8 @@ export class AuditLog extends SerialAppender implements AuditSink {
 
 /** Adds the entry a line holds; a blank or unreadable line (torn by a crash mid-append) adds nothing. */
 function pushEntry(entries: AuditEntry[], line: string): void {
-  if (!line.trim()) return;
-  try {
-    entries.push(JSON.parse(line));
-  } catch {
-    // a torn line from a crash mid-append
-  }
+  const e = parseLineText(line);
+  if (e !== undefined) entries.push(e);
 }
 
 /** A torn last line found before an append. */
@@ -187,10 +181,14 @@ const NEWLINE = 0x0a;
 const SCAN_BYTES = 64 * 1024;
 const READ_BACK_BYTES = 256 * 1024;
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
+/** `length` bytes from `position`, followed by `after` if given (one copy, instead of a concat). */
+async function readAt(handle: FileHandle, position: number, length: number, after?: Buffer): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length + (after?.length ?? 0));
   const { bytesRead } = await handle.read(buffer, 0, length, position);
-  return buffer.subarray(0, bytesRead);
+  if (!after?.length) return buffer.subarray(0, bytesRead);
+  if (bytesRead < length) return Buffer.concat([buffer.subarray(0, bytesRead), after]);
+  after.copy(buffer, length);
+  return buffer;
 }
 
 /** The offset just after the last newline before `size`, or 0; read backwards, a chunk at a time. */

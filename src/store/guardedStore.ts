@@ -1,5 +1,6 @@
 import type { StoreItems } from 'botbuilder';
 import type { AuditEntry, NewAuditEntry } from '../domain/audit';
+import type { LogChunk } from '../domain/auditLines';
 import type { AuditSink } from './auditLog';
 import { createRecord, type ListableStorage } from './requestStore';
 import type { StoreHealth } from './storeHealth';
@@ -76,7 +77,7 @@ export class GuardedAudit implements AuditSink {
     return this.inner.readAll();
   }
 
-  readNewestFirst(): AsyncIterable<AuditEntry[]> {
+  readNewestFirst(): AsyncIterable<LogChunk> {
     return this.inner.readNewestFirst();
   }
 }

@@ -7,6 +7,8 @@ const users = [
   { id: 'u-1', upn: 'one@contoso.com' },
   { id: 'u-2', upn: 'Two@Contoso.com' },
   { id: 'u-3', upn: 'three@contoso.com' },
+  // hostile neighbours: an id and a UPN that contain u-1's and one@contoso.com, a name that is one
+  { id: 'u-10', upn: 'someone@contoso.com', name: 'one@contoso.com (u-1)' },
 ];
 /** A short skew, so that short logs settle before their start. */
 const SKEW = 5_000;
@@ -21,6 +23,42 @@ function backwards(log: readonly AuditEntry[], size: number) {
         const chunk = log.slice(Math.max(0, end - size), end).reverse();
         source.read += chunk.length;
         yield chunk;
+      }
+    },
+  };
+  return source;
+}
+
+/**
+ * The log as AuditLog.readNewestFirst gives it: whole JSON lines as bytes, `size` lines a chunk from the
+ * end, written in hostile ways that mean the same entries (an escaped @, spaces, a second requestId key
+ * that JSON.parse overrides), with lines that are not entries and a torn last line. Counts lines given.
+ */
+function backwardsAsBytes(log: readonly AuditEntry[], size: number, hostile: number[]) {
+  const lines = log.map((e, i) => {
+    const text = JSON.stringify(e);
+    switch (hostile[i % hostile.length]) {
+      case 1:
+        return text.replace(/@/g, '\\u0040');
+      case 2:
+        return JSON.stringify(e, null, 1).replace(/\n/g, ' ');
+      case 3:
+        return e.requestId ? `{"requestId":"r-0",${text.slice(1)}` : text;
+      case 4:
+        return `not json\n42\n\n${text}`;
+      default:
+        return text;
+    }
+  });
+  const all = lines.join('\n').split('\n');
+  all.push('{"at":"2026-01-01T00:0');
+  const source = {
+    read: 0,
+    async *[Symbol.asyncIterator]() {
+      for (let end = all.length; end > 0; end -= size) {
+        const chunk = all.slice(Math.max(0, end - size), end);
+        source.read += chunk.length;
+        yield Buffer.from(chunk.join('\n') + (end === all.length ? '' : '\n'));
       }
     },
   };
@@ -120,6 +158,63 @@ describe('recentHistory', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('answers the same from the log as bytes, whatever lines it leaves unparsed', async () => {
+    const upper = (t: { id: string; upn?: string }) => ({ ...t, upn: t.upn?.toUpperCase() });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 20, maxLength: 300, size: 'max' }),
+        fc.array(fc.integer({ min: -SKEW / 2, max: SKEW / 2 }), { minLength: 1 }),
+        fc.option(
+          fc.constantFrom<string | string[]>(
+            users[0].id,
+            users[1].upn.toUpperCase(),
+            [users[0].id, users[0].upn],
+            [users[3].id, users[3].upn],
+            'nobody',
+          ),
+        ),
+        fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (steps, jitters, user, hostile, count, chunk, firstCheck) => {
+          // some entries name their targets by a UPN in another letter case
+          const log = makeLog(steps, jitters).map((e, i) =>
+            e.targets && hostile[i % hostile.length] === 5 ? { ...e, targets: e.targets.map(upper) } : e,
+          );
+          const q = { user: user ?? undefined, count };
+          expect(
+            await recentHistory(backwardsAsBytes(log, chunk, hostile), q, { firstCheck, skewMs: SKEW }),
+          ).toEqual(buildHistory(log, q));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('parses only the lines that can matter to one user', async () => {
+    // 2,000 requests of other users, then one of users[0]'s: a request, its confirmation, its outcome
+    const steps: Step[] = [];
+    for (let i = 0; i < 2_000; i++) steps.push({ kind: 'request', targets: [users[2]] });
+    steps.push({ kind: 'request', targets: [users[0], users[2]] });
+    steps.push({ kind: 'later', pick: 2_000, event: 'confirmed', target: users[2] });
+    steps.push({ kind: 'later', pick: 2_000, event: 'revoked', target: users[2] });
+    const log = makeLog(steps, [0]);
+    const q = { user: [users[0].id, users[0].upn], count: 50 };
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const items = await recentHistory(backwardsAsBytes(log, 100, [0]), q);
+      expect(items).toEqual(buildHistory(log, q));
+      expect(items).toEqual([
+        expect.objectContaining({ requestId: 'r-2000', outcome: '1 signed out, 1 not signed out' }),
+      ]);
+      // its three lines, the torn last line, and nothing else
+      expect(parse.mock.calls.length).toBeLessThanOrEqual(4);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('stops reading once the newest actions are known', async () => {

@@ -1,0 +1,107 @@
+/**
+ * The audit log read so far by recentHistory, newest first. Pure.
+ *
+ * For one user's history, lines that cannot matter are not parsed (historyLines.ts): a line that does
+ * not name the user is set aside under its request's hash, and parsed in place once the request is
+ * wanted: once a line of it names the user (the request then matches), or a refusal names it (the
+ * refusal may take its targets, and is whole only once the request's `requested` entry is read).
+ */
+
+import { Buffer } from 'node:buffer';
+import type { AuditEntry } from './audit';
+import { type LogChunk, lineBounds, parseLine } from './auditLines';
+import { type HistoryQuery, userMatch } from './history';
+import { PARSE, requestIdHash, SKIP, UserLines } from './historyLines';
+
+export class HistoryLog {
+  /** lines read, parsed or not */
+  lines = 0;
+  /** entries, or (a number) the index of a line set aside */
+  private readonly slots: (AuditEntry | number)[] = [];
+  /** lines set aside: their chunk, start and end, and their entry once parsed */
+  private readonly aside: {
+    chunk: Buffer[];
+    start: number[];
+    end: number[];
+    entry: AuditEntry[];
+  } = {
+    chunk: [],
+    start: [],
+    end: [],
+    entry: [],
+  };
+  /** lines set aside, by the hash of their request id */
+  private readonly asideByRequest = new Map<number, number[]>();
+  private readonly wanted = new Set<number>();
+  private readonly filter: UserLines | undefined;
+  private readonly touches: (targets: unknown) => boolean;
+
+  constructor(user: HistoryQuery['user']) {
+    this.filter = UserLines.of(user);
+    this.touches = userMatch(user).touches;
+  }
+
+  /**
+   * Adds a chunk; `onEntry` sees each entry parsed from it (not those parsed later from lines set
+   * aside, which do not name the user). Values that are not objects are left out: no action has them.
+   */
+  add(chunk: LogChunk, onEntry: (e: AuditEntry) => void): void {
+    if (!Buffer.isBuffer(chunk)) {
+      for (const e of chunk as readonly AuditEntry[]) this.addEntry(e, onEntry);
+      this.lines += chunk.length;
+      return;
+    }
+    const { starts, ends } = lineBounds(chunk);
+    const verdicts = this.filter?.verdicts(chunk, starts, ends);
+    this.lines += starts.length;
+    for (let i = starts.length - 1; i >= 0; i--) {
+      const verdict = verdicts ? verdicts[i] : PARSE;
+      if (verdict === SKIP) continue;
+      if (verdict === PARSE || this.wanted.has(verdict)) {
+        this.addEntry(parseLine(chunk, starts[i], ends[i]), onEntry);
+        continue;
+      }
+      const line = this.aside.chunk.push(chunk) - 1;
+      this.aside.start.push(starts[i]);
+      this.aside.end.push(ends[i]);
+      this.slots.push(line);
+      const same = this.asideByRequest.get(verdict);
+      if (same) same.push(line);
+      else this.asideByRequest.set(verdict, [line]);
+    }
+  }
+
+  /** The entries read so far, newest first. */
+  entries(): AuditEntry[] {
+    const entries: AuditEntry[] = [];
+    for (const s of this.slots) {
+      const e = typeof s === 'number' ? this.aside.entry[s] : s;
+      if (e) entries.push(e);
+    }
+    return entries;
+  }
+
+  private addEntry(e: AuditEntry | undefined, onEntry: (e: AuditEntry) => void): void {
+    if (!e || typeof e !== 'object') return;
+    this.slots.push(e);
+    onEntry(e);
+    if (!this.filter || typeof e.requestId !== 'string' || !e.requestId) return;
+    if (
+      e.event === 'refused' ||
+      (e.event !== 'status' && e.event !== 'downloaded' && this.touches(e.targets))
+    ) {
+      this.want(requestIdHash(e.requestId));
+    }
+  }
+
+  private want(hash: number): void {
+    if (this.wanted.has(hash)) return;
+    this.wanted.add(hash);
+    const { chunk, start, end, entry } = this.aside;
+    for (const line of this.asideByRequest.get(hash) ?? []) {
+      const e = parseLine(chunk[line], start[line], end[line]);
+      if (e && typeof e === 'object') entry[line] = e;
+    }
+    this.asideByRequest.delete(hash);
+  }
+}
