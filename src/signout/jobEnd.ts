@@ -1,4 +1,5 @@
 import { heldBy, type RunnerIdentity } from '../domain/jobClaim';
+import { entriesNewestFirst } from '../domain/auditLines';
 import { entryTime } from '../domain/history';
 import { auditKey, endAuditSlices } from '../domain/outcomeAudit';
 import { HISTORY_SKEW_MS } from '../domain/recentHistory';
@@ -82,7 +83,8 @@ export class JobEnd {
     const since = Date.parse(req.createdAt) - HISTORY_SKEW_MS;
     for await (const chunk of this.d.audit.readNewestFirst()) {
       let older = false;
-      for (const e of chunk) {
+      for (const e of entriesNewestFirst(chunk)) {
+        if (!e || typeof e !== 'object') continue;
         if (e.requestId === req.id) keys.add(auditKey(e));
         if (entryTime(e.at) < since) older = true;
       }
