@@ -89,24 +89,29 @@ export async function privilegedUsers(graph: GraphApi): Promise<Map<string, stri
 }
 
 /**
- * The users with `privilegedRoles` filled in ([] for none). Few users are asked about one by one; more
- * than PER_USER_LOOKUP_LIMIT use one pass of privilegedUsers().
+ * The users, a privileged one as a copy with its `privilegedRoles`; everyone else is returned as it
+ * is, so a tenant of 100,000 users is not copied. Few users are asked about one by one; more than
+ * PER_USER_LOOKUP_LIMIT use one pass of privilegedUsers().
  */
 export async function markPrivileged(graph: GraphApi, users: DirectoryUser[]): Promise<DirectoryUser[]> {
   if (users.length > PER_USER_LOOKUP_LIMIT) {
     const holders = await privilegedUsers(graph);
-    return users.map((u) => ({ ...u, privilegedRoles: holders.get(u.id.toLowerCase()) ?? [] }));
+    return users.map((u) => withRoles(u, holders.get(u.id.toLowerCase())));
   }
   const out = new Array<DirectoryUser>(users.length);
   let next = 0;
   const worker = async () => {
     while (next < users.length) {
       const i = next++;
-      out[i] = { ...users[i], privilegedRoles: await privilegedRolesOf(graph, users[i].id) };
+      out[i] = withRoles(users[i], await privilegedRolesOf(graph, users[i].id));
     }
   };
   await Promise.all(Array.from({ length: Math.min(PER_USER_CONCURRENCY, users.length) }, worker));
   return out;
+}
+
+function withRoles(user: DirectoryUser, roles: string[] | undefined): DirectoryUser {
+  return roles?.length ? { ...user, privilegedRoles: roles } : user;
 }
 
 /**
