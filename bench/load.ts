@@ -28,8 +28,8 @@ import { SAMPLE } from '../test/support/tenantFixture';
  *
  * Both bots run as deployed: plain `node`, with the NODE_OPTIONS app setting of infra/azure.bicep.
  * --heap-snapshot starts the bot with --heapsnapshot-signal and prints what its heap holds after the
- * last round, by constructor; --bot-node-options adds node options for the bot only (for example a
- * --cpu-prof, or another heap limit: later flags win).
+ * last round, by constructor; --bot-node-options adds node options to the bot's command line only (for
+ * example --cpu-prof, or another heap limit, which overrides NODE_OPTIONS).
  *
  * An error is an HTTP answer other than 2xx, a failed request, or a message the connector stand-in got
  * no reply for (a failed turn still answers 200).
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     .filter(Boolean)
     .join(' ');
   console.log(`  both bots     NODE_OPTIONS=${deployedNodeOptions()} (infra/azure.bicep), no source maps`);
-  if (nodeOptions) console.log(`  bot also      ${nodeOptions}`);
+  if (nodeOptions) console.log(`  bot also      node ${nodeOptions} (command line)`);
   console.log('');
   const t = await startTargets(20, nodeOptions || undefined);
   let heap: ReturnType<typeof heapSummary> | undefined;

@@ -22,14 +22,15 @@ export interface Targets {
 
 /**
  * Both bots run as App Service runs the bot: plain `node` (`npm start`: no source maps) with the
- * NODE_OPTIONS of infra/azure.bicep; the bot then gets `botNodeOptions` too (later flags win).
+ * NODE_OPTIONS of infra/azure.bicep. `botNodeOptions` go on the bot's node command line (where a flag
+ * overrides NODE_OPTIONS, and where --cpu-prof is allowed).
  */
 export async function startTargets(graphLatencyMs = 20, botNodeOptions?: string): Promise<Targets> {
   const deployed = deployedNodeOptions();
   const sb = await startSandbox({
     graph: { latencyMs: graphLatencyMs },
-    env: { LOG_LEVEL: 'warn', NODE_OPTIONS: [deployed, botNodeOptions].filter(Boolean).join(' ') },
-    nodeArgs: [],
+    env: { LOG_LEVEL: 'warn', NODE_OPTIONS: deployed },
+    nodeArgs: botNodeOptions?.split(/\s+/).filter(Boolean) ?? [],
   });
   const child = spawn(process.execPath, [path.join(__dirname, 'bareBot.js'), '0'], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: sb.env.NODE_EXTRA_CA_CERTS, NODE_OPTIONS: deployed },
