@@ -5,6 +5,7 @@ import {
   channelMessage,
   heapSummary,
   closedLoop,
+  deployedNodeOptions,
   loadAverage,
   type LoopResult,
   percentile,
@@ -25,9 +26,10 @@ import { SAMPLE } from '../test/support/tenantFixture';
  *   node dist/bench/load.js [--rounds 6] [--seconds 5] [--senders 20] [--heap-snapshot]
  *                           [--bot-node-options '--max-old-space-size=96']
  *
+ * Both bots run as deployed: plain `node`, with the NODE_OPTIONS app setting of infra/azure.bicep.
  * --heap-snapshot starts the bot with --heapsnapshot-signal and prints what its heap holds after the
- * last round, by constructor; --bot-node-options passes NODE_OPTIONS to the bot (for example to see
- * whether a smaller heap limit holds the same load: then the memory was garbage not yet collected).
+ * last round, by constructor; --bot-node-options adds node options to the bot's command line only (for
+ * example --cpu-prof, or another heap limit, which overrides NODE_OPTIONS).
  *
  * An error is an HTTP answer other than 2xx, a failed request, or a message the connector stand-in got
  * no reply for (a failed turn still answers 200).
@@ -79,7 +81,8 @@ async function main(): Promise<void> {
   ]
     .filter(Boolean)
     .join(' ');
-  if (nodeOptions) console.log(`  bot node      NODE_OPTIONS=${nodeOptions}`);
+  console.log(`  both bots     NODE_OPTIONS=${deployedNodeOptions()} (infra/azure.bicep), no source maps`);
+  if (nodeOptions) console.log(`  bot also      node ${nodeOptions} (command line)`);
   console.log('');
   const t = await startTargets(20, nodeOptions || undefined);
   let heap: ReturnType<typeof heapSummary> | undefined;

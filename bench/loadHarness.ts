@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Sandbox, startSandbox } from '../test/support/sandbox';
+import { readBicep } from '../test/support/bicep';
+import { repoRoot, type Sandbox, startSandbox } from '../test/support/sandbox';
 import { messageActivity, type TeamsActivity } from '../test/support/teamsActivity';
 import { SAMPLE } from '../test/support/tenantFixture';
 
@@ -19,13 +20,20 @@ export interface Targets {
   stop(): Promise<void>;
 }
 
+/**
+ * Both bots run as App Service runs the bot: plain `node` (`npm start`: no source maps) with the
+ * NODE_OPTIONS of infra/azure.bicep. `botNodeOptions` go on the bot's node command line (where a flag
+ * overrides NODE_OPTIONS, and where --cpu-prof is allowed).
+ */
 export async function startTargets(graphLatencyMs = 20, botNodeOptions?: string): Promise<Targets> {
+  const deployed = deployedNodeOptions();
   const sb = await startSandbox({
     graph: { latencyMs: graphLatencyMs },
-    env: { LOG_LEVEL: 'warn', ...(botNodeOptions ? { NODE_OPTIONS: botNodeOptions } : {}) },
+    env: { LOG_LEVEL: 'warn', NODE_OPTIONS: deployed },
+    nodeArgs: botNodeOptions?.split(/\s+/).filter(Boolean) ?? [],
   });
   const child = spawn(process.execPath, [path.join(__dirname, 'bareBot.js'), '0'], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: sb.env.NODE_EXTRA_CA_CERTS },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: sb.env.NODE_EXTRA_CA_CERTS, NODE_OPTIONS: deployed },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -43,6 +51,14 @@ export async function startTargets(graphLatencyMs = 20, botNodeOptions?: string)
       await sb.stop();
     },
   };
+}
+
+/** The NODE_OPTIONS app setting of infra/azure.bicep: how the deployed bot's node is started. */
+export function deployedNodeOptions(): string {
+  const bicep = readBicep(fs.readFileSync(path.join(repoRoot(), 'infra', 'azure.bicep'), 'utf8'));
+  const value = /^'([^']*)'$/.exec(bicep.appSettings.get('NODE_OPTIONS') ?? '')?.[1];
+  if (value === undefined) throw new Error('infra/azure.bicep sets no literal NODE_OPTIONS app setting');
+  return value;
 }
 
 /** Resident memory of a process, from /proc (Linux). */

@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type * as Jose from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { AlertCaller } from '../domain/webhookAlert';
 
 /**
@@ -15,6 +16,10 @@ const CLOCK_TOLERANCE_SECONDS = 300;
 /** The OpenID configuration changes rarely (its keys rotate, the document does not). */
 const METADATA_TTL_MS = 24 * 3600_000;
 const FETCH_TIMEOUT_MS = 10_000;
+
+/** jose (80 modules) is loaded with the first alert: a bot that is never sent one never needs it. */
+let joseModule: Promise<typeof Jose> | undefined;
+const loadJose = (): Promise<typeof Jose> => (joseModule ??= import('jose'));
 
 export type TokenCheck =
   | { ok: true; caller: AlertCaller }
@@ -57,9 +62,10 @@ export class AlertTokenValidator {
     } catch (err) {
       return { ok: false, status: 503, reason: `OpenID configuration unavailable: ${messageOf(err)}` };
     }
+    const jose = await loadJose();
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, meta.keys, {
+      ({ payload } = await jose.jwtVerify(token, meta.keys, {
         issuer: meta.issuer,
         audience: [this.o.appId, `api://${this.o.appId}`],
         algorithms: ['RS256'],
@@ -67,7 +73,7 @@ export class AlertTokenValidator {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (err) {
-      if (keysUnavailable(err)) {
+      if (keysUnavailable(jose, err)) {
         return { ok: false, status: 503, reason: `signing keys unavailable: ${messageOf(err)}` };
       }
       return { ok: false, status: 401, reason: messageOf(err) };
@@ -107,7 +113,7 @@ export class AlertTokenValidator {
       if (jwksUri?.protocol !== 'https:') throw new Error('its jwks_uri is not an https URL');
       const keys = this.o.keySetFor
         ? this.o.keySetFor(jwksUri)
-        : createRemoteJWKSet(jwksUri, { timeoutDuration: FETCH_TIMEOUT_MS });
+        : (await loadJose()).createRemoteJWKSet(jwksUri, { timeoutDuration: FETCH_TIMEOUT_MS });
       return { issuer, keys, at: Date.now() };
     })();
     this.metadata = loading;
@@ -126,8 +132,8 @@ async function fetchJson(url: string): Promise<unknown> {
 }
 
 /** The key set could not be fetched or read (as opposed to a token no key verifies). */
-function keysUnavailable(err: unknown): boolean {
-  if (!(err instanceof errors.JOSEError)) return true;
+function keysUnavailable(jose: typeof Jose, err: unknown): boolean {
+  if (!(err instanceof jose.errors.JOSEError)) return true;
   return ['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC'].includes(err.code);
 }
 

@@ -1,13 +1,15 @@
 import { ClientSecretCredential } from '@azure/identity';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type {
-  AuthenticateRequestResult,
-  ServiceClientCredentials,
-  ServiceClientCredentialsFactory,
+import {
+  AuthenticationConstants,
+  type AuthenticateRequestResult,
+  type ServiceClientCredentials,
+  type ServiceClientCredentialsFactory,
 } from 'botframework-connector';
 import type { ChannelAuthOverrides, Config } from '../config';
 import type { Logger } from '../log';
+import { ConnectorClients } from './connectorClients';
 import { withConnectorTimeout } from './connectorTimeout';
 
 type Logic = (context: TurnContext) => Promise<void>;
@@ -55,13 +57,16 @@ export function classifyAuthFailure(err: unknown): AuthFailure {
  * Every call it makes to the Bot Connector gives up after `connectorTimeoutMs` (CONNECTOR_TIMEOUT_SECONDS).
  */
 export class SignoutBotAdapter extends TeamsAdapter {
+  private readonly clients: ConnectorClients;
+
   constructor(
     settings: ConstructorParameters<typeof TeamsAdapter>[0],
     credentialsFactory: ServiceClientCredentialsFactory | undefined,
     private readonly log: Logger,
-    private readonly connectorTimeoutMs: number,
+    connectorTimeoutMs: number,
   ) {
     super(settings, credentialsFactory);
+    this.clients = new ConnectorClients(connectorTimeoutMs);
     // proactive posts (continueConversationAsync) take their connector client from this factory; the
     // turns of inbound activities from authenticateRequest's, bounded in processActivity below
     const auth = this.botFrameworkAuthentication;
@@ -103,9 +108,15 @@ export class SignoutBotAdapter extends TeamsAdapter {
       authenticated = auth;
     }
     if (authenticated.connectorFactory) {
+      // the app botbuilder made the factory for: the token's audience, or its appid claim
+      const claims = authenticated.claimsIdentity;
+      const appId =
+        claims.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+        claims.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+        undefined;
       authenticated = {
         ...authenticated,
-        connectorFactory: withConnectorTimeout(authenticated.connectorFactory, this.connectorTimeoutMs),
+        connectorFactory: this.clients.factory(authenticated.connectorFactory, appId),
       };
     }
     const response = await super.processActivity(authenticated, activity, logic);

@@ -21,6 +21,10 @@ const account = z
   })
   .passthrough();
 const record = z.record(z.unknown());
+/** The value of a card click (`adaptiveCard/action`): an Action.Execute with a verb. */
+const cardAction = z.object({
+  action: z.object({ type: text(64), verb: text(256).min(1), data: z.unknown() }).passthrough(),
+});
 
 const activitySchema = z
   .object({
@@ -67,10 +71,7 @@ const activitySchema = z
   .passthrough()
   .superRefine((a, ctx) => {
     if (a.type !== 'invoke' || a.name !== 'adaptiveCard/action') return;
-    const action = z.object({
-      action: z.object({ type: text(64), verb: text(256).min(1), data: z.unknown() }).passthrough(),
-    });
-    if (!action.safeParse(a.value).success) {
+    if (!cardAction.safeParse(a.value).success) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['value', 'action'],

@@ -142,9 +142,11 @@ function utcParts(d: Date): Parts {
   return { date: s.slice(0, 10), time: s.slice(11, 19) };
 }
 
+/** By the zone's canonical name, so the tz database bounds it whatever spellings senders use. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function zonedParts(d: Date, zone: string): Parts {
+function zonedParts(d: Date, name: string): Parts {
+  const zone = resolvedZone(name) ?? name;
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -158,7 +160,7 @@ function zonedParts(d: Date, zone: string): Parts {
       // h23, not hour12:false, which some ICU versions render as 24:00:00 at midnight
       hourCycle: 'h23',
     });
-    formatters.set(zone, f);
+    if (formatters.size < MAX_CANONICAL_ZONES) formatters.set(zone, f);
   }
   const v: Record<string, string> = {};
   for (const part of f.formatToParts(d)) v[part.type] = part.value;
@@ -173,13 +175,27 @@ function ianaName(zone: string): string | undefined {
   return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
 }
 
+/**
+ * Canonical names of the zones met so far, by their lower-cased spelling (Intl ignores case). Every
+ * message carries a zone, and making an Intl.DateTimeFormat to check it was the costliest step of a
+ * `help`. Only valid names are kept, so the tz database bounds the map; the cap is a second guard.
+ */
+const canonicalZones = new Map<string, string>();
+const MAX_CANONICAL_ZONES = 2_000;
+
 function resolvedZone(zone: string): string | undefined {
   if (!zone || OFFSET.test(zone)) return undefined;
+  const key = zone.toLowerCase();
+  const known = canonicalZones.get(key);
+  if (known) return known;
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  if (canonicalZones.size < MAX_CANONICAL_ZONES) canonicalZones.set(key, resolved);
+  return resolved;
 }
 
 function parseOffset(s: string): number | undefined {

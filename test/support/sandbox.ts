@@ -33,6 +33,8 @@ export interface SandboxOptions {
    * from the Entra stand-in, which the connector stand-in checks.
    */
   auth?: 'local' | 'channel';
+  /** node's options before the entry point; default `--enable-source-maps` (stack traces name the .ts lines) */
+  nodeArgs?: string[];
 }
 
 export interface Sandbox {
@@ -214,7 +216,15 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       o.env,
     );
 
-    const bot = new BotProcess(root, entry, env, `http://127.0.0.1:${port}`, o.botStdout ?? 'capture');
+    const nodeArgs = o.nodeArgs ?? ['--enable-source-maps'];
+    const bot = new BotProcess(
+      root,
+      entry,
+      env,
+      `http://127.0.0.1:${port}`,
+      o.botStdout ?? 'capture',
+      nodeArgs,
+    );
     cleanups.push(async () => void (await bot.stop('SIGTERM')));
     await bot.start();
 
@@ -245,6 +255,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
           { ...botEnv({ ...env, PORT: String(instancePort), DATA_DIR: instanceDir }, overrides) },
           `http://127.0.0.1:${instancePort}`,
           'capture',
+          nodeArgs,
         );
         cleanups.push(async () => void (await other.stop('SIGTERM')));
         await other.start();
@@ -277,6 +288,7 @@ class BotProcess {
     private readonly env: Record<string, string>,
     readonly url: string,
     private readonly stdout: 'inherit' | 'capture',
+    private readonly nodeArgs: string[],
   ) {}
 
   logs(): string {
@@ -286,15 +298,11 @@ class BotProcess {
   async start(): Promise<void> {
     if (this.child) throw new Error('the bot is already running');
     const out = this.stdout === 'inherit' ? 'inherit' : 'pipe';
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', '--require', watchdogScript(), this.entry],
-      {
-        cwd: this.root,
-        env: this.env,
-        stdio: ['pipe', out, out],
-      },
-    );
+    const child = spawn(process.execPath, [...this.nodeArgs, '--require', watchdogScript(), this.entry], {
+      cwd: this.root,
+      env: this.env,
+      stdio: ['pipe', out, out],
+    });
     this.child = child;
     live.add(child);
     child.stdout?.setEncoding('utf8').on('data', (s: string) => this.keep(s));

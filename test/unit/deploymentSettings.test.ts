@@ -124,6 +124,21 @@ describe('deployment settings', () => {
     expect(unset).toEqual([]);
   });
 
+  it("bounds the bot's heap on App Service, with room for the largest job", () => {
+    // V8 otherwise sizes the heap from the machine's memory and lets garbage pile up under load
+    const nodeOptions = /^'([^']*)'$/.exec(bicep.appSettings.get('NODE_OPTIONS') ?? '')?.[1] ?? '';
+    const limitMb = Number(/(?:^|\s)--max-old-space-size=(\d+)(?:\s|$)/.exec(nodeOptions)?.[1]);
+    // a `signout all` of 100,000 users holds about 150 MB of live objects, and V8 grows a heap this
+    // small by 1.3× over what is live: a limit under 195 MB would collect without end, then crash
+    expect(limitMb).toBeGreaterThanOrEqual(195);
+    // small enough that V8 keeps its small-heap growth (docs/decisions.md, issue 15), and far below B1's 1.75 GB
+    expect(limitMb).toBeLessThanOrEqual(512);
+    // App Service runs `npm start`: a node flag there would override NODE_OPTIONS
+    expect(read('infra/azure.bicep')).toMatch(/appCommandLine: 'npm start'/);
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
+    expect(start).toBe('node dist/src/index.js');
+  });
+
   it('passes no template parameter whose variable env/.env.dev lacks (provision would stop)', () => {
     const unset = placeholdersIn(read('infra/azure.parameters.json')).filter(
       (v) => !(v in devEnv) && !v.startsWith('SECRET_'),

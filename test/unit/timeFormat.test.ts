@@ -178,6 +178,23 @@ describe('zoneFromActivity', () => {
     expect(zoneFromActivity({ localTimestamp: '2026-11-22T12:34:56.000Z' })).toEqual(offset(0));
   });
 
+  it('asks Intl about a zone name once, whatever its case and however many messages carry it', () => {
+    const made = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (let i = 0; i < 20; i++) {
+        expect(zoneFromActivity({ localTimezone: 'Pacific/Chatham' })).toEqual(iana('Pacific/Chatham'));
+        expect(zoneFromActivity({ localTimezone: 'PACIFIC/chatham' })).toEqual(iana('Pacific/Chatham'));
+        // an alias keeps the name the client sent
+        expect(zoneFromActivity({ localTimezone: 'Asia/Calcutta' })).toEqual(iana('Asia/Calcutta'));
+      }
+      expect(made).toHaveBeenCalledTimes(2);
+      // a name Intl refuses is never remembered as valid
+      for (let i = 0; i < 3; i++) expect(zoneFromActivity({ localTimezone: 'Nowhere/Else' })).toBeUndefined();
+    } finally {
+      made.mockRestore();
+    }
+  });
+
   it('accepts an offset given as localTimezone', () => {
     expect(zoneFromActivity({ localTimezone: '+05:30' })).toEqual(offset(330));
   });

@@ -1,3 +1,4 @@
+import { Template } from 'adaptivecards-templating';
 import helpTemplate from '../../../src/cards/help.json';
 import { renderHelpCard } from '../../../src/cards/help';
 import {
@@ -51,5 +52,29 @@ describe('user-controlled text', () => {
     const card = renderHelpCard({ authorized: false, whoMayUse: s });
     expectLiteralOnly(card, s);
     expect(actions(card)).toEqual([]);
+  });
+});
+
+describe('rendering once', () => {
+  it('expands the template once per reader kind and shares the frozen card', () => {
+    const expand = jest.spyOn(Template.prototype, 'expand');
+    try {
+      const who = 'Members of the group "Rendered once".';
+      const admin = renderHelpCard({ authorized: true, whoMayUse: who });
+      const other = renderHelpCard({ authorized: false, whoMayUse: who });
+      for (let i = 0; i < 50; i++) {
+        expect(renderHelpCard({ authorized: true, whoMayUse: who })).toBe(admin);
+        expect(renderHelpCard({ authorized: false, whoMayUse: who })).toBe(other);
+      }
+      expect(expand).toHaveBeenCalledTimes(2);
+      expect(admin).not.toEqual(other);
+      // no turn can change the card the next one sends
+      expect(() => {
+        (admin as { body: unknown[] }).body.push({ type: 'TextBlock', text: 'injected' });
+      }).toThrow(TypeError);
+      expect(allText(renderHelpCard({ authorized: true, whoMayUse: who }))).not.toContain('injected');
+    } finally {
+      expand.mockRestore();
+    }
   });
 });
