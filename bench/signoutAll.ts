@@ -3,7 +3,7 @@ import { type Sandbox, startSandbox } from '../test/support/sandbox';
 import { messageActivity, invokeActivity } from '../test/support/teamsActivity';
 import { largeTenant, SAMPLE } from '../test/support/tenantFixture';
 import { compressLimits, limitsForTenantSize } from '../src/graph/throttleLimits';
-import { loadAverage, MB, postJson, printHeader, rssMb } from './loadHarness';
+import { deployedNodeOptions, loadAverage, MB, postJson, printHeader, rssMb } from './loadHarness';
 import * as fs from 'node:fs';
 
 /**
@@ -13,6 +13,8 @@ import * as fs from 'node:fs';
  * mark); checks every user was revoked exactly once. Prints figures, asserts nothing.
  *
  *   node dist/bench/signoutAll.js [--users 100000] [--factor 10] [--bot-node-options '--max-old-space-size=160']
+ *
+ * The bot runs as App Service runs it: the NODE_OPTIONS of infra/azure.bicep, no source maps.
  */
 
 function arg(name: string, fallback: number): number {
@@ -60,7 +62,10 @@ async function main(): Promise<void> {
   // Graph's bucket starts full: the first `writes` revokes cost no waiting
   const minimumS = Math.max(0, users - limits.writes) / writesPerSecond;
   console.log(`  minimum       ${minimumS.toFixed(1)} s for the write quota (the bucket starts full)`);
-  if (nodeOptions) console.log(`  bot node      NODE_OPTIONS=${nodeOptions}`);
+  const deployed = deployedNodeOptions();
+  console.log(
+    `  bot node      NODE_OPTIONS=${deployed} (infra/azure.bicep)${nodeOptions ? `, then ${nodeOptions}` : ''}`,
+  );
   console.log('');
   const sb: Sandbox = await startSandbox({
     tenant: largeTenant(users),
@@ -70,8 +75,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       APPROVAL_POLICY: 'none',
       TEST_ONLY_GRAPH_THROTTLE_COMPRESSION: String(factor),
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      NODE_OPTIONS: deployed,
     },
+    // as App Service runs it: no source maps; --bot-node-options go on its command line
+    nodeArgs: nodeOptions?.split(/\s+/).filter(Boolean) ?? [],
   });
   const pid = sb.pid();
   const samples: number[] = [];

@@ -6,7 +6,7 @@ import {
   type NoticeState,
 } from '../domain/requestNotice';
 import { formatInstant, formatValidFromLine, type LocalZone } from '../domain/timeFormat';
-import { actionOf, FAILED_OUTCOMES, type SignoutRequest, type ThreadLabel } from '../domain/types';
+import { actionOf, type SignoutRequest, type ThreadLabel } from '../domain/types';
 import { displayNameOf, principalNameOf } from '../domain/userNames';
 import { num, plural } from '../domain/wording';
 import type { CardOptions } from './cardOptions';
@@ -20,7 +20,7 @@ import {
   type Note,
 } from './cardText';
 import requestNoticeTemplate from './requestNotice.json';
-import { resultRow, resultTargets, type ResultRow } from './resultRows';
+import { failedTargets, resultRow, type ResultRow } from './resultRows';
 import { renderTemplate } from './template';
 
 /** Failures the notice lists by name; the request's own card and CSV have them all. */
@@ -60,7 +60,7 @@ export function requestNoticeCardData(req: SignoutRequest, o: CardOptions = {}):
   if (!state) throw new Error('requestNoticeCardData: a request waiting for a choice has no notice');
   const running = state.stage === 'running' && state.total > 1;
   const doneWeight = state.total ? Math.round((state.done * BAR_STEPS) / state.total) : 0;
-  const failed = resultTargets(req).filter((r) => r.outcome && FAILED_OUTCOMES.includes(r.outcome.kind));
+  const failed = failedTargets(req);
   const listed = failed.slice(0, NOTICE_FAILURES_LISTED);
   const link = threadLinkOf(req.thread);
   return {

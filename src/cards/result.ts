@@ -1,8 +1,8 @@
 import { requestOutEverywhereByText } from '../domain/outEverywhereByText';
-import { tallyOutcomes } from '../domain/outcomeTally';
+import { tallyOutcomes, type OutcomeTally } from '../domain/outcomeTally';
 import { RESULT_LIST_LIMIT, summarizesOutcomes } from '../domain/requestSize';
 import { formatInstant, type LocalZone } from '../domain/timeFormat';
-import { actionOf, FAILED_OUTCOMES, type SignoutRequest } from '../domain/types';
+import { actionOf, type SignoutRequest } from '../domain/types';
 import { whyScheduleDidNotRun } from '../domain/scheduleLifecycle';
 import { num } from '../domain/wording';
 import type { CardOptions, CsvLink } from './cardOptions';
@@ -19,6 +19,7 @@ import {
 import resultTemplate from './result.json';
 import {
   countText,
+  failedTargets,
   resultRow,
   resultTargets,
   summaryLines,
@@ -54,13 +55,13 @@ export interface ResultCardData {
 }
 
 export function resultCardData(req: SignoutRequest, o: CardOptions = {}): ResultCardData {
-  const rows = resultTargets(req);
-  const { title, titleColor, notes } = headline(req, rows, o.zone);
   const summarized = summarizesOutcomes(req);
   const tally = tallyOutcomes(req);
-  const listed = summarized
-    ? rows.filter((r) => r.outcome && FAILED_OUTCOMES.includes(r.outcome.kind))
-    : rows;
+  // a summarized card lists only failures: no row is made for each of (up to 100,000) targets
+  const rows = summarized ? undefined : resultTargets(req);
+  const rowCount = rows?.length ?? rowCountOf(req, tally);
+  const { title, titleColor, notes } = headline(req, allOutcomesAre(req, rows, tally), o.zone);
+  const listed = rows ?? failedTargets(req);
   const shown = listed.slice(0, RESULT_LIST_LIMIT);
   const more = listed.length - shown.length;
   const csvUrl = req.status !== 'running' ? safeUrl(o.csv?.url) : undefined;
@@ -69,8 +70,8 @@ export function resultCardData(req: SignoutRequest, o: CardOptions = {}): Result
     titleColor,
     notes,
     people: people(req, o.zone),
-    multiple: rows.length > 1,
-    countText: countText(req, tally, rows.length),
+    multiple: rowCount > 1,
+    countText: countText(req, tally, rowCount),
     bulk: summarized,
     summary: summarized ? summaryLines(req, tally) : [],
     hasFailures: summarized && listed.length > 0,
@@ -105,10 +106,30 @@ export function renderResultCard(req: SignoutRequest, o: CardOptions = {}): obje
   return renderTemplate(resultTemplate, resultCardData(req, o));
 }
 
+/**
+ * resultTargets(req).length from the tally: the targets, and outcomes of users missing from them (one
+ * outcome per user, as the store keeps them).
+ */
+function rowCountOf(req: SignoutRequest, tally: OutcomeTally): number {
+  const reached = req.targets.length - tally.withoutOutcome;
+  return req.targets.length + Math.max(0, req.outcomes.length - reached);
+}
+
+/** Every row's outcome is the action's success (revoked, or unblocked): a done request's title is "Signed out". */
+function allOutcomesAre(
+  req: SignoutRequest,
+  rows: readonly ResultTarget[] | undefined,
+  tally: OutcomeTally,
+): boolean {
+  const kind = actionOf(req) === 'unblock' ? 'unblocked' : 'revoked';
+  if (rows) return rows.every((r) => r.outcome?.kind === kind);
+  return tally.withoutOutcome === 0 && tally.byKind[kind] === req.outcomes.length;
+}
+
 /** The title, its colour and the notes under it, by state. */
 function headline(
   req: SignoutRequest,
-  rows: readonly ResultTarget[],
+  allDone: boolean,
   zone: LocalZone | undefined,
 ): { title: string; titleColor: Color; notes: Note[] } {
   const unblock = actionOf(req) === 'unblock';
@@ -130,7 +151,6 @@ function headline(
         ],
       };
     case 'done': {
-      const allDone = rows.every((r) => r.outcome?.kind === (unblock ? 'unblocked' : 'revoked'));
       return {
         title: unblock
           ? allDone

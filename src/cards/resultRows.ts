@@ -3,6 +3,7 @@ import type { OutcomeTally } from '../domain/outcomeTally';
 import { OUTCOME_WORDS } from '../domain/outcomeWords';
 import {
   actionOf,
+  FAILED_OUTCOMES,
   type DirectoryUser,
   type SignoutRequest,
   type TargetOutcome,
@@ -52,6 +53,29 @@ export function resultTargets(req: SignoutRequest): ResultTarget[] {
     ...req.targets.map((t) => ({ user: t, userId: t.id, outcome: outcomes.get(t.id) })),
     ...req.outcomes.filter((x) => !known.has(x.userId)).map((x) => ({ userId: x.userId, outcome: x })),
   ];
+}
+
+/**
+ * The rows of resultTargets whose outcome is a failure, without making a row for every target: the cards
+ * of a job of 100,000 users are made again every few seconds while it runs.
+ */
+export function failedTargets(req: SignoutRequest): ResultTarget[] {
+  const failed = new Map<string, TargetOutcome>();
+  for (const x of req.outcomes) {
+    if (FAILED_OUTCOMES.includes(x.kind)) failed.set(x.userId, x);
+    else failed.delete(x.userId);
+  }
+  if (!failed.size) return [];
+  const rows: ResultTarget[] = [];
+  const known = new Set<string>();
+  for (const t of req.targets) {
+    known.add(t.id);
+    const outcome = failed.get(t.id);
+    if (outcome) rows.push({ user: t, userId: t.id, outcome });
+  }
+  for (const x of req.outcomes)
+    if (!known.has(x.userId) && FAILED_OUTCOMES.includes(x.kind)) rows.push({ userId: x.userId, outcome: x });
+  return rows;
 }
 
 export function resultRow(r: ResultTarget, req: SignoutRequest, zone: LocalZone | undefined): ResultRow {
