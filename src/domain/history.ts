@@ -24,6 +24,7 @@
 
 import type { AuditEntry } from './audit';
 import { requestItem, singleItem, targetList, targetsOf } from './historyItem';
+import { summarised } from './jobSummary';
 import type { SignoutRequest } from './types';
 
 export type HistoryKind = 'signout' | 'unblock' | 'block' | 'refused' | 'other';
@@ -157,7 +158,7 @@ export function rankActions(entries: readonly AuditEntry[], user: HistoryQuery['
     // A refusal about a request names that request's targets.
     const related = s.first.requestId ? groups.get(s.first.requestId) : undefined;
     const own = targetList(s.first.targets);
-    const targets = own.length ? own : related ? targetsOf(related.entries) : [];
+    const targets = own.length ? own : related ? targetsOf(summarised(related.entries).entries) : [];
     items.push({
       item: singleItem(s.first, targets),
       order: s.order,
