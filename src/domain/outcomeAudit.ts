@@ -21,10 +21,12 @@ export function* endAuditSlices(req: SignoutRequest, size: number): Generator<Ne
   const events = endEventEntries(req);
   if (events.length) yield events;
   const byId = targetsById(req);
-  for (let i = 0; i < req.outcomes.length; i += size)
-    yield outcomeAuditEntries(req, req.outcomes.slice(i, i + size), byId);
   const summary = jobSummaryEntry(req);
-  if (summary) yield [summary];
+  for (let i = 0; i < req.outcomes.length; i += size) {
+    const slice = outcomeAuditEntries(req, req.outcomes.slice(i, i + size), byId);
+    // the summary goes with the last slice: a job of fewer users than a slice is still one append
+    yield summary && i + size >= req.outcomes.length ? [...slice, summary] : slice;
+  }
 }
 
 function targetsById(req: SignoutRequest): Map<string, SignoutRequest['targets'][number]> {

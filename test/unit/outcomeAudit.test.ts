@@ -150,8 +150,8 @@ describe('endAuditSlices', () => {
       outcomes: targets.map((t, i) => ({ userId: t.id, kind: 'revoked', blocked: i % 5 === 0 })),
     });
     const slices = [...endAuditSlices(req, 10)];
-    expect(slices.map((s) => s.filter((e) => e.event !== 'blocked').length)).toEqual([1, 10, 10, 3, 1]);
-    expect(slices.at(-1)).toEqual([expect.objectContaining({ event: 'ended', counts: { revoked: 23 } })]);
+    expect(slices.map((s) => s.filter((e) => e.event !== 'blocked').length)).toEqual([1, 10, 10, 4]);
+    expect(slices.at(-1)?.at(-1)).toMatchObject({ event: 'ended', counts: { revoked: 23 } });
     expect(slices.flat()).toEqual(endAuditEntries(req));
     expect([...endAuditSlices(aRequest({ status: 'done' }), 10)]).toEqual([]);
   });
