@@ -8,6 +8,7 @@ import { AuditLog, toJsonLines } from '../src/store/auditLog';
 import { recentHistory } from '../src/domain/recentHistory';
 import { renderHistoryCard } from '../src/cards/history';
 import { type NewAuditEntry } from '../src/domain/audit';
+import { endAuditEntries } from '../src/domain/outcomeAudit';
 
 /**
  * `npm run bench` (second part): what the bot does with its records after a big job, on this machine's
@@ -18,7 +19,7 @@ import { type NewAuditEntry } from '../src/domain/audit';
  * - the audit entries of one job's outcomes: one fsynced append per user, against one appendMany;
  * - `history 50` and `history <user> 50` over an audit log of a year of heavy use: the whole log read
  *   and parsed (HistoryService until issue 15), and read backwards until the answer is known, parsing
- *   only the lines that can matter to the user;
+ *   only the lines that can matter to the user (a job's outcomes counted from its summary line);
  * - the outcomes CSV of one job (the summary card's download link).
  */
 
@@ -55,22 +56,43 @@ const outcomeEntry = (requestId: string, u: DirectoryUser): NewAuditEntry => ({
 });
 
 /**
- * A bulk job as the audit log holds it: the request with every target, the confirmation a minute
- * later, the outcomes when the job ends (one minute per 1,000 users), stamped from `at` (ms).
+ * A job as the audit log holds it: the request with every target, the confirmation a minute later, and
+ * its end as the bot writes it (endAuditEntries: one outcome line per user, then for several users the
+ * job's summary) when the job ends (one minute per 1,000 users), stamped from `at` (ms).
  */
 function bulkJob(requestId: string, users: DirectoryUser[], at = Date.now()): NewAuditEntry[] {
   const stamp = (ms: number) => new Date(at + ms).toISOString();
   const done = stamp(60_000 + 60 * users.length);
+  const admin = { id: 'admin', name: 'Ada Admin' };
+  const job: SignoutRequest = {
+    id: requestId,
+    tenantId: 'contoso',
+    status: 'done',
+    createdAt: stamp(0),
+    expiresAt: stamp(15 * 60_000),
+    requester: admin,
+    confirmedBy: { id: 'bob', name: 'Bob Boss' },
+    reason: 'tenant migration',
+    targets: users,
+    conversation: { reference: {} },
+    outcomes: users.map((u) => ({
+      userId: u.id,
+      kind: 'revoked',
+      requestId: '9f0c4d3e-7f5b-4a5e-9b5e-2d6c8a1b0c3d',
+      validFrom: '2026-11-23T12:00:00Z',
+    })),
+  };
   return [
     {
       at: stamp(0),
       event: 'requested',
       tenantId: 'contoso',
       requestId,
-      actor: { id: 'admin', name: 'Ada Admin' },
+      actor: admin,
       targets: users.map((u) => ({ id: u.id, upn: u.userPrincipalName, name: u.displayName })),
       reason: 'tenant migration',
-      detail: 'all',
+      source: users.length > 1 ? 'all' : users[0].userPrincipalName,
+      block: false,
     },
     {
       at: stamp(60_000),
@@ -79,7 +101,7 @@ function bulkJob(requestId: string, users: DirectoryUser[], at = Date.now()): Ne
       requestId,
       actor: { id: 'bob', name: 'Bob Boss' },
     },
-    ...users.map((u) => ({ at: done, ...outcomeEntry(requestId, u) })),
+    ...endAuditEntries(job).map((e) => ({ at: done, ...e })),
   ];
 }
 
@@ -160,7 +182,7 @@ async function main(): Promise<void> {
     rows.push([
       `history <user> 50, read backwards`,
       fmt(rare.ms),
-      'the user has 14 actions in the year: the whole log is read, the 12 jobs parsed',
+      'the user has 14 actions in the year: the whole log is read, the 12 jobs counted from their summaries',
     ]);
     const recent = await backwards(users[o.users - 1]);
     rows.push([

@@ -1,5 +1,7 @@
 /** What the audit log records: one entry per decision (who asked, who confirmed, targets, outcome). */
 
+import type { TargetOutcomeKind } from './types';
+
 export type AuditEvent =
   | 'requested'
   | 'refused'
@@ -20,7 +22,12 @@ export type AuditEvent =
   /** an admin confirmed the user compromised in Identity Protection, from an alert card */
   | 'compromised'
   /** an admin dismissed the user's risk in Identity Protection, from an alert card */
-  | 'dismissed';
+  | 'dismissed'
+  /**
+   * a job of several users ended: after its outcome lines, one line with `counts` and `blockedCount`
+   * (src/domain/jobSummary.ts), so that history need not read each user's line
+   */
+  | 'ended';
 
 export interface AuditEntry {
   at: string;
@@ -47,6 +54,10 @@ export interface AuditEntry {
   conversationId?: string;
   /** for `downloaded`: the HTTP client (see src/bot/csvLinks.ts) */
   client?: { ip: string; userAgent?: string; httpRequestId: string };
+  /** for `ended`: how many of the job's users had each outcome (kinds with none are left out) */
+  counts?: Partial<Record<TargetOutcomeKind, number>>;
+  /** for `ended`: how many of the job's users it blocked from signing in */
+  blockedCount?: number;
   /** on `requested`: what the request does when it is not a sign-out (absent = sign-out) */
   action?: 'unblock';
 }

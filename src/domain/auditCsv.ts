@@ -52,6 +52,9 @@ export const AUDIT_CSV_COLUMNS = [
   'block',
   'approvalWhy',
   'action',
+  // a job's summary (event `ended`, issue 15): outcome=count pairs, and how many users it blocked
+  'counts',
+  'blockedCount',
 ] as const;
 
 /** The header row of the audit export. */
@@ -83,5 +86,15 @@ export function auditCsvRow(e: AuditEntry): string {
     e.block,
     e.approvalWhy,
     e.action,
+    countsText(e.counts),
+    e.blockedCount,
   ]);
+}
+
+/** `revoked=9998;failed=2`, as the log holds them (a hand-edited log may hold anything). */
+function countsText(counts: unknown): string | undefined {
+  if (!counts || typeof counts !== 'object') return counts === undefined ? undefined : String(counts);
+  return Object.entries(counts)
+    .map(([kind, n]) => `${kind}=${typeof n === 'object' ? JSON.stringify(n) : String(n)}`)
+    .join(';');
 }

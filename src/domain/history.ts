@@ -15,7 +15,9 @@
  * - a `requested` entry carries `source`, `block` and `approvalWhy` as fields of their own
  *   (`requestedFields`). One written before issue 9 has only a `detail` string that joined them with
  *   `; `; it is shown as it is, never split, so a group named `x; approval: …` cannot invent details;
- * - one `revoked`/`failed` entry per target, with the TargetOutcomeKind in `outcome`;
+ * - one `revoked`/`failed` entry per target, with the TargetOutcomeKind in `outcome`; after them, for a
+ *   job of several users, one `ended` entry with the counts, which history reads instead of them
+ *   (src/domain/jobSummary.ts);
  * - a `failed` entry without targets is the whole request failing (its reason in `detail`).
  *
  * Every value from the log stays in a field of its own: `outcome` holds only the bot's words and
@@ -24,6 +26,7 @@
 
 import type { AuditEntry } from './audit';
 import { requestItem, singleItem, targetList, targetsOf } from './historyItem';
+import { summarised } from './jobSummary';
 import type { SignoutRequest } from './types';
 
 export type HistoryKind = 'signout' | 'unblock' | 'block' | 'refused' | 'other';
@@ -157,7 +160,7 @@ export function rankActions(entries: readonly AuditEntry[], user: HistoryQuery['
     // A refusal about a request names that request's targets.
     const related = s.first.requestId ? groups.get(s.first.requestId) : undefined;
     const own = targetList(s.first.targets);
-    const targets = own.length ? own : related ? targetsOf(related.entries) : [];
+    const targets = own.length ? own : related ? targetsOf(summarised(related.entries).entries) : [];
     items.push({
       item: singleItem(s.first, targets),
       order: s.order,

@@ -3,6 +3,7 @@
 import type { AuditEntry } from './audit';
 import type { HistoryItem, HistoryTarget, HistoryTone } from './history';
 import { capitalise, lowerFirst, nameOf, OUTCOME_KINDS, outcomeWords } from './historyWords';
+import { type JobSummary, summarised } from './jobSummary';
 import type { TargetOutcomeKind } from './types';
 import { plural } from './wording';
 
@@ -18,7 +19,9 @@ function isBulkSource(source: string | undefined): source is string {
 /** How many targets are listed by name before "N users" is shorter. */
 const NAMED_TARGETS = 3;
 
-export function requestItem(entries: AuditEntry[]): HistoryItem {
+/** `entries`: those of one request, in log order; with a summary, its outcome lines are not read. */
+export function requestItem(all: readonly AuditEntry[]): HistoryItem {
+  const { entries, summary } = summarised(all);
   const first = entries[0];
   const of = (event: AuditEntry['event']) => entries.filter((e) => e.event === event);
   const last = (event: AuditEntry['event']) => of(event).at(-1);
@@ -34,33 +37,18 @@ export function requestItem(entries: AuditEntry[]): HistoryItem {
   const legacyDetail = legacy ? requested.map((e) => text(e.detail)).find(Boolean) : undefined;
   const targets = targetsOf(entries);
 
-  const counts = new Map<TargetOutcomeKind, number>();
-  let finished = 0;
-  let requestFailure: AuditEntry | undefined;
-  for (const e of entries) {
-    if (e.event !== 'revoked' && e.event !== 'failed') continue;
-    const targets = targetList(e.targets);
-    if (e.event === 'failed' && !targets.length) {
-      requestFailure = e;
-      continue;
-    }
-    const kind: TargetOutcomeKind = OUTCOME_KINDS.includes(e.outcome as TargetOutcomeKind)
-      ? (e.outcome as TargetOutcomeKind)
-      : e.event === 'revoked'
-        ? 'revoked'
-        : 'failed';
-    const n = Math.max(1, targets.length);
-    counts.set(kind, (counts.get(kind) ?? 0) + n);
-    finished += n;
-  }
+  const { counts, finished, requestFailure } = summary ? fromSummary(summary) : countOutcomes(entries);
 
   const confirmed = last('confirmed');
   const approved = last('approved');
   const rejected = last('rejected');
   const cancelled = last('cancelled');
   const expired = last('expired');
-  const blocked = last('blocked');
-  const unblocked = last('unblocked');
+  // with a summary, its counts say what the `blocked` and `unblocked` lines would
+  const blocked: Pick<AuditEntry, 'outcome'> | undefined =
+    last('blocked') ?? (summary?.blocked ? {} : undefined);
+  const unblocked: Pick<AuditEntry, 'outcome'> | undefined =
+    last('unblocked') ?? (summary?.counts.get('unblocked') ? {} : undefined);
   const block = structured.some((e) => e.block === true) || !!blocked;
   const total = Math.max(targets.length, finished);
 
@@ -134,6 +122,50 @@ export function requestItem(entries: AuditEntry[]): HistoryItem {
     outcome,
     tone,
   };
+}
+
+interface Outcomes {
+  counts: Map<TargetOutcomeKind, number>;
+  finished: number;
+  /** a `failed` line without targets: the whole request failed */
+  requestFailure?: AuditEntry;
+}
+
+/** The outcomes of a job counted from its lines: one `revoked`/`failed` line per user. */
+function countOutcomes(entries: readonly AuditEntry[]): Outcomes {
+  const counts = new Map<TargetOutcomeKind, number>();
+  let finished = 0;
+  let requestFailure: AuditEntry | undefined;
+  for (const e of entries) {
+    if (e.event !== 'revoked' && e.event !== 'failed') continue;
+    const targets = targetList(e.targets);
+    if (e.event === 'failed' && !targets.length) {
+      requestFailure = e;
+      continue;
+    }
+    const kind: TargetOutcomeKind = OUTCOME_KINDS.includes(e.outcome as TargetOutcomeKind)
+      ? (e.outcome as TargetOutcomeKind)
+      : e.event === 'revoked'
+        ? 'revoked'
+        : 'failed';
+    const n = Math.max(1, targets.length);
+    counts.set(kind, (counts.get(kind) ?? 0) + n);
+    finished += n;
+  }
+  return { counts, finished, requestFailure };
+}
+
+/** The same from a summary; `unblocked` is not counted, as no `revoked`/`failed` line holds it. */
+function fromSummary(summary: JobSummary): Outcomes {
+  const counts = new Map<TargetOutcomeKind, number>();
+  let finished = 0;
+  for (const kind of OUTCOME_KINDS) {
+    const n = summary.counts.get(kind);
+    if (!n) continue;
+    counts.set(kind, n);
+    finished += n;
+  }
+  return { counts, finished };
 }
 
 export function singleItem(e: AuditEntry, targets: readonly HistoryTarget[]): HistoryItem {

@@ -23,6 +23,11 @@
  * ASCII: U+212A → k), so its bytes show the needle in some letter case or a Kelvin sign. A key can only
  * be `requestId` if its bytes are `"requestId"`, and a value written `"X"` without a backslash is X.
  * Refusals are always parsed: one about a request needs that request's lines, which makes them wanted.
+ *
+ * A line set aside may also be told to hold one event (topEvent): one that begins `{"at":"…","event":"E"`
+ * with no other `"event"` key and no backslash. Its first key is at the top level and nothing else can
+ * set `event`, so if the line is JSON at all, its entry's event is E (jobSummary.ts drops lines that
+ * a request's summary stands for by this test, unparsed).
  */
 
 import { Buffer } from 'node:buffer';
@@ -107,6 +112,40 @@ function requestIdAt(buf: Buffer, at: number, end: number): number {
   let to = from;
   for (; to < end && buf[to] !== QUOTE; to++) if (buf[to] < 0x20 || buf[to] > 0x7e) return PARSE;
   return to < end ? hashBytes(buf, from, to) : PARSE;
+}
+
+const EVENT_KEY = Buffer.from('"event"');
+const AT_KEY = Buffer.from('{"at":"');
+const EVENT_AFTER_AT = Buffer.from(',"event":"');
+
+/**
+ * The event of the line at `start`…`end` as written by the bot, `{"at":"…","event":"E",…`, if its bytes
+ * make E certain (see above); else undefined. Only for a line without a backslash (not PARSE).
+ */
+export function topEvent(buf: Buffer, start: number, end: number): string | undefined {
+  if (start + AT_KEY.length > end) return undefined;
+  if (buf.compare(AT_KEY, 0, AT_KEY.length, start, start + AT_KEY.length) !== 0) return undefined;
+  const atEnd = buf.indexOf(QUOTE, start + AT_KEY.length);
+  const from = atEnd + EVENT_AFTER_AT.length + 1;
+  if (atEnd < 0 || from >= end) return undefined;
+  if (buf.compare(EVENT_AFTER_AT, 0, EVENT_AFTER_AT.length, atEnd + 1, from) !== 0) return undefined;
+  const to = buf.indexOf(QUOTE, from);
+  if (to < 0 || to >= end) return undefined;
+  const again = buf.indexOf(EVENT_KEY, to);
+  if (again >= 0 && again < end) return undefined;
+  return buf.toString('latin1', from, to);
+}
+
+/** Whether the line's one requestId key (a line of that request's hash, not PARSE) holds `id`'s bytes. */
+export function requestIdIs(buf: Buffer, start: number, end: number, id: Buffer): boolean {
+  const key = buf.indexOf(KEY, start);
+  const from = key + KEY.length + 2;
+  return (
+    key >= 0 &&
+    from + id.length < end &&
+    buf.compare(id, 0, id.length, from, from + id.length) === 0 &&
+    buf[from + id.length] === QUOTE
+  );
 }
 
 /** Shorter runs without letters are too common (`@`, `.`) to search for: the chunk is read as text. */

@@ -5,13 +5,19 @@
  * not name the user is set aside under its request's hash, and parsed in place once the request is
  * wanted: once a line of it names the user (the request then matches), or a refusal names it (the
  * refusal may take its targets, and is whole only once the request's `requested` entry is read).
+ *
+ * A job's summary line (jobSummary.ts) is written after its outcome lines, so it is read before them: it
+ * is parsed as soon as it is met, and from then on the request's `revoked`, `failed`, `blocked` and
+ * `unblocked` lines that do not name the user are dropped unparsed (historyLines.ts, topEvent), as
+ * history leaves them out of a request with a summary anyway. A 10,000-user job then costs one parse.
  */
 
 import { Buffer } from 'node:buffer';
 import type { AuditEntry } from './audit';
 import { type LogChunk, lineBounds, parseLine } from './auditLines';
 import { type HistoryQuery, userMatch } from './history';
-import { PARSE, requestIdHash, SKIP, UserLines } from './historyLines';
+import { PARSE, requestIdHash, requestIdIs, SKIP, topEvent, UserLines } from './historyLines';
+import { readJobSummary, SUMMARISED_EVENTS } from './jobSummary';
 
 export class HistoryLog {
   /** lines read, parsed or not */
@@ -33,6 +39,8 @@ export class HistoryLog {
   /** lines set aside, by the hash of their request id */
   private readonly asideByRequest = new Map<number, number[]>();
   private readonly wanted = new Set<number>();
+  /** ids (as bytes) of the requests with a summary that reads well, by hash */
+  private readonly summarisedIds = new Map<number, Buffer[]>();
   private readonly filter: UserLines | undefined;
   private readonly touches: (targets: unknown) => boolean;
 
@@ -57,6 +65,7 @@ export class HistoryLog {
     for (let i = starts.length - 1; i >= 0; i--) {
       const verdict = verdicts ? verdicts[i] : PARSE;
       if (verdict === SKIP) continue;
+      if (verdict !== PARSE && this.summarisedLine(chunk, starts[i], ends[i], verdict)) continue;
       if (verdict === PARSE || this.wanted.has(verdict)) {
         this.addEntry(parseLine(chunk, starts[i], ends[i]), onEntry);
         continue;
@@ -81,11 +90,39 @@ export class HistoryLog {
     return entries;
   }
 
+  /**
+   * Whether a line set aside under `hash` is one a summary read already stands for: dropped. A summary
+   * line is parsed to learn that (and still set aside, as any line of its request).
+   */
+  private summarisedLine(chunk: Buffer, start: number, end: number, hash: number): boolean {
+    const event = topEvent(chunk, start, end);
+    if (event === 'ended') {
+      this.noteSummary(parseLine(chunk, start, end));
+      return false;
+    }
+    const ids = this.summarisedIds.get(hash);
+    return (
+      !!ids &&
+      event !== undefined &&
+      SUMMARISED_EVENTS.has(event as AuditEntry['event']) &&
+      ids.some((id) => requestIdIs(chunk, start, end, id))
+    );
+  }
+
+  private noteSummary(e: AuditEntry | undefined): void {
+    if (!e || typeof e.requestId !== 'string' || !e.requestId || !readJobSummary(e)) return;
+    const hash = requestIdHash(e.requestId);
+    const id = Buffer.from(e.requestId, 'utf8');
+    const ids = this.summarisedIds.get(hash) ?? [];
+    if (!ids.some((known) => known.equals(id))) this.summarisedIds.set(hash, [...ids, id]);
+  }
+
   private addEntry(e: AuditEntry | undefined, onEntry: (e: AuditEntry) => void): void {
     if (!e || typeof e !== 'object') return;
     this.slots.push(e);
     onEntry(e);
     if (!this.filter || typeof e.requestId !== 'string' || !e.requestId) return;
+    if (e.event === 'ended') this.noteSummary(e);
     if (
       e.event === 'refused' ||
       (e.event !== 'status' && e.event !== 'downloaded' && this.touches(e.targets))

@@ -1,14 +1,16 @@
 import type { AuditEntry, NewAuditEntry } from './audit';
+import { jobSummaryEntry } from './jobSummary';
 import { whyScheduleDidNotRun } from './scheduleLifecycle';
 import type { SignoutRequest } from './types';
 
 /**
  * The audit lines of a request's end, written by whoever holds the request before the end is marked
  * audited: the event that ended it, if one did (a cancel, an expiry, a rejection), then the outcomes of
- * its job, if it ran one.
+ * its job, if it ran one, and for a job of several users its summary (jobSummary.ts) last.
  */
 export function endAuditEntries(req: SignoutRequest): NewAuditEntry[] {
-  return [...endEventEntries(req), ...outcomeAuditEntries(req)];
+  const summary = jobSummaryEntry(req);
+  return [...endEventEntries(req), ...outcomeAuditEntries(req), ...(summary ? [summary] : [])];
 }
 
 /**
@@ -19,8 +21,12 @@ export function* endAuditSlices(req: SignoutRequest, size: number): Generator<Ne
   const events = endEventEntries(req);
   if (events.length) yield events;
   const byId = targetsById(req);
-  for (let i = 0; i < req.outcomes.length; i += size)
-    yield outcomeAuditEntries(req, req.outcomes.slice(i, i + size), byId);
+  const summary = jobSummaryEntry(req);
+  for (let i = 0; i < req.outcomes.length; i += size) {
+    const slice = outcomeAuditEntries(req, req.outcomes.slice(i, i + size), byId);
+    // the summary goes with the last slice: a job of fewer users than a slice is still one append
+    yield summary && i + size >= req.outcomes.length ? [...slice, summary] : slice;
+  }
 }
 
 function targetsById(req: SignoutRequest): Map<string, SignoutRequest['targets'][number]> {
@@ -92,14 +98,17 @@ export function outcomeAuditEntries(
  */
 export function notYetAudited(
   entries: NewAuditEntry[],
-  log: readonly Pick<AuditEntry, 'requestId' | 'event' | 'targets'>[],
+  log: readonly Pick<AuditEntry, 'requestId' | 'event' | 'targets' | 'counts'>[],
 ): NewAuditEntry[] {
   const requestIds = new Set(entries.map((e) => e.requestId));
   const written = new Set(log.filter((e) => requestIds.has(e.requestId)).map(auditKey));
   return entries.filter((e) => !written.has(auditKey(e)));
 }
 
-/** What tells one end line from another: its request, its event and its user. */
-export function auditKey(e: Pick<AuditEntry, 'requestId' | 'event' | 'targets'>): string {
-  return JSON.stringify([e.requestId, e.event, e.targets?.[0]?.id]);
+/**
+ * What tells one end line from another: its request, its event and its user; for a summary, its counts
+ * (an end audited again because a cancel came in writes a new summary only if the counts changed).
+ */
+export function auditKey(e: Pick<AuditEntry, 'requestId' | 'event' | 'targets' | 'counts'>): string {
+  return JSON.stringify([e.requestId, e.event, e.event === 'ended' ? e.counts : e.targets?.[0]?.id]);
 }

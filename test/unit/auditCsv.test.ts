@@ -147,6 +147,8 @@ describe('auditToCsv', () => {
       'block',
       'approvalWhy',
       'action',
+      'counts',
+      'blockedCount',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows[1]).toEqual([
@@ -167,6 +169,8 @@ describe('auditToCsv', () => {
       'group:"Migration Wave 1"',
       'true',
       'bulk; over 10 users',
+      '',
+      '',
       '',
     ]);
     expect(rows[2].slice(1, 5)).toEqual(['confirmed', 'req-1', 'bbbb', 'Bob']);
@@ -205,6 +209,21 @@ describe('auditToCsv', () => {
       'r-1;r-2',
       ...Array(AUDIT_CSV_COLUMNS.length - 8).fill(''),
     ]);
+  });
+
+  it("exports a job's summary: its counts per outcome and how many users it blocked", () => {
+    const summary = entry({
+      event: 'ended',
+      targets: undefined,
+      counts: { revoked: 9998, notFound: 2 },
+      blockedCount: 10000,
+    });
+    const [row] = parseCsv(auditCsvRow(summary));
+    expect(row[AUDIT_CSV_COLUMNS.indexOf('counts')]).toBe('revoked=9998;notFound=2');
+    expect(row[AUDIT_CSV_COLUMNS.indexOf('blockedCount')]).toBe('10000');
+    // a hand-edited summary is exported as it is, formula-guarded
+    const odd = { ...summary, counts: { '=cmd': [1], x: null } } as unknown as AuditEntry;
+    expect(parseCsv(auditCsvRow(odd))[0][AUDIT_CSV_COLUMNS.indexOf('counts')]).toBe("'=cmd=[1];x=null");
   });
 
   it('names the action of a request that is not a sign-out', () => {

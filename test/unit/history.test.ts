@@ -243,6 +243,49 @@ describe('buildHistory', () => {
     expect(buildHistory(entries, { user: 'U36@contoso.com', count: 5 })).toHaveLength(1);
   });
 
+  it('a job with a summary is counted from it, not from its outcome lines, which may disagree', () => {
+    const targets = Array.from({ length: 5 }, (_, i) => ({ id: `u${i}`, upn: `u${i}@contoso.com` }));
+    const job = (summary: object) =>
+      log(
+        {
+          event: 'requested',
+          requestId: 'bulk',
+          actor: ada,
+          targets,
+          ...requestedFields({ source: 'all', block: true }),
+        },
+        { event: 'confirmed', requestId: 'bulk', actor: bob },
+        ...targets.flatMap((t): Omit<AuditEntry, 'at'>[] => [
+          { event: 'blocked', requestId: 'bulk', actor: bob, targets: [t] },
+          { event: 'revoked', requestId: 'bulk', actor: bob, targets: [t], outcome: 'revoked' },
+        ]),
+        // a hand-edited line, and an outcome line for someone the request never named
+        { event: 'failed', requestId: 'bulk', actor: bob, targets: [targets[0]], outcome: 'denied' },
+        { event: 'revoked', requestId: 'bulk', actor: bob, targets: [lester], outcome: 'revoked' },
+        { event: 'ended', requestId: 'bulk', actor: bob, ...summary },
+      );
+    const [item] = buildHistory(job({ counts: { revoked: 4, notFound: 1 }, blockedCount: 5 }), { count: 1 });
+    expect(item).toMatchObject({
+      whom: '5 users',
+      targetCount: 5,
+      block: true,
+      outcome: 'Sign-in blocked; 4 signed out, 1 not found',
+      tone: 'partial',
+    });
+    // the lines still name the job's users: history <user> finds it by any of them
+    expect(buildHistory(job({ counts: { revoked: 5 } }), { user: lester.upn, count: 5 })).toHaveLength(1);
+    // a summary that does not read well is ignored: the lines are counted, as before summaries
+    for (const counts of [{ revoked: -1 }, { revoked: '5' }, { all: 5 }, [5], 'five', null]) {
+      const [counted] = buildHistory(job({ counts, blockedCount: 5 }), { count: 1 });
+      expect(counted).toMatchObject({
+        targetCount: 6,
+        outcome: 'Sign-in blocked; 6 signed out, 1 not allowed',
+      });
+    }
+    const [badBlock] = buildHistory(job({ counts: { revoked: 5 }, blockedCount: -5 }), { count: 1 });
+    expect(badBlock.targetCount).toBe(6);
+  });
+
   it('all signed out, signout all, and a short list of names', () => {
     const targets = Array.from({ length: 1234 }, (_, i) => ({ id: `u${i}`, upn: `u${i}@contoso.com` }));
     const all = log(

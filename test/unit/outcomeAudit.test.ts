@@ -48,7 +48,7 @@ describe('outcomeAuditEntries', () => {
 describe('endAuditEntries', () => {
   const megan = { id: 'm', name: 'Megan' };
 
-  it('writes the event that ended a request before its outcomes', () => {
+  it('writes the event that ended a request before its outcomes, and a job summary last', () => {
     const stopped = aRequest({
       status: 'cancelled',
       startedAt: '2026-11-22T12:00:00Z',
@@ -59,7 +59,16 @@ describe('endAuditEntries', () => {
     expect(endAuditEntries(stopped).map((e) => [e.event, e.actor, e.targets?.[0].id])).toEqual([
       ['cancelled', megan, undefined],
       ['revoked', {}, 'u1'],
+      ['ended', {}, undefined],
     ]);
+    expect(endAuditEntries(stopped).at(-1)).toEqual({
+      event: 'ended',
+      tenantId: 't',
+      requestId: 'r1',
+      actor: {},
+      counts: { revoked: 1 },
+      blockedCount: 0,
+    });
   });
 
   it('writes one line for a request that ended before it ran, and none of its own for a job that ran out', () => {
@@ -111,6 +120,24 @@ describe('notYetAudited', () => {
     ]);
     expect(notYetAudited(lines, [])).toEqual(lines);
   });
+
+  it('writes a job summary once, and again only when a later end has other counts', () => {
+    const req = aRequest({
+      status: 'done',
+      targets: [target('u1'), target('u2')],
+      outcomes: [{ userId: 'u1', kind: 'revoked' }],
+    });
+    const stamp = (e: object) => ({ at: '2026-11-22T12:00:00Z', ...e }) as AuditEntry;
+    const log = endAuditEntries(req).map(stamp);
+    // a resume after a crash that came after the append: nothing again, the summary neither
+    expect(notYetAudited(endAuditEntries(req), log)).toEqual([]);
+    // a cancel came in while the end was audited, and u2's outcome with it: its line and a new summary
+    const more = { ...req, outcomes: [...req.outcomes, { userId: 'u2', kind: 'failed' as const }] };
+    expect(notYetAudited(endAuditEntries(more), log).map((e) => [e.event, e.counts])).toEqual([
+      ['failed', undefined],
+      ['ended', { revoked: 1, failed: 1 }],
+    ]);
+  });
 });
 
 describe('endAuditSlices', () => {
@@ -123,7 +150,8 @@ describe('endAuditSlices', () => {
       outcomes: targets.map((t, i) => ({ userId: t.id, kind: 'revoked', blocked: i % 5 === 0 })),
     });
     const slices = [...endAuditSlices(req, 10)];
-    expect(slices.map((s) => s.filter((e) => e.event !== 'blocked').length)).toEqual([1, 10, 10, 3]);
+    expect(slices.map((s) => s.filter((e) => e.event !== 'blocked').length)).toEqual([1, 10, 10, 4]);
+    expect(slices.at(-1)?.at(-1)).toMatchObject({ event: 'ended', counts: { revoked: 23 } });
     expect(slices.flat()).toEqual(endAuditEntries(req));
     expect([...endAuditSlices(aRequest({ status: 'done' }), 10)]).toEqual([]);
   });

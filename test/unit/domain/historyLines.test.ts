@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import type { AuditEntry } from '../../../src/domain/audit';
 import { lineBounds, parseLine } from '../../../src/domain/auditLines';
 import { userMatch } from '../../../src/domain/history';
-import { PARSE, requestIdHash, SKIP, UserLines } from '../../../src/domain/historyLines';
+import {
+  PARSE,
+  requestIdHash,
+  requestIdIs,
+  SKIP,
+  topEvent,
+  UserLines,
+} from '../../../src/domain/historyLines';
 
 const ada = { id: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', upn: 'ada@contoso.com' };
 const verdictsOf = (user: string[], lines: string[]) => {
@@ -140,5 +147,45 @@ describe('UserLines', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('topEvent', () => {
+  const eventOf = (text: string) => topEvent(Buffer.from(`x\n${text}\ny`), 2, 2 + Buffer.byteLength(text));
+  const bot = (e: object) => JSON.stringify({ at: '2026-01-01T00:00:00Z', ...e });
+
+  it('tells the event of a line written as the bot writes it: at first, event second', () => {
+    expect(eventOf(bot({ event: 'revoked', requestId: 'r1', targets: [{ id: 'u' }] }))).toBe('revoked');
+    expect(eventOf(bot({ event: 'ended', requestId: 'r1', counts: { revoked: 2 } }))).toBe('ended');
+  });
+
+  it('does not tell it when the bytes leave it in doubt', () => {
+    for (const text of [
+      // a second event key: JSON.parse takes the last
+      '{"at":"2026-01-01T00:00:00Z","event":"revoked","requestId":"r1","event":"confirmed"}',
+      // one inside another field
+      '{"at":"2026-01-01T00:00:00Z","event":"revoked","x":{"event":"confirmed"}}',
+      // not the first key, or spaced
+      '{"event":"revoked","at":"2026-01-01T00:00:00Z"}',
+      '{"at": "2026-01-01T00:00:00Z","event":"revoked"}',
+      '{"at":"2026-01-01T00:00:00Z", "event":"revoked"}',
+      // torn, or cut inside the event
+      '{"at":"2026-01-01T00:00:00Z","event":"rev',
+      '{"at":"2026-01-0',
+      '{"at"',
+      '',
+    ]) {
+      expect(eventOf(text)).toBeUndefined();
+    }
+  });
+
+  it('tells whether the one requestId key of a line holds an id', () => {
+    const text = bot({ event: 'revoked', requestId: 'job-1', targets: [{ id: 'u' }] });
+    const bytes = Buffer.from(text);
+    expect(requestIdIs(bytes, 0, bytes.length, Buffer.from('job-1'))).toBe(true);
+    expect(requestIdIs(bytes, 0, bytes.length, Buffer.from('job-'))).toBe(false);
+    expect(requestIdIs(bytes, 0, bytes.length, Buffer.from('job-10'))).toBe(false);
+    const none = Buffer.from(bot({ event: 'revoked' }));
+    expect(requestIdIs(none, 0, none.length, Buffer.from('job-1'))).toBe(false);
   });
 });

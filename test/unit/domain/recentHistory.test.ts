@@ -46,6 +46,11 @@ function backwardsAsBytes(log: readonly AuditEntry[], size: number, hostile: num
         return e.requestId ? `{"requestId":"r-0",${text.slice(1)}` : text;
       case 4:
         return `not json\n42\n\n${text}`;
+      case 6:
+        // a first event key that JSON.parse overrides with the second, and one inside another field
+        return text
+          .replace(',"event":"', ',"event":"revoked","event":"')
+          .replace(/}$/, ',"n":{"event":"x"}}');
       default:
         return text;
     }
@@ -70,7 +75,8 @@ type Step =
   | { kind: 'request'; targets: User[] }
   | { kind: 'later'; pick: number; event: AuditEntry['event']; target: User }
   | { kind: 'refused'; pick: number; own: boolean }
-  | { kind: 'status' | 'block'; target: User };
+  | { kind: 'status' | 'block'; target: User }
+  | { kind: 'ended'; pick: number; counts: unknown; blockedCount?: unknown };
 
 /** One step of a generated log: a new request, a later entry of an earlier request, a refusal, a look-up. */
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -78,14 +84,33 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('later' as const),
     pick: fc.nat(),
-    event: fc.constantFrom('confirmed', 'revoked', 'failed', 'cancelled', 'approved') as fc.Arbitrary<
-      AuditEntry['event']
-    >,
+    event: fc.constantFrom(
+      'confirmed',
+      'revoked',
+      'failed',
+      'cancelled',
+      'approved',
+      'blocked',
+      'unblocked',
+    ) as fc.Arbitrary<AuditEntry['event']>,
     target: fc.constantFrom(...users),
   }),
   fc.record({ kind: fc.constant('refused' as const), pick: fc.nat(), own: fc.boolean() }),
   fc.record({ kind: fc.constant('status' as const), target: fc.constantFrom(...users) }),
   fc.record({ kind: fc.constant('block' as const), target: fc.constantFrom(...users) }),
+  // a job summary: counts that may disagree with the lines, and some that do not read well
+  fc.record(
+    {
+      kind: fc.constant('ended' as const),
+      pick: fc.nat(),
+      counts: fc.oneof(
+        fc.dictionary(fc.constantFrom('revoked', 'failed', 'notFound', 'unblocked'), fc.nat({ max: 5 })),
+        fc.constantFrom({ revoked: -1 }, { revoked: '2' }, { bogus: 1 }, [1], null, 'all', { revoked: 1.5 }),
+      ),
+      blockedCount: fc.oneof(fc.nat({ max: 3 }), fc.constant('x')),
+    },
+    { requiredKeys: ['kind', 'pick', 'counts'] },
+  ),
 );
 
 /** Entries in log order, stamped a few seconds apart, sometimes a little out of order (within the skew). */
@@ -113,7 +138,28 @@ function makeLog(steps: Step[], jitters: number[]): AuditEntry[] {
       case 'later': {
         const r = requests[s.pick % Math.max(1, requests.length)];
         if (!r) break;
-        log.push({ ...base, event: s.event, requestId: r.id, targets: [s.target], outcome: 'revoked' });
+        // in the bot's order: at and event first (historyLines.ts, topEvent)
+        log.push({
+          at,
+          event: s.event,
+          requestId: r.id,
+          actor: admin,
+          targets: [s.target],
+          outcome: 'revoked',
+        });
+        break;
+      }
+      case 'ended': {
+        const r = requests[s.pick % Math.max(1, requests.length)];
+        if (!r) break;
+        log.push({
+          at,
+          event: 'ended',
+          requestId: r.id,
+          actor: admin,
+          counts: s.counts as AuditEntry['counts'],
+          ...(s.blockedCount !== undefined ? { blockedCount: s.blockedCount as number } : {}),
+        });
         break;
       }
       case 'refused': {
@@ -175,7 +221,7 @@ describe('recentHistory', () => {
             'nobody',
           ),
         ),
-        fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1 }),
         fc.integer({ min: 0, max: 12 }),
         fc.integer({ min: 1, max: 50 }),
         fc.integer({ min: 1, max: 50 }),
@@ -214,6 +260,80 @@ describe('recentHistory', () => {
       expect(parse.mock.calls.length).toBeLessThanOrEqual(4);
     } finally {
       parse.mockRestore();
+    }
+  });
+
+  it('counts a job with a summary from the summary, parsing none of its other outcome lines', async () => {
+    // a job of 2,000 users as the bot writes its end: users[0] is one of them; the summary's counts
+    // disagree with the lines (one line was edited by hand): the summary wins
+    const many = Array.from({ length: 2_000 }, (_, i) => ({ id: `m-${i}`, upn: `m${i}@contoso.com` }));
+    const at = '2026-01-01T00:00:00Z';
+    const job = 'job-1';
+    const log: AuditEntry[] = [
+      { at, event: 'requested', requestId: job, actor: admin, targets: [users[0], ...many], source: 'all' },
+      { at, event: 'confirmed', requestId: job, actor: admin },
+      ...[users[0], ...many].flatMap((t, i): AuditEntry[] => [
+        { at, event: 'blocked', requestId: job, actor: admin, targets: [t] },
+        {
+          at,
+          event: i === 5 ? 'failed' : 'revoked',
+          requestId: job,
+          actor: admin,
+          targets: [t],
+          outcome: 'revoked',
+        },
+      ]),
+      {
+        at,
+        event: 'ended',
+        requestId: job,
+        actor: admin,
+        counts: { revoked: 1_999, notFound: 2 },
+        blockedCount: 2_001,
+      },
+    ];
+    const q = { user: [users[0].id, users[0].upn], count: 50 };
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const items = await recentHistory(backwardsAsBytes(log, 500, [0]), q);
+      expect(items).toEqual(buildHistory(log, q));
+      expect(items).toEqual([
+        expect.objectContaining({
+          requestId: job,
+          targetCount: 2_001,
+          block: true,
+          outcome: 'Sign-in blocked; 1,999 signed out, 2 not found',
+        }),
+      ]);
+      // the summary (met first, then again as a line of the request), users[0]'s two lines, the
+      // confirmation, the request and the torn last line: none of the other 4,000 outcome lines
+      expect(parse.mock.calls.length).toBeLessThanOrEqual(8);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('counts the lines of a job whose summary does not read well, as for a log without summaries', async () => {
+    const at = '2026-01-01T00:00:00Z';
+    const two = [users[0], users[2]];
+    const lines = (counts: unknown): AuditEntry[] => [
+      { at, event: 'requested', requestId: 'r-0', actor: admin, targets: two, source: '' },
+      ...two.map((t): AuditEntry => ({
+        at,
+        event: 'revoked',
+        requestId: 'r-0',
+        actor: admin,
+        targets: [t],
+        outcome: 'revoked',
+      })),
+      { at, event: 'ended', requestId: 'r-0', actor: admin, counts: counts as AuditEntry['counts'] },
+    ];
+    const q = { user: users[0].id, count: 5 };
+    for (const counts of [{ revoked: -1 }, { revoked: 1e300 }, { everyone: 2 }, 'all', null, [2]]) {
+      const log = lines(counts);
+      const items = await recentHistory(backwardsAsBytes(log, 2, [0]), q);
+      expect(items).toEqual(buildHistory(log, q));
+      expect(items[0]).toMatchObject({ outcome: 'All 2 signed out' });
     }
   });
 
