@@ -133,6 +133,9 @@ describe('deployment settings', () => {
     expect(limitMb).toBeGreaterThanOrEqual(195);
     // small enough that V8 keeps its small-heap growth (docs/decisions.md, issue 15), and far below B1's 1.75 GB
     expect(limitMb).toBeLessThanOrEqual(512);
+    // the young generation, which the old-space limit leaves at up to 16 MB per semi-space, took the
+    // 100,000-user job over 300 MB of RSS (docs/performance.md)
+    expect(nodeOptions).toMatch(/(?:^|\s)--max-semi-space-size=4(?:\s|$)/);
     // App Service runs `npm start`: a node flag there would override NODE_OPTIONS
     expect(read('infra/azure.bicep')).toMatch(/appCommandLine: 'npm start'/);
     const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
