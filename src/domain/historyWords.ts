@@ -1,6 +1,7 @@
 /** The bot's words for how a history item ended. Pure. */
 
 import type { HistoryTone } from './history';
+import { OUTCOME_WORDS } from './outcomeWords';
 import type { TargetOutcomeKind } from './types';
 import { num, plural } from './wording';
 
@@ -20,15 +21,6 @@ const KIND_WORDS: Record<TargetOutcomeKind, [one: string, many: string]> = {
   unblocked: ['unblocked', 'unblocked'],
 };
 
-const SINGLE_WORDS: Record<TargetOutcomeKind, string> = {
-  revoked: 'Signed out',
-  guestSkipped: 'Guest: nothing changed in this organization',
-  notFound: 'Not found in the directory',
-  denied: 'Not allowed',
-  failed: 'Failed',
-  unblocked: 'Sign-in allowed again',
-};
-
 export function outcomeWords(
   counts: Map<TargetOutcomeKind, number>,
   total: number,
@@ -40,7 +32,7 @@ export function outcomeWords(
     revoked === total ? 'good' : revoked > 0 || (counts.get('guestSkipped') ?? 0) > 0 ? 'partial' : 'bad';
   if (total === 1 && finished === 1) {
     const [kind] = [...counts.keys()];
-    return { text: SINGLE_WORDS[kind], tone };
+    return { text: OUTCOME_WORDS[kind], tone };
   }
   const parts = OUTCOME_KINDS.filter((k) => counts.get(k)).map((k) => {
     const n = counts.get(k) ?? 0;
