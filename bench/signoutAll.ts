@@ -3,7 +3,7 @@ import { type Sandbox, startSandbox } from '../test/support/sandbox';
 import { messageActivity, invokeActivity } from '../test/support/teamsActivity';
 import { largeTenant, SAMPLE } from '../test/support/tenantFixture';
 import { compressLimits, limitsForTenantSize } from '../src/graph/throttleLimits';
-import { deployedNodeOptions, loadAverage, MB, postJson, printHeader, rssMb } from './loadHarness';
+import { deployedNodeOptions, loadAverage, postJson, printHeader, rssMb } from './loadHarness';
 import * as fs from 'node:fs';
 
 /**
@@ -148,7 +148,6 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     await sb.stop();
   }
-  void MB;
 }
 
 main().catch((err: unknown) => {
