@@ -183,7 +183,8 @@ function ianaName(zone: string): string | undefined {
 const canonicalZones = new Map<string, string>();
 const MAX_CANONICAL_ZONES = 2_000;
 
-function resolvedZone(zone: string): string | undefined {
+/** The tz database's name for a zone Intl accepts (cached), undefined for an offset or a zone it does not know. */
+export function resolvedZone(zone: string): string | undefined {
   if (!zone || OFFSET.test(zone)) return undefined;
   const key = zone.toLowerCase();
   const known = canonicalZones.get(key);

@@ -4,6 +4,8 @@
  * what a zone's clock shows at an instant. Pure.
  */
 
+import { resolvedZone } from './timeFormat';
+
 export interface WallTime {
   year: number;
   month: number;
@@ -47,14 +49,11 @@ export function canonicalZone(name: string): string | undefined {
   const n = name.trim();
   if (!n || n.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(n)) return undefined;
   if (UTC_ALIASES.test(n)) return 'UTC';
-  try {
-    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: n }).resolvedOptions().timeZone;
-    if (UTC_ALIASES.test(resolved)) return 'UTC';
-    // ICU answers some current names with older aliases (Asia/Kolkata → Asia/Calcutta): keep the one typed
-    return resolved.toLowerCase() === n.toLowerCase() ? resolved : n;
-  } catch {
-    return undefined;
-  }
+  const resolved = resolvedZone(n);
+  if (!resolved) return undefined;
+  if (UTC_ALIASES.test(resolved)) return 'UTC';
+  // ICU answers some current names with older aliases (Asia/Kolkata → Asia/Calcutta): keep the one typed
+  return resolved.toLowerCase() === n.toLowerCase() ? resolved : n;
 }
 
 /** What the zone's clock shows at `instant` (to the minute; seconds dropped). */
