@@ -25,7 +25,7 @@
  */
 
 import type { AuditEntry } from './audit';
-import { requestItem, singleItem, targetList, targetsOf } from './historyItem';
+import { isTarget, requestItem, singleItem, targetList, targetsOf } from './historyItem';
 import { summarised } from './jobSummary';
 import type { SignoutRequest } from './types';
 
@@ -184,10 +184,16 @@ export function userMatch(user: HistoryQuery['user']): {
   const wanted = new Set(
     (typeof user === 'string' ? [user] : (user ?? [])).map((u) => u.trim().toLowerCase()).filter(Boolean),
   );
-  const touches = (targets: unknown) =>
-    targetList(targets).some(
-      (t) => wanted.has(t.id.toLowerCase()) || (typeof t.upn === 'string' && wanted.has(t.upn.toLowerCase())),
-    );
+  const touches = (targets: unknown) => {
+    if (!Array.isArray(targets)) return false;
+    for (const t of targets as unknown[]) {
+      if (!isTarget(t)) continue;
+      if (wanted.has(t.id.toLowerCase()) || (typeof t.upn === 'string' && wanted.has(t.upn.toLowerCase()))) {
+        return true;
+      }
+    }
+    return false;
+  };
   return { wanted, touches };
 }
 

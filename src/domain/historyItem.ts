@@ -35,7 +35,7 @@ export function requestItem(all: readonly AuditEntry[]): HistoryItem {
   // an entry from before issue 9: its joined detail is shown as it is, never split into fields
   const legacy = requested.length > 0 && !structured.length;
   const legacyDetail = legacy ? requested.map((e) => text(e.detail)).find(Boolean) : undefined;
-  const targets = targetsOf(entries);
+  const targets = targetsToName(entries);
 
   const { counts, finished, requestFailure } = summary ? fromSummary(summary) : countOutcomes(entries);
 
@@ -50,7 +50,7 @@ export function requestItem(all: readonly AuditEntry[]): HistoryItem {
   const unblocked: Pick<AuditEntry, 'outcome'> | undefined =
     last('unblocked') ?? (summary?.counts.get('unblocked') ? {} : undefined);
   const block = structured.some((e) => e.block === true) || !!blocked;
-  const total = Math.max(targets.length, finished);
+  const total = Math.max(targets.count, finished);
 
   let outcome: string;
   let tone: HistoryTone;
@@ -106,7 +106,7 @@ export function requestItem(all: readonly AuditEntry[]): HistoryItem {
     ...(lastEntry !== asked && lastEntry.at !== asked.at ? { lastAt: lastEntry.at } : {}),
     requester: { ...asked.actor },
     whom: whomText(targets, source),
-    targetCount: targets.length,
+    targetCount: targets.count,
     ...(source ? { source } : {}),
     ...(isBulkSource(source) ? { askedAs: source } : {}),
     ...(requested[0]?.reason ? { reason: requested[0].reason } : {}),
@@ -173,7 +173,11 @@ export function singleItem(e: AuditEntry, targets: readonly HistoryTarget[]): Hi
     requestId: e.requestId,
     at: e.at,
     requester: { ...e.actor },
-    whom: targets.length ? whomText(targets, undefined) : e.event === 'refused' ? 'Attempt refused' : '—',
+    whom: targets.length
+      ? whomText({ count: targets.length, named: targets }, undefined)
+      : e.event === 'refused'
+        ? 'Attempt refused'
+        : '—',
     targetCount: targets.length,
     ...(e.reason ? { reason: e.reason } : {}),
     block: e.event === 'blocked',
@@ -215,19 +219,47 @@ export function targetsOf(entries: readonly AuditEntry[]): HistoryTarget[] {
   return [...byId.values()];
 }
 
+/**
+ * How many targets the entries of an action name (as targetsOf counts them), and who they are when few
+ * enough to be named: a tenant-wide job's 10,000 targets are counted without a record made for each.
+ */
+function targetsToName(entries: readonly AuditEntry[]): { count: number; named: HistoryTarget[] } {
+  const ids = new Set<string>();
+  const named = new Map<string, HistoryTarget>();
+  for (const e of entries) {
+    if (!Array.isArray(e.targets)) continue;
+    for (const t of e.targets as unknown[]) {
+      if (!isTarget(t)) continue;
+      const seen = named.get(t.id);
+      if (seen) named.set(t.id, { id: t.id, upn: seen.upn || t.upn, name: seen.name || t.name });
+      else if (!ids.has(t.id) && ids.add(t.id).size <= NAMED_TARGETS) {
+        named.set(t.id, { id: t.id, upn: t.upn, name: t.name });
+      }
+    }
+  }
+  return { count: ids.size, named: ids.size <= NAMED_TARGETS ? [...named.values()] : [] };
+}
+
 /** The well-formed targets of an entry: a log written by hand or by an older version may hold anything. */
 export function targetList(targets: unknown): HistoryTarget[] {
   if (!Array.isArray(targets)) return [];
-  return targets.filter((t): t is HistoryTarget => !!t && typeof t === 'object' && typeof t.id === 'string');
+  return targets.filter(isTarget);
 }
 
-function whomText(targets: readonly HistoryTarget[], source: string | undefined): string {
-  const n = targets.length;
+export function isTarget(t: unknown): t is HistoryTarget {
+  return !!t && typeof t === 'object' && typeof (t as { id?: unknown }).id === 'string';
+}
+
+function whomText(
+  targets: { count: number; named: readonly HistoryTarget[] },
+  source: string | undefined,
+): string {
+  const n = targets.count;
   const users = plural(n, 'user');
   if (isBulkSource(source)) return users;
   if (n === 0) return source || '—';
   if (n > NAMED_TARGETS) return users;
-  return targets.map(targetText).join(', ');
+  return targets.named.map(targetText).join(', ');
 }
 
 function targetText(t: HistoryTarget): string {

@@ -12,10 +12,8 @@ export class HistoryService {
   constructor(private readonly audit: Pick<AuditSink, 'readNewestFirst'>) {}
 
   async card(o: { user?: DirectoryUser; count: number; zone?: LocalZone }): Promise<object> {
-    const items = await recentHistory(this.audit.readNewestFirst(), {
-      user: o.user ? [o.user.id, o.user.userPrincipalName] : undefined,
-      count: o.count,
-    });
+    const user = o.user ? [o.user.id, o.user.userPrincipalName] : undefined;
+    const items = await recentHistory(this.audit.readNewestFirst(user), { user, count: o.count });
     const title = o.user
       ? `Last ${o.count} actions on ${o.user.displayName} (${o.user.userPrincipalName})`
       : `Last ${o.count} actions`;

@@ -3,6 +3,9 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEntry, NewAuditEntry } from '../domain/audit';
 import { type LogChunk, parseLineText } from '../domain/auditLines';
+import type { HistoryQuery } from '../domain/history';
+import { historySegments } from '../domain/historySegments';
+import { AuditIndexFile, type AuditIndexOptions } from './auditIndexFile';
 
 /** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
 export interface AuditSink {
@@ -18,8 +21,11 @@ export interface AuditSink {
    * The same entries from the newest, in chunks each older than the one before, so that a reader
    * (recentHistory) can stop once it has enough: entries (newest first), or whole lines as bytes for the
    * reader to parse only those it needs (see LogChunk).
+   *
+   * With `about` (a user's object id and UPN, as `history <user>` asks), a sink may leave out chunks
+   * that cannot matter to that user's history (AuditLog does, from its index; historySegments.ts).
    */
-  readNewestFirst(): AsyncIterable<LogChunk>;
+  readNewestFirst(about?: HistoryQuery['user']): AsyncIterable<LogChunk>;
 }
 
 /** The append half of an AuditSink: each append becomes JSON Lines, written one append after another. */
@@ -57,15 +63,24 @@ export abstract class SerialAppender {
  * complete entry that only lacks its newline gets one. Reading skips a torn line.
  */
 export class AuditLog extends SerialAppender implements AuditSink {
+  /** lets `history <user>` read only the parts of the log that may name the user (auditIndexFile.ts) */
+  readonly index: AuditIndexFile;
+
   constructor(
     private readonly file: string,
-    private readonly options: { onTornLine?: (t: TornLine) => void; now?: () => number } = {},
+    private readonly options: {
+      onTornLine?: (t: TornLine) => void;
+      now?: () => number;
+      index?: AuditIndexOptions;
+    } = {},
   ) {
     super(options.now);
+    this.index = new AuditIndexFile(file, options.index);
   }
 
   async init(): Promise<this> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
+    this.index.catchUpSoon();
     return this;
   }
 
@@ -78,6 +93,7 @@ export class AuditLog extends SerialAppender implements AuditSink {
     } finally {
       await handle.close();
     }
+    this.index.catchUpSoon();
   }
 
   /** Repairs a torn last line: keeps a complete entry (adds its newline), else cuts it off and keeps it aside. */
@@ -127,12 +143,14 @@ export class AuditLog extends SerialAppender implements AuditSink {
   }
 
   /**
-   * The log read backwards from its end, `blockBytes` at a time: each chunk holds the block's whole
-   * lines as bytes (a line split between blocks is carried to the next one). Lines are cut at newline
-   * bytes, which never occur inside a UTF-8 character; a torn last line is left for the reader to skip,
-   * as readAll skips it. Appends made while it reads are not included.
+   * The log read backwards from its end, a block at a time: each chunk holds the block's whole lines as
+   * bytes. Appends made while it reads are not included. With `about`, only the entries that matter to
+   * that user's history, parsed, from the segments the index chooses and the part it does not cover yet.
    */
-  async *readNewestFirst(blockBytes = READ_BACK_BYTES): AsyncGenerator<Buffer> {
+  async *readNewestFirst(
+    about?: HistoryQuery['user'],
+    blockBytes = READ_BACK_BYTES,
+  ): AsyncGenerator<LogChunk> {
     let handle: FileHandle;
     try {
       handle = await fs.open(this.file, 'r');
@@ -141,23 +159,57 @@ export class AuditLog extends SerialAppender implements AuditSink {
       throw err;
     }
     try {
-      let end = (await handle.stat()).size;
-      let carry: Buffer = Buffer.alloc(0); // the start of a line whose end was in the block after
-      while (end > 0) {
-        const start = Math.max(0, end - blockBytes);
-        const data = await readAt(handle, start, end - start, carry);
-        end = start;
-        if (start === 0) {
-          if (data.length) yield data;
-          break;
-        }
-        const firstNewline = data.indexOf(NEWLINE);
-        carry = firstNewline < 0 ? data : data.subarray(0, firstNewline);
-        if (firstNewline >= 0 && firstNewline + 1 < data.length) yield data.subarray(firstNewline + 1);
+      const size = (await handle.stat()).size;
+      const segments = asksAboutUser(about) ? await this.index.usable(size) : [];
+      if (!segments.length) {
+        yield* readBack(handle, 0, size, blockBytes);
+        return;
       }
+      this.index.catchUpSoon();
+      const indexedEnd = segments[segments.length - 1].end;
+      yield* await historySegments(
+        {
+          segments,
+          read: (s) => readAt(handle, s.start, s.end - s.start),
+          tail: () => readBack(handle, indexedEnd, size, blockBytes),
+        },
+        about,
+      );
     } finally {
       await handle.close();
     }
+  }
+}
+
+function asksAboutUser(about: HistoryQuery['user']): boolean {
+  return (typeof about === 'string' ? [about] : (about ?? [])).some((u) => u.trim() !== '');
+}
+
+/**
+ * The bytes from `from` (a line's start) to `to`, read backwards `blockBytes` at a time: each chunk holds
+ * the block's whole lines (a line split between blocks is carried to the next one). Lines are cut at
+ * newline bytes, which never occur inside a UTF-8 character; a torn last line is left for the reader to
+ * skip, as readAll skips it.
+ */
+async function* readBack(
+  handle: FileHandle,
+  from: number,
+  to: number,
+  blockBytes: number,
+): AsyncGenerator<Buffer> {
+  let end = to;
+  let carry: Buffer = Buffer.alloc(0); // the start of a line whose end was in the block after
+  while (end > from) {
+    const start = Math.max(from, end - blockBytes);
+    const data = await readAt(handle, start, end - start, carry);
+    end = start;
+    if (start === from) {
+      if (data.length) yield data;
+      break;
+    }
+    const firstNewline = data.indexOf(NEWLINE);
+    carry = firstNewline < 0 ? data : data.subarray(0, firstNewline);
+    if (firstNewline >= 0 && firstNewline + 1 < data.length) yield data.subarray(firstNewline + 1);
   }
 }
 

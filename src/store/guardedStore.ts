@@ -1,6 +1,7 @@
 import type { StoreItems } from 'botbuilder';
 import type { AuditEntry, NewAuditEntry } from '../domain/audit';
 import type { LogChunk } from '../domain/auditLines';
+import type { HistoryQuery } from '../domain/history';
 import type { AuditSink } from './auditLog';
 import { createRecord, type ListableStorage } from './requestStore';
 import type { StoreHealth } from './storeHealth';
@@ -77,7 +78,7 @@ export class GuardedAudit implements AuditSink {
     return this.inner.readAll();
   }
 
-  readNewestFirst(): AsyncIterable<LogChunk> {
-    return this.inner.readNewestFirst();
+  readNewestFirst(about?: HistoryQuery['user']): AsyncIterable<LogChunk> {
+    return this.inner.readNewestFirst(about);
   }
 }

@@ -115,7 +115,7 @@ export class MemoryAudit implements Pick<AuditSink, 'readAll' | 'readNewestFirst
   }
 
   /** the log from its end, in chunks of `chunk` entries, as AuditLog reads it */
-  async *readNewestFirst(chunk = 100): AsyncGenerator<AuditEntry[]> {
+  async *readNewestFirst(_about?: unknown, chunk = 100): AsyncGenerator<AuditEntry[]> {
     const newest = [...this.entries].reverse();
     for (let i = 0; i < newest.length; i += chunk) yield newest.slice(i, i + chunk);
   }

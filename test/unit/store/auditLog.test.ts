@@ -11,7 +11,8 @@ async function tempFile(): Promise<string> {
 
 async function newestFirst(log: AuditLog, blockBytes: number): Promise<AuditEntry[][]> {
   const chunks: AuditEntry[][] = [];
-  for await (const chunk of log.readNewestFirst(blockBytes)) chunks.push(entriesNewestFirst(chunk));
+  for await (const chunk of log.readNewestFirst(undefined, blockBytes))
+    chunks.push(entriesNewestFirst(chunk));
   return chunks;
 }
 
@@ -67,7 +68,7 @@ describe('AuditLog.readNewestFirst', () => {
     const log = await new AuditLog(file).init();
     await log.appendMany(Array.from({ length: 10_000 }, (_, i) => entry(i)));
     let seen = 0;
-    for await (const chunk of log.readNewestFirst(4096)) {
+    for await (const chunk of log.readNewestFirst(undefined, 4096)) {
       seen += entriesNewestFirst(chunk).length;
       if (seen >= 50) break;
     }

@@ -1,0 +1,172 @@
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import {
+  type IndexedSegment,
+  formatSegment,
+  indexSegment,
+  segmentChain,
+  segmentCuts,
+  TAIL_BYTES,
+  tailHash,
+} from '../domain/auditIndex';
+
+/** Segments of at least this many bytes: about 200 lines, a filter of about 600 bytes. */
+export const SEGMENT_BYTES = 64 * 1024;
+/** The unindexed part of the log is read this much at a time to be cut into segments. */
+const READ_BYTES = 1024 * 1024;
+
+export interface AuditIndexOptions {
+  segmentBytes?: number;
+  /** an index that could not be read or written: history then reads more of the log, never less */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The audit log's index (src/domain/auditIndex.ts), kept in `<log>.index` beside the log, one segment a
+ * line. It is derived data: it is extended in the background after appends, never fsynced, and thrown
+ * away and rebuilt whenever it does not match the log (the log is shorter than it says, or its last
+ * segment's bytes differ). Only whole segments are indexed; history reads the rest of the log whole.
+ *
+ * One writer per process: every change runs one after another on `work`. Two processes indexing one
+ * log only write a segment twice: the reader keeps the first line that continues the chain.
+ */
+export class AuditIndexFile {
+  private segments: IndexedSegment[] = [];
+  private loaded: Promise<void> | undefined;
+  private work: Promise<void> = Promise.resolve();
+  private catchingUp = false;
+  private readonly segmentBytes: number;
+
+  constructor(
+    private readonly logFile: string,
+    private readonly options: AuditIndexOptions = {},
+  ) {
+    this.segmentBytes = Math.max(1, options.segmentBytes ?? SEGMENT_BYTES);
+  }
+
+  get file(): string {
+    return `${this.logFile}.index`;
+  }
+
+  /**
+   * The segments usable for a log of `size` bytes (as its reader just found it): none if the index says
+   * the log is longer (it was cut or replaced), which also throws the index away.
+   */
+  async usable(size: number): Promise<readonly IndexedSegment[]> {
+    await this.load();
+    const end = this.segments.at(-1)?.end ?? 0;
+    if (end <= size) return this.segments.slice();
+    await this.run(() => this.discard());
+    return [];
+  }
+
+  /** Indexes whatever whole segments the log has past the index, in the background. */
+  catchUpSoon(): void {
+    if (this.catchingUp) return;
+    this.catchingUp = true;
+    void this.load();
+    void this.run(async () => {
+      this.catchingUp = false;
+      await this.catchUp();
+    });
+  }
+
+  /** Resolves when the work started so far has finished (for tests and the bench). */
+  async settled(): Promise<void> {
+    await this.load();
+    for (let seen; seen !== this.work;) {
+      seen = this.work;
+      await seen;
+    }
+  }
+
+  /** Reads the index file once, as the first job on `work`; never waited for from inside a job. */
+  private load(): Promise<void> {
+    return (this.loaded ??= this.run(() => this.readIndex()));
+  }
+
+  private run(job: () => Promise<void>): Promise<void> {
+    const next = this.work.then(job).catch((err: unknown) => this.options.onError?.(err));
+    this.work = next;
+    return next;
+  }
+
+  private async readIndex(): Promise<void> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    this.segments = segmentChain(text.split('\n'));
+    if (!(await this.matchesLog())) return this.discard();
+    // a torn last line (a crash mid-write) gets its newline, so the next segment is a line of its own
+    if (text.length && !text.endsWith('\n')) await fs.appendFile(this.file, '\n');
+  }
+
+  /** Whether the log still holds the bytes the last segment ended with. */
+  private async matchesLog(): Promise<boolean> {
+    const last = this.segments.at(-1);
+    if (!last) return true;
+    const from = Math.max(last.start, last.end - TAIL_BYTES);
+    const bytes = await readRange(this.logFile, from, last.end);
+    return bytes?.length === last.end - from && tailHash(bytes) === last.tail;
+  }
+
+  private async discard(): Promise<void> {
+    this.segments = [];
+    await fs.rm(this.file, { force: true });
+  }
+
+  private async catchUp(): Promise<void> {
+    let size: number;
+    try {
+      size = (await fs.stat(this.logFile)).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    let from = this.segments.at(-1)?.end ?? 0;
+    if (size < from) return this.discard();
+    let want = Math.max(READ_BYTES, this.segmentBytes);
+    while (size - from >= this.segmentBytes) {
+      const bytes = await readRange(this.logFile, from, Math.min(size, from + want));
+      if (!bytes?.length) return;
+      const cuts = segmentCuts(bytes, this.segmentBytes);
+      if (!cuts.length) {
+        // one line longer than what was read: read more, unless the rest of the log is not whole yet
+        if (from + bytes.length >= size) return;
+        want *= 2;
+        continue;
+      }
+      const added: IndexedSegment[] = [];
+      let at = 0;
+      for (const cut of cuts) {
+        added.push(indexSegment(bytes.subarray(at, cut), from + at));
+        at = cut;
+      }
+      await fs.appendFile(this.file, added.map(formatSegment).join(''));
+      for (const s of added) this.segments.push(s);
+      from += at;
+    }
+  }
+}
+
+/** The log's bytes from `start` to `end` (fewer if it is shorter), or undefined if there is no log. */
+async function readRange(file: string, start: number, end: number): Promise<Buffer | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(Math.max(0, end - start));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
