@@ -1,4 +1,4 @@
-import { currentBotBlock } from '../domain/botBlock';
+import { botBlockNewestFirst } from '../domain/botBlock';
 import { explainGraphFailure, type GraphAction } from '../domain/graphErrors';
 import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../domain/types';
 import { noLongerBlockedByBot } from '../domain/unblockMessages';
@@ -19,7 +19,7 @@ export class SingleUserWrites {
       /** the SDK retries 429 within a bound */
       graph: GraphApi;
       /** read before an unblock: the bot only reverses its own blocks */
-      audit: Pick<AuditSink, 'readAll'>;
+      audit: Pick<AuditSink, 'readNewestFirst'>;
       outcomes: JobOutcomes;
       log: Logger;
     },
@@ -72,7 +72,7 @@ export class SingleUserWrites {
    * someone else may have blocked the account since. Repeating it after a restart is harmless.
    */
   async unblockOne(req: SignoutRequest, user: DirectoryUser): Promise<TargetOutcome> {
-    if (!currentBotBlock(await this.d.audit.readAll(), user.id)) {
+    if (!(await botBlockNewestFirst(this.d.audit.readNewestFirst([user.id]), user.id))) {
       this.d.log.warn(
         { requestId: req.id, target: user.id },
         'unblock refused: no block of the bot in force',

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { NewAuditEntry } from '../../src/domain/audit';
+import type { AuditEntry, NewAuditEntry } from '../../src/domain/audit';
 import type { Markdown } from '../../src/domain/markdown';
 import type { SignoutRequest } from '../../src/domain/types';
 import { createLogger } from '../../src/log';
@@ -91,12 +91,15 @@ export function securityCards(
 }
 
 /** An audit log in memory. */
-export class ListAudit implements Pick<AuditSink, 'append' | 'appendMany' | 'readAll'> {
+export class ListAudit implements Pick<AuditSink, 'append' | 'appendMany' | 'readAll' | 'readNewestFirst'> {
   readonly lines: NewAuditEntry[] = [];
   append = async (e: NewAuditEntry): Promise<void> => void this.lines.push(e);
   appendMany = async (es: readonly NewAuditEntry[]): Promise<void> => void this.lines.push(...es);
   readAll = async () =>
     this.lines.map((l, i) => ({ ...l, id: String(i), at: '2026-11-22T12:00:00.000Z' }) as never);
+  async *readNewestFirst(): AsyncGenerator<AuditEntry[]> {
+    yield (await this.readAll()).reverse();
+  }
   events(): string[] {
     return this.lines.map((l) => l.event);
   }

@@ -1,4 +1,4 @@
-import { currentBotBlock } from '../../src/domain/botBlock';
+import { botBlockNewestFirst, currentBotBlock } from '../../src/domain/botBlock';
 import type { AuditEntry } from '../../src/domain/audit';
 
 const LESTER = '11111111-1111-4111-8111-111111111111';
@@ -79,5 +79,55 @@ describe('currentBotBlock: is the user blocked by the bot, as its audit log tell
     expect(currentBotBlock(odd, LESTER)).toBeUndefined();
     expect(currentBotBlock(odd, '')).toBeUndefined();
     expect(currentBotBlock([entry('blocked', [''])], ' ')).toBeUndefined();
+  });
+});
+
+describe('botBlockNewestFirst: the same answer from the log read newest first', () => {
+  /** The log as AuditLog.readNewestFirst gives it: whole lines as bytes, `size` lines a chunk, newest chunk first. */
+  async function* asBytes(log: readonly unknown[], size: number): AsyncGenerator<Buffer> {
+    const lines = log.map((e) => JSON.stringify(e));
+    for (let end = lines.length; end > 0; end -= size) {
+      yield Buffer.from(lines.slice(Math.max(0, end - size), end).join('\n') + '\n');
+    }
+  }
+
+  it('agrees with currentBotBlock over every prefix of a log, however it is chunked or written', async () => {
+    const log: AuditEntry[] = [
+      entry('blocked', [GWEN]),
+      entry('blocked', [LESTER.toUpperCase()], { requestId: 'r1' }),
+      entry('revoked', [LESTER]),
+      entry('unblocked', [GWEN]),
+      entry('unblocked', [LESTER], { requestId: 'r2' }),
+      entry('blocked', [GWEN, LESTER], { requestId: 'r3' }),
+      entry('status', [LESTER]),
+    ];
+    const lastUnblock = entry('unblocked', [LESTER]);
+    for (const full of [log, [...log, lastUnblock]]) {
+      for (let n = 0; n <= full.length; n++) {
+        const prefix = full.slice(0, n);
+        for (const size of [1, 2, 5]) {
+          for (const who of [LESTER, GWEN]) {
+            const want = currentBotBlock(prefix, who);
+            const got = await botBlockNewestFirst(asBytes(prefix, size), who);
+            expect(got?.requestId).toEqual(want?.requestId);
+            expect(got?.event).toEqual(want?.event);
+            expect(!!got).toBe(!!want);
+          }
+        }
+      }
+    }
+  });
+
+  it('reads a line that names the user with escaped characters, and stops at the newest decision', async () => {
+    const escapedId = LESTER.replace(/1/g, '\\u0031');
+    const text = [
+      JSON.stringify(entry('blocked', [LESTER], { requestId: 'old' })),
+      `{"at":"2026-11-22T13:00:00Z","event":"unblocked","actor":{},"targets":[{"id":"${escapedId}"}]}`,
+    ].join('\n');
+    async function* chunks() {
+      yield Buffer.from(text + '\n');
+      throw new Error('read past the newest decision');
+    }
+    expect(await botBlockNewestFirst(chunks(), LESTER)).toBeUndefined();
   });
 });

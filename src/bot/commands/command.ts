@@ -39,7 +39,7 @@ export interface CommandDeps {
   tokenLifetime: () => Promise<AccessTokenLifetime>;
   now: () => Date;
   history: Pick<HistoryService, 'card'>;
-  audit: Pick<AuditSink, 'append' | 'readAll'>;
+  audit: Pick<AuditSink, 'append' | 'readNewestFirst'>;
   port: Pick<TeamsPort, 'notifySecurity'>;
   /** the sign-in logs, for verify */
   signIns: Pick<SignInChecker, 'user'>;

@@ -1,4 +1,4 @@
-import { currentBotBlock } from '../../domain/botBlock';
+import { botBlockNewestFirst } from '../../domain/botBlock';
 import { plain } from '../../domain/markdown';
 import {
   NOT_BLOCKED_OUTCOME,
@@ -47,7 +47,7 @@ export const unblock: CommandHandler<'unblock'> = async (turn, cmd, d) => {
     await d.port.notifySecurity(unblockedNotice(caller, user, turn.info.thread, false), turn.info.origin);
     return;
   }
-  if (!currentBotBlock(await d.audit.readAll(), user.id)) {
+  if (!(await botBlockNewestFirst(d.audit.readNewestFirst([user.id]), user.id))) {
     await d.guard.refuse(
       turn.info,
       `unblock ${user.userPrincipalName}`,
