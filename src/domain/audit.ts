@@ -27,7 +27,12 @@ export type AuditEvent =
    * a job of several users ended: after its outcome lines, one line with `counts` and `blockedCount`
    * (src/domain/jobSummary.ts), so that history need not read each user's line
    */
-  | 'ended';
+  | 'ended'
+  /**
+   * more targets of a request with more than TARGETS_PER_LINE (src/domain/requestedAudit.ts): its
+   * `requested` line names the first ones and says how many in `targetCount`; these lines name the rest
+   */
+  | 'targeted';
 
 export interface AuditEntry {
   at: string;
@@ -58,6 +63,8 @@ export interface AuditEntry {
   counts?: Partial<Record<TargetOutcomeKind, number>>;
   /** for `ended`: how many of the job's users it blocked from signing in */
   blockedCount?: number;
+  /** on `requested` whose targets go on in `targeted` lines: how many targets the request has */
+  targetCount?: number;
   /** on `requested`: what the request does when it is not a sign-out (absent = sign-out) */
   action?: 'unblock';
 }

@@ -55,6 +55,8 @@ export const AUDIT_CSV_COLUMNS = [
   // a job's summary (event `ended`, issue 15): outcome=count pairs, and how many users it blocked
   'counts',
   'blockedCount',
+  // a request of more targets than one line names (issue 15): how many; `targeted` lines name the rest
+  'targetCount',
 ] as const;
 
 /** The header row of the audit export. */
@@ -88,6 +90,7 @@ export function auditCsvRow(e: AuditEntry): string {
     e.action,
     countsText(e.counts),
     e.blockedCount,
+    e.targetCount,
   ]);
 }
 

@@ -7,7 +7,8 @@
  * - `u:` + the object id and the UPN of each of its targets, in lower case, as history matches a user
  *   (history.ts, userMatch);
  * - its request: `o:` + the request id for the outcome lines a job's summary stands for
- *   (jobSummary.ts, SUMMARISED_EVENTS), `r:` + the request id for every other line of a request.
+ *   (jobSummary.ts, SUMMARISED_EVENTS), `r:` + the request id for every other line of a request but
+ *   `targeted` lines, which history reads only when they name the user.
  *
  * The keys are made from the entries as JSON.parse reads the line, the same way history reads it, so
  * a line that names the user (however it is written: escapes, letter case) always puts the user's key
@@ -54,7 +55,9 @@ export function entryKeys(e: AuditEntry | undefined): string[] {
     keys.push(`u:${t.id.toLowerCase()}`);
     if (typeof t.upn === 'string') keys.push(`u:${t.upn.toLowerCase()}`);
   }
-  if (e.requestId) keys.push(requestKey(e.requestId, SUMMARISED_EVENTS.has(e.event)));
+  // a `targeted` line matters only when it names the user (requestedAudit.ts)
+  if (e.requestId && e.event !== 'targeted')
+    keys.push(requestKey(e.requestId, SUMMARISED_EVENTS.has(e.event)));
   return keys;
 }
 

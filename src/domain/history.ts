@@ -25,7 +25,7 @@
  */
 
 import type { AuditEntry } from './audit';
-import { isTarget, requestItem, singleItem, targetList, targetsOf } from './historyItem';
+import { isTarget, requestItem, requestTargets, singleItem, targetList } from './historyItem';
 import { summarised } from './jobSummary';
 import type { SignoutRequest } from './types';
 
@@ -160,13 +160,16 @@ export function rankActions(entries: readonly AuditEntry[], user: HistoryQuery['
     // A refusal about a request names that request's targets.
     const related = s.first.requestId ? groups.get(s.first.requestId) : undefined;
     const own = targetList(s.first.targets);
-    const targets = own.length ? own : related ? targetsOf(summarised(related.entries).entries) : [];
+    const relatedEntries = related ? summarised(related.entries).entries : [];
     items.push({
-      item: singleItem(s.first, targets),
+      item: singleItem(
+        s.first,
+        own.length ? { count: own.length, named: own } : requestTargets(relatedEntries),
+      ),
       order: s.order,
       whole: own.length > 0 || !s.first.requestId || (!!related && whole(related)),
       request: false,
-      match: !wanted.size || touches(targets),
+      match: !wanted.size || (own.length ? touches(own) : relatedEntries.some((e) => touches(e.targets))),
     });
   }
 

@@ -19,9 +19,14 @@ function isBulkSource(source: string | undefined): source is string {
 /** How many targets are listed by name before "N users" is shorter. */
 const NAMED_TARGETS = 3;
 
-/** `entries`: those of one request, in log order; with a summary, its outcome lines are not read. */
+/**
+ * `entries`: those of one request, in log order; with a summary, its outcome lines are not read, and its
+ * `targeted` lines never are (the `requested` line's targetCount says how many targets they add).
+ */
 export function requestItem(all: readonly AuditEntry[]): HistoryItem {
-  const { entries, summary } = summarised(all);
+  const told = all.filter((e) => e.event !== 'targeted');
+  // only `targeted` lines: the request's first line is not read yet (or was cut from the log)
+  const { entries, summary } = summarised(told.length ? told : all);
   const first = entries[0];
   const of = (event: AuditEntry['event']) => entries.filter((e) => e.event === event);
   const last = (event: AuditEntry['event']) => of(event).at(-1);
@@ -35,7 +40,7 @@ export function requestItem(all: readonly AuditEntry[]): HistoryItem {
   // an entry from before issue 9: its joined detail is shown as it is, never split into fields
   const legacy = requested.length > 0 && !structured.length;
   const legacyDetail = legacy ? requested.map((e) => text(e.detail)).find(Boolean) : undefined;
-  const targets = targetsToName(entries);
+  const targets = requestTargets(entries);
 
   const { counts, finished, requestFailure } = summary ? fromSummary(summary) : countOutcomes(entries);
 
@@ -168,17 +173,13 @@ function fromSummary(summary: JobSummary): Outcomes {
   return { counts, finished };
 }
 
-export function singleItem(e: AuditEntry, targets: readonly HistoryTarget[]): HistoryItem {
+export function singleItem(e: AuditEntry, targets: TargetsToName): HistoryItem {
   const base = {
     requestId: e.requestId,
     at: e.at,
     requester: { ...e.actor },
-    whom: targets.length
-      ? whomText({ count: targets.length, named: targets }, undefined)
-      : e.event === 'refused'
-        ? 'Attempt refused'
-        : '—',
-    targetCount: targets.length,
+    whom: targets.count ? whomText(targets, undefined) : e.event === 'refused' ? 'Attempt refused' : '—',
+    targetCount: targets.count,
     ...(e.reason ? { reason: e.reason } : {}),
     block: e.event === 'blocked',
   };
@@ -207,23 +208,29 @@ export function singleItem(e: AuditEntry, targets: readonly HistoryTarget[]): Hi
   }
 }
 
-/** Every target named by any entry of the action, first mention first, richest record kept. */
-export function targetsOf(entries: readonly AuditEntry[]): HistoryTarget[] {
-  const byId = new Map<string, HistoryTarget>();
-  for (const e of entries) {
-    for (const t of targetList(e.targets)) {
-      const seen = byId.get(t.id);
-      byId.set(t.id, { id: t.id, upn: seen?.upn || t.upn, name: seen?.name || t.name });
-    }
-  }
-  return [...byId.values()];
+/** How many targets an action has, and who they are when few enough to be named. */
+export interface TargetsToName {
+  count: number;
+  /** every target, first mention first, richest record kept, when count is at most NAMED_TARGETS */
+  named: readonly HistoryTarget[];
 }
 
 /**
- * How many targets the entries of an action name (as targetsOf counts them), and who they are when few
- * enough to be named: a tenant-wide job's 10,000 targets are counted without a record made for each.
+ * The targets of a request's entries other than `targeted` lines: the distinct ids they name, or the
+ * `requested` line's targetCount when it says more. A tenant-wide job's 10,000 targets are counted
+ * without a record made for each.
  */
-function targetsToName(entries: readonly AuditEntry[]): { count: number; named: HistoryTarget[] } {
+export function requestTargets(entries: readonly AuditEntry[]): TargetsToName {
+  const named = targetsToName(entries.filter((e) => e.event !== 'targeted'));
+  const declared = entries.find((e) => e.event === 'requested' && isCount(e.targetCount))?.targetCount ?? 0;
+  return declared > named.count ? { count: declared, named: [] } : named;
+}
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+}
+
+function targetsToName(entries: readonly AuditEntry[]): TargetsToName {
   const ids = new Set<string>();
   const named = new Map<string, HistoryTarget>();
   for (const e of entries) {
@@ -250,15 +257,12 @@ export function isTarget(t: unknown): t is HistoryTarget {
   return !!t && typeof t === 'object' && typeof (t as { id?: unknown }).id === 'string';
 }
 
-function whomText(
-  targets: { count: number; named: readonly HistoryTarget[] },
-  source: string | undefined,
-): string {
+function whomText(targets: TargetsToName, source: string | undefined): string {
   const n = targets.count;
   const users = plural(n, 'user');
   if (isBulkSource(source)) return users;
   if (n === 0) return source || '—';
-  if (n > NAMED_TARGETS) return users;
+  if (n > NAMED_TARGETS || targets.named.length < n) return users;
   return targets.named.map(targetText).join(', ');
 }
 

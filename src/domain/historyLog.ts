@@ -10,6 +10,9 @@
  * is parsed as soon as it is met, and from then on the request's `revoked`, `failed`, `blocked` and
  * `unblocked` lines that do not name the user are dropped unparsed (historyLines.ts, topEvent), as
  * history leaves them out of a request with a summary anyway. A 10,000-user job then costs one parse.
+ *
+ * A `targeted` line (requestedAudit.ts) only says that a request has more targets: it is dropped unparsed
+ * unless it may name the user asked about, as history counts targets from the `requested` line.
  */
 
 import { Buffer } from 'node:buffer';
@@ -65,6 +68,7 @@ export class HistoryLog {
     for (let i = starts.length - 1; i >= 0; i--) {
       const verdict = verdicts ? verdicts[i] : PARSE;
       if (verdict === SKIP) continue;
+      if (!this.filter && targetedLine(chunk, starts[i], ends[i])) continue;
       if (verdict !== PARSE && this.summarisedLine(chunk, starts[i], ends[i], verdict)) continue;
       if (verdict === PARSE || this.wanted.has(verdict)) {
         this.addEntry(parseLine(chunk, starts[i], ends[i]), onEntry);
@@ -91,11 +95,13 @@ export class HistoryLog {
   }
 
   /**
-   * Whether a line set aside under `hash` is one a summary read already stands for: dropped. A summary
+   * Whether a line set aside under `hash` is a `targeted` line, or one a summary read already stands
+   * for: dropped. A summary
    * line is parsed to learn that (and still set aside, as any line of its request).
    */
   private summarisedLine(chunk: Buffer, start: number, end: number, hash: number): boolean {
     const event = topEvent(chunk, start, end);
+    if (event === 'targeted') return true;
     if (event === 'ended') {
       this.noteSummary(parseLine(chunk, start, end));
       return false;
@@ -142,3 +148,12 @@ export class HistoryLog {
     this.asideByRequest.delete(hash);
   }
 }
+
+/** Whether a line is a `targeted` line, told from its bytes (topEvent needs a line without a backslash). */
+function targetedLine(chunk: Buffer, start: number, end: number): boolean {
+  if (topEvent(chunk, start, end) !== 'targeted') return false;
+  for (let i = start; i < end; i++) if (chunk[i] === BACKSLASH) return false;
+  return true;
+}
+
+const BACKSLASH = 0x5c;

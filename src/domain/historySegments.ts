@@ -95,20 +95,26 @@ class Requests {
     return this.hashes.has(hash);
   }
 
-  /** Whether that line is an outcome line of a request with a summary, which history leaves out. */
-  summarisedOutcome(buf: Buffer, start: number, end: number, hash: number): boolean {
-    if (!this.withSummary.size) return false;
+  /**
+   * Whether that line is one history leaves out: a `targeted` line, or an outcome line of a request with
+   * a summary.
+   */
+  unused(buf: Buffer, start: number, end: number, hash: number): boolean {
     const event = topEvent(buf, start, end);
+    if (event === 'targeted') return true;
+    if (!this.withSummary.size) return false;
     if (event === undefined || !SUMMARISED_EVENTS.has(event as AuditEntry['event'])) return false;
     return (this.hashes.get(hash) ?? []).some(
       (id) => this.withSummary.has(requestKey(id.toString('utf8'))) && requestIdIs(buf, start, end, id),
     );
   }
 
-  /** Whether that line is an outcome line, which is not parsed until step 3 decides it is needed. */
+  /** Whether that line is an outcome or a `targeted` line, not needed to find the requests' summaries. */
   static outcomeLine(buf: Buffer, start: number, end: number): boolean {
     const event = topEvent(buf, start, end);
-    return event !== undefined && SUMMARISED_EVENTS.has(event as AuditEntry['event']);
+    return (
+      event === 'targeted' || (event !== undefined && SUMMARISED_EVENTS.has(event as AuditEntry['event']))
+    );
   }
 
   summarised(requestId: unknown): void {
@@ -169,7 +175,7 @@ class Lines {
     for (let i = this.starts.length - 1; i >= 0; i--) {
       const v = this.verdict(i);
       if (v === SKIP || (v !== PARSE && !requests.mayOwn(v))) continue;
-      if (v !== PARSE && requests.summarisedOutcome(this.buf, this.starts[i], this.ends[i], v)) continue;
+      if (v !== PARSE && requests.unused(this.buf, this.starts[i], this.ends[i], v)) continue;
       const e = this.entry(i);
       if (e && (requests.has(e.requestId) || touches(e.targets))) entries.push(e);
     }

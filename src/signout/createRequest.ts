@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requestedFields } from '../domain/history';
+import { requestedLines } from '../domain/requestedAudit';
 import {
   actionOf,
   type DirectoryUser,
@@ -84,18 +85,20 @@ export async function createRequest(
     },
     'request made',
   );
-  await d.audit.append({
-    event: 'requested',
-    tenantId: req.tenantId,
-    requestId: req.id,
-    actor: n.requester,
-    targets: auditTargets(n.targets),
-    reason: n.reason,
-    ...requestedFields(req),
-    conversationId: info.conversationId,
-    ...(req.schedule ? { detail: `scheduled for ${req.schedule.at}` } : {}),
-    ...(req.action === 'unblock' ? { action: 'unblock' as const } : {}),
-  });
+  await d.audit.appendMany(
+    requestedLines({
+      event: 'requested',
+      tenantId: req.tenantId,
+      requestId: req.id,
+      actor: n.requester,
+      targets: auditTargets(n.targets),
+      reason: n.reason,
+      ...requestedFields(req),
+      conversationId: info.conversationId,
+      ...(req.schedule ? { detail: `scheduled for ${req.schedule.at}` } : {}),
+      ...(req.action === 'unblock' ? { action: 'unblock' as const } : {}),
+    }),
+  );
   await d.notices.show(req.id);
   return req;
 }

@@ -13,7 +13,7 @@ export interface RequestDeps {
   /** how long a card can be answered (CONFIRMATION_TTL_MINUTES) */
   ttlMinutes: number;
   store: RequestStore;
-  audit: Pick<AuditSink, 'append'>;
+  audit: Pick<AuditSink, 'append' | 'appendMany'>;
   port: TeamsPort;
   jobs: JobControl;
   ends: RequestEnds;

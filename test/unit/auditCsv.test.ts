@@ -149,6 +149,7 @@ describe('auditToCsv', () => {
       'action',
       'counts',
       'blockedCount',
+      'targetCount',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows[1]).toEqual([
@@ -169,6 +170,7 @@ describe('auditToCsv', () => {
       'group:"Migration Wave 1"',
       'true',
       'bulk; over 10 users',
+      '',
       '',
       '',
       '',
@@ -224,6 +226,14 @@ describe('auditToCsv', () => {
     // a hand-edited summary is exported as it is, formula-guarded
     const odd = { ...summary, counts: { '=cmd': [1], x: null } } as unknown as AuditEntry;
     expect(parseCsv(auditCsvRow(odd))[0][AUDIT_CSV_COLUMNS.indexOf('counts')]).toBe("'=cmd=[1];x=null");
+  });
+
+  it('exports how many targets a request has when its targets go on in `targeted` lines', () => {
+    const [row] = parseCsv(auditCsvRow(entry({ event: 'requested', targetCount: 12000 })));
+    expect(row[AUDIT_CSV_COLUMNS.indexOf('targetCount')]).toBe('12000');
+    const [more] = parseCsv(auditCsvRow(entry({ event: 'targeted' })));
+    expect(more[AUDIT_CSV_COLUMNS.indexOf('event')]).toBe('targeted');
+    expect(more[AUDIT_CSV_COLUMNS.indexOf('targetCount')]).toBe('');
   });
 
   it('names the action of a request that is not a sign-out', () => {

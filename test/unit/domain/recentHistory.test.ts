@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { AuditEntry } from '../../../src/domain/audit';
 import { buildHistory } from '../../../src/domain/history';
 import { recentHistory, settledHistory } from '../../../src/domain/recentHistory';
+import { requestedLines } from '../../../src/domain/requestedAudit';
 
 const users = [
   { id: 'u-1', upn: 'one@contoso.com' },
@@ -72,7 +73,8 @@ function backwardsAsBytes(log: readonly AuditEntry[], size: number, hostile: num
 
 type User = (typeof users)[number];
 type Step =
-  | { kind: 'request'; targets: User[] }
+  | { kind: 'request'; targets: User[]; targetCount?: number }
+  | { kind: 'targeted'; pick: number; target: User }
   | { kind: 'later'; pick: number; event: AuditEntry['event']; target: User }
   | { kind: 'refused'; pick: number; own: boolean }
   | { kind: 'status' | 'block'; target: User }
@@ -80,7 +82,16 @@ type Step =
 
 /** One step of a generated log: a new request, a later entry of an earlier request, a refusal, a look-up. */
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('request' as const), targets: fc.subarray(users, { minLength: 1 }) }),
+  fc.record(
+    {
+      kind: fc.constant('request' as const),
+      targets: fc.subarray(users, { minLength: 1 }),
+      targetCount: fc.nat({ max: 6 }),
+    },
+    { requiredKeys: ['kind', 'targets'] },
+  ),
+  // more targets of a request, as requestedLines writes them past TARGETS_PER_LINE
+  fc.record({ kind: fc.constant('targeted' as const), pick: fc.nat(), target: fc.constantFrom(...users) }),
   fc.record({
     kind: fc.constant('later' as const),
     pick: fc.nat(),
@@ -132,7 +143,14 @@ function makeLog(steps: Step[], jitters: number[]): AuditEntry[] {
           targets: s.targets,
           source: '',
           block: false,
+          ...(s.targetCount !== undefined ? { targetCount: s.targetCount } : {}),
         });
+        break;
+      }
+      case 'targeted': {
+        const r = requests[s.pick % Math.max(1, requests.length)];
+        if (!r) break;
+        log.push({ at, event: 'targeted', requestId: r.id, actor: admin, targets: [s.target] });
         break;
       }
       case 'later': {
@@ -308,6 +326,50 @@ describe('recentHistory', () => {
       // the summary (met first, then again as a line of the request), users[0]'s two lines, the
       // confirmation, the request and the torn last line: none of the other 4,000 outcome lines
       expect(parse.mock.calls.length).toBeLessThanOrEqual(8);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('finds a user named only in a `targeted` line, and parses no `targeted` line that does not name them', async () => {
+    const many = Array.from({ length: 2_500 }, (_, i) => ({ id: `m-${i}`, upn: `m${i}@contoso.com` }));
+    const at = '2026-01-01T00:00:00Z';
+    const log: AuditEntry[] = [
+      ...requestedLines({
+        event: 'requested',
+        requestId: 'job-1',
+        actor: admin,
+        targets: [...many.slice(0, 1_700), users[0], ...many.slice(1_700)],
+        source: 'all',
+        block: false,
+      }).map((e) => ({ at, ...e })),
+      { at, event: 'confirmed', requestId: 'job-1', actor: admin },
+    ];
+    expect(log.map((e) => e.event)).toEqual(['requested', 'targeted', 'targeted', 'confirmed']);
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      for (const q of [
+        { user: [users[0].id, users[0].upn], count: 5 },
+        { user: users[0].upn.toUpperCase(), count: 5 },
+      ]) {
+        parse.mockClear();
+        const items = await recentHistory(backwardsAsBytes(log, 2, [0]), q);
+        expect(items).toEqual(buildHistory(log, q));
+        expect(items).toEqual([
+          expect.objectContaining({ requestId: 'job-1', whom: '2,501 users', targetCount: 2_501 }),
+        ]);
+        // the confirmation, the request, the targeted line that names the user, the torn last line
+        expect(parse.mock.calls.length).toBeLessThanOrEqual(4);
+      }
+      // a user of the request's first line only, and history without a user: no targeted line parsed
+      for (const q of [{ user: many[0].id, count: 5 }, { count: 5 }]) {
+        parse.mockClear();
+        const items = await recentHistory(backwardsAsBytes(log, 2, [0]), q);
+        expect(items).toEqual(buildHistory(log, q));
+        expect(items).toEqual([expect.objectContaining({ requestId: 'job-1', targetCount: 2_501 })]);
+        expect(parse.mock.calls.length).toBeLessThanOrEqual(3);
+      }
+      expect(buildHistory(log, { user: 'nobody', count: 5 })).toEqual([]);
     } finally {
       parse.mockRestore();
     }
