@@ -6,6 +6,7 @@ import { type LogChunk, parseLineText } from '../domain/auditLines';
 import type { HistoryQuery } from '../domain/history';
 import { historySegments } from '../domain/historySegments';
 import { AuditIndexFile, type AuditIndexOptions } from './auditIndexFile';
+import { readBack } from './readBack';
 
 /** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
 export interface AuditSink {
@@ -162,7 +163,7 @@ export class AuditLog extends SerialAppender implements AuditSink {
       const size = (await handle.stat()).size;
       const segments = asksAboutUser(about) ? await this.index.usable(size) : [];
       if (!segments.length) {
-        yield* readBack(handle, 0, size, blockBytes);
+        yield* readBack((at, n) => readAt(handle, at, n), 0, size, blockBytes);
         return;
       }
       this.index.catchUpSoon();
@@ -171,7 +172,7 @@ export class AuditLog extends SerialAppender implements AuditSink {
         {
           segments,
           read: (s) => readAt(handle, s.start, s.end - s.start),
-          tail: () => readBack(handle, indexedEnd, size, blockBytes),
+          tail: () => readBack((at, n) => readAt(handle, at, n), indexedEnd, size, blockBytes),
         },
         about,
       );
@@ -183,34 +184,6 @@ export class AuditLog extends SerialAppender implements AuditSink {
 
 function asksAboutUser(about: HistoryQuery['user']): boolean {
   return (typeof about === 'string' ? [about] : (about ?? [])).some((u) => u.trim() !== '');
-}
-
-/**
- * The bytes from `from` (a line's start) to `to`, read backwards `blockBytes` at a time: each chunk holds
- * the block's whole lines (a line split between blocks is carried to the next one). Lines are cut at
- * newline bytes, which never occur inside a UTF-8 character; a torn last line is left for the reader to
- * skip, as readAll skips it.
- */
-async function* readBack(
-  handle: FileHandle,
-  from: number,
-  to: number,
-  blockBytes: number,
-): AsyncGenerator<Buffer> {
-  let end = to;
-  let carry: Buffer = Buffer.alloc(0); // the start of a line whose end was in the block after
-  while (end > from) {
-    const start = Math.max(from, end - blockBytes);
-    const data = await readAt(handle, start, end - start, carry);
-    end = start;
-    if (start === from) {
-      if (data.length) yield data;
-      break;
-    }
-    const firstNewline = data.indexOf(NEWLINE);
-    carry = firstNewline < 0 ? data : data.subarray(0, firstNewline);
-    if (firstNewline >= 0 && firstNewline + 1 < data.length) yield data.subarray(firstNewline + 1);
-  }
 }
 
 /** Adds the entry a line holds; a blank or unreadable line (torn by a crash mid-append) adds nothing. */
@@ -233,14 +206,11 @@ const NEWLINE = 0x0a;
 const SCAN_BYTES = 64 * 1024;
 const READ_BACK_BYTES = 256 * 1024;
 
-/** `length` bytes from `position`, followed by `after` if given (one copy, instead of a concat). */
-async function readAt(handle: FileHandle, position: number, length: number, after?: Buffer): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length + (after?.length ?? 0));
+/** `length` bytes from `position` (fewer at the end of the file). */
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
   const { bytesRead } = await handle.read(buffer, 0, length, position);
-  if (!after?.length) return buffer.subarray(0, bytesRead);
-  if (bytesRead < length) return Buffer.concat([buffer.subarray(0, bytesRead), after]);
-  after.copy(buffer, length);
-  return buffer;
+  return buffer.subarray(0, bytesRead);
 }
 
 /** The offset just after the last newline before `size`, or 0; read backwards, a chunk at a time. */

@@ -1,6 +1,7 @@
 import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
 import { type AuditEntry } from '../domain/audit';
 import { type AuditSink, SerialAppender } from './auditLog';
+import { readBack } from './readBack';
 
 /** The first segment keeps the file back-end's name; later ones are audit.000001.jsonl, … */
 const SEGMENT = /^audit(?:\.(\d{6}))?\.jsonl$/;
@@ -11,6 +12,8 @@ const MAX_APPEND_ATTEMPTS = 5;
  */
 const PACKED_BLOCK_BYTES = 4 * 1024 * 1024;
 const MAX_BLOCK_BYTES = 100 * 1024 * 1024;
+/** readNewestFirst downloads this much of a segment at a time, from its end. */
+const READ_BACK_BYTES = 4 * 1024 * 1024;
 
 export interface BlobAuditLogOptions {
   /**
@@ -62,11 +65,24 @@ export class BlobAuditLog extends SerialAppender implements AuditSink {
   }
 
   /**
-   * Newest first, in one chunk: the blob back-end still downloads the whole log (ranged reads from the
-   * end of the last segment would let history stop early here too).
+   * Newest first: each segment read backwards from its end, READ_BACK_BYTES per ranged download, as
+   * chunks of whole lines (bytes) for the reader to parse only what it needs. A reader that stops early
+   * (`history 50`, `unblock`) downloads only the end of the log. Lines are given as readAll reads them
+   * (blobLines).
    */
-  async *readNewestFirst(): AsyncGenerator<AuditEntry[]> {
-    yield (await this.readAll()).reverse();
+  async *readNewestFirst(): AsyncGenerator<Buffer> {
+    for (const n of (await this.segments()).reverse()) {
+      const blob = this.blob(n);
+      let size: number;
+      try {
+        size = (await blob.getProperties()).contentLength ?? 0;
+      } catch (err) {
+        if ((err as { statusCode?: unknown } | null)?.statusCode === 404) continue;
+        throw err;
+      }
+      const read = (at: number, count: number) => blob.downloadToBuffer(at, count);
+      for await (const chunk of readBack(read, 0, size, READ_BACK_BYTES)) yield blobLines(chunk);
+    }
   }
 
   /**
@@ -175,11 +191,61 @@ export function packLines(text: string, limit: number): Buffer[] {
 function parseLines(text: string): AuditEntry[] {
   const entries: AuditEntry[] = [];
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    const parsed = tryParse(line) ?? tryParse(line.slice(Math.max(0, line.lastIndexOf('{"at":'))));
-    if (parsed) entries.push(parsed);
+    const e = entryOf(line);
+    if (e) entries.push(e);
   }
   return entries;
+}
+
+function entryOf(line: string): AuditEntry | undefined {
+  if (!line.trim()) return undefined;
+  return tryParse(line) ?? tryParse(line.slice(Math.max(0, line.lastIndexOf(AT_KEY))));
+}
+
+/** The text of the entry entryOf reads from a line: the line, or what follows its last {"at":. */
+function entryText(line: string): string | undefined {
+  if (!line.trim()) return undefined;
+  if (tryParse(line)) return line;
+  const glued = line.slice(Math.max(0, line.lastIndexOf(AT_KEY)));
+  return tryParse(glued) ? glued : undefined;
+}
+
+const AT_KEY = '{"at":';
+const AT_KEY_BYTES = Buffer.from(AT_KEY);
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * A chunk of whole lines as readAll reads them, for a reader that parses lines one by one (JSON.parse,
+ * no recovery): a line that might read otherwise here — one that does not start with `{`, or holds a
+ * second `{"at":` (glued to a torn line) — is parsed now and replaced by its entry's line, or dropped.
+ * Other lines are left as bytes: JSON.parse reads them the same way readAll does. The chunk is copied
+ * only when such a line is found, which the bot never writes.
+ */
+export function blobLines(chunk: Buffer): Buffer {
+  const lines: Buffer[] = [];
+  let changed = false;
+  for (let start = 0; start < chunk.length;) {
+    const nl = chunk.indexOf(0x0a, start);
+    const end = nl < 0 ? chunk.length : nl;
+    const line = chunk.subarray(start, end);
+    start = end + 1;
+    if (!suspect(line)) {
+      lines.push(line);
+      continue;
+    }
+    changed = true;
+    const text = entryText(line.toString('utf8'));
+    if (text !== undefined) lines.push(Buffer.from(text, 'utf8'));
+  }
+  return changed ? Buffer.concat(lines.flatMap((l) => [l, NEWLINE])) : chunk;
+}
+
+function suspect(line: Buffer): boolean {
+  let first = 0;
+  while (first < line.length && (line[first] === 0x20 || line[first] === 0x09 || line[first] === 0x0d))
+    first++;
+  if (first === line.length) return false;
+  return line[first] !== 0x7b || line.indexOf(AT_KEY_BYTES, first + 1) >= 0;
 }
 
 function tryParse(line: string): AuditEntry | undefined {

@@ -5,6 +5,10 @@ import { Writable } from 'node:stream';
 import { ContainerClient } from '@azure/storage-blob';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { main as exportAudit } from '../../scripts/auditExport';
+import type { AuditEntry } from '../../src/domain/audit';
+import { entriesNewestFirst } from '../../src/domain/auditLines';
+import { buildHistory } from '../../src/domain/history';
+import { recentHistory } from '../../src/domain/recentHistory';
 import type { SignoutRequest } from '../../src/domain/types';
 import { BlobAuditLog } from '../../src/store/blobAuditLog';
 import { BlobDeliveryLedger, type BlobDeliveryLedgerOptions } from '../../src/store/deliveryLedger';
@@ -286,6 +290,7 @@ describe('BlobAuditLog', () => {
     }
     await log.append({ event: 'revoked', requestId: 'two', actor: {} });
     expect((await log.readAll()).map((e) => e.requestId)).toEqual(['one', 'two']);
+    expect((await newestFirst(log)).map((e) => e.requestId)).toEqual(['two', 'one']);
   });
 
   it('creates the blob if it is missing, and reads an empty log as empty', async () => {
@@ -357,8 +362,59 @@ describe('BlobAuditLog', () => {
     expect(
       (await new BlobAuditLog(container).init().then((l) => l.readAll())).map((e) => e.requestId),
     ).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`));
+    expect((await newestFirst(a)).map((e) => e.requestId)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `r${29 - i}`),
+    );
+  });
+
+  it('reads newest first from the end of the newest segment, downloading no more than the reader takes', async () => {
+    const name = freshContainer();
+    const downloads: string[] = [];
+    const plain = new ContainerClient(connectionString, name);
+    // the container as the log sees it, counting ranged downloads per segment
+    const counted = new Proxy(plain, {
+      get(target, prop, receiver) {
+        if (prop !== 'getAppendBlobClient') return Reflect.get(target, prop, receiver);
+        return (blobName: string) => {
+          const blob = target.getAppendBlobClient(blobName);
+          const download = blob.downloadToBuffer.bind(blob) as (o?: number, n?: number) => Promise<Buffer>;
+          return Object.assign(blob, {
+            downloadToBuffer: (o?: number, n?: number) => {
+              downloads.push(blobName);
+              return download(o, n);
+            },
+          });
+        };
+      },
+    });
+    // entries ten minutes apart, so that the newest are known before the older segments are read
+    let clock = Date.parse('2026-11-01T00:00:00Z');
+    const now = () => (clock += 10 * 60_000);
+    const log = await new BlobAuditLog(counted, { maxSegmentBytes: 2_000, now }).init();
+    const admin = { id: 'admin' };
+    for (let i = 0; i < 40; i++) {
+      await log.append({
+        event: 'requested',
+        requestId: `r${i}`,
+        actor: admin,
+        targets: [{ id: `u${i % 7}` }],
+      });
+    }
+    const history = await recentHistory(log.readNewestFirst(), { count: 2 }, { firstCheck: 1 });
+    expect(history.map((h) => h.requestId)).toEqual(['r39', 'r38']);
+    expect(new Set(downloads)).toEqual(new Set([downloads[0]]));
+    expect(downloads[0]).not.toBe('audit.jsonl');
+    // a user's whole history over every segment: what buildHistory makes of readAll
+    const q = { user: 'u3', count: 50 };
+    expect(await recentHistory(log.readNewestFirst(), q)).toEqual(buildHistory(await log.readAll(), q));
   });
 });
+
+async function newestFirst(log: BlobAuditLog): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  for await (const chunk of log.readNewestFirst()) entries.push(...entriesNewestFirst(chunk));
+  return entries;
+}
 
 describe('BlobDeliveryLedger', () => {
   const WINDOW = 10 * 60_000;
