@@ -12,7 +12,11 @@ const MAX_APPEND_ATTEMPTS = 5;
  */
 const PACKED_BLOCK_BYTES = 4 * 1024 * 1024;
 const MAX_BLOCK_BYTES = 100 * 1024 * 1024;
-/** readNewestFirst downloads this much of a segment at a time, from its end. */
+/**
+ * readNewestFirst downloads 256 KiB of a segment's end first (enough for `history 50`), then twice as
+ * much each time, up to 4 MiB a download.
+ */
+const FIRST_READ_BYTES = 256 * 1024;
 const READ_BACK_BYTES = 4 * 1024 * 1024;
 
 export interface BlobAuditLogOptions {
@@ -65,7 +69,7 @@ export class BlobAuditLog extends SerialAppender implements AuditSink {
   }
 
   /**
-   * Newest first: each segment read backwards from its end, READ_BACK_BYTES per ranged download, as
+   * Newest first: each segment read backwards from its end in ranged downloads (FIRST_READ_BYTES, growing to READ_BACK_BYTES), as
    * chunks of whole lines (bytes) for the reader to parse only what it needs. A reader that stops early
    * (`history 50`, `unblock`) downloads only the end of the log. Lines are given as readAll reads them
    * (blobLines).
@@ -81,7 +85,8 @@ export class BlobAuditLog extends SerialAppender implements AuditSink {
         throw err;
       }
       const read = (at: number, count: number) => blob.downloadToBuffer(at, count);
-      for await (const chunk of readBack(read, 0, size, READ_BACK_BYTES)) yield blobLines(chunk);
+      for await (const chunk of readBack(read, 0, size, FIRST_READ_BYTES, READ_BACK_BYTES))
+        yield blobLines(chunk);
     }
   }
 
