@@ -92,6 +92,10 @@ async function main(): Promise<void> {
               { file: t.file, bytes: t.bytes, keptIn: t.tornFile },
               `torn last line of ${t.file} (a crash mid-append) cut off and kept in ${t.tornFile}`,
             ),
+      auditIndexError: (err) =>
+        log.warn({ err: (err as Error).message }, 'audit log index unavailable; history reads the whole log'),
+      auditIndexDiscarded: (d) =>
+        log.warn(d, 'audit log no longer matches its index (cut or replaced?); the index is rebuilt'),
       quarantined: (q) => {
         if (q.to) log.warn(q, `stored record ${q.from} could not be read; moved aside to ${q.to}`);
         else log.error(q, `stored record ${q.from} could not be read, nor moved aside; ignored`);

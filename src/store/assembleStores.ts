@@ -45,6 +45,10 @@ export interface StoreEvents {
   ledgerError?: (err: unknown) => void;
   /** a torn last line of audit.jsonl was repaired before an append */
   tornAuditLine?: (torn: TornLine) => void;
+  /** audit.jsonl.index could not be read or written (history reads more of the log meanwhile) */
+  auditIndexError?: (err: unknown) => void;
+  /** audit.jsonl.index did not match the log (the log was cut or replaced) and is being rebuilt */
+  auditIndexDiscarded?: (d: { file: string; reason: string }) => void;
   /** a record that could not be read was moved aside */
   quarantined?: (q: Quarantined) => void;
   /** the index of unfinished requests was missing and was rebuilt from the records */

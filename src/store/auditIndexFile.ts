@@ -19,6 +19,8 @@ export interface AuditIndexOptions {
   segmentBytes?: number;
   /** an index that could not be read or written: history then reads more of the log, never less */
   onError?: (err: unknown) => void;
+  /** the index no longer matched the log (cut or replaced since), and was thrown away to be rebuilt */
+  onDiscarded?: (d: { file: string; reason: string }) => void;
 }
 
 /**
@@ -56,7 +58,8 @@ export class AuditIndexFile {
     await this.load();
     const end = this.segments.at(-1)?.end ?? 0;
     if (end <= size) return this.segments.slice();
-    await this.run(() => this.discard());
+    await this.run(() => this.discard(`the log has ${size} bytes, the index covers ${end}`));
+    this.catchUpSoon();
     return [];
   }
 
@@ -100,7 +103,8 @@ export class AuditIndexFile {
       throw err;
     }
     this.segments = segmentChain(text.split('\n'));
-    if (!(await this.matchesLog())) return this.discard();
+    if (!(await this.matchesLog()))
+      return this.discard('the log does not end its last indexed part as it did');
     // a torn last line (a crash mid-write) gets its newline, so the next segment is a line of its own
     if (text.length && !text.endsWith('\n')) await fs.appendFile(this.file, '\n');
   }
@@ -114,9 +118,10 @@ export class AuditIndexFile {
     return bytes?.length === last.end - from && tailHash(bytes) === last.tail;
   }
 
-  private async discard(): Promise<void> {
+  private async discard(reason: string): Promise<void> {
     this.segments = [];
     await fs.rm(this.file, { force: true });
+    this.options.onDiscarded?.({ file: this.file, reason });
   }
 
   private async catchUp(): Promise<void> {
@@ -128,7 +133,7 @@ export class AuditIndexFile {
       throw err;
     }
     let from = this.segments.at(-1)?.end ?? 0;
-    if (size < from) return this.discard();
+    if (size < from) return this.discard(`the log has ${size} bytes, the index covers ${from}`);
     let want = Math.max(READ_BYTES, this.segmentBytes);
     while (size - from >= this.segmentBytes) {
       const bytes = await readRange(this.logFile, from, Math.min(size, from + want));

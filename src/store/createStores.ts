@@ -61,7 +61,11 @@ export async function createStores(
   });
   return assembleStores(events, health, {
     records: files,
-    audit: new AuditLog(auditFile, { onTornLine: events.tornAuditLine, now }),
+    audit: new AuditLog(auditFile, {
+      onTornLine: events.tornAuditLine,
+      now,
+      index: { onError: events.auditIndexError, onDiscarded: events.auditIndexDiscarded },
+    }),
     csvLinkKey: await fileKey(config.dataDir, CSV_LINK_KEY),
     deliveries: new MemoryDeliveryLedger(times),
   });
