@@ -405,7 +405,9 @@ describe('historySegments', () => {
         targets: [t],
         outcome: 'revoked',
       })),
-      { at, event: 'ended', requestId: job, actor: admin, counts: counts as AuditEntry['counts'] },
+      ...(counts === undefined
+        ? []
+        : [{ at, event: 'ended', requestId: job, actor: admin, counts } as AuditEntry]),
       // a later request of someone else, so that the summary is not in the log's tail
       ...Array.from({ length: 50 }, (_, i): AuditEntry => ({
         at,
@@ -435,7 +437,8 @@ describe('historySegments', () => {
     expect(good.items[0]).toMatchObject({ requestId: job, outcome: '399 signed out, 2 not found' });
     expect(good.read).toBe(0);
 
-    for (const badCounts of [{ revoked: -1 }, { everyone: 401 }, 'all']) {
+    // no summary, or one that does not read well: the outcome lines are counted
+    for (const badCounts of [undefined, { revoked: -1 }, { everyone: 401 }, 'all']) {
       const bad = await readOutcomes(badCounts);
       expect(bad.items[0]).toMatchObject({ requestId: job, outcome: 'All 401 signed out' });
       expect(bad.read).toBe(bad.of);
