@@ -9,7 +9,10 @@
  * - a refused attempt (`refused`), on its own even when it names a request (e.g. approving one's own);
  * - a block or unblock that is not part of a request.
  * `status` entries are look-ups and `downloaded` entries are uses of a CSV link, not actions on users:
- * both are left out (the audit export has them).
+ * both are left out (the audit export has them). So is a request whose `requested` line is not in the
+ * log (asked before the log was rotated, or torn by a crash): history ranks a request by that line, and
+ * a reader going backwards could never tell where it belongs. A request is ranked by its newest
+ * `requested` line (the bot writes one), the first that reader meets.
  *
  * Conventions read from the entries (written by the bot, see src/bot/signoutService.ts):
  * - a `requested` entry carries `source`, `block` and `approvalWhy` as fields of their own
@@ -106,7 +109,7 @@ interface Group {
  */
 export function buildHistory(entries: readonly AuditEntry[], q: HistoryQuery): HistoryItem[] {
   return rankActions(entries, q.user)
-    .filter((x) => x.match)
+    .filter((x) => x.match && (x.whole || !x.request))
     .slice(0, Math.max(0, q.count))
     .map((x) => x.item);
 }

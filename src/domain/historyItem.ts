@@ -32,7 +32,8 @@ export function requestItem(all: readonly AuditEntry[]): HistoryItem {
   const last = (event: AuditEntry['event']) => of(event).at(-1);
   const requested = of('requested');
   const unblockRequest = requested.some((e) => e.action === 'unblock');
-  const asked = requested[0] ?? first;
+  // the newest `requested` line: the one a reader going backwards meets first (the bot writes one)
+  const asked = requested.at(-1) ?? first;
   const structured = requested.filter(hasFields);
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const source = structured.map((e) => text(e.source)).find(Boolean);
