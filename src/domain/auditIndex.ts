@@ -28,13 +28,11 @@ export interface IndexedSegment {
   /** the byte range of the log, start included, end excluded; it ends just after a newline */
   start: number;
   end: number;
-  /** a hash of the segment's last bytes, to tell that the log is still the one indexed */
-  tail: number;
+  /** a hash of the segment's bytes, to tell that the log is still the one indexed */
+  hash: number;
   filter: BloomFilter;
 }
 
-/** How many of a segment's last bytes `tail` hashes. */
-export const TAIL_BYTES = 64;
 const FORMAT = 1;
 
 /** The key of a user (object id or UPN) as history asks for it. */
@@ -42,9 +40,14 @@ export function userKey(idOrUpn: string): string {
   return `u:${idOrUpn.trim().toLowerCase()}`;
 }
 
-/** The key of a request's lines (`r:`), or of its outcome lines a summary stands for (`o:`). */
+/**
+ * The key of a request's lines (`r:`), or of its outcome lines a summary stands for (`o:`). A request id
+ * that is not a string (a log edited by hand) is keyed by its JSON after `#`, so that request 7 and
+ * request "7", which history keeps apart, have different keys.
+ */
 export function requestKey(requestId: unknown, outcome = false): string {
-  return `${outcome ? 'o' : 'r'}:${typeof requestId === 'string' ? requestId : JSON.stringify(requestId)}`;
+  const kind = outcome ? 'o' : 'r';
+  return typeof requestId === 'string' ? `${kind}:${requestId}` : `${kind}#${JSON.stringify(requestId)}`;
 }
 
 /** The keys of one entry (see the module comment). */
@@ -70,7 +73,7 @@ export function indexSegment(bytes: Buffer, start: number): IndexedSegment {
   }
   const filter = BloomFilter.sized(keys.size);
   for (const k of keys) filter.add(k);
-  return { start, end: start + bytes.length, tail: tailHash(bytes), filter };
+  return { start, end: start + bytes.length, hash: segmentHash(bytes), filter };
 }
 
 /**
@@ -89,17 +92,16 @@ export function segmentCuts(bytes: Buffer, segmentBytes: number): number[] {
   return cuts;
 }
 
-/** FNV-1a of the last TAIL_BYTES of `bytes`. */
-export function tailHash(bytes: Uint8Array): number {
+/** FNV-1a of a segment's bytes. */
+export function segmentHash(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
-  for (let i = Math.max(0, bytes.length - TAIL_BYTES); i < bytes.length; i++)
-    h = Math.imul(h ^ bytes[i], 0x01000193);
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   return h >>> 0;
 }
 
 /** A segment as one line of the index file. */
 export function formatSegment(s: IndexedSegment): string {
-  return `${JSON.stringify({ v: FORMAT, start: s.start, end: s.end, tail: s.tail, probes: s.filter.probes, bits: s.filter.toBase64() })}\n`;
+  return `${JSON.stringify({ v: FORMAT, start: s.start, end: s.end, hash: s.hash, probes: s.filter.probes, bits: s.filter.toBase64() })}\n`;
 }
 
 /** The segment a line of the index file holds, or undefined for one that does not read well. */
@@ -111,11 +113,11 @@ export function parseSegment(line: string): IndexedSegment | undefined {
     return undefined;
   }
   if (!v || typeof v !== 'object' || v.v !== FORMAT) return undefined;
-  const { start, end, tail } = v;
+  const { start, end, hash } = v;
   const offset = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (!offset(start) || !offset(end) || start >= end || !offset(tail) || tail > 0xffffffff) return undefined;
+  if (!offset(start) || !offset(end) || start >= end || !offset(hash) || hash > 0xffffffff) return undefined;
   const filter = BloomFilter.fromBase64(v.bits, v.probes);
-  return filter ? { start, end, tail, filter } : undefined;
+  return filter ? { start, end, hash, filter } : undefined;
 }
 
 /**

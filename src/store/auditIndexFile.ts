@@ -6,8 +6,7 @@ import {
   indexSegment,
   segmentChain,
   segmentCuts,
-  TAIL_BYTES,
-  tailHash,
+  segmentHash,
 } from '../domain/auditIndex';
 
 /** Segments of at least this many bytes: about 200 lines, a filter of about 600 bytes. */
@@ -26,8 +25,8 @@ export interface AuditIndexOptions {
 /**
  * The audit log's index (src/domain/auditIndex.ts), kept in `<log>.index` beside the log, one segment a
  * line. It is derived data: it is extended in the background after appends, never fsynced, and thrown
- * away and rebuilt whenever it does not match the log (the log is shorter than it says, or its last
- * segment's bytes differ). Only whole segments are indexed; history reads the rest of the log whole.
+ * away and rebuilt whenever it does not match the log (the log is shorter than it says, or the bytes of
+ * its first or last segment differ). Only whole segments are indexed; history reads the rest whole.
  *
  * One writer per process: every change runs one after another on `work`. Two processes indexing one
  * log only write a segment twice: the reader keeps the first line that continues the chain.
@@ -51,14 +50,21 @@ export class AuditIndexFile {
   }
 
   /**
-   * The segments usable for a log of `size` bytes (as its reader just found it): none if the index says
-   * the log is longer (it was cut or replaced), which also throws the index away.
+   * The segments usable for a log of `size` bytes (as its reader just found it), once the log is seen to
+   * still hold the last segment's bytes; none if it does not (it was cut or replaced since), which also
+   * throws the index away to be rebuilt.
    */
   async usable(size: number): Promise<readonly IndexedSegment[]> {
     await this.load();
-    const end = this.segments.at(-1)?.end ?? 0;
-    if (end <= size) return this.segments.slice();
-    await this.run(() => this.discard(`the log has ${size} bytes, the index covers ${end}`));
+    const segments = this.segments.slice();
+    const last = segments.at(-1);
+    if (!last) return [];
+    const problem =
+      last.end > size ? `the log has ${size} bytes, the index covers ${last.end}` : await this.mismatch(last);
+    if (!problem) return segments;
+    await this.run(async () => {
+      if (this.segments.at(-1) === last) await this.discard(problem);
+    });
     this.catchUpSoon();
     return [];
   }
@@ -103,19 +109,24 @@ export class AuditIndexFile {
       throw err;
     }
     this.segments = segmentChain(text.split('\n'));
-    if (!(await this.matchesLog()))
-      return this.discard('the log does not end its last indexed part as it did');
+    for (const s of new Set([this.segments[0], this.segments.at(-1)])) {
+      const problem = s && (await this.mismatch(s));
+      if (problem) return this.discard(problem);
+    }
     // a torn last line (a crash mid-write) gets its newline, so the next segment is a line of its own
     if (text.length && !text.endsWith('\n')) await fs.appendFile(this.file, '\n');
   }
 
-  /** Whether the log still holds the bytes the last segment ended with. */
-  private async matchesLog(): Promise<boolean> {
-    const last = this.segments.at(-1);
-    if (!last) return true;
-    const from = Math.max(last.start, last.end - TAIL_BYTES);
-    const bytes = await readRange(this.logFile, from, last.end);
-    return bytes?.length === last.end - from && tailHash(bytes) === last.tail;
+  /**
+   * Why the log no longer holds the bytes a segment was made from, if it does not. Checked for the
+   * first and last segments when the index is read, for the last before each use and each extension.
+   */
+  private async mismatch(s: IndexedSegment): Promise<string | undefined> {
+    const bytes = await readRange(this.logFile, s.start, s.end);
+    if (bytes?.length !== s.end - s.start) return `the log is shorter than its indexed part (${s.end} bytes)`;
+    return segmentHash(bytes) === s.hash
+      ? undefined
+      : `the log's bytes ${s.start}–${s.end} are not those indexed`;
   }
 
   private async discard(reason: string): Promise<void> {
@@ -132,8 +143,14 @@ export class AuditIndexFile {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
+    const last = this.segments.at(-1);
+    const problem =
+      last &&
+      (size < last.end
+        ? `the log has ${size} bytes, the index covers ${last.end}`
+        : await this.mismatch(last));
+    if (problem) await this.discard(problem);
     let from = this.segments.at(-1)?.end ?? 0;
-    if (size < from) return this.discard(`the log has ${size} bytes, the index covers ${from}`);
     let want = Math.max(READ_BYTES, this.segmentBytes);
     while (size - from >= this.segmentBytes) {
       const bytes = await readRange(this.logFile, from, Math.min(size, from + want));

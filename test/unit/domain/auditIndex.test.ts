@@ -9,7 +9,7 @@ import {
   requestKey,
   segmentChain,
   segmentCuts,
-  tailHash,
+  segmentHash,
   userKey,
 } from '../../../src/domain/auditIndex';
 import { BloomFilter } from '../../../src/domain/bloomFilter';
@@ -86,15 +86,17 @@ describe('entryKeys', () => {
     }
   });
 
-  it('keys a request id that is not a string by its JSON, and none for an empty one', () => {
+  it('keys a request id that is not a string by its JSON, apart from string ids, and none for an empty one', () => {
     const keyOf = (requestId: unknown) =>
       entryKeys(entry({ event: 'confirmed', requestId: requestId as string }));
-    expect(keyOf(7)).toEqual(['r:7']);
-    expect(keyOf({ a: 1 })).toEqual(['r:{"a":1}']);
-    expect(keyOf(['x'])).toEqual(['r:["x"]']);
-    expect(keyOf(true)).toEqual(['r:true']);
+    expect(keyOf(7)).toEqual(['r#7']);
+    expect(keyOf('7')).toEqual(['r:7']);
+    expect(keyOf({ a: 1 })).toEqual(['r#{"a":1}']);
+    expect(keyOf(['x'])).toEqual(['r#["x"]']);
+    expect(keyOf(true)).toEqual(['r#true']);
+    expect(keyOf('true')).toEqual(['r:true']);
     for (const none of ['', 0, null, false, undefined]) expect(keyOf(none)).toEqual([]);
-    expect(entryKeys(entry({ event: 'revoked', requestId: 7 as unknown as string }))).toEqual(['o:7']);
+    expect(entryKeys(entry({ event: 'revoked', requestId: 7 as unknown as string }))).toEqual(['o#7']);
   });
 });
 
@@ -159,7 +161,7 @@ describe('indexSegment', () => {
     ];
     const bytes = Buffer.from(lines.join('\n') + '\n');
     const s = indexSegment(bytes, 1_000);
-    expect(s).toMatchObject({ start: 1_000, end: 1_000 + bytes.length, tail: tailHash(bytes) });
+    expect(s).toMatchObject({ start: 1_000, end: 1_000 + bytes.length, hash: segmentHash(bytes) });
     // exactly these keys: a filter made of them has the same bits
     const keys = ['u:u-1', 'u:ada@contoso.com', 'r:r1', 'u:u-2', 'u:bob@contoso.com', 'o:r2', 'r:r3'];
     const expected = BloomFilter.sized(keys.length);
@@ -169,12 +171,13 @@ describe('indexSegment', () => {
   });
 });
 
-describe('tailHash', () => {
-  it('hashes only the last 64 bytes', () => {
+describe('segmentHash', () => {
+  it('hashes every byte of the segment: logs that end alike but differ before are told apart', () => {
     const a = Buffer.from('a'.repeat(100) + 'z'.repeat(64));
-    const b = Buffer.from('b'.repeat(10) + 'z'.repeat(64));
-    expect(tailHash(a)).toBe(tailHash(b));
-    expect(tailHash(Buffer.from('z'.repeat(63) + 'y'))).not.toBe(tailHash(a));
+    const b = Buffer.from('b'.repeat(100) + 'z'.repeat(64));
+    expect(segmentHash(a)).not.toBe(segmentHash(b));
+    expect(segmentHash(Buffer.from(a))).toBe(segmentHash(a));
+    expect(segmentHash(Buffer.from('z'.repeat(63) + 'y'))).not.toBe(segmentHash(a));
   });
 });
 
@@ -182,7 +185,7 @@ describe('formatSegment / parseSegment', () => {
   const segment = (start: number, end: number, keys: string[] = ['u:a']): IndexedSegment => {
     const filter = BloomFilter.sized(keys.length);
     for (const k of keys) filter.add(k);
-    return { start, end, tail: 0xffffffff, filter };
+    return { start, end, hash: 0xffffffff, filter };
   };
   const line = (s: IndexedSegment) => formatSegment(s).replace(/\n$/, '');
   const edit = (fields: Record<string, unknown>) =>
@@ -194,7 +197,7 @@ describe('formatSegment / parseSegment', () => {
     expect(text.endsWith('\n')).toBe(true);
     expect(text.indexOf('\n')).toBe(text.length - 1);
     const back = parseSegment(text) as IndexedSegment;
-    expect(back).toMatchObject({ start: 65_536, end: 131_072, tail: 0xffffffff });
+    expect(back).toMatchObject({ start: 65_536, end: 131_072, hash: 0xffffffff });
     expect(back.filter.toBase64()).toBe(s.filter.toBase64());
     expect(back.filter.mayHave('u:a') && back.filter.mayHave('r:b')).toBe(true);
   });
@@ -218,10 +221,10 @@ describe('formatSegment / parseSegment', () => {
       edit({ start: '0' }),
       edit({ end: Number.MAX_SAFE_INTEGER + 2 }),
       edit({ end: null }),
-      edit({ tail: -1 }),
-      edit({ tail: 0x100000000 }),
-      edit({ tail: 0.5 }),
-      edit({ tail: undefined }),
+      edit({ hash: -1 }),
+      edit({ hash: 0x100000000 }),
+      edit({ hash: 0.5 }),
+      edit({ hash: undefined }),
       edit({ bits: '' }),
       edit({ bits: 'not base64!' }),
       edit({ bits: 42 }),
@@ -239,7 +242,7 @@ describe('segmentChain', () => {
   const seg = (start: number, end: number) => {
     const filter = BloomFilter.sized(1);
     filter.add(`${start}-${end}`);
-    return formatSegment({ start, end, tail: start, filter }).replace(/\n$/, '');
+    return formatSegment({ start, end, hash: start, filter }).replace(/\n$/, '');
   };
   const ranges = (chain: IndexedSegment[]) => chain.map((s) => [s.start, s.end]);
 
@@ -276,7 +279,7 @@ describe('segmentChain', () => {
       [25, 30],
     ]);
     // the first line that continues the chain is the one taken
-    expect(chain[1].tail).toBe(10);
+    expect(chain[1].hash).toBe(10);
   });
 
   it('continues a chain it is given', () => {
