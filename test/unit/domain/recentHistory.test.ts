@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import type { AuditEntry } from '../../../src/domain/audit';
+import { parseLineText } from '../../../src/domain/auditLines';
 import { buildHistory } from '../../../src/domain/history';
 import { recentHistory, settledHistory } from '../../../src/domain/recentHistory';
 import { requestedLines } from '../../../src/domain/requestedAudit';
-
-const users = [
-  { id: 'u-1', upn: 'one@contoso.com' },
-  { id: 'u-2', upn: 'Two@Contoso.com' },
-  { id: 'u-3', upn: 'three@contoso.com' },
-  // hostile neighbours: an id and a UPN that contain u-1's and one@contoso.com, a name that is one
-  { id: 'u-10', upn: 'someone@contoso.com', name: 'one@contoso.com (u-1)' },
-];
-/** A short skew, so that short logs settle before their start. */
-const SKEW = 5_000;
-const admin = { id: 'admin', name: 'Ada Admin' };
+import {
+  admin,
+  hostileLines,
+  makeLog,
+  SKEW,
+  type Step,
+  step,
+  TORN_LINE,
+  users,
+} from '../../support/historyLogs';
 
 /** The log in chunks of `size`, newest first, as AuditLog.readNewestFirst gives it; counts what was read. */
 function backwards(log: readonly AuditEntry[], size: number) {
@@ -36,28 +36,7 @@ function backwards(log: readonly AuditEntry[], size: number) {
  * that JSON.parse overrides), with lines that are not entries and a torn last line. Counts lines given.
  */
 function backwardsAsBytes(log: readonly AuditEntry[], size: number, hostile: number[]) {
-  const lines = log.map((e, i) => {
-    const text = JSON.stringify(e);
-    switch (hostile[i % hostile.length]) {
-      case 1:
-        return text.replace(/@/g, '\\u0040');
-      case 2:
-        return JSON.stringify(e, null, 1).replace(/\n/g, ' ');
-      case 3:
-        return e.requestId ? `{"requestId":"r-0",${text.slice(1)}` : text;
-      case 4:
-        return `not json\n42\n\n${text}`;
-      case 6:
-        // a first event key that JSON.parse overrides with the second, and one inside another field
-        return text
-          .replace(',"event":"', ',"event":"revoked","event":"')
-          .replace(/}$/, ',"n":{"event":"x"}}');
-      default:
-        return text;
-    }
-  });
-  const all = lines.join('\n').split('\n');
-  all.push('{"at":"2026-01-01T00:0');
+  const all = [...hostileLines(log, hostile), TORN_LINE];
   const source = {
     read: 0,
     async *[Symbol.asyncIterator]() {
@@ -69,137 +48,6 @@ function backwardsAsBytes(log: readonly AuditEntry[], size: number, hostile: num
     },
   };
   return source;
-}
-
-type User = (typeof users)[number];
-type Step =
-  | { kind: 'request'; targets: User[]; targetCount?: number }
-  | { kind: 'targeted'; pick: number; target: User }
-  | { kind: 'later'; pick: number; event: AuditEntry['event']; target: User }
-  | { kind: 'refused'; pick: number; own: boolean }
-  | { kind: 'status' | 'block'; target: User }
-  | { kind: 'ended'; pick: number; counts: unknown; blockedCount?: unknown };
-
-/** One step of a generated log: a new request, a later entry of an earlier request, a refusal, a look-up. */
-const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record(
-    {
-      kind: fc.constant('request' as const),
-      targets: fc.subarray(users, { minLength: 1 }),
-      targetCount: fc.nat({ max: 6 }),
-    },
-    { requiredKeys: ['kind', 'targets'] },
-  ),
-  // more targets of a request, as requestedLines writes them past TARGETS_PER_LINE
-  fc.record({ kind: fc.constant('targeted' as const), pick: fc.nat(), target: fc.constantFrom(...users) }),
-  fc.record({
-    kind: fc.constant('later' as const),
-    pick: fc.nat(),
-    event: fc.constantFrom(
-      'confirmed',
-      'revoked',
-      'failed',
-      'cancelled',
-      'approved',
-      'blocked',
-      'unblocked',
-    ) as fc.Arbitrary<AuditEntry['event']>,
-    target: fc.constantFrom(...users),
-  }),
-  fc.record({ kind: fc.constant('refused' as const), pick: fc.nat(), own: fc.boolean() }),
-  fc.record({ kind: fc.constant('status' as const), target: fc.constantFrom(...users) }),
-  fc.record({ kind: fc.constant('block' as const), target: fc.constantFrom(...users) }),
-  // a job summary: counts that may disagree with the lines, and some that do not read well
-  fc.record(
-    {
-      kind: fc.constant('ended' as const),
-      pick: fc.nat(),
-      counts: fc.oneof(
-        fc.dictionary(fc.constantFrom('revoked', 'failed', 'notFound', 'unblocked'), fc.nat({ max: 5 })),
-        fc.constantFrom({ revoked: -1 }, { revoked: '2' }, { bogus: 1 }, [1], null, 'all', { revoked: 1.5 }),
-      ),
-      blockedCount: fc.oneof(fc.nat({ max: 3 }), fc.constant('x')),
-    },
-    { requiredKeys: ['kind', 'pick', 'counts'] },
-  ),
-);
-
-/** Entries in log order, stamped a few seconds apart, sometimes a little out of order (within the skew). */
-function makeLog(steps: Step[], jitters: number[]): AuditEntry[] {
-  const start = Date.parse('2026-01-01T00:00:00Z');
-  const requests: { id: string; targets: typeof users }[] = [];
-  const log: AuditEntry[] = [];
-  steps.forEach((s, i) => {
-    const at = new Date(start + i * 2_000 + (jitters[i % jitters.length] ?? 0)).toISOString();
-    const base = { at, actor: admin };
-    switch (s.kind) {
-      case 'request': {
-        const id = `r-${requests.length}`;
-        requests.push({ id, targets: s.targets });
-        log.push({
-          ...base,
-          event: 'requested',
-          requestId: id,
-          targets: s.targets,
-          source: '',
-          block: false,
-          ...(s.targetCount !== undefined ? { targetCount: s.targetCount } : {}),
-        });
-        break;
-      }
-      case 'targeted': {
-        const r = requests[s.pick % Math.max(1, requests.length)];
-        if (!r) break;
-        log.push({ at, event: 'targeted', requestId: r.id, actor: admin, targets: [s.target] });
-        break;
-      }
-      case 'later': {
-        const r = requests[s.pick % Math.max(1, requests.length)];
-        if (!r) break;
-        // in the bot's order: at and event first (historyLines.ts, topEvent)
-        log.push({
-          at,
-          event: s.event,
-          requestId: r.id,
-          actor: admin,
-          targets: [s.target],
-          outcome: 'revoked',
-        });
-        break;
-      }
-      case 'ended': {
-        const r = requests[s.pick % Math.max(1, requests.length)];
-        if (!r) break;
-        log.push({
-          at,
-          event: 'ended',
-          requestId: r.id,
-          actor: admin,
-          counts: s.counts as AuditEntry['counts'],
-          ...(s.blockedCount !== undefined ? { blockedCount: s.blockedCount as number } : {}),
-        });
-        break;
-      }
-      case 'refused': {
-        const r = requests[s.pick % Math.max(1, requests.length)];
-        log.push({
-          ...base,
-          event: 'refused',
-          ...(r ? { requestId: r.id } : {}),
-          ...(s.own ? { targets: [users[s.pick % users.length]] } : {}),
-          detail: 'approving your own request',
-        });
-        break;
-      }
-      case 'status':
-        log.push({ ...base, event: 'status', targets: [s.target] });
-        break;
-      case 'block':
-        log.push({ ...base, event: 'blocked', targets: [s.target], outcome: 'Sign-in blocked' });
-        break;
-    }
-  });
-  return log;
 }
 
 describe('recentHistory', () => {
@@ -225,7 +73,6 @@ describe('recentHistory', () => {
   });
 
   it('answers the same from the log as bytes, whatever lines it leaves unparsed', async () => {
-    const upper = (t: { id: string; upn?: string }) => ({ ...t, upn: t.upn?.toUpperCase() });
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 20, maxLength: 300, size: 'max' }),
@@ -244,14 +91,15 @@ describe('recentHistory', () => {
         fc.integer({ min: 1, max: 50 }),
         fc.integer({ min: 1, max: 50 }),
         async (steps, jitters, user, hostile, count, chunk, firstCheck) => {
-          // some entries name their targets by a UPN in another letter case
-          const log = makeLog(steps, jitters).map((e, i) =>
-            e.targets && hostile[i % hostile.length] === 5 ? { ...e, targets: e.targets.map(upper) } : e,
-          );
+          const log = makeLog(steps, jitters);
+          // the reference: every entry as the hostile lines hold it (some name targets in other letter cases)
+          const written = hostileLines(log, hostile)
+            .map(parseLineText)
+            .filter((e): e is AuditEntry => e !== undefined);
           const q = { user: user ?? undefined, count };
           expect(
             await recentHistory(backwardsAsBytes(log, chunk, hostile), q, { firstCheck, skewMs: SKEW }),
-          ).toEqual(buildHistory(log, q));
+          ).toEqual(buildHistory(written, q));
         },
       ),
       { numRuns: 200 },
