@@ -44,7 +44,7 @@ export async function historySegments(
   const tail: Lines[] = [];
   for await (const chunk of log.tail()) tail.push(new Lines(chunk, filter));
   const chosen = new Map<IndexedSegment, Lines>();
-  const readAll = async (keys: readonly string[]) => {
+  const readSegmentsWith = async (keys: readonly string[]) => {
     for (const s of log.segments) {
       if (chosen.has(s) || !keys.some((k) => s.filter.mayHave(k))) continue;
       chosen.set(s, new Lines(await log.read(s), filter));
@@ -52,7 +52,7 @@ export async function historySegments(
   };
   const all = () => [...tail, ...chosen.values()];
 
-  await readAll([...wanted].map(userKey));
+  await readSegmentsWith([...wanted].map(userKey));
   const requests = new Requests();
   for (const lines of all()) {
     for (const e of lines.parsedEntries()) {
@@ -61,12 +61,12 @@ export async function historySegments(
     }
   }
 
-  await readAll(requests.keys());
+  await readSegmentsWith(requests.keys());
   for (const lines of all()) {
     for (const e of lines.requestEntries(requests)) if (readJobSummary(e)) requests.summarised(e.requestId);
   }
 
-  await readAll(requests.unsummarisedOutcomeKeys());
+  await readSegmentsWith(requests.unsummarisedOutcomeKeys());
   const segments = [...chosen.keys()].sort((a, b) => b.start - a.start).map((s) => chosen.get(s) as Lines);
   return [...tail, ...segments].map((lines) => lines.newestFirst(requests, touches));
 }

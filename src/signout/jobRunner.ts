@@ -23,7 +23,7 @@ export interface JobRunnerDeps {
   batchGraph: GraphApi;
   directory: Directory;
   /** a request's end goes here before it is marked audited; read before an unblock (the bot only reverses its own blocks) */
-  audit: Pick<AuditSink, 'readAll' | 'readNewestFirst' | 'appendMany'>;
+  audit: Pick<AuditSink, 'readNewestFirst' | 'appendMany'>;
   limits: ThrottleLimits;
   /** the longest pause a Graph Retry-After may impose on a multi-target job (GRAPH_MAX_PAUSE_SECONDS) */
   graphMaxPauseMs?: number;
