@@ -1,5 +1,5 @@
 import type { DirectoryUser, SignoutRequest, TargetOutcome } from '../domain/types';
-import { runBulkRevoke, graphBatchTransport, type BulkProgress } from '../graph/bulk';
+import { runBulkRevoke, graphBatchTransport, type BulkProgress, type BulkRevokeOptions } from '../graph/bulk';
 import type { GraphApi } from '../graph/client';
 import type { ThrottleLimits } from '../graph/throttleLimits';
 import type { Logger } from '../log';
@@ -11,6 +11,8 @@ export interface BulkJobDeps {
   /** for $batch: no SDK retries, the bulk scheduler paces and retries per item */
   batchGraph: GraphApi;
   limits: ThrottleLimits;
+  /** the tenant's budgets, shared with the other jobs this process runs at once */
+  budgets?: BulkRevokeOptions['budgets'];
   /** the longest pause a Graph Retry-After may impose on a multi-target job (GRAPH_MAX_PAUSE_SECONDS) */
   graphMaxPauseMs?: number;
   /** how often outcomes are checkpointed and the progress card updated */
@@ -70,6 +72,7 @@ export async function runBulkJob(
     userIds: remaining.map((t) => t.id),
     transport: graphBatchTransport(d.batchGraph),
     limits: d.limits,
+    budgets: d.budgets,
     signal: o.signal,
     mayContinue: () => lease.valid(),
     block: req.block,

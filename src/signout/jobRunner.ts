@@ -8,6 +8,7 @@ import type { ThrottleLimits } from '../graph/throttleLimits';
 import type { Logger } from '../log';
 import type { AuditSink } from '../store/auditLog';
 import type { RequestStore } from '../store/requestStore';
+import { DEFAULT_SAFETY_MARGIN, SharedBudgets, systemClock } from '../graph/bulk';
 import { runBulkJob } from './bulkJob';
 import { JobEnd, type JobReports } from './jobEnd';
 import { JobLease, systemLeaseClocks } from './jobLease';
@@ -61,6 +62,8 @@ export class JobRunner {
   private readonly outcomes: JobOutcomes;
   private readonly writes: SingleUserWrites;
   private readonly ending: JobEnd;
+  /** Graph's quota is the tenant's: the bulk jobs this process runs at once pace against one budget */
+  private budgets: SharedBudgets | undefined;
   private pausing = false;
   /** this process, as the runner of the jobs it claims */
   readonly me: RunnerIdentity;
@@ -228,6 +231,11 @@ export class JobRunner {
           store: this.d.store,
           batchGraph: this.d.batchGraph,
           limits: this.d.limits,
+          budgets: (this.budgets ??= new SharedBudgets(
+            this.d.limits,
+            systemClock.now,
+            DEFAULT_SAFETY_MARGIN,
+          )).for(req.tenantId),
           graphMaxPauseMs: this.d.graphMaxPauseMs,
           progressIntervalMs: this.d.progressIntervalMs ?? 3000,
           outcomes: this.outcomes,

@@ -8,9 +8,11 @@ export { MAX_BATCH_ITEMS, type BatchItem, type BatchItemResponse } from './items
 export {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_PAUSE_MS,
+  DEFAULT_SAFETY_MARGIN,
   type BulkRevokeOptions,
   type BulkRevokeResult,
 } from './options';
+export { SharedBudgets } from './pacing';
 export type { BulkProgress } from './progress';
 export { runBulkRevoke } from './scheduler';
 export { graphBatchTransport, type BatchTransport } from './transport';

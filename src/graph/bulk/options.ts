@@ -1,7 +1,9 @@
+import type { BudgetPacer } from '../../domain/tokenBucket';
 import type { TargetOutcome } from '../../domain/types';
 import type { ThrottleLimits } from '../throttleLimits';
 import { systemClock, type Clock } from './clock';
 import { MIN_IN_FLIGHT } from './inFlight';
+import type { Budget } from './pacing';
 import type { BulkProgress } from './progress';
 import type { BatchTransport } from './transport';
 
@@ -49,6 +51,12 @@ export interface BulkRevokeOptions {
   maxThrottledMs?: number;
   /** share of each throttling budget left unused, for other callers and clock skew; default 0.03 */
   safetyMargin?: number;
+  /**
+   * The budgets to pace against, shared with the other runs of this process in the same tenant
+   * (sharedBudgets): Graph's quota is the tenant's, so two jobs at once must split it, not each take all
+   * of it. Without it, the run paces against budgets of its own, from `limits` and `safetyMargin`.
+   */
+  budgets?: BudgetPacer<Budget>;
   /** a batch without an answer after this is retried as a timeout; default 120 s */
   batchTimeoutMs?: number;
   /**
@@ -76,6 +84,8 @@ export interface BulkRevokeResult {
  * ceiling with 4 and 95% with 8 at 240 ms; slower batches get more (inFlight.ts).
  */
 export const DEFAULT_CONCURRENCY = MIN_IN_FLIGHT;
+/** Share of each budget left unused, for other callers of the same app and clock skew. */
+export const DEFAULT_SAFETY_MARGIN = 0.03;
 /**
  * Graph may ask for an hour, or give a date a year ahead. The run asks again after this instead: a
  * 429 costs nothing, and a user throttled for maxThrottledMs fails as throttled anyway.
@@ -104,7 +114,7 @@ export function settingsOf(o: BulkRevokeOptions): RunSettings {
     batchTimeoutMs: o.batchTimeoutMs ?? 120_000,
     maxPauseMs: Math.max(0, o.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS),
     progressIntervalMs: o.progressIntervalMs ?? 3000,
-    safetyMargin: o.safetyMargin ?? 0.03,
+    safetyMargin: o.safetyMargin ?? DEFAULT_SAFETY_MARGIN,
     random: o.random ?? Math.random,
   };
 }

@@ -38,3 +38,27 @@ export function pacerFor(limits: ThrottleLimits, now: number, safetyMargin: numb
 export function capacityOf(pacer: BudgetPacer<Budget>): Record<Budget, number> {
   return { resourceUnits: pacer.capacity('resourceUnits'), writes: pacer.capacity('writes') };
 }
+
+/**
+ * Budgets shared by every bulk run of this process against one tenant, made at the first run and kept:
+ * the tenant's write quota does not grow with the number of jobs, and a Retry-After that Graph sends to
+ * one run holds the others too. Runs in other instances (STORAGE_BACKEND=blob) still pace on their own.
+ */
+export class SharedBudgets {
+  private readonly byTenant = new Map<string, BudgetPacer<Budget>>();
+
+  constructor(
+    private readonly limits: ThrottleLimits,
+    private readonly now: () => number,
+    private readonly safetyMargin: number,
+  ) {}
+
+  for(tenantId: string): BudgetPacer<Budget> {
+    let pacer = this.byTenant.get(tenantId);
+    if (!pacer) {
+      pacer = pacerFor(this.limits, this.now(), this.safetyMargin);
+      this.byTenant.set(tenantId, pacer);
+    }
+    return pacer;
+  }
+}

@@ -60,7 +60,7 @@ class BulkRun {
     this.first = firstPhase(!!o.block);
     this.startedAt = this.s.clock.now();
     this.lastProgressAt = this.startedAt;
-    this.pacer = pacerFor(o.limits, this.startedAt, this.s.safetyMargin);
+    this.pacer = o.budgets ?? pacerFor(o.limits, this.startedAt, this.s.safetyMargin);
     this.wakeup = new Wakeup(this.s.clock);
     this.callbacks = new CallbackChain(() => this.wakeup.wake());
     if (o.concurrency === undefined) this.adaptive = new InFlightLimit(o.limits, this.s.safetyMargin);

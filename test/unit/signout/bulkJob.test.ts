@@ -1,4 +1,5 @@
 import type { Storage, StoreItems } from 'botbuilder';
+import { limitsForTenantSize } from '../../../src/graph/throttleLimits';
 import { aJob, jobHarness, userIds, waitFor } from '../../support/jobHarness';
 
 /**
@@ -49,5 +50,28 @@ describe('runBulkJob', () => {
     expect(h.log).toContain('sign-out job crashed; will resume on restart');
     expect((await h.store.get('r1'))?.status).toBe('running');
     expect(h.finished).toEqual([]);
+  });
+
+  it('paces two jobs at once against one budget: the tenant quota, not one each', async () => {
+    // room for 30 writes and almost no refill: two jobs of 20 users each fit only if each has its own
+    const limits = { ...limitsForTenantSize(0), writes: 30, writeWindowMs: 24 * 3_600_000 };
+    const h = await jobHarness({ limits, progressIntervalMs: 0 });
+    const ids = userIds(40);
+    const [a, b] = [ids.slice(0, 20), ids.slice(20)];
+    await h.store.create(aJob({ id: 'r1', userIds: a }));
+    await h.store.create(aJob({ id: 'r2', userIds: b }));
+    const runs = [h.jobs.start((await h.store.get('r1'))!), h.jobs.start((await h.store.get('r2'))!)];
+    const revoked = () => [...a, ...b].filter((id) => h.graph.revokeCount(id) > 0).length;
+    // one job's batch of 20 spends the shared bucket (30 less the 3% margin); the other's 20 must wait.
+    // With a bucket each, both batches go at once: 40.
+    await waitFor(() => revoked() >= 20, 'a batch of revokes');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(revoked()).toBe(20);
+    expect([a, b].map((ids) => ids.filter((id) => h.graph.revokeCount(id) > 0).length).sort()).toEqual([
+      0, 20,
+    ]);
+    h.jobs.stop('r1');
+    h.jobs.stop('r2');
+    await Promise.all(runs);
   });
 });
