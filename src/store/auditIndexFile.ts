@@ -62,8 +62,9 @@ export class AuditIndexFile {
     const problem =
       last.end > size ? `the log has ${size} bytes, the index covers ${last.end}` : await this.mismatch(last);
     if (!problem) return segments;
+    // unless it was thrown away meanwhile; segments added since were cut from a log that did not match
     await this.run(async () => {
-      if (this.segments.at(-1) === last) await this.discard(problem);
+      if (this.segments.includes(last)) await this.discard(problem);
     });
     this.catchUpSoon();
     return [];
@@ -144,12 +145,13 @@ export class AuditIndexFile {
       throw err;
     }
     const last = this.segments.at(-1);
-    const problem =
-      last &&
-      (size < last.end
-        ? `the log has ${size} bytes, the index covers ${last.end}`
-        : await this.mismatch(last));
-    if (problem) await this.discard(problem);
+    if (last && size < last.end)
+      await this.discard(`the log has ${size} bytes, the index covers ${last.end}`);
+    else if (last && size - last.end >= this.segmentBytes) {
+      // checked only before the index grows: an append alone costs a stat
+      const problem = await this.mismatch(last);
+      if (problem) await this.discard(problem);
+    }
     let from = this.segments.at(-1)?.end ?? 0;
     let want = Math.max(READ_BYTES, this.segmentBytes);
     while (size - from >= this.segmentBytes) {
