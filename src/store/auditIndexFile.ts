@@ -13,6 +13,7 @@ import {
 export const SEGMENT_BYTES = 64 * 1024;
 /** The unindexed part of the log is read this much at a time to be cut into segments. */
 const READ_BYTES = 1024 * 1024;
+const RETRY_MS = 60_000;
 
 export interface AuditIndexOptions {
   segmentBytes?: number;
@@ -20,6 +21,9 @@ export interface AuditIndexOptions {
   onError?: (err: unknown) => void;
   /** the index no longer matched the log (cut or replaced since), and was thrown away to be rebuilt */
   onDiscarded?: (d: { file: string; reason: string }) => void;
+  /** after an error, how long before the index is extended again (default a minute) */
+  retryMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -36,6 +40,8 @@ export class AuditIndexFile {
   private loaded: Promise<void> | undefined;
   private work: Promise<void> = Promise.resolve();
   private catchingUp = false;
+  /** after an error: no catch-up before then, so that a broken index costs neither work nor a log line per append */
+  private quietUntil = -Infinity;
   private readonly segmentBytes: number;
 
   constructor(
@@ -72,13 +78,18 @@ export class AuditIndexFile {
 
   /** Indexes whatever whole segments the log has past the index, in the background. */
   catchUpSoon(): void {
-    if (this.catchingUp) return;
+    if (this.catchingUp || this.clock() < this.quietUntil) return;
     this.catchingUp = true;
     void this.load();
     void this.run(async () => {
       this.catchingUp = false;
-      await this.catchUp();
+      // an error since this was asked for (reading the index) keeps it quiet too
+      if (this.clock() >= this.quietUntil) await this.catchUp();
     });
+  }
+
+  private clock(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   /** Resolves when the work started so far has finished (for tests and the bench). */
@@ -96,7 +107,10 @@ export class AuditIndexFile {
   }
 
   private run(job: () => Promise<void>): Promise<void> {
-    const next = this.work.then(job).catch((err: unknown) => this.options.onError?.(err));
+    const next = this.work.then(job).catch((err: unknown) => {
+      this.quietUntil = this.clock() + (this.options.retryMs ?? RETRY_MS);
+      this.options.onError?.(err);
+    });
     this.work = next;
     return next;
   }

@@ -418,6 +418,39 @@ describe('AuditIndexFile', () => {
     // the appends themselves went through
     expect((await log.readAll()).length).toBe(story(200).length);
   });
+
+  it('after an error, leaves the index alone for a while: no work and no report per append', async () => {
+    const file = await tempFile();
+    await fs.mkdir(`${file}.index`);
+    let now = 0;
+    const errors: unknown[] = [];
+    const log = await new AuditLog(file, {
+      index: {
+        segmentBytes: SEGMENT_BYTES,
+        onError: (err) => errors.push(err),
+        retryMs: 60_000,
+        now: () => now,
+      },
+    }).init();
+    await log.appendMany(story(200));
+    await log.index.settled();
+    expect(errors).toHaveLength(1);
+    for (let i = 0; i < 5; i++) await log.appendMany(story(20, 0, 300 + i * 20));
+    await log.index.settled();
+    expect(errors).toHaveLength(1);
+    await expectRightAnswers(log);
+    // a minute on, it tries again (and, the index still being a folder, says so once more)
+    now = 60_000;
+    await log.appendMany(story(20, 0, 500));
+    await log.index.settled();
+    expect(errors).toHaveLength(2);
+    // fixed: it builds the index
+    await fs.rm(`${file}.index`, { recursive: true });
+    now = 120_000;
+    await log.appendMany(story(20, 0, 520));
+    await log.index.settled();
+    expect(await fs.readFile(`${file}.index`, 'utf8')).toBe(await expectedIndex(file));
+  });
 });
 
 describe('AuditIndexFile on a log replaced by another', () => {
