@@ -11,7 +11,6 @@ import { SecurityNotifier } from './bot/notifier';
 import { startServer } from './bot/server';
 import { teamsPort } from './bot/teamsPort';
 import { ConfigError, loadConfig, type Config } from './config';
-import { quarantinedNotice } from './domain/noticeMessages';
 import { redactSecrets } from './domain/redact';
 import { createCredential, GraphApi } from './graph/client';
 import { Directory } from './graph/directory';
@@ -45,6 +44,7 @@ import { ScheduleRunner } from './signout/scheduleRunner';
 import { Sweeper } from './signout/sweeper';
 import { UserFinder } from './signout/userFinder';
 import { startupWarnings } from './startupWarnings';
+import { storeEventLogs } from './storeEventLogs';
 import { createStores } from './store/createStores';
 
 /** Composition root: config → credential and clients → store → app → server. */
@@ -79,43 +79,7 @@ async function main(): Promise<void> {
   const directory = new Directory(graph);
   const startupNotices = new DeferredNotices();
   const { storage, store, alerts, followUps, audit, csvLinkKey, tallies, deliveries, health } =
-    await createStores(config, {
-      ledgerError: (err) =>
-        log.warn(
-          { err: (err as Error).message },
-          'delivery ledger unavailable: a repeat of this message may be handled again',
-        ),
-      tornAuditLine: (t) =>
-        t.kept
-          ? log.warn({ file: t.file, bytes: t.bytes }, `last entry of ${t.file} had no newline; added one`)
-          : log.warn(
-              { file: t.file, bytes: t.bytes, keptIn: t.tornFile },
-              `torn last line of ${t.file} (a crash mid-append) cut off and kept in ${t.tornFile}`,
-            ),
-      auditIndexError: (err) =>
-        log.warn({ err: (err as Error).message }, 'audit log index unavailable; history reads the whole log'),
-      auditIndexDiscarded: (d) =>
-        log.warn(d, 'audit log no longer matches its index (cut or replaced?); the index is rebuilt'),
-      quarantined: (q) => {
-        if (q.to) log.warn(q, `stored record ${q.from} could not be read; moved aside to ${q.to}`);
-        else log.error(q, `stored record ${q.from} could not be read, nor moved aside; ignored`);
-        startupNotices.add(quarantinedNotice(q));
-      },
-      indexRebuilt: (r) =>
-        log.warn(r, 'index of unfinished requests was missing; rebuilt from the request records'),
-      requestPartMissing: (r) =>
-        log.error(
-          r,
-          "a part of this request's targets or outcomes could not be read; the request is ignored",
-        ),
-      healthChanged: (problem) =>
-        problem
-          ? log.error(
-              { problem },
-              "store refuses writes: /healthz answers 503, commands that write say they can't",
-            )
-          : log.info('store accepts writes again'),
-    });
+    await createStores(config, storeEventLogs(log, startupNotices));
   const notifier = new SecurityNotifier(
     adapter,
     botAppId,
