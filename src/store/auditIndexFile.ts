@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import {
   type IndexedSegment,
   formatSegment,
@@ -8,6 +7,7 @@ import {
   segmentCuts,
   segmentHash,
 } from '../domain/auditIndex';
+import { readRange, unlessMissing } from './fileBytes';
 
 /** Segments of at least this many bytes: about 200 lines, a filter of about 600 bytes. */
 export const SEGMENT_BYTES = 64 * 1024;
@@ -116,13 +116,8 @@ export class AuditIndexFile {
   }
 
   private async readIndex(): Promise<void> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
+    const text = await unlessMissing(fs.readFile(this.file, 'utf8'));
+    if (text === undefined) return;
     this.segments = segmentChain(text.split('\n'));
     for (const s of new Set([this.segments[0], this.segments.at(-1)])) {
       const problem = s && (await this.mismatch(s));
@@ -151,13 +146,8 @@ export class AuditIndexFile {
   }
 
   private async catchUp(): Promise<void> {
-    let size: number;
-    try {
-      size = (await fs.stat(this.logFile)).size;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
+    const size = (await unlessMissing(fs.stat(this.logFile)))?.size;
+    if (size === undefined) return;
     const last = this.segments.at(-1);
     if (last && size < last.end)
       await this.discard(`the log has ${size} bytes, the index covers ${last.end}`);
@@ -188,23 +178,5 @@ export class AuditIndexFile {
       for (const s of added) this.segments.push(s);
       from += at;
     }
-  }
-}
-
-/** The log's bytes from `start` to `end` (fewer if it is shorter), or undefined if there is no log. */
-async function readRange(file: string, start: number, end: number): Promise<Buffer | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  try {
-    const buffer = Buffer.allocUnsafe(Math.max(0, end - start));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
   }
 }

@@ -6,6 +6,7 @@ import { type LogChunk, parseLineText } from '../domain/auditLines';
 import type { HistoryQuery } from '../domain/history';
 import { historySegments } from '../domain/historySegments';
 import { AuditIndexFile, type AuditIndexOptions } from './auditIndexFile';
+import { readAt, unlessMissing } from './fileBytes';
 import { readBack } from './readBack';
 
 /** What the bot needs of an audit log: this JSONL file, or an append blob (BlobAuditLog) to scale out. */
@@ -131,13 +132,8 @@ export class AuditLog extends SerialAppender implements AuditSink {
   }
 
   async readAll(): Promise<AuditEntry[]> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
+    const text = await unlessMissing(fs.readFile(this.file, 'utf8'));
+    if (text === undefined) return [];
     const entries: AuditEntry[] = [];
     for (const line of text.split('\n')) pushEntry(entries, line);
     return entries;
@@ -152,13 +148,8 @@ export class AuditLog extends SerialAppender implements AuditSink {
     about?: HistoryQuery['user'],
     blockBytes = READ_BACK_BYTES,
   ): AsyncGenerator<LogChunk> {
-    let handle: FileHandle;
-    try {
-      handle = await fs.open(this.file, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
+    const handle = await unlessMissing(fs.open(this.file, 'r'));
+    if (!handle) return;
     try {
       const size = (await handle.stat()).size;
       const segments = asksAboutUser(about) ? await this.index.usable(size) : [];
@@ -205,13 +196,6 @@ export interface TornLine {
 const NEWLINE = 0x0a;
 const SCAN_BYTES = 64 * 1024;
 const READ_BACK_BYTES = 256 * 1024;
-
-/** `length` bytes from `position` (fewer at the end of the file). */
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  const { bytesRead } = await handle.read(buffer, 0, length, position);
-  return buffer.subarray(0, bytesRead);
-}
 
 /** The offset just after the last newline before `size`, or 0; read backwards, a chunk at a time. */
 async function lastLineStart(handle: FileHandle, size: number): Promise<number> {

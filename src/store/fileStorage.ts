@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
+import { unlessMissing } from './fileBytes';
 import { quarantineName, type Quarantined } from './quarantine';
 
 /** A record that is there but is not JSON. */
@@ -115,13 +116,8 @@ export class FileStorage implements Storage {
     locked = false,
   ): Promise<Record<string, unknown> | typeof DAMAGED | undefined> {
     const file = this.fileFor(key);
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const text = await unlessMissing(fs.readFile(file, 'utf8'));
+    if (text === undefined) return undefined;
     try {
       return JSON.parse(text);
     } catch (err) {
