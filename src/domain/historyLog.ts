@@ -69,7 +69,7 @@ export class HistoryLog {
       const verdict = verdicts ? verdicts[i] : PARSE;
       if (verdict === SKIP) continue;
       if (!this.filter && targetedLine(chunk, starts[i], ends[i])) continue;
-      if (verdict !== PARSE && this.summarisedLine(chunk, starts[i], ends[i], verdict)) continue;
+      if (verdict !== PARSE && this.unusedLine(chunk, starts[i], ends[i], verdict)) continue;
       if (verdict === PARSE || this.wanted.has(verdict)) {
         this.addEntry(parseLine(chunk, starts[i], ends[i]), onEntry);
         continue;
@@ -95,11 +95,11 @@ export class HistoryLog {
   }
 
   /**
-   * Whether a line set aside under `hash` is a `targeted` line, or one a summary read already stands
-   * for: dropped. A summary
-   * line is parsed to learn that (and still set aside, as any line of its request).
+   * Whether a line set aside under `hash` is one history never uses, dropped: a `targeted` line, or one
+   * a summary read already stands for. A summary line is parsed to learn that (and still set aside, as
+   * any line of its request).
    */
-  private summarisedLine(chunk: Buffer, start: number, end: number, hash: number): boolean {
+  private unusedLine(chunk: Buffer, start: number, end: number, hash: number): boolean {
     const event = topEvent(chunk, start, end);
     if (event === 'targeted') return true;
     if (event === 'ended') {
