@@ -1,5 +1,6 @@
 import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
 import { type AuditEntry } from '../domain/audit';
+import { lineBounds } from '../domain/auditLines';
 import { type AuditSink, SerialAppender } from './auditLog';
 import { readBack } from './readBack';
 
@@ -69,10 +70,10 @@ export class BlobAuditLog extends SerialAppender implements AuditSink {
   }
 
   /**
-   * Newest first: each segment read backwards from its end in ranged downloads (FIRST_READ_BYTES, growing to READ_BACK_BYTES), as
-   * chunks of whole lines (bytes) for the reader to parse only what it needs. A reader that stops early
-   * (`history 50`, `unblock`) downloads only the end of the log. Lines are given as readAll reads them
-   * (blobLines).
+   * Newest first: each segment read backwards from its end in ranged downloads (FIRST_READ_BYTES,
+   * growing to READ_BACK_BYTES), as chunks of whole lines (bytes) for the reader to parse only what it
+   * needs. A reader that stops early (`history 50`, `unblock`) downloads only the end of the log. Lines
+   * are given as readAll reads them (blobLines).
    */
   async *readNewestFirst(): AsyncGenerator<Buffer> {
     for (const n of (await this.segments()).reverse()) {
@@ -203,16 +204,17 @@ function parseLines(text: string): AuditEntry[] {
 }
 
 function entryOf(line: string): AuditEntry | undefined {
-  if (!line.trim()) return undefined;
-  return tryParse(line) ?? tryParse(line.slice(Math.max(0, line.lastIndexOf(AT_KEY))));
+  return lineEntry(line)?.entry;
 }
 
-/** The text of the entry entryOf reads from a line: the line, or what follows its last {"at":. */
-function entryText(line: string): string | undefined {
+/** The entry a line holds, and its text: the line, or what follows its last {"at": (glued to a torn line). */
+function lineEntry(line: string): { entry: AuditEntry; text: string } | undefined {
   if (!line.trim()) return undefined;
-  if (tryParse(line)) return line;
-  const glued = line.slice(Math.max(0, line.lastIndexOf(AT_KEY)));
-  return tryParse(glued) ? glued : undefined;
+  for (const text of [line, line.slice(Math.max(0, line.lastIndexOf(AT_KEY)))]) {
+    const entry = tryParse(text);
+    if (entry) return { entry, text };
+  }
+  return undefined;
 }
 
 const AT_KEY = '{"at":';
@@ -229,17 +231,15 @@ const NEWLINE = Buffer.from('\n');
 export function blobLines(chunk: Buffer): Buffer {
   const lines: Buffer[] = [];
   let changed = false;
-  for (let start = 0; start < chunk.length;) {
-    const nl = chunk.indexOf(0x0a, start);
-    const end = nl < 0 ? chunk.length : nl;
-    const line = chunk.subarray(start, end);
-    start = end + 1;
+  const { starts, ends } = lineBounds(chunk);
+  for (let i = 0; i < starts.length; i++) {
+    const line = chunk.subarray(starts[i], ends[i]);
     if (!suspect(line)) {
       lines.push(line);
       continue;
     }
     changed = true;
-    const text = entryText(line.toString('utf8'));
+    const text = lineEntry(line.toString('utf8'))?.text;
     if (text !== undefined) lines.push(Buffer.from(text, 'utf8'));
   }
   return changed ? Buffer.concat(lines.flatMap((l) => [l, NEWLINE])) : chunk;
