@@ -63,7 +63,7 @@ export class JobRunner {
   private readonly writes: SingleUserWrites;
   private readonly ending: JobEnd;
   /** Graph's quota is the tenant's: the bulk jobs this process runs at once pace against one budget */
-  private budgets: SharedBudgets | undefined;
+  private readonly budgets: SharedBudgets;
   private pausing = false;
   /** this process, as the runner of the jobs it claims */
   readonly me: RunnerIdentity;
@@ -74,6 +74,7 @@ export class JobRunner {
     this.monotonic = d.monotonic ?? systemLeaseClocks.monotonic;
     this.me = { instance: d.instance, token: randomUUID() };
     this.leaseMs = d.leaseMs;
+    this.budgets = new SharedBudgets(d.limits, systemClock.now, DEFAULT_SAFETY_MARGIN);
     this.outcomes = new JobOutcomes({ store: d.store, directory: d.directory, log: d.log, me: this.me });
     this.writes = new SingleUserWrites({
       graph: d.graph,
@@ -231,11 +232,7 @@ export class JobRunner {
           store: this.d.store,
           batchGraph: this.d.batchGraph,
           limits: this.d.limits,
-          budgets: (this.budgets ??= new SharedBudgets(
-            this.d.limits,
-            systemClock.now,
-            DEFAULT_SAFETY_MARGIN,
-          )).for(req.tenantId),
+          budgets: this.budgets.for(req.tenantId),
           graphMaxPauseMs: this.d.graphMaxPauseMs,
           progressIntervalMs: this.d.progressIntervalMs ?? 3000,
           outcomes: this.outcomes,
