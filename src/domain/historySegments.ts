@@ -34,6 +34,34 @@ export interface IndexedLogReader {
   tail(): AsyncIterable<Buffer>;
 }
 
+/**
+ * Whether reading the whole log backwards is likely cheaper for `user` than reading it through the index,
+ * told from the filters alone. The backwards reader (recentHistory) stops once the newest actions are
+ * known; the index reads every segment that may name the user, however old. So for a user named in at
+ * least `actions` segments, it compares how far back the `actions`-th of them lies (bytes from the end,
+ * the unindexed tail included) with what the index would read of those segments alone.
+ */
+export function backwardsIsCheaper(
+  segments: readonly IndexedSegment[],
+  user: HistoryQuery['user'],
+  actions: number,
+  tailBytes: number,
+): boolean {
+  const keys = [...userMatch(user).wanted].map(userKey);
+  let naming = 0;
+  let namingBytes = 0;
+  let reach = Infinity;
+  let fromEnd = tailBytes;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const s = segments[i];
+    fromEnd += s.end - s.start;
+    if (!keys.some((k) => s.filter.mayHave(k))) continue;
+    namingBytes += s.end - s.start;
+    if (++naming === actions) reach = fromEnd;
+  }
+  return reach < namingBytes;
+}
+
 /** The entries that matter to `user`'s history, newest first, a chunk of the log at a time. */
 export async function historySegments(
   log: IndexedLogReader,

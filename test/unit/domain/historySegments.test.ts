@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../../src/domain/audit';
 import { type IndexedSegment, indexSegment, segmentCuts } from '../../../src/domain/auditIndex';
 import { parseLineText } from '../../../src/domain/auditLines';
 import { buildHistory, type HistoryQuery } from '../../../src/domain/history';
-import { historySegments } from '../../../src/domain/historySegments';
+import { backwardsIsCheaper, historySegments } from '../../../src/domain/historySegments';
 import { recentHistory } from '../../../src/domain/recentHistory';
 import {
   admin,
@@ -330,5 +330,44 @@ describe('historySegments with request ids that are not strings', () => {
   it('keeps the lines of request "7" that do not name the user when request 7 names them first', async () => {
     const { got, want } = await answers(namedFirstByAnother);
     expect(got).toEqual(want);
+  });
+});
+
+describe('backwardsIsCheaper', () => {
+  /** A log of 600 single sign-outs, one a line, each of `whom(i)`, indexed in segments of ~10 lines. */
+  function singles(whom: (i: number) => string) {
+    const lines = Array.from({ length: 600 }, (_, i) =>
+      JSON.stringify({
+        at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        event: 'requested',
+        requestId: `r-${i}`,
+        actor: admin,
+        targets: [{ id: whom(i) }],
+      }),
+    );
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    return indexedLog(bytes, bytes.length, 10 * (lines[0].length + 1)).reader.segments;
+  }
+
+  it('reads backwards for a user named all through the newest part of the log', () => {
+    const segments = singles((i) => (i % 3 === 0 ? 'busy' : `other-${i}`));
+    expect(segments.length).toBeGreaterThan(50);
+    expect(backwardsIsCheaper(segments, 'busy', 10, 0)).toBe(true);
+    expect(backwardsIsCheaper(segments, ['BUSY', 'busy@contoso.com'], 10, 0)).toBe(true);
+  });
+
+  it('reads through the index for a user named in fewer segments than the actions asked for', () => {
+    const segments = singles((i) => (i % 100 === 0 ? 'rare' : `other-${i}`));
+    expect(backwardsIsCheaper(segments, 'rare', 10, 0)).toBe(false);
+    expect(backwardsIsCheaper(segments, 'nobody', 10, 0)).toBe(false);
+  });
+
+  it('reads through the index for a user named often, but long ago', () => {
+    const segments = singles((i) => (i < 200 ? 'early' : `other-${i}`));
+    expect(backwardsIsCheaper(segments, 'early', 10, 0)).toBe(false);
+    // an unindexed tail counts as read backwards first
+    const recent = singles((i) => (i >= 500 ? 'late' : `other-${i}`));
+    expect(backwardsIsCheaper(recent, 'late', 5, 0)).toBe(true);
+    expect(backwardsIsCheaper(recent, 'late', 5, 10 ** 9)).toBe(false);
   });
 });

@@ -419,6 +419,30 @@ describe('AuditIndexFile', () => {
     expect((await log.readAll()).length).toBe(story(200).length);
   });
 
+  it('reads backwards for a user named all through the newest part of the log, where it stops sooner', async () => {
+    const file = await tempFile();
+    const log = await openLog(file);
+    const single = (i: number, id: string): NewAuditEntry => ({
+      at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      event: 'requested',
+      requestId: `s-${i}`,
+      actor: admin,
+      targets: [{ id }],
+    });
+    await log.appendMany(
+      Array.from({ length: 600 }, (_, i) => single(i, i === 0 ? 'rare' : i % 2 ? 'busy' : `o-${i}`)),
+    );
+    await log.index.settled();
+    expect((await chainOf(file)).length).toBeGreaterThan(100);
+    expect(await readThroughIndex(log, 'busy')).toBe(false);
+    expect(await readThroughIndex(log, 'rare')).toBe(true);
+    const all = await log.readAll();
+    for (const user of ['busy', 'rare']) {
+      const q = { user, count: 50 };
+      expect(await recentHistory(log.readNewestFirst(user), q)).toEqual(buildHistory(all, q));
+    }
+  });
+
   it('after an error, leaves the index alone for a while: no work and no report per append', async () => {
     const file = await tempFile();
     await fs.mkdir(`${file}.index`);
